@@ -1,0 +1,128 @@
+// Row ↔ domain mapping shared by every SQL adapter: both return snake_case rows; SQLite gives
+// 0/1 for booleans and pg gives BIGINT as strings, so everything goes through num()/bool().
+import type { AuthFlow, AuthorizationCode, IdpSession, OfflineGrant, SigningKey, User } from "./ports.ts";
+
+export type Row = Record<string, unknown>;
+
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const bool = (v: unknown): boolean => v === true || v === 1 || v === "1" || v === "t";
+const list = (v: unknown): string[] => JSON.parse(String(v)) as string[];
+
+export function toUser(r: Row): User {
+  return {
+    id: str(r.id),
+    email: str(r.email),
+    isVerified: bool(r.is_verified),
+    isAnonymous: bool(r.is_anonymous),
+    disabled: bool(r.disabled),
+    disabledReason: strOrNull(r.disabled_reason),
+    roles: list(r.roles),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function toSession(r: Row): IdpSession {
+  return {
+    id: str(r.id),
+    userId: str(r.user_id),
+    tokenHash: str(r.token_hash),
+    amr: list(r.amr),
+    authenticatedAt: num(r.authenticated_at),
+    createdAt: num(r.created_at),
+    lastAccessedAt: num(r.last_accessed_at),
+    expiresAt: num(r.expires_at),
+    ip: str(r.ip),
+    userAgent: str(r.user_agent),
+    revokedAt: numOrNull(r.revoked_at),
+  };
+}
+
+export function toGrant(r: Row): OfflineGrant {
+  return {
+    id: str(r.id),
+    clientId: str(r.client_id),
+    userId: str(r.user_id),
+    idpSessionId: strOrNull(r.idp_session_id),
+    scopes: list(r.scopes),
+    amr: list(r.amr),
+    authenticatedAt: num(r.authenticated_at),
+    tokenHash: str(r.token_hash),
+    createdAt: num(r.created_at),
+    lastAccessedAt: num(r.last_accessed_at),
+    expiresAt: num(r.expires_at),
+    ip: str(r.ip),
+    userAgent: str(r.user_agent),
+    revokedAt: numOrNull(r.revoked_at),
+  };
+}
+
+export function toCode(r: Row): AuthorizationCode {
+  return {
+    codeHash: str(r.code_hash),
+    clientId: str(r.client_id),
+    userId: str(r.user_id),
+    idpSessionId: str(r.idp_session_id),
+    redirectUri: str(r.redirect_uri),
+    scopes: list(r.scopes),
+    nonce: strOrNull(r.nonce),
+    codeChallenge: strOrNull(r.code_challenge),
+    codeChallengeMethod: strOrNull(r.code_challenge_method),
+    authenticatedAt: num(r.authenticated_at),
+    amr: list(r.amr),
+    createdAt: num(r.created_at),
+    expiresAt: num(r.expires_at),
+    usedAt: numOrNull(r.used_at),
+    issuedGrantId: strOrNull(r.issued_grant_id),
+  };
+}
+
+export function toFlow(r: Row): AuthFlow {
+  return {
+    id: str(r.id),
+    clientId: str(r.client_id),
+    params: JSON.parse(str(r.params)) as Record<string, string>,
+    createdAt: num(r.created_at),
+    expiresAt: num(r.expires_at),
+  };
+}
+
+export function toKey(r: Row): SigningKey {
+  return {
+    kid: str(r.kid),
+    privateJwk: str(r.private_jwk),
+    createdAt: num(r.created_at),
+    rotatedAt: numOrNull(r.rotated_at),
+    retiredAt: numOrNull(r.retired_at),
+  };
+}
+
+/** Column values for an INSERT, in the order of the matching *_COLUMNS list. */
+export const USER_COLUMNS = ["id", "email", "is_verified", "is_anonymous", "disabled", "disabled_reason", "roles", "created_at", "updated_at"] as const;
+export const SESSION_COLUMNS = ["id", "user_id", "token_hash", "amr", "authenticated_at", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at"] as const;
+export const GRANT_COLUMNS = ["id", "client_id", "user_id", "idp_session_id", "scopes", "amr", "authenticated_at", "token_hash", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at"] as const;
+export const CODE_COLUMNS = ["code_hash", "client_id", "user_id", "idp_session_id", "redirect_uri", "scopes", "nonce", "code_challenge", "code_challenge_method", "authenticated_at", "amr", "created_at", "expires_at", "used_at", "issued_grant_id"] as const;
+
+export function userValues(u: User, boolean: (b: boolean) => unknown): unknown[] {
+  return [u.id, u.email, boolean(u.isVerified), boolean(u.isAnonymous), boolean(u.disabled), u.disabledReason, JSON.stringify(u.roles), u.createdAt, u.updatedAt];
+}
+
+export function sessionValues(s: IdpSession): unknown[] {
+  return [s.id, s.userId, s.tokenHash, JSON.stringify(s.amr), s.authenticatedAt, s.createdAt, s.lastAccessedAt, s.expiresAt, s.ip, s.userAgent, s.revokedAt];
+}
+
+export function grantValues(g: OfflineGrant): unknown[] {
+  return [g.id, g.clientId, g.userId, g.idpSessionId, JSON.stringify(g.scopes), JSON.stringify(g.amr), g.authenticatedAt, g.tokenHash, g.createdAt, g.lastAccessedAt, g.expiresAt, g.ip, g.userAgent, g.revokedAt];
+}
+
+export function codeValues(c: AuthorizationCode): unknown[] {
+  return [c.codeHash, c.clientId, c.userId, c.idpSessionId, c.redirectUri, JSON.stringify(c.scopes), c.nonce, c.codeChallenge, c.codeChallengeMethod, c.authenticatedAt, JSON.stringify(c.amr), c.createdAt, c.expiresAt, c.usedAt, c.issuedGrantId];
+}
+
+/** Email login IDs are compared case-insensitively (Authgear's default login ID normaliser). */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

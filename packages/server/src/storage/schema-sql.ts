@@ -1,0 +1,100 @@
+// Schema migrations, one list per dialect. Append only: a migration that has shipped is never edited.
+// Arrays (scopes, amr, roles) are JSON text in both dialects so rows map the same way.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const core = (opts: { bigint: string; bool: string; falseValue: string }): string => `
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL,
+  is_verified ${opts.bool} NOT NULL DEFAULT ${opts.falseValue},
+  is_anonymous ${opts.bool} NOT NULL DEFAULT ${opts.falseValue},
+  disabled ${opts.bool} NOT NULL DEFAULT ${opts.falseValue},
+  disabled_reason TEXT,
+  roles TEXT NOT NULL DEFAULT '[]',
+  created_at ${opts.bigint} NOT NULL,
+  updated_at ${opts.bigint} NOT NULL
+);
+CREATE UNIQUE INDEX users_email ON users (email);
+CREATE TABLE passwords (
+  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  hash TEXT NOT NULL,
+  updated_at ${opts.bigint} NOT NULL
+);
+CREATE TABLE idp_sessions (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL,
+  amr TEXT NOT NULL,
+  authenticated_at ${opts.bigint} NOT NULL,
+  created_at ${opts.bigint} NOT NULL,
+  last_accessed_at ${opts.bigint} NOT NULL,
+  expires_at ${opts.bigint} NOT NULL,
+  ip TEXT NOT NULL,
+  user_agent TEXT NOT NULL,
+  revoked_at ${opts.bigint}
+);
+CREATE INDEX idp_sessions_user ON idp_sessions (user_id);
+CREATE TABLE offline_grants (
+  id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  idp_session_id TEXT,
+  scopes TEXT NOT NULL,
+  amr TEXT NOT NULL,
+  authenticated_at ${opts.bigint} NOT NULL,
+  token_hash TEXT NOT NULL,
+  created_at ${opts.bigint} NOT NULL,
+  last_accessed_at ${opts.bigint} NOT NULL,
+  expires_at ${opts.bigint} NOT NULL,
+  ip TEXT NOT NULL,
+  user_agent TEXT NOT NULL,
+  revoked_at ${opts.bigint}
+);
+CREATE INDEX offline_grants_user ON offline_grants (user_id);
+CREATE INDEX offline_grants_session ON offline_grants (idp_session_id);
+CREATE TABLE authorization_codes (
+  code_hash TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  idp_session_id TEXT NOT NULL,
+  redirect_uri TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  nonce TEXT,
+  code_challenge TEXT,
+  code_challenge_method TEXT,
+  authenticated_at ${opts.bigint} NOT NULL,
+  amr TEXT NOT NULL,
+  created_at ${opts.bigint} NOT NULL,
+  expires_at ${opts.bigint} NOT NULL,
+  used_at ${opts.bigint},
+  issued_grant_id TEXT
+);
+CREATE INDEX authorization_codes_expires ON authorization_codes (expires_at);
+CREATE TABLE auth_flows (
+  id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  params TEXT NOT NULL,
+  created_at ${opts.bigint} NOT NULL,
+  expires_at ${opts.bigint} NOT NULL
+);
+CREATE TABLE signing_keys (
+  kid TEXT PRIMARY KEY,
+  private_jwk TEXT NOT NULL,
+  created_at ${opts.bigint} NOT NULL,
+  rotated_at ${opts.bigint},
+  retired_at ${opts.bigint}
+);
+`;
+
+export const sqliteMigrations: Migration[] = [
+  { version: 1, name: "core", sql: core({ bigint: "INTEGER", bool: "INTEGER", falseValue: "0" }) },
+];
+
+export const postgresMigrations: Migration[] = [
+  { version: 1, name: "core", sql: core({ bigint: "BIGINT", bool: "BOOLEAN", falseValue: "FALSE" }) },
+];

@@ -1,0 +1,48 @@
+// Embedded default: SQLite through better-sqlite3 (synchronous, so each port method is one
+// prepared statement or one transaction, wrapped in a resolved promise).
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { Storage } from "../ports.ts";
+import { sqliteMigrations } from "../schema-sql.ts";
+import { sqliteStores } from "./stores.ts";
+
+export function openSqlite(path: string): Storage {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  let stores: ReturnType<typeof sqliteStores> | null = null;
+  const ready = (): ReturnType<typeof sqliteStores> => {
+    stores ??= sqliteStores(db);
+    return stores;
+  };
+  // Stores prepare their statements lazily, after migrate() has created the tables.
+  const lazy = <K extends keyof ReturnType<typeof sqliteStores>>(key: K): ReturnType<typeof sqliteStores>[K] =>
+    new Proxy({} as ReturnType<typeof sqliteStores>[K], { get: (_t, prop) => (ready()[key] as Record<PropertyKey, unknown>)[prop] });
+  return {
+    users: lazy("users"),
+    passwords: lazy("passwords"),
+    sessions: lazy("sessions"),
+    offlineGrants: lazy("offlineGrants"),
+    codes: lazy("codes"),
+    authFlows: lazy("authFlows"),
+    signingKeys: lazy("signingKeys"),
+    async migrate(): Promise<void> {
+      db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+      const done = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
+      for (const m of sqliteMigrations) {
+        if (done.has(m.version)) continue;
+        db.transaction(() => {
+          db.exec(m.sql);
+          db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, Math.floor(Date.now() / 1000));
+        })();
+      }
+    },
+    async close(): Promise<void> {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import type Database from "better-sqlite3";
+import type {
+  AuthFlowStore, AuthorizationCodeStore, ConsumeResult, OfflineGrantStore, PasswordStore, SessionStore, SigningKeyStore, UserStore,
+} from "../ports.ts";
+import {
+  CODE_COLUMNS, GRANT_COLUMNS, SESSION_COLUMNS, USER_COLUMNS, codeValues, grantValues, normalizeEmail, sessionValues,
+  toCode, toFlow, toGrant, toKey, toSession, toUser, userValues, type Row,
+} from "../rows.ts";
+
+const insertSql = (table: string, cols: readonly string[]): string =>
+  `INSERT INTO ${table} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`;
+const sqliteBool = (b: boolean): number => (b ? 1 : 0);
+
+export function sqliteStores(db: Database.Database) {
+  const q = (sql: string) => db.prepare(sql);
+
+  const users = ((): UserStore => {
+    const insertUser = q(insertSql("users", USER_COLUMNS));
+    const insertPassword = q("INSERT INTO passwords (user_id, hash, updated_at) VALUES (?, ?, ?)");
+    const byId = q("SELECT * FROM users WHERE id = ?");
+    const byEmail = q("SELECT * FROM users WHERE email = ?");
+    const create = db.transaction((values: unknown[], id: string, hash: string | null, at: number) => {
+      insertUser.run(...values);
+      if (hash !== null) insertPassword.run(id, hash, at);
+    });
+    return {
+      async create(user, passwordHash) {
+        const u = { ...user, email: normalizeEmail(user.email) };
+        if (byEmail.get(u.email)) return null;
+        create(userValues(u, sqliteBool), u.id, passwordHash, u.createdAt);
+        return u;
+      },
+      async get(id) {
+        const r = byId.get(id) as Row | undefined;
+        return r ? toUser(r) : null;
+      },
+      async findByEmail(email) {
+        const r = byEmail.get(normalizeEmail(email)) as Row | undefined;
+        return r ? toUser(r) : null;
+      },
+      async update(id, patch, at) {
+        const r = byId.get(id) as Row | undefined;
+        if (!r) return null;
+        const next = { ...toUser(r), ...patch, updatedAt: at };
+        next.email = normalizeEmail(next.email);
+        q("UPDATE users SET email = ?, is_verified = ?, disabled = ?, disabled_reason = ?, roles = ?, updated_at = ? WHERE id = ?").run(
+          next.email, sqliteBool(next.isVerified), sqliteBool(next.disabled), next.disabledReason, JSON.stringify(next.roles), at, id,
+        );
+        return next;
+      },
+      async delete(id) {
+        return q("DELETE FROM users WHERE id = ?").run(id).changes > 0;
+      },
+    };
+  })();
+
+  const passwords: PasswordStore = {
+    async get(userId) {
+      const r = q("SELECT hash FROM passwords WHERE user_id = ?").get(userId) as { hash: string } | undefined;
+      return r?.hash ?? null;
+    },
+    async set(userId, hash, at) {
+      q("INSERT INTO passwords (user_id, hash, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at").run(userId, hash, at);
+    },
+  };
+
+  const sessions = ((): SessionStore => {
+    const insert = q(insertSql("idp_sessions", SESSION_COLUMNS));
+    const byId = q("SELECT * FROM idp_sessions WHERE id = ?");
+    const touch = q("UPDATE idp_sessions SET last_accessed_at = ?, ip = ?, user_agent = ? WHERE id = ? AND last_accessed_at < ?");
+    return {
+      async create(s) {
+        insert.run(...sessionValues(s));
+      },
+      async get(id) {
+        const r = byId.get(id) as Row | undefined;
+        return r ? toSession(r) : null;
+      },
+      async touch(id, at, ip, userAgent) {
+        touch.run(at, ip, userAgent, id, at);
+      },
+      async revoke(id, at) {
+        return q("UPDATE idp_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(at, id).changes > 0;
+      },
+      async listByUser(userId) {
+        return (q("SELECT * FROM idp_sessions WHERE user_id = ? ORDER BY created_at DESC").all(userId) as Row[]).map(toSession);
+      },
+      async revokeByUser(userId, at) {
+        return q("UPDATE idp_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").run(at, userId).changes;
+      },
+    };
+  })();
+
+  const offlineGrants = ((): OfflineGrantStore => {
+    const insert = q(insertSql("offline_grants", GRANT_COLUMNS));
+    const byId = q("SELECT * FROM offline_grants WHERE id = ?");
+    const touch = q("UPDATE offline_grants SET last_accessed_at = ?, ip = ?, user_agent = ? WHERE id = ? AND revoked_at IS NULL");
+    const rotate = q("UPDATE offline_grants SET last_accessed_at = ?, ip = ?, user_agent = ?, token_hash = ? WHERE id = ? AND token_hash = ? AND revoked_at IS NULL");
+    return {
+      async create(g) {
+        insert.run(...grantValues(g));
+      },
+      async get(id) {
+        const r = byId.get(id) as Row | undefined;
+        return r ? toGrant(r) : null;
+      },
+      async touch(id, o) {
+        if (o.newTokenHash !== undefined) {
+          return rotate.run(o.at, o.ip, o.userAgent, o.newTokenHash, id, o.expectedTokenHash ?? "").changes > 0;
+        }
+        return touch.run(o.at, o.ip, o.userAgent, id).changes > 0;
+      },
+      async revoke(id, at) {
+        return q("UPDATE offline_grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(at, id).changes > 0;
+      },
+      async listByUser(userId) {
+        return (q("SELECT * FROM offline_grants WHERE user_id = ? ORDER BY created_at DESC").all(userId) as Row[]).map(toGrant);
+      },
+      async revokeByUser(userId, at) {
+        return q("UPDATE offline_grants SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").run(at, userId).changes;
+      },
+      async revokeBySession(idpSessionId, at) {
+        return q("UPDATE offline_grants SET revoked_at = ? WHERE idp_session_id = ? AND revoked_at IS NULL").run(at, idpSessionId).changes;
+      },
+    };
+  })();
+
+  const codes = ((): AuthorizationCodeStore => {
+    const insert = q(insertSql("authorization_codes", CODE_COLUMNS));
+    const byHash = q("SELECT * FROM authorization_codes WHERE code_hash = ?");
+    const markUsed = q("UPDATE authorization_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL");
+    const consume = db.transaction((hash: string, at: number): ConsumeResult => {
+      const r = byHash.get(hash) as Row | undefined;
+      if (!r) return { kind: "missing" };
+      if (markUsed.run(at, hash).changes === 0) return { kind: "reused", code: toCode(r) };
+      return { kind: "ok", code: { ...toCode(r), usedAt: at } };
+    });
+    return {
+      async create(c) {
+        insert.run(...codeValues(c));
+      },
+      async consume(hash, at) {
+        return consume.immediate(hash, at);
+      },
+      async recordIssuedGrant(hash, grantId) {
+        q("UPDATE authorization_codes SET issued_grant_id = ? WHERE code_hash = ?").run(grantId, hash);
+      },
+      async deleteExpired(before) {
+        return q("DELETE FROM authorization_codes WHERE expires_at < ?").run(before).changes;
+      },
+    };
+  })();
+
+  const authFlows: AuthFlowStore = {
+    async create(f) {
+      q("INSERT INTO auth_flows (id, client_id, params, created_at, expires_at) VALUES (?, ?, ?, ?, ?)").run(f.id, f.clientId, JSON.stringify(f.params), f.createdAt, f.expiresAt);
+    },
+    async get(id) {
+      const r = q("SELECT * FROM auth_flows WHERE id = ?").get(id) as Row | undefined;
+      return r ? toFlow(r) : null;
+    },
+    async delete(id) {
+      q("DELETE FROM auth_flows WHERE id = ?").run(id);
+    },
+  };
+
+  const signingKeys: SigningKeyStore = {
+    async list() {
+      return (q("SELECT * FROM signing_keys ORDER BY created_at ASC").all() as Row[]).map(toKey);
+    },
+    async insert(k) {
+      q("INSERT INTO signing_keys (kid, private_jwk, created_at, rotated_at, retired_at) VALUES (?, ?, ?, ?, ?)").run(k.kid, k.privateJwk, k.createdAt, k.rotatedAt, k.retiredAt);
+    },
+    async markRotated(kid, at) {
+      q("UPDATE signing_keys SET rotated_at = ? WHERE kid = ? AND rotated_at IS NULL").run(at, kid);
+    },
+  };
+
+  return { users, passwords, sessions, offlineGrants, codes, authFlows, signingKeys };
+}

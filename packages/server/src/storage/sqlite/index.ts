@@ -21,7 +21,7 @@ export function openSqlite(path: string): Storage {
   };
   // Stores prepare their statements lazily, after migrate() has created the tables.
   const lazy = <K extends keyof ReturnType<typeof sqliteStores>>(key: K): ReturnType<typeof sqliteStores>[K] =>
-    new Proxy({} as ReturnType<typeof sqliteStores>[K], { get: (_t, prop) => (ready()[key] as Record<PropertyKey, unknown>)[prop] });
+    new Proxy({} as ReturnType<typeof sqliteStores>[K], { get: (_t, prop) => (ready()[key] as unknown as Record<PropertyKey, unknown>)[prop] });
   return {
     users: lazy("users"),
     passwords: lazy("passwords"),

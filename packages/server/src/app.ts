@@ -1,0 +1,77 @@
+// The composition root: config → stores → services → routes, built once at start-up.
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import formbody from "@fastify/formbody";
+import cookie from "@fastify/cookie";
+import type { Config } from "./config/schema.ts";
+import type { Context } from "./context.ts";
+import { openStorage } from "./storage/open.ts";
+import { openKeyRing } from "./crypto/keys.ts";
+import { createClientRegistry } from "./oauth/clients.ts";
+import { createPasswordHasher } from "./users/password-hash.ts";
+import { OAuthError } from "./oauth/errors.ts";
+import { registerCors } from "./http/cors.ts";
+import { registerOAuthRoutes } from "./http/oauth-routes.ts";
+import { registerAuthUiRoutes } from "./authui/routes.ts";
+import { sendErrorPage, sendOAuthJson } from "./http/respond.ts";
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export async function createContext(config: Config, options: { now?: () => number } = {}): Promise<Context> {
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const storage = await openStorage(config.database.url);
+  await storage.migrate();
+  const h = config.authentication.password_hash;
+  return {
+    config,
+    issuer: new URL(config.http.public_origin).origin,
+    storage,
+    clients: createClientRegistry(config.oauth.clients),
+    keys: await openKeyRing(storage.signingKeys, now),
+    passwords: createPasswordHasher({ memoryKib: h.memory_kib, iterations: h.iterations, parallelism: h.parallelism }),
+    now,
+  };
+}
+
+const wantsJson = (url: string): boolean => url.startsWith("/oauth2/") && !url.startsWith("/oauth2/authorize") && !url.startsWith("/oauth2/end_session");
+
+export async function buildApp(ctx: Context, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: "info", redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: ctx.config.http.trust_proxy,
+    routerOptions: { maxParamLength: 200 },
+  });
+  await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
+  await app.register(cookie);
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) request.log.error({ err }, "unhandled error");
+    const description = status === 500 ? "internal error" : status === 413 ? "request body is too large" : status === 415 ? "unsupported content type" : "malformed request";
+    if (wantsJson(request.url)) {
+      return sendOAuthJson(reply, new OAuthError(status === 500 ? "server_error" : "invalid_request", description, { status }));
+    }
+    return sendErrorPage(reply, status, status === 500 ? "Something went wrong" : "Bad request", `The server could not handle this request (${description}).`);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (wantsJson(request.url) || request.url.startsWith("/.well-known/")) {
+      return reply.code(404).type("application/json").send(JSON.stringify({ error: "not_found", error_description: "no such endpoint" }));
+    }
+    return sendErrorPage(reply, 404, "Page not found", "There is nothing at this address.");
+  });
+
+  app.get("/healthz", async (_req, reply) => reply.type("application/json").send('{"status":"ok"}'));
+  registerCors(app, ctx.clients);
+  registerOAuthRoutes(app, ctx);
+  registerAuthUiRoutes(app, ctx);
+
+  const sweep = setInterval(() => {
+    ctx.storage.codes.deleteExpired(ctx.now() - 3600).catch((err) => app.log.warn({ err }, "sweeping expired codes failed"));
+  }, 10 * 60 * 1000);
+  sweep.unref();
+  app.addHook("onClose", async () => {
+    clearInterval(sweep);
+    await ctx.storage.close();
+  });
+  return app;
+}

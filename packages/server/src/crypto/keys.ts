@@ -1,0 +1,69 @@
+// Signing keys: generated on first start, stored, published in JWKS. Rotation adds a new key and
+// keeps the old one published (it no longer signs) so tokens it signed still verify until they expire.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import type { SigningKeyStore, SigningKey } from "../storage/ports.ts";
+import { randomId } from "./secrets.ts";
+
+export interface LoadedKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  publicJwk: Record<string, unknown>;
+}
+
+export interface KeyRing {
+  /** The key that signs new tokens. */
+  current(): LoadedKey;
+  /** Any published key, for verification. */
+  byKid(kid: string): LoadedKey | undefined;
+  /** JWKS document, serialised once per key set change. */
+  jwksJson(): string;
+  rotate(now: number): Promise<void>;
+  /** Re-reads the store, so a rotation done by another node is picked up. */
+  reload(): Promise<void>;
+}
+
+function load(stored: SigningKey): LoadedKey {
+  const privateKey = createPrivateKey({ key: JSON.parse(stored.privateJwk), format: "jwk" });
+  const publicKey = createPublicKey(privateKey);
+  const jwk = publicKey.export({ format: "jwk" });
+  return { kid: stored.kid, privateKey, publicKey, publicJwk: { kty: jwk.kty, n: jwk.n, e: jwk.e, kid: stored.kid, alg: "RS256", use: "sig" } };
+}
+
+function generate(now: number): SigningKey {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return { kid: randomId(), privateJwk: JSON.stringify(privateKey.export({ format: "jwk" })), createdAt: now, rotatedAt: null, retiredAt: null };
+}
+
+export async function openKeyRing(store: SigningKeyStore, now: () => number): Promise<KeyRing> {
+  let keys: LoadedKey[] = [];
+  let signing: LoadedKey;
+  let jwks = "";
+
+  async function refresh(): Promise<void> {
+    let stored = (await store.list()).filter((k) => k.retiredAt === null || k.retiredAt > now());
+    if (!stored.some((k) => k.rotatedAt === null)) {
+      await store.insert(generate(now()));
+      stored = (await store.list()).filter((k) => k.retiredAt === null || k.retiredAt > now());
+    }
+    keys = stored.map(load);
+    // The newest unrotated key signs; if two nodes raced on first start, both pick the same one.
+    const active = stored.filter((k) => k.rotatedAt === null).sort((a, b) => b.createdAt - a.createdAt || a.kid.localeCompare(b.kid));
+    signing = keys.find((k) => k.kid === active[0].kid)!;
+    jwks = JSON.stringify({ keys: keys.map((k) => k.publicJwk) });
+  }
+
+  await refresh();
+  return {
+    current: () => signing,
+    byKid: (kid) => keys.find((k) => k.kid === kid),
+    jwksJson: () => jwks,
+    async rotate(at) {
+      const old = signing.kid;
+      await store.insert(generate(at));
+      await store.markRotated(old, at);
+      await refresh();
+    },
+    reload: refresh,
+  };
+}

@@ -1,0 +1,17 @@
+// The demo used by `npm start` when no config file exists: an SPA client served by Gatehouse itself.
+export function demoConfig(port: number): Record<string, unknown> {
+  const origin = `http://localhost:${port}`;
+  return {
+    http: { public_origin: origin, listen: `0.0.0.0:${port}` },
+    database: { url: "sqlite:./data/gatehouse.db" },
+    oauth: {
+      clients: [{
+        client_id: "demo-spa",
+        name: "Gatehouse demo",
+        x_application_type: "spa",
+        redirect_uris: [`${origin}/demo/`],
+        post_logout_redirect_uris: [`${origin}/demo/`],
+      }],
+    },
+  };
+}

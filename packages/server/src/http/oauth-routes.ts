@@ -1,0 +1,139 @@
+// Thin adapters from HTTP to the protocol functions in oauth/.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Context } from "../context.ts";
+import { OAuthError } from "../oauth/errors.ts";
+import { toParams, type Params } from "../oauth/params.ts";
+import { discoveryDocument } from "../oauth/discovery.ts";
+import { validateAuthorizationRequest, checkClient, checkRedirectUri } from "../oauth/authorize/request.ts";
+import { decideAuthorization, type AuthorizeOutcome } from "../oauth/authorize/decide.ts";
+import { errorRedirect } from "../oauth/authorize/redirect.ts";
+import { handleTokenRequest } from "../oauth/token/endpoint.ts";
+import { revokeToken } from "../oauth/revoke.ts";
+import { userinfoClaims } from "../oauth/userinfo.ts";
+import { endSessionRedirect } from "../oauth/end-session.ts";
+import { callerFromBearer, callerFromCookie, type Caller } from "../session/caller.ts";
+import { revokeIdpSession } from "../session/idp-sessions.ts";
+import { parseSessionCookie } from "../session/idp-sessions.ts";
+import { clientInfo } from "./client-info.ts";
+import { sessionCookieSettings } from "./cookies.ts";
+import { sendBearerError, sendErrorPage, sendOAuthErrorPage, sendOAuthJson } from "./respond.ts";
+
+export function registerOAuthRoutes(app: FastifyInstance, ctx: Context): void {
+  const discovery = JSON.stringify(discoveryDocument(ctx.issuer));
+  const cookie = sessionCookieSettings(ctx.config);
+
+  for (const path of ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]) {
+    app.get(path, async (_req, reply) => reply.type("application/json").header("cache-control", "public, max-age=300").send(discovery));
+  }
+  app.get("/oauth2/jwks", async (_req, reply) => reply.type("application/json").header("cache-control", "public, max-age=300").send(ctx.keys.jwksJson()));
+
+  async function cookieCaller(request: FastifyRequest): Promise<Caller | null> {
+    const value = request.cookies[cookie.name];
+    return value ? callerFromCookie(ctx, value, clientInfo(request)) : null;
+  }
+
+  function sendOutcome(reply: FastifyReply, outcome: AuthorizeOutcome): FastifyReply {
+    reply.header("cache-control", "no-store");
+    if (outcome.kind === "redirect") return reply.redirect(outcome.location, 302);
+    return reply.redirect(`/${outcome.page}?flow=${encodeURIComponent(outcome.flowId)}`, 302);
+  }
+
+  /** Runs an authorization request; errors go to the client only once its redirect URI is trusted. */
+  async function authorize(request: FastifyRequest, reply: FastifyReply, p: Params, loggedInSince?: number): Promise<FastifyReply> {
+    let redirectUri: string | null = null;
+    try {
+      const client = checkClient(ctx.clients, p);
+      redirectUri = checkRedirectUri(client, p);
+      const req = validateAuthorizationRequest(ctx.clients, p);
+      return sendOutcome(reply, await decideAuthorization(ctx, req, await cookieCaller(request), { loggedInSince }));
+    } catch (err) {
+      if (!(err instanceof OAuthError)) throw err;
+      if (!err.redirectable || redirectUri === null) return sendOAuthErrorPage(reply, err);
+      return reply.header("cache-control", "no-store").redirect(errorRedirect(redirectUri, err, p.state ?? null, ctx.issuer), 302);
+    }
+  }
+
+  const authorizeHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    let p: Params;
+    try {
+      p = toParams(request.method === "POST" ? request.body : request.query, { redirectable: false });
+    } catch (err) {
+      if (err instanceof OAuthError) return sendOAuthErrorPage(reply, err);
+      throw err;
+    }
+    return authorize(request, reply, p);
+  };
+  app.get("/oauth2/authorize", authorizeHandler);
+  app.post("/oauth2/authorize", authorizeHandler);
+
+  // After our login page: pick the stored request up again. The flow id is single-use.
+  app.get("/oauth2/authorize/resume", async (request, reply) => {
+    const flowId = (request.query as Record<string, unknown>).flow;
+    const flow = typeof flowId === "string" && flowId.length < 100 ? await ctx.storage.authFlows.get(flowId) : null;
+    if (!flow || flow.expiresAt <= ctx.now()) {
+      return sendErrorPage(reply, 400, "This sign-in link has expired", "Go back to the app and start signing in again.");
+    }
+    if (!(await cookieCaller(request))) {
+      return sendErrorPage(reply, 400, "You are not signed in", "Your browser did not keep the sign-in cookie. Allow cookies for this site and try again.");
+    }
+    await ctx.storage.authFlows.delete(flow.id);
+    return authorize(request, reply, flow.params, flow.createdAt);
+  });
+
+  app.post("/oauth2/token", async (request, reply) => {
+    try {
+      const params = toParams(request.body);
+      const result = await handleTokenRequest(ctx, { params, authorization: request.headers.authorization, client: clientInfo(request) });
+      return reply.header("cache-control", "no-store").header("pragma", "no-cache").type("application/json").send(JSON.stringify(result));
+    } catch (err) {
+      if (err instanceof OAuthError) return sendOAuthJson(reply, err);
+      throw err;
+    }
+  });
+
+  app.post("/oauth2/revoke", async (request, reply) => {
+    try {
+      await revokeToken(ctx, toParams(request.body).token);
+    } catch (err) {
+      if (err instanceof OAuthError) return sendOAuthJson(reply, err);
+      throw err;
+    }
+    return reply.header("cache-control", "no-store").code(200).send();
+  });
+
+  const userinfo = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const auth = request.headers.authorization;
+    let caller: Caller | null = null;
+    if (auth !== undefined) {
+      const m = /^Bearer ([^\s]+)$/i.exec(auth);
+      if (!m) return sendBearerError(reply, "invalid_request", "malformed Authorization header");
+      const result = await callerFromBearer(ctx, m[1]);
+      if (!result.ok) return sendBearerError(reply, "invalid_token", "the access token is invalid or its session has ended");
+      caller = result.caller;
+    } else {
+      caller = await cookieCaller(request);
+      if (!caller) return sendBearerError(reply, "invalid_token", "no session");
+    }
+    return reply.header("cache-control", "no-store").type("application/json").send(JSON.stringify(userinfoClaims(caller)));
+  };
+  app.get("/oauth2/userinfo", userinfo);
+  app.post("/oauth2/userinfo", userinfo);
+
+  const endSession = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    let location: string | null;
+    try {
+      const p = toParams(request.method === "POST" ? request.body : request.query, { redirectable: false });
+      location = endSessionRedirect(ctx, p);
+    } catch (err) {
+      if (err instanceof OAuthError) return sendOAuthErrorPage(reply, err);
+      throw err;
+    }
+    const parsed = parseSessionCookie(request.cookies[cookie.name] ?? "");
+    if (parsed && (await cookieCaller(request))) await revokeIdpSession(ctx, parsed.id);
+    reply.clearCookie(cookie.name, { path: "/", domain: cookie.domain, secure: cookie.secure, httpOnly: true, sameSite: "lax" });
+    if (location) return reply.header("cache-control", "no-store").redirect(location, 302);
+    return sendErrorPage(reply, 200, "Signed out", "You have been signed out. You can close this window.");
+  };
+  app.get("/oauth2/end_session", endSession);
+  app.post("/oauth2/end_session", endSession);
+}

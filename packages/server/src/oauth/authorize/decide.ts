@@ -1,0 +1,60 @@
+// Given a valid authorization request and whoever is signed in, decide: send the user to the
+// login page, or answer the client (code, or just state for response_type=none).
+import type { Context } from "../../context.ts";
+import { randomToken, sha256 } from "../../crypto/secrets.ts";
+import type { Caller } from "../../session/caller.ts";
+import { OAuthError } from "../errors.ts";
+import { errorRedirect, redirectWith } from "./redirect.ts";
+import type { AuthorizationRequest } from "./request.ts";
+
+export const AUTHORIZATION_CODE_LIFETIME_SECONDS = 300;
+export const AUTH_FLOW_LIFETIME_SECONDS = 1800;
+
+export type AuthorizeOutcome =
+  | { kind: "redirect"; location: string }
+  | { kind: "login"; flowId: string; page: "login" | "signup" };
+
+export interface DecideOptions {
+  /** When resuming after our login page: a login at or after this time satisfies prompt=login/max_age. */
+  loggedInSince?: number;
+}
+
+export async function decideAuthorization(ctx: Context, req: AuthorizationRequest, caller: Caller | null, options: DecideOptions = {}): Promise<AuthorizeOutcome> {
+  const now = ctx.now();
+  const freshLogin = caller !== null && options.loggedInSince !== undefined && caller.authenticatedAt >= options.loggedInSince;
+  const tooOld = caller !== null && req.maxAge !== null && caller.authenticatedAt + req.maxAge < now;
+  const needsLogin = caller === null || (!freshLogin && (req.prompt.has("login") || tooOld));
+
+  if (needsLogin) {
+    if (req.prompt.has("none")) {
+      const err = new OAuthError("login_required", "the user is not signed in");
+      return { kind: "redirect", location: errorRedirect(req.redirectUri, err, req.state, ctx.issuer) };
+    }
+    const flowId = randomToken();
+    await ctx.storage.authFlows.create({ id: flowId, clientId: req.client.client_id, params: req.raw, createdAt: now, expiresAt: now + AUTH_FLOW_LIFETIME_SECONDS });
+    return { kind: "login", flowId, page: req.extras.x_page === "signup" ? "signup" : "login" };
+  }
+
+  if (req.responseType === "none") {
+    return { kind: "redirect", location: redirectWith(req.redirectUri, { state: req.state, iss: ctx.issuer }) };
+  }
+  const code = randomToken();
+  await ctx.storage.codes.create({
+    codeHash: sha256(code),
+    clientId: req.client.client_id,
+    userId: caller.user.id,
+    idpSessionId: caller.session.id,
+    redirectUri: req.redirectUri,
+    scopes: req.scopes,
+    nonce: req.nonce,
+    codeChallenge: req.codeChallenge,
+    codeChallengeMethod: req.codeChallengeMethod,
+    authenticatedAt: caller.authenticatedAt,
+    amr: caller.amr,
+    createdAt: now,
+    expiresAt: now + AUTHORIZATION_CODE_LIFETIME_SECONDS,
+    usedAt: null,
+    issuedGrantId: null,
+  });
+  return { kind: "redirect", location: redirectWith(req.redirectUri, { code, state: req.state, iss: ctx.issuer }) };
+}

@@ -1,0 +1,53 @@
+// refresh_token grant (RFC 6749 §6). Absolute lifetime and idle timeout per client; optional
+// rotation (RFC 9700 §4.14.2), atomic so two concurrent refreshes cannot both win.
+import { safeEqual, sha256 } from "../../../crypto/secrets.ts";
+import { isGrantAlive } from "../../../session/liveness.ts";
+import { OAuthError, invalidGrant } from "../../errors.ts";
+import { parseScope } from "../../scopes.ts";
+import { authenticateClient } from "../client-auth.ts";
+import { issueTokens } from "../issue.ts";
+import { newRefreshToken, parseRefreshToken } from "../refresh-token-format.ts";
+import type { GrantHandler } from "../types.ts";
+
+export const refreshTokenGrant: GrantHandler = {
+  grantType: "refresh_token",
+  async handle(ctx, request) {
+    const client = authenticateClient(ctx, request);
+    const p = request.params;
+    if (!p.refresh_token) throw new OAuthError("invalid_request", "refresh_token is required");
+    const parsed = parseRefreshToken(p.refresh_token);
+    if (!parsed) throw invalidGrant("the refresh token is invalid");
+    const now = ctx.now();
+    const grant = await ctx.storage.offlineGrants.get(parsed.grantId);
+    const secretHash = sha256(parsed.secret);
+    if (!grant || !safeEqual(grant.tokenHash, secretHash)) throw invalidGrant("the refresh token is invalid");
+    if (grant.clientId !== client.client_id) throw invalidGrant("the refresh token was issued to another client");
+    if (!isGrantAlive(grant, client, now)) throw invalidGrant("the refresh token has expired or been revoked");
+    const user = await ctx.storage.users.get(grant.userId);
+    if (!user || user.disabled) throw invalidGrant("the user is disabled or deleted");
+
+    // RFC 6749 §6: a narrower scope may be requested, never a wider one.
+    let scopes = grant.scopes;
+    if (p.scope !== undefined) {
+      const requested = parseScope(p.scope);
+      if (requested.some((s) => !grant.scopes.includes(s))) throw new OAuthError("invalid_scope", "scope exceeds what was granted");
+      scopes = requested;
+    }
+
+    const info = { at: now, ip: request.client.ip, userAgent: request.client.userAgent.slice(0, 512) };
+    let refreshToken: string | undefined;
+    if (client.refresh_token_rotation_enabled) {
+      const next = newRefreshToken(grant.id);
+      if (!(await ctx.storage.offlineGrants.touch(grant.id, { ...info, expectedTokenHash: grant.tokenHash, newTokenHash: next.hash }))) {
+        throw invalidGrant("the refresh token has already been used");
+      }
+      refreshToken = next.token;
+    } else if (!(await ctx.storage.offlineGrants.touch(grant.id, info))) {
+      throw invalidGrant("the refresh token has been revoked");
+    }
+    return issueTokens(ctx, client, {
+      user, clientId: client.client_id, scopes, amr: grant.amr, authenticatedAt: grant.authenticatedAt,
+      session: { kind: "offline_grant", id: grant.id },
+    }, { refreshToken });
+  },
+};

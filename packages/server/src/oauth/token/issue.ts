@@ -1,0 +1,18 @@
+// The one place that mints a token response, shared by every grant.
+import type { Context } from "../../context.ts";
+import { mintAccessToken, mintIdToken, type TokenSubject } from "../../tokens/mint.ts";
+import type { Client } from "../clients.ts";
+import type { TokenResponse } from "./types.ts";
+
+export function issueTokens(ctx: Context, client: Client, subject: TokenSubject, options: { refreshToken?: string; nonce?: string | null }): TokenResponse {
+  const now = ctx.now();
+  const response: TokenResponse = {
+    access_token: mintAccessToken(ctx.keys, ctx.issuer, subject, { now, lifetime: client.access_token_lifetime_seconds }),
+    token_type: "Bearer",
+    expires_in: client.access_token_lifetime_seconds,
+    scope: subject.scopes.join(" "),
+  };
+  if (options.refreshToken) response.refresh_token = options.refreshToken;
+  if (subject.scopes.includes("openid")) response.id_token = mintIdToken(ctx.keys, ctx.issuer, subject, { now, nonce: options.nonce });
+  return response;
+}

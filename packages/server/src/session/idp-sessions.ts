@@ -1,0 +1,42 @@
+// IdP sessions: created at login, carried by the `session` cookie as `<session id>.<secret>`;
+// only the secret's SHA-256 is stored.
+import type { Context } from "../context.ts";
+import { randomId, randomToken, sha256 } from "../crypto/secrets.ts";
+import type { IdpSession, User } from "../storage/ports.ts";
+
+export interface ClientInfo {
+  ip: string;
+  userAgent: string;
+}
+
+export async function createIdpSession(ctx: Context, user: User, amr: string[], client: ClientInfo): Promise<{ session: IdpSession; cookieValue: string }> {
+  const now = ctx.now();
+  const secret = randomToken();
+  const session: IdpSession = {
+    id: randomId(),
+    userId: user.id,
+    tokenHash: sha256(secret),
+    amr,
+    authenticatedAt: now,
+    createdAt: now,
+    lastAccessedAt: now,
+    expiresAt: now + ctx.config.session.lifetime_seconds,
+    ip: client.ip,
+    userAgent: client.userAgent.slice(0, 512),
+    revokedAt: null,
+  };
+  await ctx.storage.sessions.create(session);
+  return { session, cookieValue: `${session.id}.${secret}` };
+}
+
+export function parseSessionCookie(value: string): { id: string; secret: string } | null {
+  const m = /^([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  return m ? { id: m[1], secret: m[2] } : null;
+}
+
+/** Revokes an IdP session and every offline grant born from it (logout ends the whole login). */
+export async function revokeIdpSession(ctx: Context, sessionId: string): Promise<void> {
+  const now = ctx.now();
+  await ctx.storage.sessions.revoke(sessionId, now);
+  await ctx.storage.offlineGrants.revokeBySession(sessionId, now);
+}

@@ -1,0 +1,53 @@
+// Access tokens (RFC 9068 JWT profile, Authgear's claims) and ID tokens (OIDC Core §2).
+import { signRs256 } from "../crypto/jwt.ts";
+import { randomToken } from "../crypto/secrets.ts";
+import type { KeyRing } from "../crypto/keys.ts";
+import type { User } from "../storage/ports.ts";
+import { authgearUserClaims } from "./user-claims.ts";
+import { encodeSid, type SessionRef } from "./sid.ts";
+
+export const ID_TOKEN_LIFETIME_SECONDS = 300;
+
+export interface TokenSubject {
+  user: User;
+  clientId: string;
+  scopes: string[];
+  amr: string[];
+  authenticatedAt: number;
+  session: SessionRef;
+}
+
+export function mintAccessToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: { now: number; lifetime: number }): string {
+  const key = keys.current();
+  return signRs256({ kid: key.kid, typ: "at+jwt" }, {
+    iss: issuer,
+    aud: [issuer],
+    sub: subject.user.id,
+    client_id: subject.clientId,
+    scope: subject.scopes.join(" "),
+    iat: options.now,
+    exp: options.now + options.lifetime,
+    auth_time: subject.authenticatedAt,
+    amr: subject.amr,
+    sid: encodeSid(subject.session),
+    jti: randomToken(16),
+    ...authgearUserClaims(subject.user),
+  }, key.privateKey);
+}
+
+export function mintIdToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: { now: number; nonce?: string | null }): string {
+  const key = keys.current();
+  const claims: Record<string, unknown> = {
+    iss: issuer,
+    aud: subject.clientId,
+    sub: subject.user.id,
+    iat: options.now,
+    exp: options.now + ID_TOKEN_LIFETIME_SECONDS,
+    auth_time: subject.authenticatedAt,
+    amr: subject.amr,
+    sid: encodeSid(subject.session),
+    ...authgearUserClaims(subject.user),
+  };
+  if (options.nonce) claims.nonce = options.nonce;
+  return signRs256({ kid: key.kid }, claims, key.privateKey);
+}

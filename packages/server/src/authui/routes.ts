@@ -11,6 +11,7 @@ import { sessionCookieSettings } from "../http/cookies.ts";
 import { sendErrorPage } from "../http/respond.ts";
 import { setPageSecurityHeaders } from "../http/security-headers.ts";
 import { UI_CSS } from "../http/html.ts";
+import { parseLoginHint } from "../oauth/authorize/login-hint.ts";
 import { csrfToken, csrfValid } from "./csrf.ts";
 import { createMemoryLimiter } from "./login-limiter.ts";
 import { loginPage, signedInPage, signupPage, type FormView } from "./templates.ts";
@@ -31,7 +32,7 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     if (!flowId) return null;
     const flow = flowId.length < 100 ? await ctx.storage.authFlows.get(flowId) : null;
     if (!flow || flow.expiresAt <= ctx.now()) return null;
-    return { id: flow.id, appName: ctx.clients.get(flow.clientId)?.name ?? "", loginHint: flow.params.login_hint ?? "" };
+    return { id: flow.id, appName: ctx.clients.get(flow.clientId)?.name ?? "", loginHint: parseLoginHint(flow.params.login_hint) ?? "" };
   }
 
   function render(request: FastifyRequest, reply: FastifyReply, which: "login" | "signup", view: Omit<FormView, "csrf">, status = 200): FastifyReply {

@@ -18,6 +18,13 @@ import { clientInfo } from "./client-info.ts";
 import { sessionCookieSettings } from "./cookies.ts";
 import { sendBearerError, sendErrorPage, sendOAuthErrorPage, sendOAuthJson } from "./respond.ts";
 
+/** RFC 6749 §3.2: the token endpoint (and RFC 7009's revocation) take form bodies only. */
+function formParams(request: FastifyRequest): Params {
+  const type = String(request.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") throw new OAuthError("invalid_request", "body must be application/x-www-form-urlencoded");
+  return toParams(request.body);
+}
+
 export function registerOAuthRoutes(app: FastifyInstance, ctx: Context): void {
   const discovery = JSON.stringify(discoveryDocument(ctx.issuer));
   const cookie = sessionCookieSettings(ctx.config);
@@ -82,7 +89,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: Context): void {
 
   app.post("/oauth2/token", async (request, reply) => {
     try {
-      const params = toParams(request.body);
+      const params = formParams(request);
       const result = await handleTokenRequest(ctx, { params, authorization: request.headers.authorization, client: clientInfo(request) });
       return reply.header("cache-control", "no-store").header("pragma", "no-cache").type("application/json").send(JSON.stringify(result));
     } catch (err) {
@@ -93,7 +100,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: Context): void {
 
   app.post("/oauth2/revoke", async (request, reply) => {
     try {
-      await revokeToken(ctx, toParams(request.body).token);
+      await revokeToken(ctx, formParams(request).token);
     } catch (err) {
       if (err instanceof OAuthError) return sendOAuthJson(reply, err);
       throw err;

@@ -22,7 +22,7 @@ export interface DecideOptions {
 export async function decideAuthorization(ctx: Context, req: AuthorizationRequest, caller: Caller | null, options: DecideOptions = {}): Promise<AuthorizeOutcome> {
   const now = ctx.now();
   const freshLogin = caller !== null && options.loggedInSince !== undefined && caller.authenticatedAt >= options.loggedInSince;
-  const tooOld = caller !== null && req.maxAge !== null && caller.authenticatedAt + req.maxAge < now;
+  const tooOld = caller !== null && req.maxAge !== null && caller.authenticatedAt + req.maxAge <= now;
   const needsLogin = caller === null || (!freshLogin && (req.prompt.has("login") || tooOld));
 
   if (needsLogin) {

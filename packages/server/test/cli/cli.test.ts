@@ -1,0 +1,61 @@
+// The `gatehouse` command contract: init, migrate, users create, start.
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "../support/server.ts";
+
+const BIN = new URL("../../../../bin/gatehouse.mjs", import.meta.url).pathname;
+const run = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 60000 });
+
+describe("gatehouse CLI", () => {
+  let dir: string;
+  before(() => { dir = mkdtempSync(join(tmpdir(), "gatehouse-cli-")); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("init writes a commented config that start accepts, and refuses to overwrite it", () => {
+    const r = run(["init", "--config", "g.yaml"], dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(readFileSync(join(dir, "g.yaml"), "utf8"), /# Gatehouse configuration/);
+    assert.equal(run(["init", "--config", "g.yaml"], dir).status, 1);
+  });
+
+  it("migrate and users create work on a config file; a duplicate user fails", () => {
+    writeFileSync(join(dir, "c.yaml"), `database:\n  url: "sqlite:${join(dir, "db.sqlite")}"\n`);
+    assert.equal(run(["migrate", "--config", "c.yaml"], dir).status, 0);
+    const r = run(["users", "create", "--config", "c.yaml", "--email", "ann@example.com", "--password", "anns-password-1", "--verified"], dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout.trim(), /^[0-9a-f-]{36}$/);
+    const dup = run(["users", "create", "--config", "c.yaml", "--email", "ANN@example.com", "--password", "anns-password-1"], dir);
+    assert.equal(dup.status, 1);
+    assert.match(dup.stderr, /already exists/);
+  });
+
+  it("reports config errors by path and exits non-zero", () => {
+    writeFileSync(join(dir, "bad.yaml"), `oauth:\n  clients:\n    - client_id: x\n      redirect_uris: ["nope"]\n`);
+    const r = run(["migrate", "--config", "bad.yaml"], dir);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /oauth\.clients\[0\]\.redirect_uris\[0\]: must be an absolute URL/);
+  });
+
+  it("start --port serves /healthz and the demo", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, "start", "--demo", "--port", String(port)], { cwd: dir, stdio: "pipe" });
+    try {
+      let ok = false;
+      for (let i = 0; i < 100 && !ok; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
+      }
+      assert.ok(ok, "server did not come up");
+      const demo = await fetch(`http://127.0.0.1:${port}/demo/`);
+      assert.equal(demo.status, 200);
+      const disc = await (await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`)).json();
+      assert.equal(disc.issuer, `http://localhost:${port}`);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+});

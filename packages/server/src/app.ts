@@ -12,6 +12,7 @@ import { OAuthError } from "./oauth/errors.ts";
 import { registerCors } from "./http/cors.ts";
 import { registerOAuthRoutes } from "./http/oauth-routes.ts";
 import { registerAuthUiRoutes } from "./authui/routes.ts";
+import { registerResolverRoutes } from "./http/resolver-routes.ts";
 import { sendErrorPage, sendOAuthJson } from "./http/respond.ts";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -64,6 +65,7 @@ export async function buildApp(ctx: Context, options: { logger?: boolean } = {})
   registerCors(app, ctx.clients);
   registerOAuthRoutes(app, ctx);
   registerAuthUiRoutes(app, ctx);
+  registerResolverRoutes(app, ctx);
 
   const sweep = setInterval(() => {
     ctx.storage.codes.deleteExpired(ctx.now() - 3600).catch((err) => app.log.warn({ err }, "sweeping expired codes failed"));

@@ -12,6 +12,7 @@ import { sendErrorPage } from "../http/respond.ts";
 import { setPageSecurityHeaders } from "../http/security-headers.ts";
 import { UI_CSS } from "../http/html.ts";
 import { parseLoginHint } from "../oauth/authorize/login-hint.ts";
+import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH, suppressesIdpSessionCookie } from "../oauth/authorize/sso.ts";
 import { csrfToken, csrfValid } from "./csrf.ts";
 import { createMemoryLimiter } from "./login-limiter.ts";
 import { loginPage, signedInPage, signupPage, type FormView } from "./templates.ts";
@@ -28,11 +29,11 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   app.get("/_gatehouse/ui.css", async (_req, reply) => reply.type("text/css").header("cache-control", "public, max-age=3600").send(UI_CSS));
 
   /** The flow id must name a live pending request; the page then shows the app's name. */
-  async function loadFlow(flowId: string): Promise<{ id: string; appName: string; loginHint: string } | null> {
+  async function loadFlow(flowId: string): Promise<{ id: string; appName: string; loginHint: string; suppressCookie: boolean } | null> {
     if (!flowId) return null;
     const flow = flowId.length < 100 ? await ctx.storage.authFlows.get(flowId) : null;
     if (!flow || flow.expiresAt <= ctx.now()) return null;
-    return { id: flow.id, appName: ctx.clients.get(flow.clientId)?.name ?? "", loginHint: parseLoginHint(flow.params.login_hint) ?? "" };
+    return { id: flow.id, appName: ctx.clients.get(flow.clientId)?.name ?? "", loginHint: parseLoginHint(flow.params.login_hint) ?? "", suppressCookie: suppressesIdpSessionCookie(flow.params) };
   }
 
   function render(request: FastifyRequest, reply: FastifyReply, which: "login" | "signup", view: Omit<FormView, "csrf">, status = 200): FastifyReply {
@@ -41,11 +42,15 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     return reply.code(status).type("text/html; charset=utf-8").send(which === "login" ? loginPage(full) : signupPage(full));
   }
 
-  async function signIn(request: FastifyRequest, reply: FastifyReply, user: User, flowId: string | null): Promise<FastifyReply> {
+  async function signIn(request: FastifyRequest, reply: FastifyReply, user: User, flow: { id: string; suppressCookie: boolean } | null): Promise<FastifyReply> {
     const { cookieValue } = await createIdpSession(ctx, user, ["pwd"], clientInfo(request));
-    reply.setCookie(cookie.name, cookieValue, { path: "/", domain: cookie.domain, secure: cookie.secure, httpOnly: true, sameSite: "lax", maxAge: cookie.maxAge });
+    if (flow?.suppressCookie) {
+      reply.setCookie(LOGIN_HANDOFF_COOKIE, cookieValue, { path: LOGIN_HANDOFF_PATH, secure: cookie.secure, httpOnly: true, sameSite: "lax", maxAge: 600 });
+    } else {
+      reply.setCookie(cookie.name, cookieValue, { path: "/", domain: cookie.domain, secure: cookie.secure, httpOnly: true, sameSite: "lax", maxAge: cookie.maxAge });
+    }
     setPageSecurityHeaders(reply, formTargets);
-    return reply.redirect(flowId ? `/oauth2/authorize/resume?flow=${encodeURIComponent(flowId)}` : "/", 303);
+    return reply.redirect(flow ? `/oauth2/authorize/resume?flow=${encodeURIComponent(flow.id)}` : "/", 303);
   }
 
   const expired = (reply: FastifyReply): FastifyReply =>
@@ -79,7 +84,7 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
       return render(request, reply, "login", { ...view, error: "Incorrect email or password." }, 401);
     }
     perAccount.reset(keys);
-    return signIn(request, reply, user, flow?.id ?? null);
+    return signIn(request, reply, user, flow);
   });
 
   app.post("/signup", async (request, reply) => {
@@ -99,7 +104,7 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
       };
       return render(request, reply, "signup", { ...view, error: messages[result.reason] }, 400);
     }
-    return signIn(request, reply, result.user, flow?.id ?? null);
+    return signIn(request, reply, result.user, flow);
   });
 
   app.get("/", async (request, reply) => {

@@ -7,6 +7,7 @@ import { discoveryDocument } from "../oauth/discovery.ts";
 import { validateAuthorizationRequest, checkClient, checkRedirectUri } from "../oauth/authorize/request.ts";
 import { decideAuthorization, type AuthorizeOutcome } from "../oauth/authorize/decide.ts";
 import { errorRedirect } from "../oauth/authorize/redirect.ts";
+import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH, suppressesIdpSessionCookie } from "../oauth/authorize/sso.ts";
 import { handleTokenRequest } from "../oauth/token/endpoint.ts";
 import { revokeToken } from "../oauth/revoke.ts";
 import { userinfoClaims } from "../oauth/userinfo.ts";
@@ -45,14 +46,19 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: Context): void {
     return reply.redirect(`/${outcome.page}?flow=${encodeURIComponent(outcome.flowId)}`, 302);
   }
 
-  /** Runs an authorization request; errors go to the client only once its redirect URI is trusted. */
-  async function authorize(request: FastifyRequest, reply: FastifyReply, p: Params, loggedInSince?: number): Promise<FastifyReply> {
+  /**
+   * Runs an authorization request; errors go to the client only once its redirect URI is trusted.
+   * `resumed` carries the caller who just logged in on our page (when resuming).
+   */
+  async function authorize(request: FastifyRequest, reply: FastifyReply, p: Params, resumed?: { caller: Caller; since: number }): Promise<FastifyReply> {
     let redirectUri: string | null = null;
     try {
       const client = checkClient(ctx.clients, p);
       redirectUri = checkRedirectUri(client, p);
       const req = validateAuthorizationRequest(ctx.clients, p);
-      return sendOutcome(reply, await decideAuthorization(ctx, req, await cookieCaller(request), { loggedInSince }));
+      // With SSO off, an existing shared session is not reused: every app login is its own.
+      const caller = resumed?.caller ?? (suppressesIdpSessionCookie(p) ? null : await cookieCaller(request));
+      return sendOutcome(reply, await decideAuthorization(ctx, req, caller, { loggedInSince: resumed?.since }));
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       if (!err.redirectable || redirectUri === null) return sendOAuthErrorPage(reply, err);
@@ -80,11 +86,14 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: Context): void {
     if (!flow || flow.expiresAt <= ctx.now()) {
       return sendErrorPage(reply, 400, "This sign-in link has expired", "Go back to the app and start signing in again.");
     }
-    if (!(await cookieCaller(request))) {
+    const handoff = request.cookies[LOGIN_HANDOFF_COOKIE];
+    if (handoff !== undefined) reply.clearCookie(LOGIN_HANDOFF_COOKIE, { path: LOGIN_HANDOFF_PATH, httpOnly: true, sameSite: "lax", secure: cookie.secure });
+    const caller = (handoff ? await callerFromCookie(ctx, handoff, clientInfo(request)) : null) ?? (await cookieCaller(request));
+    if (!caller) {
       return sendErrorPage(reply, 400, "You are not signed in", "Your browser did not keep the sign-in cookie. Allow cookies for this site and try again.");
     }
     await ctx.storage.authFlows.delete(flow.id);
-    return authorize(request, reply, flow.params, flow.createdAt);
+    return authorize(request, reply, flow.params, { caller, since: flow.createdAt });
   });
 
   app.post("/oauth2/token", async (request, reply) => {

@@ -20,7 +20,7 @@ export interface Caller {
 
 export type BearerResult = { ok: true; caller: Caller } | { ok: false; reason: string };
 
-export async function callerFromBearer(ctx: Context, token: string): Promise<BearerResult> {
+export async function callerFromBearer(ctx: Context, token: string, client?: ClientInfo): Promise<BearerResult> {
   const jwt = decodeJwt(token);
   if (!jwt) return { ok: false, reason: "malformed token" };
   if (jwt.header.typ !== "at+jwt") return { ok: false, reason: "not an access token" };
@@ -36,6 +36,7 @@ export async function callerFromBearer(ctx: Context, token: string): Promise<Bea
   if (!live || live.userId !== p.sub) return { ok: false, reason: "session ended" };
   const user = await liveUser(ctx, live.userId);
   if (!user) return { ok: false, reason: "user disabled or deleted" };
+  if (client && live.lastAccessedAt + TOUCH_INTERVAL_SECONDS <= now) await touch(ctx, ref, now, client);
   return {
     ok: true,
     caller: {
@@ -61,7 +62,13 @@ export async function callerFromCookie(ctx: Context, cookieValue: string, client
   return { user, session: { kind: "idp_session", id: s.id }, amr: s.amr, authenticatedAt: s.authenticatedAt, clientId: null, scopes: [] };
 }
 
-async function liveSession(ctx: Context, ref: SessionRef, now: number): Promise<{ userId: string; authenticatedAt: number } | null> {
+async function touch(ctx: Context, ref: SessionRef, now: number, client: ClientInfo): Promise<void> {
+  const ua = client.userAgent.slice(0, 512);
+  if (ref.kind === "idp_session") await ctx.storage.sessions.touch(ref.id, now, client.ip, ua);
+  else await ctx.storage.offlineGrants.touch(ref.id, { at: now, ip: client.ip, userAgent: ua });
+}
+
+async function liveSession(ctx: Context, ref: SessionRef, now: number): Promise<{ userId: string; authenticatedAt: number; lastAccessedAt: number } | null> {
   if (ref.kind === "idp_session") {
     const s = await ctx.storage.sessions.get(ref.id);
     return s && isSessionAlive(s, ctx.config.session, now) ? s : null;

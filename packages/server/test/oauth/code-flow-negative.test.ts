@@ -72,7 +72,7 @@ describe("authorization endpoint negatives", () => {
 
   it("forces the login page again with prompt=login and max_age=0", async () => {
     const login = await loginWithPkce(f);
-    for (const extra of [{ prompt: "login" }, { max_age: "0" }]) {
+    for (const extra of [{ prompt: "login" }, { max_age: "0" }] as Record<string, string>[]) {
       const res = await login.agent.follow(await authorizeUrl(f, { ...(await base()), ...extra }), f.server.url);
       assert.match(res.url, /\/login\?flow=/, JSON.stringify(extra));
     }

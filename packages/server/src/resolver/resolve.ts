@@ -1,0 +1,29 @@
+// Turns a request's credentials into resolver headers: the bearer token first, then the cookie.
+import type { Context } from "../context.ts";
+import { callerFromBearer, callerFromCookie } from "../session/caller.ts";
+import type { ClientInfo } from "../session/idp-sessions.ts";
+import { INVALID, resolverHeaders, type ResolverHeaders } from "./headers.ts";
+
+export interface ResolveInput {
+  authorization: string | undefined;
+  sessionCookie: string | undefined;
+  client: ClientInfo;
+}
+
+export interface ResolveResult {
+  headers: ResolverHeaders;
+  /** True when a session cookie was presented but is dead: the caller clears it. */
+  clearCookie: boolean;
+}
+
+export async function resolveRequest(ctx: Context, input: ResolveInput): Promise<ResolveResult> {
+  if (input.authorization !== undefined) {
+    const m = /^Bearer ([^\s]+)$/i.exec(input.authorization);
+    const result = m ? await callerFromBearer(ctx, m[1], input.client) : null;
+    // A presented bearer token decides: a bad one is not rescued by a cookie (no mixed identities).
+    return { headers: result?.ok ? resolverHeaders(result.caller) : INVALID, clearCookie: false };
+  }
+  if (input.sessionCookie === undefined) return { headers: {}, clearCookie: false };
+  const caller = await callerFromCookie(ctx, input.sessionCookie, input.client);
+  return caller ? { headers: resolverHeaders(caller), clearCookie: false } : { headers: INVALID, clearCookie: true };
+}

@@ -28,6 +28,7 @@ export async function createContext(config: Config, options: { now?: () => numbe
     storage,
     clients: createClientRegistry(config.oauth.clients),
     keys: await openKeyRing(storage.signingKeys, now),
+    revocationListeners: new Set(),
     passwords: createPasswordHasher({ memoryKib: h.memory_kib, iterations: h.iterations, parallelism: h.parallelism }),
     now,
   };

@@ -4,6 +4,7 @@ import type { Storage } from "./storage/ports.ts";
 import type { ClientRegistry } from "./oauth/clients.ts";
 import type { KeyRing } from "./crypto/keys.ts";
 import type { PasswordHasher } from "./users/password-hash.ts";
+import type { RevocationListener } from "./session/revocation.ts";
 
 export interface Context {
   config: Config;
@@ -13,6 +14,8 @@ export interface Context {
   clients: ClientRegistry;
   keys: KeyRing;
   passwords: PasswordHasher;
+  /** Told of every revocation made on this node (caches, the feed). */
+  revocationListeners: Set<RevocationListener>;
   /** Unix seconds; injectable so tests can move time. */
   now(): number;
 }

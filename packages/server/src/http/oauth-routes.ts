@@ -13,7 +13,7 @@ import { revokeToken } from "../oauth/revoke.ts";
 import { userinfoClaims } from "../oauth/userinfo.ts";
 import { endSessionRedirect } from "../oauth/end-session.ts";
 import { callerFromBearer, callerFromCookie, type Caller } from "../session/caller.ts";
-import { revokeIdpSession } from "../session/idp-sessions.ts";
+import { revokeSession } from "../session/revocation.ts";
 import { parseSessionCookie } from "../session/idp-sessions.ts";
 import { clientInfo } from "./client-info.ts";
 import { sessionCookieSettings } from "./cookies.ts";
@@ -145,7 +145,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: Context): void {
       throw err;
     }
     const parsed = parseSessionCookie(request.cookies[cookie.name] ?? "");
-    if (parsed && (await cookieCaller(request))) await revokeIdpSession(ctx, parsed.id);
+    if (parsed && (await cookieCaller(request))) await revokeSession(ctx, parsed.id);
     reply.clearCookie(cookie.name, { path: "/", domain: cookie.domain, secure: cookie.secure, httpOnly: true, sameSite: "lax" });
     if (location) return reply.header("cache-control", "no-store").redirect(location, 302);
     return sendErrorPage(reply, 200, "Signed out", "You have been signed out. You can close this window.");

@@ -4,11 +4,12 @@
 import type { Context } from "../context.ts";
 import { safeEqual, sha256 } from "../crypto/secrets.ts";
 import { parseRefreshToken } from "./token/refresh-token-format.ts";
+import { revokeGrant } from "../session/revocation.ts";
 
 export async function revokeToken(ctx: Context, token: string | undefined): Promise<void> {
   if (!token) return;
   const parsed = parseRefreshToken(token);
   if (!parsed) return;
   const grant = await ctx.storage.offlineGrants.get(parsed.grantId);
-  if (grant && safeEqual(grant.tokenHash, sha256(parsed.secret))) await ctx.storage.offlineGrants.revoke(grant.id, ctx.now());
+  if (grant && safeEqual(grant.tokenHash, sha256(parsed.secret))) await revokeGrant(ctx, grant.id);
 }

@@ -33,10 +33,3 @@ export function parseSessionCookie(value: string): { id: string; secret: string 
   const m = /^([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$/.exec(value);
   return m ? { id: m[1], secret: m[2] } : null;
 }
-
-/** Revokes an IdP session and every offline grant born from it (logout ends the whole login). */
-export async function revokeIdpSession(ctx: Context, sessionId: string): Promise<void> {
-  const now = ctx.now();
-  await ctx.storage.sessions.revoke(sessionId, now);
-  await ctx.storage.offlineGrants.revokeBySession(sessionId, now);
-}

@@ -144,7 +144,9 @@ export interface SigningKeyStore {
   markRotated(kid: string, at: number): Promise<void>;
 }
 
-export interface Storage {
+import type { AdminStorage } from "./admin-ports.ts";
+
+export interface Storage extends AdminStorage {
   users: UserStore;
   passwords: PasswordStore;
   sessions: SessionStore;

@@ -1,6 +1,7 @@
 // Row ↔ domain mapping shared by every SQL adapter: both return snake_case rows; SQLite gives
 // 0/1 for booleans and pg gives BIGINT as strings, so everything goes through num()/bool().
 import type { AuthFlow, AuthorizationCode, IdpSession, OfflineGrant, SigningKey, User } from "./ports.ts";
+import type { AdminKey, AuditEntry, RevocationEvent, RevocationKind } from "./admin-ports.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -125,4 +126,42 @@ export function codeValues(c: AuthorizationCode): unknown[] {
 /** Email login IDs are compared case-insensitively (Authgear's default login ID normaliser). */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+export function toAdminKey(r: Row): AdminKey {
+  return {
+    id: str(r.id), name: str(r.name), secretHash: str(r.secret_hash), createdAt: num(r.created_at),
+    lastUsedAt: numOrNull(r.last_used_at), revokedAt: numOrNull(r.revoked_at),
+  };
+}
+
+export function toAudit(r: Row): AuditEntry {
+  return {
+    id: num(r.id), at: num(r.at), actor: str(r.actor), action: str(r.action), targetType: str(r.target_type),
+    targetId: str(r.target_id), details: JSON.parse(str(r.details)) as Record<string, unknown>,
+  };
+}
+
+export function toRevocation(r: Row): RevocationEvent {
+  return { seq: num(r.seq), kind: str(r.kind) as RevocationKind, id: str(r.id), at: num(r.at), expiresAt: num(r.expires_at) };
+}
+
+/** User-list cursors encode the (created_at, id) of the last row seen. */
+export function encodeUserCursor(u: { createdAt: number; id: string }): string {
+  return Buffer.from(JSON.stringify([u.createdAt, u.id])).toString("base64url");
+}
+
+export function decodeUserCursor(cursor: string | undefined): { createdAt: number; id: string } | null {
+  if (!cursor) return null;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
+    return typeof createdAt === "number" && typeof id === "string" ? { createdAt, id } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Escapes LIKE wildcards so a search for "a_b" means exactly that. */
+export function likePattern(query: string): string {
+  return `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

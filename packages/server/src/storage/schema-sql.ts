@@ -91,10 +91,46 @@ CREATE TABLE signing_keys (
 );
 `;
 
+const admin = (opts: { bigint: string; serial: string }): string => `
+CREATE INDEX users_created ON users (created_at, id);
+CREATE TABLE admin_keys (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  created_at ${opts.bigint} NOT NULL,
+  last_used_at ${opts.bigint},
+  revoked_at ${opts.bigint}
+);
+CREATE TABLE audit_log (
+  id ${opts.serial},
+  at ${opts.bigint} NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target_type TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  details TEXT NOT NULL
+);
+CREATE INDEX audit_log_target ON audit_log (target_id, id);
+CREATE TABLE client_settings (
+  client_id TEXT PRIMARY KEY,
+  settings TEXT NOT NULL,
+  updated_at ${opts.bigint} NOT NULL
+);
+CREATE TABLE revocations (
+  seq ${opts.serial},
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  at ${opts.bigint} NOT NULL,
+  expires_at ${opts.bigint} NOT NULL
+);
+`;
+
 export const sqliteMigrations: Migration[] = [
   { version: 1, name: "core", sql: core({ bigint: "INTEGER", bool: "INTEGER", falseValue: "0" }) },
+  { version: 2, name: "admin", sql: admin({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
 ];
 
 export const postgresMigrations: Migration[] = [
   { version: 1, name: "core", sql: core({ bigint: "BIGINT", bool: "BOOLEAN", falseValue: "FALSE" }) },
+  { version: 2, name: "admin", sql: admin({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
 ];

@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import type { Storage } from "../ports.ts";
 import { sqliteMigrations } from "../schema-sql.ts";
 import { sqliteStores } from "./stores.ts";
+import { sqliteAdminStores } from "./admin-stores.ts";
 
 export function openSqlite(path: string): Storage {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -14,14 +15,15 @@ export function openSqlite(path: string): Storage {
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
-  let stores: ReturnType<typeof sqliteStores> | null = null;
-  const ready = (): ReturnType<typeof sqliteStores> => {
-    stores ??= sqliteStores(db);
+  type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores>;
+  let stores: Stores | null = null;
+  const ready = (): Stores => {
+    stores ??= { ...sqliteStores(db), ...sqliteAdminStores(db) };
     return stores;
   };
   // Stores prepare their statements lazily, after migrate() has created the tables.
-  const lazy = <K extends keyof ReturnType<typeof sqliteStores>>(key: K): ReturnType<typeof sqliteStores>[K] =>
-    new Proxy({} as ReturnType<typeof sqliteStores>[K], { get: (_t, prop) => (ready()[key] as unknown as Record<PropertyKey, unknown>)[prop] });
+  const lazy = <K extends keyof Stores>(key: K): Stores[K] =>
+    new Proxy({} as Stores[K], { get: (_t, prop) => (ready()[key] as unknown as Record<PropertyKey, unknown>)[prop] });
   return {
     users: lazy("users"),
     passwords: lazy("passwords"),
@@ -30,6 +32,11 @@ export function openSqlite(path: string): Storage {
     codes: lazy("codes"),
     authFlows: lazy("authFlows"),
     signingKeys: lazy("signingKeys"),
+    userDirectory: lazy("userDirectory"),
+    adminKeys: lazy("adminKeys"),
+    auditLog: lazy("auditLog"),
+    clientSettings: lazy("clientSettings"),
+    revocations: lazy("revocations"),
     async migrate(): Promise<void> {
       db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
       const done = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));

@@ -7,6 +7,7 @@ import { OAuthError, invalidGrant } from "../../errors.ts";
 import { authenticateClient } from "../client-auth.ts";
 import { issueTokens } from "../issue.ts";
 import { newRefreshToken } from "../refresh-token-format.ts";
+import { revokeGrant } from "../../../session/revocation.ts";
 import type { GrantHandler } from "../types.ts";
 
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -27,7 +28,7 @@ export const authorizationCodeGrant: GrantHandler = {
     if (result.kind === "missing") throw invalidGrant("the authorization code is invalid");
     const code = result.code;
     if (result.kind === "reused") {
-      if (code.issuedGrantId) await ctx.storage.offlineGrants.revoke(code.issuedGrantId, now);
+      if (code.issuedGrantId) await revokeGrant(ctx, code.issuedGrantId);
       throw invalidGrant("the authorization code has already been used");
     }
     if (code.expiresAt <= now) throw invalidGrant("the authorization code has expired");

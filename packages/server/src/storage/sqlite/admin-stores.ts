@@ -1,0 +1,80 @@
+import type Database from "better-sqlite3";
+import type { AdminStorage } from "../admin-ports.ts";
+import { decodeUserCursor, encodeUserCursor, likePattern, toAdminKey, toAudit, toRevocation, toUser, type Row } from "../rows.ts";
+
+export function sqliteAdminStores(db: Database.Database): AdminStorage {
+  const q = (sql: string) => db.prepare(sql);
+  return {
+    userDirectory: {
+      async list({ query, cursor, limit }) {
+        const after = decodeUserCursor(cursor);
+        const where: string[] = [];
+        const args: unknown[] = [];
+        if (query) {
+          where.push("(email LIKE ? ESCAPE '\\' OR id = ?)");
+          args.push(likePattern(query), query);
+        }
+        if (after) {
+          where.push("(created_at > ? OR (created_at = ? AND id > ?))");
+          args.push(after.createdAt, after.createdAt, after.id);
+        }
+        const sql = `SELECT * FROM users ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, id LIMIT ?`;
+        const rows = (q(sql).all(...args, limit + 1) as Row[]).map(toUser);
+        const items = rows.slice(0, limit);
+        return { items, nextCursor: rows.length > limit ? encodeUserCursor(items[items.length - 1]) : null };
+      },
+    },
+    adminKeys: {
+      async create(k) {
+        q("INSERT INTO admin_keys (id, name, secret_hash, created_at, last_used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)").run(k.id, k.name, k.secretHash, k.createdAt, k.lastUsedAt, k.revokedAt);
+      },
+      async get(id) {
+        const r = q("SELECT * FROM admin_keys WHERE id = ?").get(id) as Row | undefined;
+        return r ? toAdminKey(r) : null;
+      },
+      async list() {
+        return (q("SELECT * FROM admin_keys ORDER BY created_at, id").all() as Row[]).map(toAdminKey);
+      },
+      async revoke(id, at) {
+        return q("UPDATE admin_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(at, id).changes > 0;
+      },
+    },
+    auditLog: {
+      async append(e) {
+        q("INSERT INTO audit_log (at, actor, action, target_type, target_id, details) VALUES (?, ?, ?, ?, ?, ?)").run(e.at, e.actor, e.action, e.targetType, e.targetId, JSON.stringify(e.details));
+      },
+      async list({ cursor, limit, targetId }) {
+        const before = cursor && /^\d+$/.test(cursor) ? Number(cursor) : Number.MAX_SAFE_INTEGER;
+        const rows = (targetId
+          ? q("SELECT * FROM audit_log WHERE id < ? AND target_id = ? ORDER BY id DESC LIMIT ?").all(before, targetId, limit + 1)
+          : q("SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?").all(before, limit + 1)) as Row[];
+        const items = rows.slice(0, limit).map(toAudit);
+        return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].id) : null };
+      },
+    },
+    clientSettings: {
+      async all() {
+        const rows = q("SELECT client_id, settings FROM client_settings").all() as { client_id: string; settings: string }[];
+        return Object.fromEntries(rows.map((r) => [r.client_id, JSON.parse(r.settings) as Record<string, unknown>]));
+      },
+      async put(clientId, settings, at) {
+        q("INSERT INTO client_settings (client_id, settings, updated_at) VALUES (?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at").run(clientId, JSON.stringify(settings), at);
+      },
+    },
+    revocations: {
+      async append(e) {
+        return Number(q("INSERT INTO revocations (kind, id, at, expires_at) VALUES (?, ?, ?, ?)").run(e.kind, e.id, e.at, e.expiresAt).lastInsertRowid);
+      },
+      async since(after, limit) {
+        return (q("SELECT * FROM revocations WHERE seq > ? ORDER BY seq LIMIT ?").all(after, limit) as Row[]).map(toRevocation);
+      },
+      async latestSeq() {
+        const r = q("SELECT MAX(seq) AS seq FROM revocations").get() as { seq: number | null };
+        return r.seq ?? 0;
+      },
+      async deleteExpired(before) {
+        return q("DELETE FROM revocations WHERE expires_at < ?").run(before).changes;
+      },
+    },
+  };
+}

@@ -13,6 +13,8 @@ import { registerCors } from "./http/cors.ts";
 import { registerOAuthRoutes } from "./http/oauth-routes.ts";
 import { registerAuthUiRoutes } from "./authui/routes.ts";
 import { registerResolverRoutes } from "./http/resolver-routes.ts";
+import { ADMIN_PREFIX, registerAdminRoutes, sendProblem } from "./http/admin-routes.ts";
+import { AdminError } from "./admin/errors.ts";
 import { sendErrorPage, sendOAuthJson } from "./http/respond.ts";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -22,11 +24,14 @@ export async function createContext(config: Config, options: { now?: () => numbe
   const storage = await openStorage(config.database.url);
   await storage.migrate();
   const h = config.authentication.password_hash;
+  const clients = createClientRegistry(config.oauth.clients);
+  // Operator changes made through the admin API override the config file's initial values.
+  for (const [id, settings] of Object.entries(await storage.clientSettings.all())) clients.applySettings(id, settings);
   return {
     config,
     issuer: new URL(config.http.public_origin).origin,
     storage,
-    clients: createClientRegistry(config.oauth.clients),
+    clients,
     keys: await openKeyRing(storage.signingKeys, now),
     revocationListeners: new Set(),
     passwords: createPasswordHasher({ memoryKib: h.memory_kib, iterations: h.iterations, parallelism: h.parallelism }),
@@ -50,12 +55,14 @@ export async function buildApp(ctx: Context, options: { logger?: boolean } = {})
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) request.log.error({ err }, "unhandled error");
     const description = status === 500 ? "internal error" : status === 413 ? "request body is too large" : status === 415 ? "unsupported content type" : "malformed request";
+    if (request.url.startsWith("/_api/")) return sendProblem(reply, new AdminError(status === 500 ? "GH_ADMIN_INTERNAL" : "GH_ADMIN_INVALID_REQUEST", description));
     if (wantsJson(request.url)) {
       return sendOAuthJson(reply, new OAuthError(status === 500 ? "server_error" : "invalid_request", description, { status }));
     }
     return sendErrorPage(reply, status, status === 500 ? "Something went wrong" : "Bad request", `The server could not handle this request (${description}).`);
   });
   app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith("/_api/")) return sendProblem(reply, new AdminError("GH_ADMIN_NOT_FOUND", "no such endpoint"));
     if (wantsJson(request.url) || request.url.startsWith("/.well-known/")) {
       return reply.code(404).type("application/json").send(JSON.stringify({ error: "not_found", error_description: "no such endpoint" }));
     }
@@ -67,6 +74,7 @@ export async function buildApp(ctx: Context, options: { logger?: boolean } = {})
   registerOAuthRoutes(app, ctx);
   registerAuthUiRoutes(app, ctx);
   registerResolverRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
 
   const sweep = setInterval(() => {
     ctx.storage.codes.deleteExpired(ctx.now() - 3600).catch((err) => app.log.warn({ err }, "sweeping expired codes failed"));

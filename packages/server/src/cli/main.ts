@@ -8,12 +8,14 @@ import { demoConfig } from "../demo/config.ts";
 import { createContext } from "../app.ts";
 import { startServer } from "./start.ts";
 import { createUser } from "../users/users.ts";
+import { createAdminKey } from "../admin/keys.ts";
 
 const USAGE = `usage:
   gatehouse init [--config gatehouse.yaml]
   gatehouse start [--config FILE] [--port N] [--demo]
   gatehouse migrate --config FILE
   gatehouse users create --config FILE --email E --password P [--verified]
+  gatehouse admin-keys create --config FILE [--name NAME]   (prints the key once)
 Environment: GATEHOUSE_CONFIG (config file), PORT (listen port).`;
 
 const options = {
@@ -23,6 +25,7 @@ const options = {
   email: { type: "string" },
   password: { type: "string" },
   verified: { type: "boolean" },
+  name: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -84,6 +87,18 @@ export async function main(argv: string[]): Promise<number> {
             return 1;
           }
           console.log(result.user.id);
+          return 0;
+        } finally {
+          await ctx.storage.close();
+        }
+      }
+      case "admin-keys create": {
+        const ctx = await createContext(resolveConfig(values));
+        try {
+          const { id, key } = await createAdminKey(ctx, values.name ?? "cli");
+          await ctx.storage.auditLog.append({ at: ctx.now(), actor: "cli", action: "admin_key.create", targetType: "admin_key", targetId: id, details: { name: values.name ?? "cli" } });
+          console.log(key);
+          console.error("Store this key now: it is not shown again.");
           return 0;
         } finally {
           await ctx.storage.close();

@@ -14,6 +14,8 @@ export interface ClientRegistry {
   all(): Client[];
   /** Origins of registered redirect URIs: the only ones CORS answers with credentials. */
   isAllowedOrigin(origin: string): boolean;
+  /** Applies operator-set token settings (admin API) over the config file's values. */
+  applySettings(clientId: string, settings: Partial<ClientConfig>): Client | undefined;
 }
 
 export function toClient(config: ClientConfig): Client {
@@ -34,6 +36,13 @@ export function createClientRegistry(configs: ClientConfig[]): ClientRegistry {
     get: (id) => byId.get(id),
     all: () => [...byId.values()],
     isAllowedOrigin: (origin) => origins.has(origin),
+    applySettings(id, settings) {
+      const current = byId.get(id);
+      if (!current) return undefined;
+      const next = { ...current, ...settings };
+      byId.set(id, next);
+      return next;
+    },
   };
 }
 

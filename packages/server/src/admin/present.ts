@@ -1,0 +1,41 @@
+// Domain objects → admin API JSON (snake_case, ISO times).
+import type { Client } from "../oauth/clients.ts";
+import type { AuditEntry } from "../storage/admin-ports.ts";
+import type { IdpSession, OfflineGrant, User } from "../storage/ports.ts";
+import { encodeSid } from "../tokens/sid.ts";
+
+const iso = (t: number): string => new Date(t * 1000).toISOString();
+
+export function presentUser(u: User) {
+  return {
+    id: u.id, email: u.email, is_verified: u.isVerified, is_anonymous: u.isAnonymous, is_disabled: u.disabled,
+    disable_reason: u.disabledReason, roles: u.roles, created_at: iso(u.createdAt), updated_at: iso(u.updatedAt),
+  };
+}
+
+export function presentSession(s: IdpSession) {
+  return {
+    id: encodeSid({ kind: "idp_session", id: s.id }), type: "idp_session" as const, client_id: null, created_at: iso(s.createdAt),
+    last_accessed_at: iso(s.lastAccessedAt), expires_at: iso(s.expiresAt), ip: s.ip, user_agent: s.userAgent, amr: s.amr,
+  };
+}
+
+export function presentGrant(g: OfflineGrant) {
+  return {
+    id: encodeSid({ kind: "offline_grant", id: g.id }), type: "offline_grant" as const, client_id: g.clientId, created_at: iso(g.createdAt),
+    last_accessed_at: iso(g.lastAccessedAt), expires_at: iso(g.expiresAt), ip: g.ip, user_agent: g.userAgent, amr: g.amr,
+  };
+}
+
+export function presentClient(c: Client) {
+  return {
+    client_id: c.client_id, name: c.name, x_application_type: c.x_application_type, redirect_uris: c.redirect_uris,
+    access_token_lifetime_seconds: c.access_token_lifetime_seconds, refresh_token_lifetime_seconds: c.refresh_token_lifetime_seconds,
+    refresh_token_idle_timeout_enabled: c.refresh_token_idle_timeout_enabled, refresh_token_idle_timeout_seconds: c.refresh_token_idle_timeout_seconds,
+    refresh_token_rotation_enabled: c.refresh_token_rotation_enabled,
+  };
+}
+
+export function presentAudit(e: AuditEntry) {
+  return { id: e.id, at: iso(e.at), actor: e.actor, action: e.action, target_type: e.targetType, target_id: e.targetId, details: e.details };
+}

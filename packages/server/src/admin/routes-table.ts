@@ -1,0 +1,71 @@
+// The admin API as data: each route names its schemas once, and both the Fastify adapter and the
+// OpenAPI document are built from this table.
+import { z } from "zod";
+import type { Context } from "../context.ts";
+import * as s from "./schemas.ts";
+import * as op from "./operations.ts";
+import { presentAudit, presentClient, presentUser } from "./present.ts";
+import { notFound } from "./errors.ts";
+
+export interface AdminRoute {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** Fastify-style path under /_api/admin, e.g. /users/:id */
+  path: string;
+  summary: string;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response: z.ZodType;
+  status?: number;
+  handle(ctx: Context, input: { actor: op.Actor; params: Record<string, string>; query: any; body: any }): Promise<unknown>;
+}
+
+const empty = async (): Promise<Record<string, never>> => ({});
+
+export const adminRoutes: AdminRoute[] = [
+  {
+    method: "GET", path: "/users", summary: "List users, optionally searching by email substring or exact id",
+    query: s.listQuery, response: s.userListSchema,
+    async handle(ctx, { query }) {
+      const page = await ctx.storage.userDirectory.list({ query: query.query, cursor: query.cursor, limit: query.limit });
+      return { items: page.items.map(presentUser), next_cursor: page.nextCursor };
+    },
+  },
+  { method: "POST", path: "/users", summary: "Create a user with an email and password", body: s.createUserBody, response: s.userSchema, status: 201,
+    handle: (ctx, { actor, body }) => op.adminCreateUser(ctx, actor, body) },
+  { method: "GET", path: "/users/:id", summary: "Get a user", response: s.userSchema, handle: (ctx, { params }) => op.adminGetUser(ctx, params.id) },
+  { method: "PATCH", path: "/users/:id", summary: "Update a user's email, verification or roles", body: s.updateUserBody, response: s.userSchema,
+    handle: (ctx, { actor, params, body }) => op.adminUpdateUser(ctx, actor, params.id, body) },
+  { method: "POST", path: "/users/:id/disable", summary: "Disable a user: every token and session stops working at once", body: s.disableBody, response: s.userSchema,
+    handle: (ctx, { actor, params, body }) => op.adminSetDisabled(ctx, actor, params.id, true, body.reason) },
+  { method: "POST", path: "/users/:id/enable", summary: "Enable a disabled user", response: s.userSchema,
+    handle: (ctx, { actor, params }) => op.adminSetDisabled(ctx, actor, params.id, false, "") },
+  { method: "DELETE", path: "/users/:id", summary: "Delete a user and everything they own", response: s.emptySchema,
+    handle: async (ctx, { actor, params }) => { await op.adminDeleteUser(ctx, actor, params.id); return {}; } },
+  { method: "POST", path: "/users/:id/password", summary: "Set a user's password", body: s.passwordBody, response: s.emptySchema,
+    handle: async (ctx, { actor, params, body }) => { await op.adminSetPassword(ctx, actor, params.id, body.password); return {}; } },
+  { method: "GET", path: "/users/:id/sessions", summary: "List a user's live sessions and refresh-token grants", response: s.sessionListSchema,
+    handle: (ctx, { params }) => op.adminListSessions(ctx, params.id) },
+  { method: "DELETE", path: "/users/:id/sessions/:sid", summary: "Revoke one session or grant", response: s.emptySchema,
+    handle: async (ctx, { actor, params }) => { await op.adminRevokeSession(ctx, actor, params.id, params.sid); return {}; } },
+  { method: "DELETE", path: "/users/:id/sessions", summary: "Revoke all of a user's sessions and grants", response: s.emptySchema,
+    handle: async (ctx, { actor, params }) => { await op.adminRevokeAllSessions(ctx, actor, params.id); return {}; } },
+  { method: "GET", path: "/clients", summary: "List OAuth clients with their token settings", response: s.clientListSchema,
+    handle: async (ctx) => ({ items: ctx.clients.all().map(presentClient) }) },
+  { method: "GET", path: "/clients/:id", summary: "Get a client", response: s.clientSchema,
+    async handle(ctx, { params }) {
+      const c = ctx.clients.get(params.id);
+      if (!c) throw notFound("client");
+      return presentClient(c);
+    } },
+  { method: "PATCH", path: "/clients/:id", summary: "Update a client's token lifetimes and refresh settings (stored; survives restarts)", body: s.updateClientBody, response: s.clientSchema,
+    handle: (ctx, { actor, params, body }) => op.adminUpdateClient(ctx, actor, params.id, body) },
+  {
+    method: "GET", path: "/audit-log", summary: "The audit log, newest first", query: s.auditQuery, response: s.auditListSchema,
+    async handle(ctx, { query }) {
+      const page = await ctx.storage.auditLog.list({ cursor: query.cursor, limit: query.limit, targetId: query.target_id });
+      return { items: page.items.map(presentAudit), next_cursor: page.nextCursor };
+    },
+  },
+];
+
+void empty;

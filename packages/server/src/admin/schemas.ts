@@ -1,0 +1,84 @@
+// Request and response schemas of the admin API: they validate requests and shape responses,
+// and the OpenAPI document is generated from them.
+import { z } from "zod";
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  is_verified: z.boolean(),
+  is_anonymous: z.boolean(),
+  is_disabled: z.boolean(),
+  disable_reason: z.string().nullable(),
+  roles: z.array(z.string()),
+  created_at: z.string().describe("ISO 8601"),
+  updated_at: z.string().describe("ISO 8601"),
+}).meta({ id: "User" });
+
+export const userListSchema = z.object({ items: z.array(userSchema), next_cursor: z.string().nullable() }).meta({ id: "UserList" });
+
+export const createUserBody = z.object({
+  email: z.string().max(254),
+  password: z.string().min(8).max(256),
+  verified: z.boolean().default(false),
+}).strict();
+
+const role = z.string().regex(/^[a-z0-9][a-z0-9:_.-]{0,63}$/, "roles are lowercase words: a-z 0-9 : _ . -");
+export const updateUserBody = z.object({
+  email: z.string().max(254).optional(),
+  is_verified: z.boolean().optional(),
+  roles: z.array(role).max(50).optional(),
+}).strict();
+
+export const disableBody = z.object({ reason: z.string().max(500).default("") }).strict();
+export const passwordBody = z.object({ password: z.string().min(8).max(256) }).strict();
+
+export const sessionSchema = z.object({
+  id: z.string().describe("The `sid` tokens carry: `i.<id>` for an IdP session, `o.<id>` for an offline grant"),
+  type: z.enum(["idp_session", "offline_grant"]),
+  client_id: z.string().nullable(),
+  created_at: z.string(),
+  last_accessed_at: z.string(),
+  expires_at: z.string(),
+  ip: z.string(),
+  user_agent: z.string(),
+  amr: z.array(z.string()),
+}).meta({ id: "Session" });
+export const sessionListSchema = z.object({ items: z.array(sessionSchema) }).meta({ id: "SessionList" });
+
+export const clientSettingsFields = {
+  access_token_lifetime_seconds: z.number().int().min(300).max(86400 * 30),
+  refresh_token_lifetime_seconds: z.number().int().min(300),
+  refresh_token_idle_timeout_enabled: z.boolean(),
+  refresh_token_idle_timeout_seconds: z.number().int().min(300),
+  refresh_token_rotation_enabled: z.boolean(),
+};
+export const clientSchema = z.object({
+  client_id: z.string(),
+  name: z.string(),
+  x_application_type: z.string(),
+  redirect_uris: z.array(z.string()),
+  ...clientSettingsFields,
+}).meta({ id: "Client" });
+export const clientListSchema = z.object({ items: z.array(clientSchema) }).meta({ id: "ClientList" });
+export const updateClientBody = z.object(clientSettingsFields).partial().strict();
+
+export const auditEntrySchema = z.object({
+  id: z.number(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target_type: z.string(),
+  target_id: z.string(),
+  details: z.record(z.string(), z.unknown()),
+}).meta({ id: "AuditEntry" });
+export const auditListSchema = z.object({ items: z.array(auditEntrySchema), next_cursor: z.string().nullable() }).meta({ id: "AuditList" });
+
+export const listQuery = z.object({
+  query: z.string().max(254).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const auditQuery = z.object({ cursor: z.string().max(40).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), target_id: z.string().max(100).optional() });
+
+export const emptySchema = z.object({}).meta({ id: "Empty" });
+export const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string() }).meta({ id: "Problem" });

@@ -15,6 +15,8 @@ import { registerAuthUiRoutes } from "./authui/routes.ts";
 import { registerResolverRoutes } from "./http/resolver-routes.ts";
 import { ADMIN_PREFIX, registerAdminRoutes, sendProblem } from "./http/admin-routes.ts";
 import { AdminError } from "./admin/errors.ts";
+import { registerRevocationFeedRoutes } from "./http/revocation-feed-routes.ts";
+import { startRevocationWatcher } from "./revocation-feed/watcher.ts";
 import { sendErrorPage, sendOAuthJson } from "./http/respond.ts";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -75,6 +77,8 @@ export async function buildApp(ctx: Context, options: { logger?: boolean } = {})
   registerAuthUiRoutes(app, ctx);
   registerResolverRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  const watcher = await startRevocationWatcher(ctx, { intervalMs: 250 });
+  registerRevocationFeedRoutes(app, ctx, watcher);
 
   const sweep = setInterval(() => {
     ctx.storage.codes.deleteExpired(ctx.now() - 3600).catch((err) => app.log.warn({ err }, "sweeping expired codes failed"));
@@ -82,6 +86,7 @@ export async function buildApp(ctx: Context, options: { logger?: boolean } = {})
   sweep.unref();
   app.addHook("onClose", async () => {
     clearInterval(sweep);
+    watcher.stop();
     await ctx.storage.close();
   });
   return app;

@@ -4,6 +4,7 @@ import type { Context } from "../context.ts";
 import type { RevocationKind } from "../storage/admin-ports.ts";
 import { encodeSid } from "../tokens/sid.ts";
 
+/** Told of revocations made on this node, synchronously, before the revoking request returns. */
 export type RevocationListener = (kind: RevocationKind, id: string) => void;
 
 /** Until when might a token affected by a revocation now still be unexpired? */

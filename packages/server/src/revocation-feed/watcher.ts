@@ -1,0 +1,51 @@
+// Follows the revocation log in storage, so that every node — and every backend subscribed to the
+// feed through any node — hears of revocations made on any node. Polling the log is cheap (an
+// indexed range scan) and needs nothing but the shared database.
+import type { Context } from "../context.ts";
+import type { RevocationEvent } from "../storage/admin-ports.ts";
+
+export type FeedListener = (events: RevocationEvent[]) => void;
+
+export interface RevocationWatcher {
+  latestSeq(): number;
+  subscribe(listener: FeedListener): () => void;
+  /** Polls once now (also runs on a timer). */
+  poll(): Promise<void>;
+  stop(): void;
+}
+
+export async function startRevocationWatcher(ctx: Context, options: { intervalMs: number }): Promise<RevocationWatcher> {
+  let seq = await ctx.storage.revocations.latestSeq();
+  const listeners = new Set<FeedListener>();
+  let running: Promise<void> | null = null;
+
+  async function pollOnce(): Promise<void> {
+    for (;;) {
+      const events = await ctx.storage.revocations.since(seq, 500);
+      if (events.length === 0) return;
+      seq = events[events.length - 1].seq;
+      for (const listener of listeners) listener(events);
+    }
+  }
+  const poll = (): Promise<void> => (running ??= pollOnce().finally(() => { running = null; }));
+  const timer = setInterval(() => { poll().catch(() => undefined); }, options.intervalMs);
+  timer.unref();
+  const sweep = setInterval(() => { ctx.storage.revocations.deleteExpired(ctx.now()).catch(() => undefined); }, 10 * 60 * 1000);
+  sweep.unref();
+  // Local revocations are published at once rather than at the next tick.
+  const onLocal = (): void => { poll().catch(() => undefined); };
+  ctx.revocationListeners.add(onLocal);
+  return {
+    latestSeq: () => seq,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    poll,
+    stop() {
+      clearInterval(timer);
+      clearInterval(sweep);
+      ctx.revocationListeners.delete(onLocal);
+    },
+  };
+}

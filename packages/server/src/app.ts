@@ -17,9 +17,15 @@ import { ADMIN_PREFIX, registerAdminRoutes, sendProblem } from "./http/admin-rou
 import { AdminError } from "./admin/errors.ts";
 import { registerRevocationFeedRoutes } from "./http/revocation-feed-routes.ts";
 import { startRevocationWatcher } from "./revocation-feed/watcher.ts";
+import { createValidityCache } from "./session/validity-cache.ts";
+import type { RevocationListener } from "./session/revocation.ts";
+import type { RevocationKind } from "./storage/admin-ports.ts";
 import { sendErrorPage, sendOAuthJson } from "./http/respond.ts";
+import { registerPortal } from "../../portal/src/index.ts";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+
+const cacheKeyKind = (kind: RevocationKind): "sid" | "user" => (kind === "session" || kind === "grant" ? "sid" : "user");
 
 export async function createContext(config: Config, options: { now?: () => number } = {}): Promise<Context> {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
@@ -29,13 +35,16 @@ export async function createContext(config: Config, options: { now?: () => numbe
   const clients = createClientRegistry(config.oauth.clients);
   // Operator changes made through the admin API override the config file's initial values.
   for (const [id, settings] of Object.entries(await storage.clientSettings.all())) clients.applySettings(id, settings);
+  const validity = createValidityCache(storage, { ttlMs: 30_000 });
+  const revocationListeners = new Set<RevocationListener>([(kind, id) => validity.invalidate(cacheKeyKind(kind), id)]);
   return {
     config,
+    validity,
     issuer: new URL(config.http.public_origin).origin,
     storage,
     clients,
     keys: await openKeyRing(storage.signingKeys, now),
-    revocationListeners: new Set(),
+    revocationListeners,
     passwords: createPasswordHasher({ memoryKib: h.memory_kib, iterations: h.iterations, parallelism: h.parallelism }),
     now,
   };
@@ -77,7 +86,10 @@ export async function buildApp(ctx: Context, options: { logger?: boolean } = {})
   registerAuthUiRoutes(app, ctx);
   registerResolverRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerPortal(app);
   const watcher = await startRevocationWatcher(ctx, { intervalMs: 250 });
+  // Revocations made on other nodes reach this node's cache through the shared log.
+  watcher.subscribe((events) => { for (const e of events) ctx.validity.invalidate(cacheKeyKind(e.kind), e.id); });
   registerRevocationFeedRoutes(app, ctx, watcher);
 
   const sweep = setInterval(() => {

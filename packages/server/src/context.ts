@@ -5,6 +5,7 @@ import type { ClientRegistry } from "./oauth/clients.ts";
 import type { KeyRing } from "./crypto/keys.ts";
 import type { PasswordHasher } from "./users/password-hash.ts";
 import type { RevocationListener } from "./session/revocation.ts";
+import type { ValidityCache } from "./session/validity-cache.ts";
 
 export interface Context {
   config: Config;
@@ -14,6 +15,8 @@ export interface Context {
   clients: ClientRegistry;
   keys: KeyRing;
   passwords: PasswordHasher;
+  /** Session/grant liveness and users for the hot paths; revocations invalidate it. */
+  validity: ValidityCache;
   /** Told of every revocation made on this node (caches, the feed). */
   revocationListeners: Set<RevocationListener>;
   /** Unix seconds; injectable so tests can move time. */

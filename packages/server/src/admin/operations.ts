@@ -2,7 +2,7 @@
 // routes revocations through session/revocation.ts so they reach every node and backend.
 import type { Context } from "../context.ts";
 import { isGrantAlive, isSessionAlive } from "../session/liveness.ts";
-import { announceUserBlocked, revokeAllForUser, revokeGrant, revokeSession } from "../session/revocation.ts";
+import { announceUserBlocked, announceUserChanged, revokeAllForUser, revokeGrant, revokeSession } from "../session/revocation.ts";
 import type { User } from "../storage/ports.ts";
 import { decodeSid } from "../tokens/sid.ts";
 import { createUser, isValidEmail, passwordProblem } from "../users/users.ts";
@@ -48,6 +48,7 @@ export async function adminUpdateUser(ctx: Context, actor: Actor, id: string, bo
   const patch = { email: body.email, isVerified: body.is_verified, roles: body.roles };
   const updated = await ctx.storage.users.update(id, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)), ctx.now());
   if (!updated) throw notFound("user");
+  await announceUserChanged(ctx, id);
   await audit(ctx, actor, "user.update", "user", id, { fields: Object.keys(body) });
   return presentUser(updated);
 }
@@ -56,7 +57,7 @@ export async function adminSetDisabled(ctx: Context, actor: Actor, id: string, d
   await mustGetUser(ctx, id);
   const updated = await ctx.storage.users.update(id, { disabled, disabledReason: disabled ? reason || null : null }, ctx.now());
   if (!updated) throw notFound("user");
-  if (disabled) await announceUserBlocked(ctx, id);
+  await (disabled ? announceUserBlocked(ctx, id) : announceUserChanged(ctx, id));
   await audit(ctx, actor, disabled ? "user.disable" : "user.enable", "user", id, disabled ? { reason } : {});
   return presentUser(updated);
 }

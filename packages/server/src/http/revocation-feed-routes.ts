@@ -2,7 +2,7 @@
 // server-sent-events stream. Both are public; they publish only hashes (see revocation-feed/present.ts).
 import type { FastifyInstance } from "fastify";
 import type { Context } from "../context.ts";
-import { presentFeedEvent } from "../revocation-feed/present.ts";
+import { presentFeedEvent, published } from "../revocation-feed/present.ts";
 import type { RevocationWatcher } from "../revocation-feed/watcher.ts";
 
 const HEARTBEAT_MS = 15000;
@@ -13,7 +13,7 @@ export function registerRevocationFeedRoutes(app: FastifyInstance, ctx: Context,
     const q = request.query as Record<string, unknown>;
     const after = typeof q.after === "string" && /^\d{1,15}$/.test(q.after) ? Number(q.after) : 0;
     const limit = typeof q.limit === "string" && /^\d{1,4}$/.test(q.limit) ? Math.min(1000, Math.max(1, Number(q.limit))) : 500;
-    const events = (await ctx.storage.revocations.since(after, limit)).filter((e) => e.expiresAt > ctx.now()).map(presentFeedEvent);
+    const events = (await ctx.storage.revocations.since(after, limit)).filter((e) => published(e, ctx.now())).map(presentFeedEvent);
     const cursor = events.length ? events[events.length - 1].seq : Math.max(after, 0);
     return reply.header("cache-control", "no-store").type("application/json").send(JSON.stringify({ events, cursor, latest: watcher.latestSeq() }));
   });
@@ -39,8 +39,8 @@ export function registerRevocationFeedRoutes(app: FastifyInstance, ctx: Context,
       }
     };
     // Catch up from the client's cursor, then follow live.
-    send((await ctx.storage.revocations.since(cursor, 1000)).filter((e) => e.expiresAt > ctx.now()).map(presentFeedEvent));
-    const unsubscribe = watcher.subscribe((events) => send(events.map(presentFeedEvent)));
+    send((await ctx.storage.revocations.since(cursor, 1000)).filter((e) => published(e, ctx.now())).map(presentFeedEvent));
+    const unsubscribe = watcher.subscribe((events) => send(events.filter((e) => published(e, ctx.now())).map(presentFeedEvent)));
     const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
     const close = (): void => {
       clearInterval(heartbeat);

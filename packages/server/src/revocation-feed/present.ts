@@ -15,3 +15,8 @@ export interface FeedEvent {
 export function presentFeedEvent(e: RevocationEvent): FeedEvent {
   return { seq: e.seq, claim: e.kind === "user" ? "sub" : "sid", hash: sha256(e.id), revoked_at: e.at, expires_at: e.expiresAt };
 }
+
+/** Only revocations that can still matter go out; internal change notices never do. */
+export function published(e: RevocationEvent, now: number): boolean {
+  return e.kind !== "user_changed" && e.expiresAt > now;
+}

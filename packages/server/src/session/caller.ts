@@ -3,7 +3,8 @@
 import type { Context } from "../context.ts";
 import { decodeJwt, verifyRs256 } from "../crypto/jwt.ts";
 import { safeEqual, sha256 } from "../crypto/secrets.ts";
-import type { User } from "../storage/ports.ts";
+import type { IdpSession, OfflineGrant, User } from "../storage/ports.ts";
+import type { SessionRecord } from "./validity-cache.ts";
 import { decodeSid, type SessionRef } from "../tokens/sid.ts";
 import { parseSessionCookie, type ClientInfo } from "./idp-sessions.ts";
 import { isGrantAlive, isSessionAlive, TOUCH_INTERVAL_SECONDS } from "./liveness.ts";
@@ -53,31 +54,37 @@ export async function callerFromBearer(ctx: Context, token: string, client?: Cli
 export async function callerFromCookie(ctx: Context, cookieValue: string, client: ClientInfo): Promise<Caller | null> {
   const parsed = parseSessionCookie(cookieValue);
   if (!parsed) return null;
-  const s = await ctx.storage.sessions.get(parsed.id);
+  const ref: SessionRef = { kind: "idp_session", id: parsed.id };
   const now = ctx.now();
-  if (!s || !safeEqual(s.tokenHash, sha256(parsed.secret)) || !isSessionAlive(s, ctx.config.session, now)) return null;
+  const s = await liveSession(ctx, ref, now);
+  if (!s || !("tokenHash" in s) || !safeEqual(s.tokenHash, sha256(parsed.secret))) return null;
   const user = await liveUser(ctx, s.userId);
   if (!user) return null;
-  if (s.lastAccessedAt + TOUCH_INTERVAL_SECONDS <= now) await ctx.storage.sessions.touch(s.id, now, client.ip, client.userAgent.slice(0, 512));
-  return { user, session: { kind: "idp_session", id: s.id }, amr: s.amr, authenticatedAt: s.authenticatedAt, clientId: null, scopes: [] };
+  if (s.lastAccessedAt + TOUCH_INTERVAL_SECONDS <= now) await touch(ctx, ref, now, client);
+  return { user, session: ref, amr: s.amr, authenticatedAt: s.authenticatedAt, clientId: null, scopes: [] };
 }
 
 async function touch(ctx: Context, ref: SessionRef, now: number, client: ClientInfo): Promise<void> {
   const ua = client.userAgent.slice(0, 512);
   if (ref.kind === "idp_session") await ctx.storage.sessions.touch(ref.id, now, client.ip, ua);
   else await ctx.storage.offlineGrants.touch(ref.id, { at: now, ip: client.ip, userAgent: ua });
+  ctx.validity.touched(ref, now);
 }
 
-async function liveSession(ctx: Context, ref: SessionRef, now: number): Promise<{ userId: string; authenticatedAt: number; lastAccessedAt: number } | null> {
-  if (ref.kind === "idp_session") {
-    const s = await ctx.storage.sessions.get(ref.id);
-    return s && isSessionAlive(s, ctx.config.session, now) ? s : null;
-  }
-  const g = await ctx.storage.offlineGrants.get(ref.id);
-  return g && isGrantAlive(g, ctx.clients.get(g.clientId), now) ? g : null;
+function isAlive(ctx: Context, record: SessionRecord, now: number): boolean {
+  return record.kind === "idp_session"
+    ? isSessionAlive(record.row, ctx.config.session, now)
+    : isGrantAlive(record.row, ctx.clients.get(record.row.clientId), now);
+}
+
+async function liveSession(ctx: Context, ref: SessionRef, now: number): Promise<IdpSession | OfflineGrant | null> {
+  let record = await ctx.validity.session(ref);
+  // A cached row may look idle only because another node's last-access write is newer: re-read.
+  if (record && !isAlive(ctx, record, now) && record.row.revokedAt === null) record = await ctx.validity.session(ref, { fresh: true });
+  return record && isAlive(ctx, record, now) ? record.row : null;
 }
 
 async function liveUser(ctx: Context, userId: string): Promise<User | null> {
-  const user = await ctx.storage.users.get(userId);
+  const user = await ctx.validity.user(userId);
   return user && !user.disabled ? user : null;
 }

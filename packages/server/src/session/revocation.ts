@@ -46,3 +46,8 @@ export async function revokeAllForUser(ctx: Context, userId: string): Promise<vo
 export async function announceUserBlocked(ctx: Context, userId: string): Promise<void> {
   await announce(ctx, "user", userId);
 }
+
+/** A user's attributes changed (roles, verification, re-enabled): caches on every node re-read them. */
+export async function announceUserChanged(ctx: Context, userId: string): Promise<void> {
+  await announce(ctx, "user_changed", userId);
+}

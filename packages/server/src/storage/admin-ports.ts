@@ -52,7 +52,8 @@ export interface ClientSettingsStore {
   put(clientId: string, settings: Record<string, unknown>, at: number): Promise<void>;
 }
 
-export type RevocationKind = "session" | "grant" | "user";
+/** `user_changed` is not a revocation: it tells other nodes to re-read a user (roles, verification). */
+export type RevocationKind = "session" | "grant" | "user" | "user_changed";
 
 export interface RevocationEvent {
   seq: number;

@@ -3,6 +3,9 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { setup, loginWithPkce, exchange, type Fixture } from "../oauth/fixture.ts";
 import { UserAgent } from "../support/user-agent.ts";
+import { adminSetDisabled, adminUpdateUser } from "../../src/admin/operations.ts";
+
+const OPERATOR = { id: "test" };
 
 const xHeaders = (res: Response): Record<string, string> =>
   Object.fromEntries([...res.headers].filter(([k]) => k.startsWith("x-authgear-")));
@@ -57,19 +60,19 @@ describe("resolver", () => {
     const tokens = await exchange(f, await loginWithPkce(f));
     const auth = { authorization: `Bearer ${tokens.access_token}` };
     assert.equal(xHeaders(await resolve(auth))["x-authgear-session-valid"], "true");
-    await f.server.ctx.storage.users.update(f.userId, { disabled: true }, f.server.ctx.now());
+    await adminSetDisabled(f.server.ctx, OPERATOR, f.userId, true, "test");
     assert.equal(xHeaders(await resolve(auth))["x-authgear-session-valid"], "false");
-    await f.server.ctx.storage.users.update(f.userId, { disabled: false }, f.server.ctx.now());
+    await adminSetDisabled(f.server.ctx, OPERATOR, f.userId, false, "");
     assert.equal(xHeaders(await resolve(auth))["x-authgear-session-valid"], "true");
     await fetch(`${f.server.url}/oauth2/revoke`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `token=${tokens.refresh_token}` });
     assert.equal(xHeaders(await resolve(auth))["x-authgear-session-valid"], "false");
   });
 
   it("lists roles comma-joined", async () => {
-    await f.server.ctx.storage.users.update(f.userId, { roles: ["admin", "editor"] }, f.server.ctx.now());
+    await adminUpdateUser(f.server.ctx, OPERATOR, f.userId, { roles: ["admin", "editor"] });
     const tokens = await exchange(f, await loginWithPkce(f));
     assert.equal(xHeaders(await resolve({ authorization: `Bearer ${tokens.access_token}` }))["x-authgear-user-roles"], "admin,editor");
-    await f.server.ctx.storage.users.update(f.userId, { roles: [] }, f.server.ctx.now());
+    await adminUpdateUser(f.server.ctx, OPERATOR, f.userId, { roles: [] });
   });
 });
 

@@ -1,5 +1,7 @@
 // The composition root: config → stores → services → routes, built once at start-up.
+import { createServer } from "node:http";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import { createFastLane } from "./http/fast-lane.ts";
 import formbody from "@fastify/formbody";
 import cookie from "@fastify/cookie";
 import type { Config } from "./config/schema.ts";
@@ -12,12 +14,12 @@ import { OAuthError } from "./oauth/errors.ts";
 import { registerCors } from "./http/cors.ts";
 import { registerOAuthRoutes } from "./http/oauth-routes.ts";
 import { registerAuthUiRoutes } from "./authui/routes.ts";
-import { registerResolverRoutes } from "./http/resolver-routes.ts";
 import { ADMIN_PREFIX, registerAdminRoutes, sendProblem } from "./http/admin-routes.ts";
 import { AdminError } from "./admin/errors.ts";
 import { registerRevocationFeedRoutes } from "./http/revocation-feed-routes.ts";
 import { startRevocationWatcher } from "./revocation-feed/watcher.ts";
 import { createValidityCache } from "./session/validity-cache.ts";
+import { createVerifiedTokenCache } from "./crypto/verified-tokens.ts";
 import type { RevocationListener } from "./session/revocation.ts";
 import type { RevocationKind } from "./storage/admin-ports.ts";
 import { sendErrorPage, sendOAuthJson } from "./http/respond.ts";
@@ -40,6 +42,7 @@ export async function createContext(config: Config, options: { now?: () => numbe
   return {
     config,
     validity,
+    verifiedTokens: createVerifiedTokenCache(50_000),
     issuer: new URL(config.http.public_origin).origin,
     storage,
     clients,
@@ -53,7 +56,9 @@ export async function createContext(config: Config, options: { now?: () => numbe
 const wantsJson = (url: string): boolean => url.startsWith("/oauth2/") && !url.startsWith("/oauth2/authorize") && !url.startsWith("/oauth2/end_session");
 
 export async function buildApp(ctx: Context, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const fastLane = createFastLane(ctx, { trustProxy: ctx.config.http.trust_proxy });
   const app = Fastify({
+    serverFactory: (handler) => createServer((req, res) => { if (!fastLane(req, res)) handler(req, res); }),
     logger: options.logger ? { level: "info", redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: ctx.config.http.trust_proxy,
@@ -84,7 +89,6 @@ export async function buildApp(ctx: Context, options: { logger?: boolean } = {})
   registerCors(app, ctx.clients);
   registerOAuthRoutes(app, ctx);
   registerAuthUiRoutes(app, ctx);
-  registerResolverRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerPortal(app);
   const watcher = await startRevocationWatcher(ctx, { intervalMs: 250 });

@@ -6,6 +6,7 @@ import type { KeyRing } from "./crypto/keys.ts";
 import type { PasswordHasher } from "./users/password-hash.ts";
 import type { RevocationListener } from "./session/revocation.ts";
 import type { ValidityCache } from "./session/validity-cache.ts";
+import type { VerifiedTokenCache } from "./crypto/verified-tokens.ts";
 
 export interface Context {
   config: Config;
@@ -15,6 +16,8 @@ export interface Context {
   clients: ClientRegistry;
   keys: KeyRing;
   passwords: PasswordHasher;
+  /** Access tokens whose signature, issuer and expiry already checked out. */
+  verifiedTokens: VerifiedTokenCache;
   /** Session/grant liveness and users for the hot paths; revocations invalidate it. */
   validity: ValidityCache;
   /** Told of every revocation made on this node (caches, the feed). */

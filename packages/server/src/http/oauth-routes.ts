@@ -10,14 +10,15 @@ import { errorRedirect } from "../oauth/authorize/redirect.ts";
 import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH, suppressesIdpSessionCookie } from "../oauth/authorize/sso.ts";
 import { handleTokenRequest } from "../oauth/token/endpoint.ts";
 import { revokeToken } from "../oauth/revoke.ts";
-import { userinfoClaims } from "../oauth/userinfo.ts";
+import { userinfoResponse } from "../oauth/userinfo-endpoint.ts";
+import { sendPlain } from "./plain-response.ts";
 import { endSessionRedirect } from "../oauth/end-session.ts";
-import { callerFromBearer, callerFromCookie, type Caller } from "../session/caller.ts";
+import { callerFromCookie, type Caller } from "../session/caller.ts";
 import { revokeSession } from "../session/revocation.ts";
 import { parseSessionCookie } from "../session/idp-sessions.ts";
 import { clientInfo } from "./client-info.ts";
 import { sessionCookieSettings } from "./cookies.ts";
-import { sendBearerError, sendErrorPage, sendOAuthErrorPage, sendOAuthJson } from "./respond.ts";
+import { sendErrorPage, sendOAuthErrorPage, sendOAuthJson } from "./respond.ts";
 
 /** RFC 6749 §3.2: the token endpoint (and RFC 7009's revocation) take form bodies only. */
 function formParams(request: FastifyRequest): Params {
@@ -33,7 +34,6 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: Context): void {
   for (const path of ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]) {
     app.get(path, async (_req, reply) => reply.type("application/json").header("cache-control", "public, max-age=300").send(discovery));
   }
-  app.get("/oauth2/jwks", async (_req, reply) => reply.type("application/json").header("cache-control", "public, max-age=300").send(ctx.keys.jwksJson()));
 
   async function cookieCaller(request: FastifyRequest): Promise<Caller | null> {
     const value = request.cookies[cookie.name];
@@ -117,23 +117,9 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: Context): void {
     return reply.header("cache-control", "no-store").code(200).send();
   });
 
-  const userinfo = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const auth = request.headers.authorization;
-    let caller: Caller | null = null;
-    if (auth !== undefined) {
-      const m = /^Bearer ([^\s]+)$/i.exec(auth);
-      if (!m) return sendBearerError(reply, "invalid_request", "malformed Authorization header");
-      const result = await callerFromBearer(ctx, m[1]);
-      if (!result.ok) return sendBearerError(reply, "invalid_token", "the access token is invalid or its session has ended");
-      caller = result.caller;
-    } else {
-      caller = await cookieCaller(request);
-      if (!caller) return sendBearerError(reply, "invalid_token", "no session");
-    }
-    return reply.header("cache-control", "no-store").type("application/json").send(JSON.stringify(userinfoClaims(caller)));
-  };
-  app.get("/oauth2/userinfo", userinfo);
-  app.post("/oauth2/userinfo", userinfo);
+  // GET is answered by the fast lane (http/fast-lane.ts); POST comes here. Same function behind both.
+  app.post("/oauth2/userinfo", async (request, reply) =>
+    sendPlain(reply, await userinfoResponse(ctx, { authorization: request.headers.authorization, sessionCookie: request.cookies[cookie.name], client: clientInfo(request) })));
 
   const endSession = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     let location: string | null;

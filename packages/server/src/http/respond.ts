@@ -11,12 +11,6 @@ export function sendOAuthJson(reply: FastifyReply, err: OAuthError): FastifyRepl
   return reply.code(err.status).type("application/json").send(JSON.stringify(err.toJSON()));
 }
 
-export function sendBearerError(reply: FastifyReply, error: "invalid_token" | "invalid_request", description: string): FastifyReply {
-  reply.header("www-authenticate", `Bearer error="${error}", error_description="${description.replace(/"/g, "'")}"`);
-  // Authgear answers a missing/dead session on userinfo with invalid_grant; keep that body.
-  return sendOAuthJson(reply, new OAuthError("invalid_grant", description, { status: 401 }));
-}
-
 export function sendErrorPage(reply: FastifyReply, status: number, title: string, message: string): FastifyReply {
   setPageSecurityHeaders(reply, []);
   return reply.code(status).type("text/html; charset=utf-8").send(errorPage(title, message));

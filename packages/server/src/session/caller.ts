@@ -22,15 +22,19 @@ export interface Caller {
 export type BearerResult = { ok: true; caller: Caller } | { ok: false; reason: string };
 
 export async function callerFromBearer(ctx: Context, token: string, client?: ClientInfo): Promise<BearerResult> {
-  const jwt = decodeJwt(token);
-  if (!jwt) return { ok: false, reason: "malformed token" };
-  if (jwt.header.typ !== "at+jwt") return { ok: false, reason: "not an access token" };
-  const key = typeof jwt.header.kid === "string" ? ctx.keys.byKid(jwt.header.kid) : undefined;
-  if (!key || !verifyRs256(jwt, key.publicKey)) return { ok: false, reason: "bad signature" };
-  const p = jwt.payload;
   const now = ctx.now();
-  if (p.iss !== ctx.issuer) return { ok: false, reason: "wrong issuer" };
-  if (typeof p.exp !== "number" || p.exp <= now) return { ok: false, reason: "expired" };
+  let p = ctx.verifiedTokens.get(token, now);
+  if (!p) {
+    const jwt = decodeJwt(token);
+    if (!jwt) return { ok: false, reason: "malformed token" };
+    if (jwt.header.typ !== "at+jwt") return { ok: false, reason: "not an access token" };
+    const key = typeof jwt.header.kid === "string" ? ctx.keys.byKid(jwt.header.kid) : undefined;
+    if (!key || !verifyRs256(jwt, key.publicKey)) return { ok: false, reason: "bad signature" };
+    p = jwt.payload;
+    if (p.iss !== ctx.issuer) return { ok: false, reason: "wrong issuer" };
+    if (typeof p.exp !== "number" || p.exp <= now) return { ok: false, reason: "expired" };
+    ctx.verifiedTokens.set(token, p);
+  }
   const ref = decodeSid(p.sid);
   if (!ref || typeof p.sub !== "string") return { ok: false, reason: "malformed claims" };
   const live = await liveSession(ctx, ref, now);

@@ -1,7 +1,7 @@
 // refresh_token grant (RFC 6749 §6). Absolute lifetime and idle timeout per client; optional
 // rotation (RFC 9700 §4.14.2), atomic so two concurrent refreshes cannot both win.
 import { safeEqual, sha256 } from "../../../crypto/secrets.ts";
-import { isGrantAlive } from "../../../session/liveness.ts";
+import { isGrantAlive, TOUCH_INTERVAL_SECONDS } from "../../../session/liveness.ts";
 import { OAuthError, invalidGrant } from "../../errors.ts";
 import { parseScope } from "../../scopes.ts";
 import { authenticateClient } from "../client-auth.ts";
@@ -42,7 +42,8 @@ export const refreshTokenGrant: GrantHandler = {
         throw invalidGrant("the refresh token has already been used");
       }
       refreshToken = next.token;
-    } else if (!(await ctx.storage.offlineGrants.touch(grant.id, info))) {
+    } else if (grant.lastAccessedAt + TOUCH_INTERVAL_SECONDS <= now && !(await ctx.storage.offlineGrants.touch(grant.id, info))) {
+      // Last-access writes are debounced like the session's: idle timeouts are far longer.
       throw invalidGrant("the refresh token has been revoked");
     }
     return issueTokens(ctx, client, {

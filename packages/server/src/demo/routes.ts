@@ -36,7 +36,7 @@ const APP_JS = `(async () => {
     status.textContent = "Signed out.";
     document.getElementById("login").hidden = false;
   }
-  document.getElementById("login").onclick = () => authgear.startAuthentication({ redirectURI, scope: ["openid", "offline_access", "email"] });
+  document.getElementById("login").onclick = () => authgear.startAuthentication({ redirectURI });
   document.getElementById("logout").onclick = async () => { await authgear.logout({ redirectURI }); location.reload(); };
 })();`;
 

@@ -1,0 +1,84 @@
+// Local verification of Gatehouse access tokens (RFC 9068): RS256 signature against the issuer's
+// JWKS, header typ at+jwt, iss, aud, exp/iat. No network call per request once the keys are cached.
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { endpoint, normalizeIssuer } from "../issuer.ts";
+import { toAccessTokenClaims, type AccessTokenClaims } from "./claims.ts";
+import { fromJoseError, TokenVerificationError } from "./errors.ts";
+
+export interface VerifierOptions {
+  /** The Gatehouse public origin, e.g. `https://identity.example.com`. */
+  issuer: string;
+  /** Accepted `aud` values. Gatehouse sets `aud` to the issuer, which is the default. */
+  audience?: string | string[];
+  /** Defaults to `${issuer}/oauth2/jwks`. */
+  jwksUri?: string;
+  /** Allowed clock skew for exp/iat/nbf. Default 5 seconds. */
+  clockToleranceSeconds?: number;
+  /**
+   * Called after every other check passed; return true to refuse the token with code `revoked`.
+   * This is where a revocation feed (matching `sessionId` or `userId`) plugs in.
+   */
+  isRevoked?: (claims: AccessTokenClaims) => boolean | Promise<boolean>;
+  jwks?: {
+    /** Keys are refetched at most this old. Default 5 minutes, as the JWKS response's max-age. */
+    cacheMaxAgeMs?: number;
+    /**
+     * An unknown `kid` (key rotation) triggers a refetch, but at most once per this window, so
+     * garbage tokens cannot make us hammer the issuer. Default 30 seconds.
+     */
+    cooldownMs?: number;
+    /** Default 5 seconds. */
+    timeoutMs?: number;
+  };
+  /** The clock, in milliseconds since the epoch. For tests and simulations. */
+  now?: () => number;
+}
+
+export interface Verifier {
+  readonly issuer: string;
+  /** Resolves to the token's claims or rejects with a TokenVerificationError. */
+  verifyAccessToken(token: string): Promise<AccessTokenClaims>;
+}
+
+const MAX_TOKEN_LENGTH = 16384;
+
+export function createVerifier(options: VerifierOptions): Verifier {
+  const issuer = normalizeIssuer(options.issuer);
+  const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUri ?? endpoint(issuer, "/oauth2/jwks")), {
+    cacheMaxAge: options.jwks?.cacheMaxAgeMs ?? 5 * 60_000,
+    cooldownDuration: options.jwks?.cooldownMs ?? 30_000,
+    timeoutDuration: options.jwks?.timeoutMs ?? 5_000,
+  });
+  const audience = options.audience ?? issuer;
+  const clockTolerance = options.clockToleranceSeconds ?? 5;
+
+  return {
+    issuer,
+    async verifyAccessToken(token) {
+      if (typeof token !== "string" || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+        throw new TokenVerificationError("malformed", "the access token is empty or too long");
+      }
+      let claims: AccessTokenClaims;
+      try {
+        const { payload } = await jwtVerify(token, keys, {
+          issuer,
+          audience,
+          // RFC 9068 §4: the typ check keeps ID tokens and other JWTs from passing as access tokens;
+          // a single algorithm rules out `none` and RSA/HMAC key confusion (RFC 8725 §3.1).
+          typ: "at+jwt",
+          algorithms: ["RS256"],
+          requiredClaims: ["sub", "exp", "iat"],
+          clockTolerance,
+          currentDate: options.now ? new Date(options.now()) : undefined,
+        });
+        claims = toAccessTokenClaims(payload);
+      } catch (err) {
+        throw fromJoseError(err);
+      }
+      if (options.isRevoked && (await options.isRevoked(claims))) {
+        throw new TokenVerificationError("revoked", "the access token has been revoked");
+      }
+      return claims;
+    },
+  };
+}

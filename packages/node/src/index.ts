@@ -4,6 +4,7 @@ export type { GatehouseUser } from "./user.ts";
 export { createVerifier, type Verifier, type VerifierOptions } from "./verify/verifier.ts";
 export { toAccessTokenClaims, userFromClaims, type AccessTokenClaims } from "./verify/claims.ts";
 export { TokenVerificationError, type TokenVerificationErrorCode } from "./verify/errors.ts";
+export { startRevocationFeed, type RevocationFeed, type RevocationFeedOptions } from "./revocation/feed.ts";
 
 export { createResolverClient, type ResolverClient, type ResolverClientOptions, type ResolveCredentials } from "./resolve/client.ts";
 export { ResolverError, sessionFromHeaders, type Session } from "./resolve/session.ts";

@@ -4,6 +4,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { endpoint, normalizeIssuer } from "../issuer.ts";
 import { toAccessTokenClaims, type AccessTokenClaims } from "./claims.ts";
 import { fromJoseError, TokenVerificationError } from "./errors.ts";
+import { startRevocationFeed, type RevocationFeed } from "../revocation/feed.ts";
 
 export interface VerifierOptions {
   /** The Gatehouse public origin, e.g. `https://identity.example.com`. */
@@ -19,6 +20,13 @@ export interface VerifierOptions {
    * This is where a revocation feed (matching `sessionId` or `userId`) plugs in.
    */
   isRevoked?: (claims: AccessTokenClaims) => boolean | Promise<boolean>;
+  /**
+   * Follow Gatehouse's revocation feed, so tokens of revoked sessions and disabled users are
+   * refused within about a second. On by default; `false` verifies on signatures alone.
+   */
+  revocationFeed?: boolean;
+  /** Where feed problems are reported. Default: console.warn. */
+  logger?: { warn(message: string): void };
   jwks?: {
     /** Keys are refetched at most this old. Default 5 minutes, as the JWKS response's max-age. */
     cacheMaxAgeMs?: number;
@@ -38,6 +46,10 @@ export interface Verifier {
   readonly issuer: string;
   /** Resolves to the token's claims or rejects with a TokenVerificationError. */
   verifyAccessToken(token: string): Promise<AccessTokenClaims>;
+  /** The revocation feed this verifier follows (started on first use), if enabled. */
+  readonly feed: RevocationFeed | null;
+  /** Stops following the revocation feed. */
+  close(): void;
 }
 
 const MAX_TOKEN_LENGTH = 16384;
@@ -51,10 +63,23 @@ export function createVerifier(options: VerifierOptions): Verifier {
   });
   const audience = options.audience ?? issuer;
   const clockTolerance = options.clockToleranceSeconds ?? 5;
+  let feed: RevocationFeed | null = null;
+  // Started lazily, so creating a verifier (e.g. at import time) opens no connection.
+  const ensureFeed = (): void => {
+    if (options.revocationFeed === false || feed) return;
+    feed = startRevocationFeed({ issuer, logger: options.logger, now: options.now });
+  };
 
   return {
     issuer,
+    get feed() {
+      return feed;
+    },
+    close() {
+      feed?.close();
+    },
     async verifyAccessToken(token) {
+      ensureFeed();
       if (typeof token !== "string" || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
         throw new TokenVerificationError("malformed", "the access token is empty or too long");
       }
@@ -75,7 +100,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
       } catch (err) {
         throw fromJoseError(err);
       }
-      if (options.isRevoked && (await options.isRevoked(claims))) {
+      const iat = Math.floor(claims.issuedAt.getTime() / 1000);
+      if (feed?.isRevoked({ sid: claims.sessionId, sub: claims.userId, iat }) || (options.isRevoked && (await options.isRevoked(claims)))) {
         throw new TokenVerificationError("revoked", "the access token has been revoked");
       }
       return claims;

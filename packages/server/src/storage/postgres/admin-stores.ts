@@ -1,0 +1,80 @@
+import type pg from "pg";
+import type { AdminStorage } from "../admin-ports.ts";
+import { decodeUserCursor, encodeUserCursor, likePattern, toAdminKey, toAudit, toRevocation, toUser, type Row } from "../rows.ts";
+
+export function postgresAdminStores(pool: pg.Pool): AdminStorage {
+  const rows = async (sql: string, args: unknown[] = []): Promise<Row[]> => (await pool.query(sql, args)).rows as Row[];
+  const one = async (sql: string, args: unknown[] = []): Promise<Row | null> => (await rows(sql, args))[0] ?? null;
+  return {
+    userDirectory: {
+      async list({ query, cursor, limit }) {
+        const after = decodeUserCursor(cursor);
+        const where: string[] = [];
+        const args: unknown[] = [];
+        if (query) {
+          args.push(likePattern(query), query);
+          where.push(`(email LIKE $${args.length - 1} ESCAPE '\\' OR id = $${args.length})`);
+        }
+        if (after) {
+          args.push(after.createdAt, after.id);
+          where.push(`(created_at, id) > ($${args.length - 1}, $${args.length})`);
+        }
+        args.push(limit + 1);
+        const found = (await rows(`SELECT * FROM users ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, id LIMIT $${args.length}`, args)).map(toUser);
+        const items = found.slice(0, limit);
+        return { items, nextCursor: found.length > limit ? encodeUserCursor(items[items.length - 1]) : null };
+      },
+    },
+    adminKeys: {
+      async create(k) {
+        await pool.query("INSERT INTO admin_keys (id, name, secret_hash, created_at, last_used_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)", [k.id, k.name, k.secretHash, k.createdAt, k.lastUsedAt, k.revokedAt]);
+      },
+      async get(id) {
+        const r = await one("SELECT * FROM admin_keys WHERE id = $1", [id]);
+        return r ? toAdminKey(r) : null;
+      },
+      async list() {
+        return (await rows("SELECT * FROM admin_keys ORDER BY created_at, id")).map(toAdminKey);
+      },
+      async revoke(id, at) {
+        return ((await pool.query("UPDATE admin_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [at, id])).rowCount ?? 0) > 0;
+      },
+    },
+    auditLog: {
+      async append(e) {
+        await pool.query("INSERT INTO audit_log (at, actor, action, target_type, target_id, details) VALUES ($1, $2, $3, $4, $5, $6)", [e.at, e.actor, e.action, e.targetType, e.targetId, JSON.stringify(e.details)]);
+      },
+      async list({ cursor, limit, targetId }) {
+        const before = cursor && /^\d{1,15}$/.test(cursor) ? Number(cursor) : Number.MAX_SAFE_INTEGER;
+        const found = targetId
+          ? await rows("SELECT * FROM audit_log WHERE id < $1 AND target_id = $2 ORDER BY id DESC LIMIT $3", [before, targetId, limit + 1])
+          : await rows("SELECT * FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2", [before, limit + 1]);
+        const items = found.slice(0, limit).map(toAudit);
+        return { items, nextCursor: found.length > limit ? String(items[items.length - 1].id) : null };
+      },
+    },
+    clientSettings: {
+      async all() {
+        const found = await rows("SELECT client_id, settings FROM client_settings");
+        return Object.fromEntries(found.map((r) => [String(r.client_id), JSON.parse(String(r.settings)) as Record<string, unknown>]));
+      },
+      async put(clientId, settings, at) {
+        await pool.query("INSERT INTO client_settings (client_id, settings, updated_at) VALUES ($1, $2, $3) ON CONFLICT (client_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = EXCLUDED.updated_at", [clientId, JSON.stringify(settings), at]);
+      },
+    },
+    revocations: {
+      async append(e) {
+        return Number((await one("INSERT INTO revocations (kind, id, at, expires_at) VALUES ($1, $2, $3, $4) RETURNING seq", [e.kind, e.id, e.at, e.expiresAt]))!.seq);
+      },
+      async since(after, limit) {
+        return (await rows("SELECT * FROM revocations WHERE seq > $1 ORDER BY seq LIMIT $2", [after, limit])).map(toRevocation);
+      },
+      async latestSeq() {
+        return Number((await one("SELECT COALESCE(MAX(seq), 0) AS seq FROM revocations"))!.seq);
+      },
+      async deleteExpired(before) {
+        return (await pool.query("DELETE FROM revocations WHERE expires_at < $1", [before])).rowCount ?? 0;
+      },
+    },
+  };
+}

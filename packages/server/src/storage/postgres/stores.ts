@@ -1,0 +1,171 @@
+// PostgreSQL adapter of the core ports: the same semantics as sqlite/stores.ts, with atomicity
+// from single statements (UPDATE … RETURNING) and the unique index rather than check-then-insert.
+import type pg from "pg";
+import type {
+  AuthFlowStore, AuthorizationCodeStore, OfflineGrantStore, PasswordStore, SessionStore, SigningKeyStore, UserStore,
+} from "../ports.ts";
+import {
+  CODE_COLUMNS, GRANT_COLUMNS, SESSION_COLUMNS, USER_COLUMNS, codeValues, grantValues, normalizeEmail, sessionValues,
+  toCode, toFlow, toGrant, toKey, toSession, toUser, userValues, type Row,
+} from "../rows.ts";
+
+const insertSql = (table: string, cols: readonly string[]): string =>
+  `INSERT INTO ${table} (${cols.join(", ")}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(", ")})`;
+const pgBool = (b: boolean): boolean => b;
+const UNIQUE_VIOLATION = "23505";
+
+export function postgresStores(pool: pg.Pool) {
+  const rows = async (sql: string, args: unknown[] = []): Promise<Row[]> => (await pool.query(sql, args)).rows as Row[];
+  const one = async (sql: string, args: unknown[] = []): Promise<Row | null> => (await rows(sql, args))[0] ?? null;
+  const changed = async (sql: string, args: unknown[]): Promise<number> => (await pool.query(sql, args)).rowCount ?? 0;
+
+  const users: UserStore = {
+    async create(user, passwordHash) {
+      const u = { ...user, email: normalizeEmail(user.email) };
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        await client.query(insertSql("users", USER_COLUMNS), userValues(u, pgBool));
+        if (passwordHash !== null) await client.query("INSERT INTO passwords (user_id, hash, updated_at) VALUES ($1, $2, $3)", [u.id, passwordHash, u.createdAt]);
+        await client.query("COMMIT");
+        return u;
+      } catch (err) {
+        await client.query("ROLLBACK");
+        if ((err as { code?: string }).code === UNIQUE_VIOLATION) return null;
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async get(id) {
+      const r = await one("SELECT * FROM users WHERE id = $1", [id]);
+      return r ? toUser(r) : null;
+    },
+    async findByEmail(email) {
+      const r = await one("SELECT * FROM users WHERE email = $1", [normalizeEmail(email)]);
+      return r ? toUser(r) : null;
+    },
+    async update(id, patch, at) {
+      const current = await users.get(id);
+      if (!current) return null;
+      const next = { ...current, ...patch, updatedAt: at };
+      next.email = normalizeEmail(next.email);
+      const r = await one(
+        "UPDATE users SET email = $1, is_verified = $2, disabled = $3, disabled_reason = $4, roles = $5, updated_at = $6 WHERE id = $7 RETURNING *",
+        [next.email, next.isVerified, next.disabled, next.disabledReason, JSON.stringify(next.roles), at, id],
+      );
+      return r ? toUser(r) : null;
+    },
+    async delete(id) {
+      return (await changed("DELETE FROM users WHERE id = $1", [id])) > 0;
+    },
+  };
+
+  const passwords: PasswordStore = {
+    async get(userId) {
+      return ((await one("SELECT hash FROM passwords WHERE user_id = $1", [userId]))?.hash as string | undefined) ?? null;
+    },
+    async set(userId, hash, at) {
+      await pool.query("INSERT INTO passwords (user_id, hash, updated_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO UPDATE SET hash = EXCLUDED.hash, updated_at = EXCLUDED.updated_at", [userId, hash, at]);
+    },
+  };
+
+  const sessions: SessionStore = {
+    async create(s) {
+      await pool.query(insertSql("idp_sessions", SESSION_COLUMNS), sessionValues(s));
+    },
+    async get(id) {
+      const r = await one("SELECT * FROM idp_sessions WHERE id = $1", [id]);
+      return r ? toSession(r) : null;
+    },
+    async touch(id, at, ip, userAgent) {
+      await pool.query("UPDATE idp_sessions SET last_accessed_at = $1, ip = $2, user_agent = $3 WHERE id = $4 AND last_accessed_at < $1", [at, ip, userAgent, id]);
+    },
+    async revoke(id, at) {
+      return (await changed("UPDATE idp_sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [at, id])) > 0;
+    },
+    async listByUser(userId) {
+      return (await rows("SELECT * FROM idp_sessions WHERE user_id = $1 ORDER BY created_at DESC", [userId])).map(toSession);
+    },
+    async revokeByUser(userId, at) {
+      return changed("UPDATE idp_sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", [at, userId]);
+    },
+  };
+
+  const offlineGrants: OfflineGrantStore = {
+    async create(g) {
+      await pool.query(insertSql("offline_grants", GRANT_COLUMNS), grantValues(g));
+    },
+    async get(id) {
+      const r = await one("SELECT * FROM offline_grants WHERE id = $1", [id]);
+      return r ? toGrant(r) : null;
+    },
+    async touch(id, o) {
+      if (o.newTokenHash !== undefined) {
+        return (await changed(
+          "UPDATE offline_grants SET last_accessed_at = $1, ip = $2, user_agent = $3, token_hash = $4 WHERE id = $5 AND token_hash = $6 AND revoked_at IS NULL",
+          [o.at, o.ip, o.userAgent, o.newTokenHash, id, o.expectedTokenHash ?? ""],
+        )) > 0;
+      }
+      return (await changed("UPDATE offline_grants SET last_accessed_at = $1, ip = $2, user_agent = $3 WHERE id = $4 AND revoked_at IS NULL", [o.at, o.ip, o.userAgent, id])) > 0;
+    },
+    async revoke(id, at) {
+      return (await changed("UPDATE offline_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [at, id])) > 0;
+    },
+    async listByUser(userId) {
+      return (await rows("SELECT * FROM offline_grants WHERE user_id = $1 ORDER BY created_at DESC", [userId])).map(toGrant);
+    },
+    async revokeByUser(userId, at) {
+      return changed("UPDATE offline_grants SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", [at, userId]);
+    },
+    async revokeBySession(idpSessionId, at) {
+      return changed("UPDATE offline_grants SET revoked_at = $1 WHERE idp_session_id = $2 AND revoked_at IS NULL", [at, idpSessionId]);
+    },
+  };
+
+  const codes: AuthorizationCodeStore = {
+    async create(c) {
+      await pool.query(insertSql("authorization_codes", CODE_COLUMNS), codeValues(c));
+    },
+    async consume(hash, at) {
+      // One statement: of any number of concurrent exchanges, exactly one sees used_at IS NULL.
+      const r = await one("UPDATE authorization_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL RETURNING *", [at, hash]);
+      if (r) return { kind: "ok", code: toCode(r) };
+      const used = await one("SELECT * FROM authorization_codes WHERE code_hash = $1", [hash]);
+      return used ? { kind: "reused", code: toCode(used) } : { kind: "missing" };
+    },
+    async recordIssuedGrant(hash, grantId) {
+      await pool.query("UPDATE authorization_codes SET issued_grant_id = $1 WHERE code_hash = $2", [grantId, hash]);
+    },
+    async deleteExpired(before) {
+      return changed("DELETE FROM authorization_codes WHERE expires_at < $1", [before]);
+    },
+  };
+
+  const authFlows: AuthFlowStore = {
+    async create(f) {
+      await pool.query("INSERT INTO auth_flows (id, client_id, params, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)", [f.id, f.clientId, JSON.stringify(f.params), f.createdAt, f.expiresAt]);
+    },
+    async get(id) {
+      const r = await one("SELECT * FROM auth_flows WHERE id = $1", [id]);
+      return r ? toFlow(r) : null;
+    },
+    async delete(id) {
+      await pool.query("DELETE FROM auth_flows WHERE id = $1", [id]);
+    },
+  };
+
+  const signingKeys: SigningKeyStore = {
+    async list() {
+      return (await rows("SELECT * FROM signing_keys ORDER BY created_at ASC")).map(toKey);
+    },
+    async insert(k) {
+      await pool.query("INSERT INTO signing_keys (kid, private_jwk, created_at, rotated_at, retired_at) VALUES ($1, $2, $3, $4, $5)", [k.kid, k.privateJwk, k.createdAt, k.rotatedAt, k.retiredAt]);
+    },
+    async markRotated(kid, at) {
+      await pool.query("UPDATE signing_keys SET rotated_at = $1 WHERE kid = $2 AND rotated_at IS NULL", [at, kid]);
+    },
+  };
+
+  return { users, passwords, sessions, offlineGrants, codes, authFlows, signingKeys };
+}

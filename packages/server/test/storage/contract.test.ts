@@ -1,172 +1,418 @@
-// One storage contract, run against every backend: the same calls must mean the same thing.
+// One contract suite for the storage ports, run against every backend in backends.ts: SQLite (a
+// temp file) and PostgreSQL (a fresh schema per run, dropped afterwards; skipped if the server is
+// unreachable). Every case makes its own ids, so cases do not depend on each other; the few that
+// read global lists filter them down to what they created.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
-import { backends } from "./backends.ts";
-import type { IdpSession, OfflineGrant, Storage, User, AuthorizationCode } from "../../src/storage/ports.ts";
+import { randomBytes, randomUUID } from "node:crypto";
+import pg from "pg";
+import { openStorage } from "../../src/storage/open.ts";
+import { openPostgres, splitSchema } from "../../src/storage/postgres/index.ts";
+import type { AuthorizationCode, IdpSession, OfflineGrant, Storage, User } from "../../src/storage/ports.ts";
+import { POSTGRES_URL, backends } from "./backends.ts";
 
-const user = (email: string, createdAt = 1000): User => ({
-  id: randomUUID(), email, isVerified: false, isAnonymous: false, disabled: false, disabledReason: null, roles: [], createdAt, updatedAt: createdAt,
+const T = 1_700_000_000;
+
+// PostgreSQL runs on every machine this project uses, so its absence is a failure, not a skip —
+// unless someone asks for a SQLite-only run explicitly.
+const skipPostgres = process.env.GATEHOUSE_SKIP_POSTGRES === "1" ? "GATEHOUSE_SKIP_POSTGRES=1" : false;
+
+const id = (prefix: string): string => `${prefix}_${randomUUID()}`;
+
+const newUser = (over: Partial<User> = {}): User => ({
+  id: id("u"), email: `${randomUUID()}@example.com`, isVerified: false, isAnonymous: false, disabled: false,
+  disabledReason: null, roles: [], createdAt: T, updatedAt: T, ...over,
 });
-const hex = (): string => randomUUID().replace(/-/g, "");
-const session = (userId: string, over: Partial<IdpSession> = {}): IdpSession => ({
-  id: hex(), userId, tokenHash: "h", amr: ["pwd"], authenticatedAt: 1000, createdAt: 1000, lastAccessedAt: 1000, expiresAt: 9999, ip: "1.2.3.4", userAgent: "ua", revokedAt: null, ...over,
+
+const newSession = (userId: string, over: Partial<IdpSession> = {}): IdpSession => ({
+  id: id("s"), userId, tokenHash: id("th"), amr: ["pwd"], authenticatedAt: T, createdAt: T, lastAccessedAt: T,
+  expiresAt: T + 3600, ip: "192.0.2.1", userAgent: "test-agent", revokedAt: null, ...over,
 });
-const grant = (userId: string, over: Partial<OfflineGrant> = {}): OfflineGrant => ({
-  id: hex(), clientId: "c", userId, idpSessionId: null, scopes: ["openid", "offline_access"], amr: ["pwd"], authenticatedAt: 1000,
-  tokenHash: "t1", createdAt: 1000, lastAccessedAt: 1000, expiresAt: 9999, ip: "1.2.3.4", userAgent: "ua", revokedAt: null, ...over,
+
+const newGrant = (userId: string, over: Partial<OfflineGrant> = {}): OfflineGrant => ({
+  id: id("g"), clientId: "portal", userId, idpSessionId: null, scopes: ["openid", "offline_access"], amr: ["pwd", "otp"],
+  authenticatedAt: T, tokenHash: id("gh"), createdAt: T, lastAccessedAt: T, expiresAt: T + 86400, ip: "192.0.2.1",
+  userAgent: "test-agent", revokedAt: null, ...over,
 });
-const code = (userId: string, hash: string): AuthorizationCode => ({
-  codeHash: hash, clientId: "c", userId, idpSessionId: hex(), redirectUri: "https://app/cb", scopes: ["openid"], nonce: "n", codeChallenge: "x".repeat(43),
-  codeChallengeMethod: "S256", authenticatedAt: 1000, amr: ["pwd"], createdAt: 1000, expiresAt: 1300, usedAt: null, issuedGrantId: null,
+
+const newCode = (userId: string, over: Partial<AuthorizationCode> = {}): AuthorizationCode => ({
+  codeHash: id("c"), clientId: "portal", userId, idpSessionId: id("s"), redirectUri: "https://app.example/cb",
+  scopes: ["openid"], nonce: "n-1", codeChallenge: "abc", codeChallengeMethod: "S256", authenticatedAt: T, amr: ["pwd"],
+  createdAt: T, expiresAt: T + 600, usedAt: null, issuedGrantId: null, ...over,
 });
 
 for (const backend of backends) {
-  describe(`storage contract: ${backend.name}`, () => {
+  describe(`storage contract: ${backend.name}`, { skip: backend.name === "postgres" && skipPostgres }, () => {
     let s: Storage;
+    let url: string;
     let drop: () => Promise<void>;
+    /**
+     * Without this, a pooled backend opens connections one by one as the racers arrive, which
+     * serialises them and lets a check-then-act implementation pass the concurrency cases.
+     */
+    const warmPool = async (): Promise<void> => void (await Promise.all(Array.from({ length: 10 }, () => s.users.get("warm-up"))));
+    /** A user that exists, for rows that reference users. */
+    const user = async (over: Partial<User> = {}): Promise<User> => (await s.users.create(newUser(over), null))!;
+
     before(async () => {
-      const opened = await backend.open();
-      s = opened.storage;
-      drop = opened.drop;
-      await s.migrate();
-      await s.migrate(); // idempotent
+      ({ storage: s, url, drop } = await backend.open());
+      // Two nodes migrating a fresh database at once: the loser must wait, then find nothing to do.
+      const other = await openStorage(url);
+      await Promise.all([s.migrate(), other.migrate()]);
+      await other.close();
     });
     after(async () => {
-      await s.close();
-      await drop();
+      await s?.close();
+      await drop?.();
     });
 
-    it("users: create, case-insensitive unique email, get, update, delete cascades", async () => {
-      const u = (await s.users.create(user("Ann@Example.com"), "hash1"))!;
-      assert.equal(u.email, "ann@example.com");
-      assert.equal(await s.users.create(user("ANN@example.com"), "hash2"), null);
+    it("migrate() is idempotent", async () => {
+      const u = await user();
+      await s.migrate();
+      await s.migrate();
       assert.deepEqual(await s.users.get(u.id), u);
-      assert.equal((await s.users.findByEmail(" ann@EXAMPLE.com "))!.id, u.id);
-      assert.equal(await s.passwords.get(u.id), "hash1");
-      const updated = (await s.users.update(u.id, { disabled: true, disabledReason: "x", roles: ["a", "b"], isVerified: true }, 2000))!;
-      assert.deepEqual([updated.disabled, updated.disabledReason, updated.roles, updated.isVerified, updated.updatedAt], [true, "x", ["a", "b"], true, 2000]);
-      assert.deepEqual(await s.users.get(u.id), updated);
-      assert.equal(await s.users.update(randomUUID(), { disabled: true }, 1), null);
-      await s.sessions.create(session(u.id));
-      await s.offlineGrants.create(grant(u.id));
-      assert.equal(await s.users.delete(u.id), true);
-      assert.equal(await s.users.delete(u.id), false);
+    });
+
+    describe("users", () => {
+      it("creates with a normalised email and a password, in one go", async () => {
+        const u = newUser({ email: `  Alice.${randomUUID()}@Example.COM `, roles: ["admin"], isAnonymous: true });
+        const created = await s.users.create(u, "hash-1");
+        assert.deepEqual(created, { ...u, email: u.email.trim().toLowerCase() });
+        assert.deepEqual(await s.users.get(u.id), created);
+        assert.equal(await s.passwords.get(u.id), "hash-1");
+      });
+
+      it("refuses a taken email, case-insensitively, and leaves nothing behind", async () => {
+        const email = `Bob.${randomUUID()}@example.com`;
+        assert.ok(await s.users.create(newUser({ email }), null));
+        const dup = newUser({ email: ` ${email.toUpperCase()}` });
+        assert.equal(await s.users.create(dup, "hash-2"), null);
+        assert.equal(await s.users.get(dup.id), null);
+        assert.equal(await s.passwords.get(dup.id), null);
+      });
+
+      it("of 5 concurrent sign-ups with one email exactly one gets the user; the rest get null", async () => {
+        const email = `race.${randomUUID()}@example.com`;
+        await warmPool();
+        const made = await Promise.all([1, 2, 3, 4, 5].map(() => s.users.create(newUser({ email }), "hash")));
+        assert.equal(made.filter((u) => u !== null).length, 1);
+      });
+
+      it("a taken id is an error, not a taken email", async () => {
+        const u = await user();
+        await assert.rejects(s.users.create(newUser({ id: u.id }), null));
+      });
+
+      it("finds by email whatever the case; get and findByEmail miss cleanly", async () => {
+        const u = await user();
+        assert.deepEqual(await s.users.findByEmail(` ${u.email.toUpperCase()} `), u);
+        assert.equal(await s.users.findByEmail(`nobody-${randomUUID()}@example.com`), null);
+        assert.equal(await s.users.get(id("missing")), null);
+      });
+
+      it("updates a patch, keeping the other fields", async () => {
+        const u = await user();
+        const email = `New.${randomUUID()}@Example.com`;
+        const patched = await s.users.update(u.id, { isVerified: true, disabled: true, disabledReason: "abuse", roles: ["a", "b"], email }, T + 5);
+        const want = { ...u, isVerified: true, disabled: true, disabledReason: "abuse", roles: ["a", "b"], email: email.toLowerCase(), updatedAt: T + 5 };
+        assert.deepEqual(patched, want);
+        assert.deepEqual(await s.users.get(u.id), want);
+        assert.deepEqual(await s.users.update(u.id, { disabled: false, disabledReason: null }, T + 6), { ...want, disabled: false, disabledReason: null, updatedAt: T + 6 });
+        assert.equal(await s.users.update(id("missing"), { isVerified: true }, T), null);
+      });
+
+      it("refuses to update to another user's email", async () => {
+        const [a, b] = [await user(), await user()];
+        await assert.rejects(s.users.update(b.id, { email: a.email.toUpperCase() }, T + 1));
+        assert.equal((await s.users.get(b.id))!.email, b.email);
+      });
+
+      it("delete removes the user with its password, sessions, grants and codes", async () => {
+        const u = (await s.users.create(newUser(), "hash"))!;
+        const sess = newSession(u.id);
+        const grant = newGrant(u.id, { idpSessionId: sess.id });
+        const code = newCode(u.id);
+        await s.sessions.create(sess);
+        await s.offlineGrants.create(grant);
+        await s.codes.create(code);
+        assert.equal(await s.users.delete(u.id), true);
+        assert.equal(await s.users.get(u.id), null);
+        assert.equal(await s.passwords.get(u.id), null);
+        assert.equal(await s.sessions.get(sess.id), null);
+        assert.equal(await s.offlineGrants.get(grant.id), null);
+        assert.deepEqual(await s.codes.consume(code.codeHash, T), { kind: "missing" });
+        assert.equal(await s.users.delete(u.id), false);
+      });
+    });
+
+    it("passwords: get, set, overwrite", async () => {
+      const u = await user();
       assert.equal(await s.passwords.get(u.id), null);
-      assert.deepEqual(await s.sessions.listByUser(u.id), []);
-      assert.deepEqual(await s.offlineGrants.listByUser(u.id), []);
+      await s.passwords.set(u.id, "h1", T);
+      assert.equal(await s.passwords.get(u.id), "h1");
+      await s.passwords.set(u.id, "h2", T + 1);
+      assert.equal(await s.passwords.get(u.id), "h2");
     });
 
-    it("passwords: set overwrites", async () => {
-      const u = (await s.users.create(user("pw@example.com"), null))!;
-      assert.equal(await s.passwords.get(u.id), null);
-      await s.passwords.set(u.id, "a", 1);
-      await s.passwords.set(u.id, "b", 2);
-      assert.equal(await s.passwords.get(u.id), "b");
+    describe("sessions", () => {
+      it("create and get round-trip", async () => {
+        const u = await user();
+        const sess = newSession(u.id, { amr: ["pwd", "otp"] });
+        await s.sessions.create(sess);
+        assert.deepEqual(await s.sessions.get(sess.id), sess);
+        assert.equal(await s.sessions.get(id("missing")), null);
+      });
+
+      it("touch only moves forward", async () => {
+        const u = await user();
+        const sess = newSession(u.id);
+        await s.sessions.create(sess);
+        await s.sessions.touch(sess.id, T + 10, "198.51.100.7", "agent-2");
+        const moved = { ...sess, lastAccessedAt: T + 10, ip: "198.51.100.7", userAgent: "agent-2" };
+        assert.deepEqual(await s.sessions.get(sess.id), moved);
+        await s.sessions.touch(sess.id, T + 5, "203.0.113.9", "agent-old");
+        await s.sessions.touch(sess.id, T + 10, "203.0.113.9", "agent-same");
+        assert.deepEqual(await s.sessions.get(sess.id), moved);
+      });
+
+      it("revoke once; a second revoke reports false", async () => {
+        const u = await user();
+        const sess = newSession(u.id);
+        await s.sessions.create(sess);
+        assert.equal(await s.sessions.revoke(sess.id, T + 1), true);
+        assert.equal(await s.sessions.revoke(sess.id, T + 2), false);
+        assert.equal((await s.sessions.get(sess.id))!.revokedAt, T + 1);
+        assert.equal(await s.sessions.revoke(id("missing"), T), false);
+      });
+
+      it("listByUser is newest first; revokeByUser counts only live sessions", async () => {
+        const u = await user();
+        const other = await user();
+        const [a, b, c] = [1, 3, 2].map((n) => newSession(u.id, { createdAt: T + n }));
+        for (const x of [a, b, c]) await s.sessions.create(x);
+        await s.sessions.create(newSession(other.id));
+        assert.deepEqual((await s.sessions.listByUser(u.id)).map((x) => x.id), [b.id, c.id, a.id]);
+        await s.sessions.revoke(a.id, T + 5);
+        assert.equal(await s.sessions.revokeByUser(u.id, T + 9), 2);
+        assert.deepEqual((await s.sessions.listByUser(u.id)).map((x) => x.revokedAt), [T + 9, T + 9, T + 5]);
+        assert.equal(await s.sessions.revokeByUser(u.id, T + 10), 0);
+        assert.equal((await s.sessions.listByUser(other.id))[0].revokedAt, null);
+        assert.deepEqual(await s.sessions.listByUser(id("missing")), []);
+      });
     });
 
-    it("sessions: touch only moves forward; revoke once; by user", async () => {
-      const u = (await s.users.create(user("s@example.com"), null))!;
-      const a = session(u.id);
-      const b = session(u.id, { createdAt: 2000 });
-      await s.sessions.create(a);
-      await s.sessions.create(b);
-      await s.sessions.touch(a.id, 1500, "5.6.7.8", "ua2");
-      await s.sessions.touch(a.id, 1200, "9.9.9.9", "old");
-      const got = (await s.sessions.get(a.id))!;
-      assert.deepEqual([got.lastAccessedAt, got.ip, got.userAgent], [1500, "5.6.7.8", "ua2"]);
-      assert.deepEqual((await s.sessions.listByUser(u.id)).map((x) => x.id), [b.id, a.id]);
-      assert.equal(await s.sessions.revoke(a.id, 3000), true);
-      assert.equal(await s.sessions.revoke(a.id, 3001), false);
-      assert.equal((await s.sessions.get(a.id))!.revokedAt, 3000);
-      assert.equal(await s.sessions.revokeByUser(u.id, 4000), 1);
-      assert.equal(await s.sessions.get(hex()), null);
+    describe("offline grants", () => {
+      it("create and get round-trip", async () => {
+        const u = await user();
+        const g = newGrant(u.id, { idpSessionId: id("s") });
+        await s.offlineGrants.create(g);
+        assert.deepEqual(await s.offlineGrants.get(g.id), g);
+        const bare = newGrant(u.id);
+        await s.offlineGrants.create(bare);
+        assert.deepEqual(await s.offlineGrants.get(bare.id), bare);
+        assert.equal(await s.offlineGrants.get(id("missing")), null);
+      });
+
+      it("touch records a use; rotation needs the expected hash", async () => {
+        const u = await user();
+        const g = newGrant(u.id);
+        await s.offlineGrants.create(g);
+        const use = (at: number, more: { expectedTokenHash?: string; newTokenHash?: string } = {}) =>
+          s.offlineGrants.touch(g.id, { at, ip: `10.0.0.${at - T}`, userAgent: `ua-${at - T}`, ...more });
+        assert.equal(await use(T + 1), true);
+        assert.deepEqual(await s.offlineGrants.get(g.id), { ...g, lastAccessedAt: T + 1, ip: "10.0.0.1", userAgent: "ua-1" });
+        assert.equal(await use(T + 2, { expectedTokenHash: "wrong", newTokenHash: "next" }), false);
+        assert.equal(await use(T + 2, { newTokenHash: "next" }), false);
+        assert.deepEqual(await s.offlineGrants.get(g.id), { ...g, lastAccessedAt: T + 1, ip: "10.0.0.1", userAgent: "ua-1" });
+        assert.equal(await use(T + 3, { expectedTokenHash: g.tokenHash, newTokenHash: "next" }), true);
+        assert.deepEqual(await s.offlineGrants.get(g.id), { ...g, tokenHash: "next", lastAccessedAt: T + 3, ip: "10.0.0.3", userAgent: "ua-3" });
+        // The old token lost the race: it cannot rotate again.
+        assert.equal(await use(T + 4, { expectedTokenHash: g.tokenHash, newTokenHash: "other" }), false);
+        assert.equal(await s.offlineGrants.touch(id("missing"), { at: T, ip: "", userAgent: "" }), false);
+      });
+
+      it("of 5 concurrent rotations with one token exactly one wins", async () => {
+        const u = await user();
+        const g = newGrant(u.id);
+        await s.offlineGrants.create(g);
+        await warmPool();
+        const racers = await Promise.all([1, 2, 3, 4, 5].map((i) =>
+          s.offlineGrants.touch(g.id, { at: T + i, ip: "", userAgent: "", expectedTokenHash: g.tokenHash, newTokenHash: `r${i}` })));
+        assert.equal(racers.filter(Boolean).length, 1);
+        assert.equal((await s.offlineGrants.get(g.id))!.tokenHash, `r${racers.indexOf(true) + 1}`);
+      });
+
+      it("revoke once; a revoked grant can neither be touched nor rotated", async () => {
+        const u = await user();
+        const g = newGrant(u.id);
+        await s.offlineGrants.create(g);
+        assert.equal(await s.offlineGrants.revoke(g.id, T + 1), true);
+        assert.equal(await s.offlineGrants.revoke(g.id, T + 2), false);
+        assert.equal((await s.offlineGrants.get(g.id))!.revokedAt, T + 1);
+        assert.equal(await s.offlineGrants.touch(g.id, { at: T + 3, ip: "", userAgent: "" }), false);
+        assert.equal(await s.offlineGrants.touch(g.id, { at: T + 3, ip: "", userAgent: "", expectedTokenHash: g.tokenHash, newTokenHash: "x" }), false);
+      });
+
+      it("revokeBySession, revokeByUser and listByUser", async () => {
+        const u = await user();
+        const sid = id("s");
+        const [a, b, c] = [newGrant(u.id, { idpSessionId: sid, createdAt: T + 1 }), newGrant(u.id, { idpSessionId: sid, createdAt: T + 3 }), newGrant(u.id, { createdAt: T + 2 })];
+        for (const g of [a, b, c]) await s.offlineGrants.create(g);
+        assert.deepEqual((await s.offlineGrants.listByUser(u.id)).map((g) => g.id), [b.id, c.id, a.id]);
+        assert.equal(await s.offlineGrants.revokeBySession(sid, T + 5), 2);
+        assert.equal(await s.offlineGrants.revokeBySession(sid, T + 6), 0);
+        assert.equal(await s.offlineGrants.revokeByUser(u.id, T + 7), 1);
+        assert.equal(await s.offlineGrants.revokeByUser(u.id, T + 8), 0);
+        assert.deepEqual((await s.offlineGrants.listByUser(u.id)).map((g) => g.revokedAt), [T + 5, T + 7, T + 5]);
+      });
     });
 
-    it("offline grants: touch, atomic rotation, revoke by id, session and user", async () => {
-      const u = (await s.users.create(user("g@example.com"), null))!;
-      const sid = hex();
-      const g1 = grant(u.id, { idpSessionId: sid });
-      const g2 = grant(u.id, { idpSessionId: sid, createdAt: 1100 });
-      const g3 = grant(u.id, { createdAt: 1200 });
-      for (const g of [g1, g2, g3]) await s.offlineGrants.create(g);
-      assert.deepEqual(await s.offlineGrants.get(g1.id), g1);
-      assert.equal(await s.offlineGrants.touch(g1.id, { at: 1500, ip: "ip", userAgent: "u" }), true);
-      assert.equal(await s.offlineGrants.touch(g1.id, { at: 1600, ip: "ip", userAgent: "u", expectedTokenHash: "wrong", newTokenHash: "t2" }), false);
-      assert.equal(await s.offlineGrants.touch(g1.id, { at: 1600, ip: "ip", userAgent: "u", expectedTokenHash: "t1", newTokenHash: "t2" }), true);
-      const rotated = (await s.offlineGrants.get(g1.id))!;
-      assert.deepEqual([rotated.tokenHash, rotated.lastAccessedAt], ["t2", 1600]);
-      const racers = await Promise.all([1, 2, 3, 4, 5].map((i) => s.offlineGrants.touch(g1.id, { at: 1700, ip: "ip", userAgent: "u", expectedTokenHash: "t2", newTokenHash: `r${i}` })));
-      assert.equal(racers.filter(Boolean).length, 1, "exactly one concurrent rotation wins");
-      assert.equal(await s.offlineGrants.revokeBySession(sid, 2000), 2);
-      assert.equal(await s.offlineGrants.touch(g1.id, { at: 2100, ip: "ip", userAgent: "u" }), false, "a revoked grant is not touched");
-      assert.equal(await s.offlineGrants.revoke(g3.id, 2200), true);
-      assert.equal(await s.offlineGrants.revoke(g3.id, 2201), false);
-      assert.deepEqual((await s.offlineGrants.listByUser(u.id)).map((g) => g.id), [g3.id, g2.id, g1.id]);
-      const g4 = grant(u.id);
-      await s.offlineGrants.create(g4);
-      assert.equal(await s.offlineGrants.revokeByUser(u.id, 3000), 1);
+    describe("authorization codes", () => {
+      it("consume: ok, then reused with the recorded grant, and missing", async () => {
+        const u = await user();
+        const code = newCode(u.id);
+        await s.codes.create(code);
+        assert.deepEqual(await s.codes.consume(code.codeHash, T + 1), { kind: "ok", code: { ...code, usedAt: T + 1 } });
+        await s.codes.recordIssuedGrant(code.codeHash, "grant-1");
+        assert.deepEqual(await s.codes.consume(code.codeHash, T + 2), { kind: "reused", code: { ...code, usedAt: T + 1, issuedGrantId: "grant-1" } });
+        assert.deepEqual(await s.codes.consume(id("missing"), T), { kind: "missing" });
+        const bare = newCode(u.id, { nonce: null, codeChallenge: null, codeChallengeMethod: null });
+        await s.codes.create(bare);
+        assert.deepEqual(await s.codes.consume(bare.codeHash, T + 1), { kind: "ok", code: { ...bare, usedAt: T + 1 } });
+      });
+
+      it("of 10 concurrent consumes exactly one is ok", async () => {
+        const u = await user();
+        const code = newCode(u.id);
+        await s.codes.create(code);
+        await warmPool();
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => s.codes.consume(code.codeHash, T + 1 + i)));
+        const ok = results.filter((r) => r.kind === "ok");
+        assert.equal(ok.length, 1);
+        assert.equal(results.filter((r) => r.kind === "reused").length, 9);
+        const usedAt = ok[0].kind === "ok" ? ok[0].code.usedAt : null;
+        for (const r of results) assert.equal(r.kind !== "missing" && r.code.usedAt, usedAt);
+      });
+
+      it("deleteExpired removes only codes that expired before the cutoff", async () => {
+        // Far in the past, below every other case's times, so the count is this case's alone.
+        const u = await user();
+        const [old, edge, live] = [100, 150, 200].map((expiresAt) => newCode(u.id, { createdAt: 0, expiresAt }));
+        for (const c of [old, edge, live]) await s.codes.create(c);
+        assert.equal(await s.codes.deleteExpired(150), 1);
+        assert.equal(await s.codes.deleteExpired(150), 0);
+        assert.deepEqual(await s.codes.consume(old.codeHash, T), { kind: "missing" });
+        assert.equal((await s.codes.consume(edge.codeHash, T)).kind, "ok");
+        assert.equal((await s.codes.consume(live.codeHash, T)).kind, "ok");
+        assert.equal(await s.codes.deleteExpired(201), 2);
+      });
     });
 
-    it("authorization codes: consume once (even concurrently), reused shows the issued grant, missing", async () => {
-      const u = (await s.users.create(user("c@example.com"), null))!;
-      await s.codes.create(code(u.id, "code-a"));
-      const results = await Promise.all(Array.from({ length: 10 }, () => s.codes.consume("code-a", 1100)));
-      assert.equal(results.filter((r) => r.kind === "ok").length, 1);
-      assert.equal(results.filter((r) => r.kind === "reused").length, 9);
-      await s.codes.recordIssuedGrant("code-a", "grant-1");
-      const again = await s.codes.consume("code-a", 1200);
-      assert.equal(again.kind, "reused");
-      assert.equal(again.kind === "reused" && again.code.issuedGrantId, "grant-1");
-      assert.deepEqual(await s.codes.consume("nope", 1), { kind: "missing" });
-      await s.codes.create(code(u.id, "code-b"));
-      assert.equal(await s.codes.deleteExpired(1301), 2);
-      assert.deepEqual(await s.codes.consume("code-b", 1), { kind: "missing" });
+    it("auth flows: create, get, delete", async () => {
+      const flow = { id: id("f"), clientId: "portal", params: { redirect_uri: "https://app.example/cb", state: "x y&z", nonce: "ü" }, createdAt: T, expiresAt: T + 900 };
+      await s.authFlows.create(flow);
+      assert.deepEqual(await s.authFlows.get(flow.id), flow);
+      await s.authFlows.delete(flow.id);
+      assert.equal(await s.authFlows.get(flow.id), null);
+      await s.authFlows.delete(flow.id);
     });
 
-    it("auth flows and signing keys", async () => {
-      await s.authFlows.create({ id: "f1", clientId: "c", params: { a: "1", state: "x y" }, createdAt: 1, expiresAt: 2 });
-      assert.deepEqual(await s.authFlows.get("f1"), { id: "f1", clientId: "c", params: { a: "1", state: "x y" }, createdAt: 1, expiresAt: 2 });
-      await s.authFlows.delete("f1");
-      assert.equal(await s.authFlows.get("f1"), null);
-      await s.signingKeys.insert({ kid: "k2", privateJwk: "{}", createdAt: 20, rotatedAt: null, retiredAt: null });
-      await s.signingKeys.insert({ kid: "k1", privateJwk: "{}", createdAt: 10, rotatedAt: null, retiredAt: null });
-      await s.signingKeys.markRotated("k1", 30);
-      assert.deepEqual((await s.signingKeys.list()).map((k) => [k.kid, k.rotatedAt]), [["k1", 30], ["k2", null]]);
+    it("signing keys: insert, list oldest first, markRotated once", async () => {
+      const mine = new Set<string>();
+      const key = (createdAt: number) => { const kid = id("k"); mine.add(kid); return { kid, privateJwk: `{"kid":"${kid}"}`, createdAt, rotatedAt: null, retiredAt: null }; };
+      const [a, b, c] = [key(T + 2), key(T + 1), key(T + 3)];
+      await s.signingKeys.insert(a);
+      await s.signingKeys.insert(b);
+      await s.signingKeys.insert({ ...c, rotatedAt: T + 4, retiredAt: T + 5 });
+      const listed = async () => (await s.signingKeys.list()).filter((k) => mine.has(k.kid));
+      assert.deepEqual(await listed(), [b, a, { ...c, rotatedAt: T + 4, retiredAt: T + 5 }]);
+      await s.signingKeys.markRotated(a.kid, T + 10);
+      await s.signingKeys.markRotated(a.kid, T + 20);
+      await s.signingKeys.markRotated(c.kid, T + 20);
+      assert.deepEqual(await listed(), [b, { ...a, rotatedAt: T + 10 }, { ...c, rotatedAt: T + 4, retiredAt: T + 5 }]);
     });
 
-    it("admin: user search with literal wildcards and cursor pages; keys; audit; client settings; revocation log", async () => {
-      for (let i = 0; i < 5; i++) await s.users.create(user(`list${i}_x@example.org`, 5000 + i), null);
-      await s.users.create(user("listAxx@example.org", 5000), null);
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await s.userDirectory.list({ query: "list", cursor, limit: 2 });
-        seen.push(...page.items.map((u) => u.email));
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      assert.equal(seen.length, 6);
-      assert.equal((await s.userDirectory.list({ query: "1_x", limit: 10 })).items.length, 1, "_ is literal");
-      await s.adminKeys.create({ id: "k", name: "n", secretHash: "h", createdAt: 1, lastUsedAt: null, revokedAt: null });
-      assert.equal((await s.adminKeys.get("k"))!.name, "n");
-      assert.equal(await s.adminKeys.revoke("k", 2), true);
-      assert.equal((await s.adminKeys.list())[0].revokedAt, 2);
-      for (let i = 0; i < 3; i++) await s.auditLog.append({ at: i, actor: "a", action: `act${i}`, targetType: "user", targetId: i === 1 ? "u1" : "u0", details: { i } });
-      const first = await s.auditLog.list({ limit: 2 });
-      assert.deepEqual(first.items.map((e) => e.action), ["act2", "act1"]);
-      assert.deepEqual((await s.auditLog.list({ limit: 2, cursor: first.nextCursor! })).items.map((e) => e.details), [{ i: 0 }]);
-      assert.deepEqual((await s.auditLog.list({ limit: 10, targetId: "u1" })).items.map((e) => e.action), ["act1"]);
-      await s.clientSettings.put("c", { access_token_lifetime_seconds: 600 }, 1);
-      await s.clientSettings.put("c", { access_token_lifetime_seconds: 900 }, 2);
-      assert.deepEqual(await s.clientSettings.all(), { c: { access_token_lifetime_seconds: 900 } });
-      const base = await s.revocations.latestSeq();
-      const a = await s.revocations.append({ kind: "grant", id: "o.1", at: 10, expiresAt: 100 });
-      const b = await s.revocations.append({ kind: "user", id: "u", at: 11, expiresAt: 50 });
-      assert.ok(b > a && a > base);
-      assert.deepEqual((await s.revocations.since(a, 10)).map((e) => [e.kind, e.id]), [["user", "u"]]);
-      assert.equal(await s.revocations.latestSeq(), b);
-      assert.equal(await s.revocations.deleteExpired(60), 1);
-      assert.deepEqual((await s.revocations.since(base, 10)).map((e) => e.id), ["o.1"]);
+    describe("admin ports", () => {
+      it("userDirectory pages by (created_at, id) and searches email substrings or exact ids", async () => {
+        const tag = randomBytes(4).toString("hex");
+        const made = [];
+        for (const [n, at] of [[1, T + 2], [2, T + 1], [3, T + 2], [4, T + 3]] as const) made.push(await user({ id: `dir-${tag}-${n}`, email: `p${n}_${tag}@example.com`, createdAt: at }));
+        const first = await s.userDirectory.list({ query: `_${tag.toUpperCase()}@`, limit: 3 });
+        assert.deepEqual(first.items.map((u) => u.id), [made[1].id, made[0].id, made[2].id]);
+        assert.ok(first.nextCursor);
+        const second = await s.userDirectory.list({ query: `_${tag}@`, cursor: first.nextCursor, limit: 3 });
+        assert.deepEqual(second, { items: [made[3]], nextCursor: null });
+        assert.deepEqual((await s.userDirectory.list({ query: made[2].id, limit: 5 })).items, [made[2]]);
+        // LIKE wildcards in the query are literal.
+        assert.deepEqual((await s.userDirectory.list({ query: `%${tag}`, limit: 5 })).items, []);
+        assert.deepEqual((await s.userDirectory.list({ query: `p_${tag}`, limit: 5 })).items, []);
+      });
+
+      it("adminKeys: create, get, list, revoke once", async () => {
+        const k = { id: id("ak"), name: "ci", secretHash: "sh", createdAt: T, lastUsedAt: null, revokedAt: null };
+        await s.adminKeys.create(k);
+        assert.deepEqual(await s.adminKeys.get(k.id), k);
+        assert.deepEqual((await s.adminKeys.list()).filter((x) => x.id === k.id), [k]);
+        assert.equal(await s.adminKeys.revoke(k.id, T + 1), true);
+        assert.equal(await s.adminKeys.revoke(k.id, T + 2), false);
+        assert.equal((await s.adminKeys.get(k.id))!.revokedAt, T + 1);
+        assert.equal(await s.adminKeys.get(id("missing")), null);
+      });
+
+      it("auditLog: newest first, by target, with a cursor", async () => {
+        const target = id("t");
+        for (const n of [1, 2, 3]) await s.auditLog.append({ at: T + n, actor: "key:a", action: `act.${n}`, targetType: "user", targetId: target, details: { n } });
+        const page = await s.auditLog.list({ targetId: target, limit: 2 });
+        assert.deepEqual(page.items.map((e) => [e.action, e.details, e.at, e.actor, e.targetType]), [["act.3", { n: 3 }, T + 3, "key:a", "user"], ["act.2", { n: 2 }, T + 2, "key:a", "user"]]);
+        const rest = await s.auditLog.list({ targetId: target, cursor: page.nextCursor!, limit: 2 });
+        assert.deepEqual([rest.items.map((e) => e.action), rest.nextCursor], [["act.1"], null]);
+        assert.equal((await s.auditLog.list({ limit: 1 })).items[0].id >= page.items[0].id, true);
+      });
+
+      it("clientSettings: put and overwrite", async () => {
+        const client = id("client");
+        await s.clientSettings.put(client, { ttl: 60 }, T);
+        assert.deepEqual((await s.clientSettings.all())[client], { ttl: 60 });
+        await s.clientSettings.put(client, { ttl: 120, rotate: true }, T + 1);
+        assert.deepEqual((await s.clientSettings.all())[client], { ttl: 120, rotate: true });
+      });
+
+      it("revocations: append, since, latestSeq, deleteExpired", async () => {
+        const start = await s.revocations.latestSeq();
+        const seqs = [];
+        for (const [kind, expiresAt] of [["session", 1000], ["grant", 2000], ["user", 3000]] as const) seqs.push(await s.revocations.append({ kind, id: `${kind}-1`, at: T, expiresAt }));
+        assert.ok(seqs[0] > start && seqs[1] > seqs[0] && seqs[2] > seqs[1]);
+        assert.equal(await s.revocations.latestSeq(), seqs[2]);
+        assert.deepEqual(await s.revocations.since(seqs[0], 10), [
+          { seq: seqs[1], kind: "grant", id: "grant-1", at: T, expiresAt: 2000 },
+          { seq: seqs[2], kind: "user", id: "user-1", at: T, expiresAt: 3000 },
+        ]);
+        assert.equal((await s.revocations.since(start, 1)).length, 1);
+        assert.equal(await s.revocations.deleteExpired(2000), 1);
+        assert.deepEqual((await s.revocations.since(start, 10)).map((e) => e.seq), seqs.slice(1));
+      });
     });
   });
 }
+
+describe("postgres: choosing the schema", { skip: skipPostgres }, () => {
+  it("takes it from ?schema= or from options, and refuses names that are not identifiers", async () => {
+    assert.deepEqual(splitSchema("postgres://h:5432/db?sslmode=disable&schema=gh_a"), { url: "postgres://h:5432/db?sslmode=disable", schema: "gh_a" });
+    assert.deepEqual(splitSchema("postgres://h/db"), { url: "postgres://h/db", schema: null });
+    assert.throws(() => openPostgres(POSTGRES_URL, { schema: "a; DROP TABLE users" }));
+    const schema = `gh_test_${randomBytes(6).toString("hex")}`;
+    const s = openPostgres(POSTGRES_URL, { schema });
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    try {
+      await s.migrate();
+      const u = (await s.users.create(newUser(), null))!;
+      const found = await admin.query(`SELECT id FROM ${schema}.users`);
+      assert.deepEqual(found.rows, [{ id: u.id }]);
+    } finally {
+      await s.close();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
+});

@@ -18,23 +18,37 @@ export function postgresStores(pool: pg.Pool) {
   const rows = async (sql: string, args: unknown[] = []): Promise<Row[]> => (await pool.query(sql, args)).rows as Row[];
   const one = async (sql: string, args: unknown[] = []): Promise<Row | null> => (await rows(sql, args))[0] ?? null;
   const changed = async (sql: string, args: unknown[]): Promise<number> => (await pool.query(sql, args)).rowCount ?? 0;
+  /** Runs `fn` in a transaction on one connection; a connection that cannot even roll back is discarded. */
+  async function transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const result = await fn(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      await client.query("ROLLBACK").catch((e: Error) => { broken = e; });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
 
   const users: UserStore = {
     async create(user, passwordHash) {
       const u = { ...user, email: normalizeEmail(user.email) };
-      const client = await pool.connect();
       try {
-        await client.query("BEGIN");
-        await client.query(insertSql("users", USER_COLUMNS), userValues(u, pgBool));
-        if (passwordHash !== null) await client.query("INSERT INTO passwords (user_id, hash, updated_at) VALUES ($1, $2, $3)", [u.id, passwordHash, u.createdAt]);
-        await client.query("COMMIT");
+        await transaction(async (client) => {
+          await client.query(insertSql("users", USER_COLUMNS), userValues(u, pgBool));
+          if (passwordHash !== null) await client.query("INSERT INTO passwords (user_id, hash, updated_at) VALUES ($1, $2, $3)", [u.id, passwordHash, u.createdAt]);
+        });
         return u;
       } catch (err) {
-        await client.query("ROLLBACK");
-        if ((err as { code?: string }).code === UNIQUE_VIOLATION) return null;
+        // Only the email index means "taken"; a duplicate id is a bug and throws, as in SQLite.
+        const e = err as { code?: string; constraint?: string };
+        if (e.code === UNIQUE_VIOLATION && e.constraint === "users_email") return null;
         throw err;
-      } finally {
-        client.release();
       }
     },
     async get(id) {
@@ -46,15 +60,19 @@ export function postgresStores(pool: pg.Pool) {
       return r ? toUser(r) : null;
     },
     async update(id, patch, at) {
-      const current = await users.get(id);
-      if (!current) return null;
-      const next = { ...current, ...patch, updatedAt: at };
-      next.email = normalizeEmail(next.email);
-      const r = await one(
-        "UPDATE users SET email = $1, is_verified = $2, disabled = $3, disabled_reason = $4, roles = $5, updated_at = $6 WHERE id = $7 RETURNING *",
-        [next.email, next.isVerified, next.disabled, next.disabledReason, JSON.stringify(next.roles), at, id],
-      );
-      return r ? toUser(r) : null;
+      // Read-modify-write under a row lock, so two nodes patching different fields at once do not
+      // lose one patch (SQLite gets this from its single synchronous writer).
+      return transaction(async (client) => {
+        const current = (await client.query("SELECT * FROM users WHERE id = $1 FOR UPDATE", [id])).rows[0] as Row | undefined;
+        if (!current) return null;
+        const next = { ...toUser(current), ...patch, updatedAt: at };
+        next.email = normalizeEmail(next.email);
+        const r = (await client.query(
+          "UPDATE users SET email = $1, is_verified = $2, disabled = $3, disabled_reason = $4, roles = $5, updated_at = $6 WHERE id = $7 RETURNING *",
+          [next.email, next.isVerified, next.disabled, next.disabledReason, JSON.stringify(next.roles), at, id],
+        )).rows[0] as Row;
+        return toUser(r);
+      });
     },
     async delete(id) {
       return (await changed("DELETE FROM users WHERE id = $1", [id])) > 0;

@@ -21,6 +21,11 @@ export interface KeyRing {
   rotate(now: number): Promise<void>;
   /** Re-reads the store, so a rotation done by another node is picked up. */
   reload(): Promise<void>;
+  /**
+   * For a token naming a kid we do not know: re-read the store (another node may have rotated),
+   * at most once per `minIntervalMs`, so garbage kids cannot make us hammer the database.
+   */
+  findOrReload(kid: string, minIntervalMs?: number): Promise<LoadedKey | undefined>;
 }
 
 function load(stored: SigningKey): LoadedKey {
@@ -54,6 +59,10 @@ export async function openKeyRing(store: SigningKeyStore, now: () => number): Pr
   }
 
   await refresh();
+  let lastReload = Date.now();
+  // Another node's rotation reaches this one within a minute even if no token names the new kid.
+  const timer = setInterval(() => { refresh().catch(() => undefined); }, 60_000);
+  timer.unref();
   return {
     current: () => signing,
     byKid: (kid) => keys.find((k) => k.kid === kid),
@@ -65,5 +74,12 @@ export async function openKeyRing(store: SigningKeyStore, now: () => number): Pr
       await refresh();
     },
     reload: refresh,
+    async findOrReload(kid, minIntervalMs = 10_000) {
+      const known = keys.find((k) => k.kid === kid);
+      if (known || Date.now() - lastReload < minIntervalMs) return known;
+      lastReload = Date.now();
+      await refresh();
+      return keys.find((k) => k.kid === kid);
+    },
   };
 }

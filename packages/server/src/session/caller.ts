@@ -28,7 +28,7 @@ export async function callerFromBearer(ctx: Context, token: string, client?: Cli
     const jwt = decodeJwt(token);
     if (!jwt) return { ok: false, reason: "malformed token" };
     if (jwt.header.typ !== "at+jwt") return { ok: false, reason: "not an access token" };
-    const key = typeof jwt.header.kid === "string" ? ctx.keys.byKid(jwt.header.kid) : undefined;
+    const key = typeof jwt.header.kid === "string" ? await ctx.keys.findOrReload(jwt.header.kid) : undefined;
     if (!key || !verifyRs256(jwt, key.publicKey)) return { ok: false, reason: "bad signature" };
     p = jwt.payload;
     if (p.iss !== ctx.issuer) return { ok: false, reason: "wrong issuer" };

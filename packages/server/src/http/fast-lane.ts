@@ -36,12 +36,14 @@ export function createFastLane(ctx: Context, options: { trustProxy: boolean }): 
   };
 
   return (req, res) => {
-    if (req.method !== "GET" && req.method !== "HEAD") return false;
     const url = req.url ?? "";
     const q = url.indexOf("?");
     const path = q < 0 ? url : url.slice(0, q);
     const handler = handlers[path];
     if (!handler) return false;
+    // Proxies may forward the original method to the resolver (Authgear answers any); the other
+    // fast paths are GET/HEAD only (POST userinfo, preflights etc. go to Fastify).
+    if (req.method !== "GET" && req.method !== "HEAD" && (path !== "/_resolver/resolve" || req.method === "OPTIONS")) return false;
     const head = req.method === "HEAD";
     Promise.resolve()
       .then(() => handler(req))

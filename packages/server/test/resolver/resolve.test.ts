@@ -31,9 +31,9 @@ describe("resolver", () => {
     }
   });
 
-  it("resolves a bearer token to the full header set, also on HEAD", async () => {
+  it("resolves a bearer token to the full header set, also on HEAD and any forwarded method", async () => {
     const tokens = await exchange(f, await loginWithPkce(f));
-    for (const method of ["GET", "HEAD"]) {
+    for (const method of ["GET", "HEAD", "POST"]) {
       const h = xHeaders(await resolve({ authorization: `Bearer ${tokens.access_token}` }, method));
       assert.equal(h["x-authgear-session-valid"], "true", method);
       assert.equal(h["x-authgear-user-id"], f.userId);

@@ -24,6 +24,11 @@ import type { RevocationListener } from "./session/revocation.ts";
 import type { RevocationKind } from "./storage/admin-ports.ts";
 import { sendErrorPage, sendOAuthJson } from "./http/respond.ts";
 import { registerPortal } from "../../portal/src/index.ts";
+import { createMailer } from "./account/messaging/mailer.ts";
+import { createMemoryRateLimiter } from "./account/limits/rate-limiter.ts";
+import { parseFormStrict } from "./account/ui/form.ts";
+import { registerAccountRoutes } from "./account/routes.ts";
+import { sweepAccountState } from "./account/sweep.ts";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -49,6 +54,8 @@ export async function createContext(config: Config, options: { now?: () => numbe
     keys: await openKeyRing(storage.signingKeys, now),
     revocationListeners,
     passwords: createPasswordHasher({ memoryKib: h.memory_kib, iterations: h.iterations, parallelism: h.parallelism }),
+    mailer: createMailer(config, storage.outbox, { now, onError: (err) => console.error(`gatehouse: sending email failed: ${(err as Error).message}`) }),
+    rateLimiter: createMemoryRateLimiter(),
     now,
   };
 }
@@ -64,7 +71,7 @@ export async function buildApp(ctx: Context, options: { logger?: boolean } = {})
     trustProxy: ctx.config.http.trust_proxy,
     routerOptions: { maxParamLength: 200 },
   });
-  await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
+  await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES, parser: parseFormStrict });
   await app.register(cookie);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -89,6 +96,7 @@ export async function buildApp(ctx: Context, options: { logger?: boolean } = {})
   registerCors(app, ctx.clients);
   registerOAuthRoutes(app, ctx);
   registerAuthUiRoutes(app, ctx);
+  registerAccountRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerPortal(app);
   const watcher = await startRevocationWatcher(ctx, { intervalMs: 250 });
@@ -98,11 +106,14 @@ export async function buildApp(ctx: Context, options: { logger?: boolean } = {})
 
   const sweep = setInterval(() => {
     ctx.storage.codes.deleteExpired(ctx.now() - 3600).catch((err) => app.log.warn({ err }, "sweeping expired codes failed"));
+    sweepAccountState(ctx).catch((err) => app.log.warn({ err }, "sweeping expired account state failed"));
   }, 10 * 60 * 1000);
   sweep.unref();
   app.addHook("onClose", async () => {
     clearInterval(sweep);
     watcher.stop();
+    await ctx.mailer.idle();
+    await ctx.mailer.close();
     await ctx.storage.close();
   });
   return app;

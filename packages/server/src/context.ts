@@ -7,6 +7,8 @@ import type { PasswordHasher } from "./users/password-hash.ts";
 import type { RevocationListener } from "./session/revocation.ts";
 import type { ValidityCache } from "./session/validity-cache.ts";
 import type { VerifiedTokenCache } from "./crypto/verified-tokens.ts";
+import type { Mailer } from "./account/messaging/mailer.ts";
+import type { RateLimiter } from "./account/limits/rate-limiter.ts";
 
 export interface Context {
   config: Config;
@@ -22,6 +24,10 @@ export interface Context {
   validity: ValidityCache;
   /** Told of every revocation made on this node (caches, the feed). */
   revocationListeners: Set<RevocationListener>;
+  /** Email: SMTP, or the local outbox when no SMTP host is configured. */
+  mailer: Mailer;
+  /** Rate limit buckets (in-process; a shared store can replace it behind the same port). */
+  rateLimiter: RateLimiter;
   /** Unix seconds; injectable so tests can move time. */
   now(): number;
 }

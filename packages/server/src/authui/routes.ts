@@ -1,117 +1,98 @@
-// The hosted login UI: sign in and sign up with email + password. A successful login creates the
-// IdP session, sets the `session` cookie, and hands back to /oauth2/authorize/resume.
+// The hosted login UI: sign in and sign up with email + password. The password is the first
+// factor; account/login/continue.ts decides what follows (TOTP, email verification) and finishes
+// by creating the IdP session and handing back to /oauth2/authorize/resume.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../context.ts";
-import { createIdpSession } from "../session/idp-sessions.ts";
 import { callerFromCookie } from "../session/caller.ts";
-import { createUser, verifyLogin } from "../users/users.ts";
-import type { User } from "../storage/ports.ts";
+import { verifyLogin } from "../users/users.ts";
 import { clientInfo } from "../http/client-info.ts";
 import { sessionCookieSettings } from "../http/cookies.ts";
-import { sendErrorPage } from "../http/respond.ts";
-import { setPageSecurityHeaders } from "../http/security-headers.ts";
 import { UI_CSS } from "../http/html.ts";
-import { parseLoginHint } from "../oauth/authorize/login-hint.ts";
-import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH, suppressesIdpSessionCookie } from "../oauth/authorize/sso.ts";
-import { csrfToken, csrfValid } from "./csrf.ts";
-import { createMemoryLimiter } from "./login-limiter.ts";
+import { guardCredential } from "../account/limits/guard.ts";
+import { loadFlow, type FlowView } from "../account/login/flow.ts";
+import { afterFirstFactor } from "../account/login/continue.ts";
+import { startPending } from "../account/login/pending.ts";
+import { signUp } from "../account/login/signup.ts";
+import { signupTakenEmail } from "../account/messaging/emails.ts";
+import { queueEmail } from "../account/messaging/send.ts";
+import { translator } from "../account/messages/index.ts";
+import { policyError } from "../account/policy/describe.ts";
+import { phantomSent } from "../account/verification/phantom.ts";
+import { acceptForm, pageCsrf } from "../account/ui/post.ts";
+import { seeOther, sendHtml, sendProblemPage, uiFor, type Ui } from "../account/ui/respond.ts";
 import { loginPage, signedInPage, signupPage, type FormView } from "./templates.ts";
-
-type Form = Record<string, unknown>;
-const field = (form: Form, name: string): string => (typeof form[name] === "string" ? (form[name] as string) : "");
 
 export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   const cookie = sessionCookieSettings(ctx.config);
-  const formTargets = [...new Set(ctx.clients.all().flatMap((c) => c.redirect_uris.map((u) => new URL(u).origin)))];
-  const perAccount = createMemoryLimiter({ maxFailures: 10, windowSeconds: 900 });
-  const perIp = createMemoryLimiter({ maxFailures: 100, windowSeconds: 900 });
+  const policy = ctx.config.authentication.password_policy;
 
   app.get("/_gatehouse/ui.css", async (_req, reply) => reply.type("text/css").header("cache-control", "public, max-age=3600").send(UI_CSS));
 
-  /** The flow id must name a live pending request; the page then shows the app's name. */
-  async function loadFlow(flowId: string): Promise<{ id: string; appName: string; loginHint: string; suppressCookie: boolean } | null> {
-    if (!flowId) return null;
-    const flow = flowId.length < 100 ? await ctx.storage.authFlows.get(flowId) : null;
-    if (!flow || flow.expiresAt <= ctx.now()) return null;
-    return { id: flow.id, appName: ctx.clients.get(flow.clientId)?.name ?? "", loginHint: parseLoginHint(flow.params.login_hint) ?? "", suppressCookie: suppressesIdpSessionCookie(flow.params) };
+  function render(request: FastifyRequest, reply: FastifyReply, ui: Ui, which: "login" | "signup", view: Omit<FormView, "csrf">, status = 200): FastifyReply {
+    const full = { ...view, csrf: pageCsrf(ctx, request, reply) };
+    return sendHtml(ctx, reply, which === "login" ? loginPage(ui, full) : signupPage(ui, full, policy), status);
   }
 
-  function render(request: FastifyRequest, reply: FastifyReply, which: "login" | "signup", view: Omit<FormView, "csrf">, status = 200): FastifyReply {
-    const full = { ...view, csrf: csrfToken(request, reply, cookie.secure) };
-    setPageSecurityHeaders(reply, formTargets);
-    return reply.code(status).type("text/html; charset=utf-8").send(which === "login" ? loginPage(full) : signupPage(full));
-  }
-
-  async function signIn(request: FastifyRequest, reply: FastifyReply, user: User, flow: { id: string; suppressCookie: boolean } | null): Promise<FastifyReply> {
-    const { cookieValue } = await createIdpSession(ctx, user, ["pwd"], clientInfo(request));
-    if (flow?.suppressCookie) {
-      reply.setCookie(LOGIN_HANDOFF_COOKIE, cookieValue, { path: LOGIN_HANDOFF_PATH, secure: cookie.secure, httpOnly: true, sameSite: "lax", maxAge: 600 });
-    } else {
-      reply.setCookie(cookie.name, cookieValue, { path: "/", domain: cookie.domain, secure: cookie.secure, httpOnly: true, sameSite: "lax", maxAge: cookie.maxAge });
-    }
-    setPageSecurityHeaders(reply, formTargets);
-    return reply.redirect(flow ? `/oauth2/authorize/resume?flow=${encodeURIComponent(flow.id)}` : "/", 303);
-  }
-
-  const expired = (reply: FastifyReply): FastifyReply =>
-    sendErrorPage(reply, 400, "This sign-in link has expired", "Go back to the app and start signing in again.");
+  const expired = (reply: FastifyReply, ui: Ui): FastifyReply =>
+    sendProblemPage(ctx, reply, ui, 400, { title: "error.flow_expired.title", message: "error.flow_expired.message" });
 
   for (const which of ["login", "signup"] as const) {
     app.get(`/${which}`, async (request, reply) => {
-      const flowId = String((request.query as Form).flow ?? "");
-      const flow = await loadFlow(flowId);
-      if (flowId && !flow) return expired(reply);
-      return render(request, reply, which, { flowId: flow?.id ?? null, email: flow?.loginHint ?? "", error: null, appName: flow?.appName ?? "" });
+      const ui = uiFor(request);
+      const flowId = String((request.query as Record<string, unknown>).flow ?? "");
+      const flow = await loadFlow(ctx, flowId);
+      if (flowId && !flow) return expired(reply, ui);
+      return render(request, reply, ui, which, { flowId: flow?.id ?? null, email: flow?.loginHint ?? "", error: null, appName: flow?.appName ?? "" });
     });
   }
 
+  /** The common start of both POSTs: CSRF, a strict read of the fields, a live flow if one is named. */
+  async function accept(request: FastifyRequest, reply: FastifyReply): Promise<{ ui: Ui; email: string; password: string; flow: FlowView | null; view: Omit<FormView, "csrf" | "error"> } | FastifyReply> {
+    const form = acceptForm(ctx, request, reply, { flow: 200, email: 254, password: 256 });
+    if (!form.ok) return form.reply;
+    const flow = await loadFlow(ctx, form.fields.flow);
+    if (form.fields.flow && !flow) return expired(reply, form.ui);
+    const email = form.fields.email.trim();
+    return { ui: form.ui, email, password: form.fields.password, flow, view: { flowId: flow?.id ?? null, email, appName: flow?.appName ?? "" } };
+  }
+
   app.post("/login", async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    if (!csrfValid(request, form.csrf, ctx.issuer)) return sendErrorPage(reply, 403, "Your form expired", "Reload the page and try again.");
-    const flow = await loadFlow(field(form, "flow"));
-    if (field(form, "flow") && !flow) return expired(reply);
-    const email = field(form, "email").trim().slice(0, 254);
-    const view = { flowId: flow?.id ?? null, email, appName: flow?.appName ?? "" };
-    const now = ctx.now();
-    const keys = [`${email.toLowerCase()}|${request.ip}`];
-    if (!perAccount.allowed(keys, now) || !perIp.allowed([request.ip], now)) {
-      return render(request, reply, "login", { ...view, error: "Too many failed attempts. Wait a few minutes and try again." }, 429);
-    }
-    const user = await verifyLogin(ctx, email, field(form, "password"));
-    if (!user) {
-      perAccount.recordFailure(keys, now);
-      perIp.recordFailure([request.ip], now);
-      return render(request, reply, "login", { ...view, error: "Incorrect email or password." }, 401);
-    }
-    perAccount.reset(keys);
-    return signIn(request, reply, user, flow);
+    const a = await accept(request, reply);
+    if (!("ui" in a)) return a;
+    // Rate limits and the lockout are keyed by the email, known or not: the answers never differ.
+    const result = await guardCredential(ctx, { email: a.email, ip: request.ip }, () => verifyLogin(ctx, a.email, a.password));
+    if (result.kind === "rate_limited" || result.kind === "locked") return render(request, reply, a.ui, "login", { ...a.view, error: a.ui.t("login.error.locked") }, 429);
+    if (result.kind === "invalid") return render(request, reply, a.ui, "login", { ...a.view, error: a.ui.t("login.error.invalid") }, 401);
+    return afterFirstFactor(ctx, request, reply, { user: result.value, flowId: a.flow?.id ?? null, justSignedUp: false });
   });
 
   app.post("/signup", async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    if (!csrfValid(request, form.csrf, ctx.issuer)) return sendErrorPage(reply, 403, "Your form expired", "Reload the page and try again.");
-    const flow = await loadFlow(field(form, "flow"));
-    if (field(form, "flow") && !flow) return expired(reply);
-    const email = field(form, "email").trim().slice(0, 254);
-    const view = { flowId: flow?.id ?? null, email, appName: flow?.appName ?? "" };
-    const result = await createUser(ctx, { email, password: field(form, "password") });
-    if (!result.ok) {
-      const messages = {
-        invalid_email: "Enter a valid email address.",
-        weak_password: "Password must be between 8 and 256 characters.",
-        // Sign-up must say something here; it is the one place an existing email can be told apart.
-        email_taken: "An account with this email already exists. Sign in instead.",
-      };
-      return render(request, reply, "signup", { ...view, error: messages[result.reason] }, 400);
+    const a = await accept(request, reply);
+    if (!("ui" in a)) return a;
+    const { t } = a.ui;
+    const result = await signUp(ctx, { email: a.email, password: a.password, ip: request.ip });
+    switch (result.kind) {
+      case "created":
+        return afterFirstFactor(ctx, request, reply, { user: result.user, flowId: a.flow?.id ?? null, justSignedUp: true });
+      case "taken_hidden": {
+        queueEmail(ctx, signupTakenEmail(translator(), result.email), { ip: request.ip });
+        const id = await startPending(ctx, reply, { userId: null, email: result.email, flowId: a.flow?.id ?? null, stage: "verify", amr: ["pwd"] });
+        phantomSent(id, ctx.now());
+        return seeOther(ctx, reply, "/verify");
+      }
+      case "rate_limited":
+        return render(request, reply, a.ui, "signup", { ...a.view, error: t("signup.error.rate_limited") }, 429);
+      case "weak_password":
+        return render(request, reply, a.ui, "signup", { ...a.view, error: policyError(t, result.rules, policy) }, 400);
+      default:
+        return render(request, reply, a.ui, "signup", { ...a.view, error: t(result.kind === "email_taken" ? "signup.error.email_taken" : "signup.error.invalid_email") }, 400);
     }
-    return signIn(request, reply, result.user, flow);
   });
 
   app.get("/", async (request, reply) => {
     const value = request.cookies[cookie.name];
     const caller = value ? await callerFromCookie(ctx, value, clientInfo(request)) : null;
     if (!caller) return reply.redirect("/login", 302);
-    setPageSecurityHeaders(reply, []);
-    return reply.type("text/html; charset=utf-8").send(signedInPage(caller.user.email));
+    return sendHtml(ctx, reply, signedInPage(uiFor(request), caller.user.email));
   });
 }

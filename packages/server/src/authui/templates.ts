@@ -1,4 +1,10 @@
-import { escapeHtml, page } from "../http/html.ts";
+// The login and sign-up pages. Strings come from the account message catalogue
+// (account/messages/en.ts); the layout and fields from account/ui/layout.ts.
+import { escapeHtml } from "../http/html.ts";
+import { policyHelp } from "../account/policy/describe.ts";
+import type { PasswordPolicy } from "../account/policy/password-policy.ts";
+import { accountPage, errorBox, field, hidden } from "../account/ui/layout.ts";
+import type { Ui } from "../account/ui/respond.ts";
 
 export interface FormView {
   flowId: string | null;
@@ -8,51 +14,52 @@ export interface FormView {
   appName: string;
 }
 
-const hidden = (v: FormView): string =>
-  `<input type="hidden" name="csrf" value="${escapeHtml(v.csrf)}">` + (v.flowId ? `<input type="hidden" name="flow" value="${escapeHtml(v.flowId)}">` : "");
-
-const errorBox = (v: FormView): string => (v.error ? `<p class="error" role="alert" id="form-error">${escapeHtml(v.error)}</p>` : "");
+const hiddenFields = (v: FormView): string => hidden("csrf", v.csrf) + (v.flowId ? hidden("flow", v.flowId) : "");
 const flowQuery = (v: FormView): string => (v.flowId ? `?flow=${encodeURIComponent(v.flowId)}` : "");
+const describedBy = (v: FormView): string | undefined => (v.error ? "form-error" : undefined);
 
-export function loginPage(v: FormView): string {
-  return page({
-    title: "Sign in",
-    body: `<h1>Sign in${v.appName ? ` to ${escapeHtml(v.appName)}` : ""}</h1>
-${errorBox(v)}
+export function loginPage(ui: Ui, v: FormView): string {
+  const { t } = ui;
+  const heading = v.appName ? t("login.heading_app", { app: v.appName }) : t("login.heading");
+  return accountPage({
+    ...ui,
+    title: t("login.title"),
+    body: `<h1>${escapeHtml(heading)}</h1>
+${errorBox(v.error)}
 <form method="post" action="/login" novalidate>
-${hidden(v)}
-<label for="email">Email</label>
-<input id="email" name="email" type="email" autocomplete="username" required maxlength="254" value="${escapeHtml(v.email)}" autofocus>
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256">
-<button type="submit">Sign in</button>
+${hiddenFields(v)}
+${field({ id: "email", type: "email", label: t("form.email"), autocomplete: "username", maxlength: 254, value: v.email, autofocus: true, describedBy: describedBy(v) })}
+${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "current-password", maxlength: 256, describedBy: describedBy(v) })}
+<button type="submit">${escapeHtml(t("login.submit"))}</button>
 </form>
-<p class="alt">No account? <a href="/signup${flowQuery(v)}">Create one</a></p>`,
+<div class="links"><a href="/forgot">${escapeHtml(t("login.forgot"))}</a><span>${escapeHtml(t("login.no_account"))} <a href="/signup${flowQuery(v)}">${escapeHtml(t("login.create_one"))}</a></span></div>`,
   });
 }
 
-export function signupPage(v: FormView): string {
-  return page({
-    title: "Create account",
-    body: `<h1>Create your account</h1>
-${errorBox(v)}
+export function signupPage(ui: Ui, v: FormView, policy: PasswordPolicy): string {
+  const { t } = ui;
+  return accountPage({
+    ...ui,
+    title: t("signup.title"),
+    body: `<h1>${escapeHtml(t("signup.heading"))}</h1>
+${errorBox(v.error)}
 <form method="post" action="/signup" novalidate>
-${hidden(v)}
-<label for="email">Email</label>
-<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${escapeHtml(v.email)}" autofocus>
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="new-password" required minlength="8" maxlength="256" aria-describedby="password-help">
-<p id="password-help">At least 8 characters.</p>
-<button type="submit">Create account</button>
+${hiddenFields(v)}
+${field({ id: "email", type: "email", label: t("form.email"), autocomplete: "email", maxlength: 254, value: v.email, autofocus: true, describedBy: describedBy(v) })}
+${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "new-password", maxlength: 256, minlength: policy.min_length, describedBy: "password-help" })}
+${policyHelp(t, policy, "password-help")}
+<button type="submit">${escapeHtml(t("signup.submit"))}</button>
 </form>
-<p class="alt">Have an account? <a href="/login${flowQuery(v)}">Sign in</a></p>`,
+<p class="alt">${escapeHtml(t("signup.have_account"))} <a href="/login${flowQuery(v)}">${escapeHtml(t("signup.sign_in"))}</a></p>`,
   });
 }
 
-export function signedInPage(email: string): string {
-  return page({
-    title: "Signed in",
-    body: `<h1>You are signed in</h1><p>Signed in as <strong>${escapeHtml(email)}</strong>.</p>
-<p class="alt"><a href="/oauth2/end_session">Sign out</a></p>`,
+export function signedInPage(ui: Ui, email: string): string {
+  const { t } = ui;
+  return accountPage({
+    ...ui,
+    title: t("settings.title"),
+    body: `<h1>${escapeHtml(t("settings.heading"))}</h1><p>${escapeHtml(t("settings.signed_in_as", { email }))}</p>
+<div class="links"><a href="/settings">${escapeHtml(t("settings.title"))}</a><a href="/oauth2/end_session">${escapeHtml(t("settings.sign_out"))}</a></div>`,
   });
 }

@@ -9,6 +9,7 @@ import { createContext } from "../app.ts";
 import { startServer } from "./start.ts";
 import { createUser } from "../users/users.ts";
 import { createAdminKey } from "../admin/keys.ts";
+import { formatOutbox } from "../account/messaging/outbox-view.ts";
 
 const USAGE = `usage:
   gatehouse init [--config gatehouse.yaml]
@@ -16,6 +17,7 @@ const USAGE = `usage:
   gatehouse migrate --config FILE
   gatehouse users create --config FILE --email E --password P [--verified]
   gatehouse admin-keys create --config FILE [--name NAME]   (prints the key once)
+  gatehouse outbox --config FILE [--limit N]   (emails kept locally when no SMTP is set, newest first)
 Environment: GATEHOUSE_CONFIG (config file), PORT (listen port).`;
 
 const options = {
@@ -26,6 +28,7 @@ const options = {
   password: { type: "string" },
   verified: { type: "boolean" },
   name: { type: "string" },
+  limit: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -99,6 +102,17 @@ export async function main(argv: string[]): Promise<number> {
           await ctx.storage.auditLog.append({ at: ctx.now(), actor: "cli", action: "admin_key.create", targetType: "admin_key", targetId: id, details: { name: values.name ?? "cli" } });
           console.log(key);
           console.error("Store this key now: it is not shown again.");
+          return 0;
+        } finally {
+          await ctx.storage.close();
+        }
+      }
+      case "outbox": {
+        const limit = values.limit === undefined ? 20 : Number(values.limit);
+        if (!Number.isInteger(limit) || limit < 1) throw new ConfigError("--limit must be a positive whole number");
+        const ctx = await createContext(resolveConfig(values));
+        try {
+          process.stdout.write(formatOutbox(await ctx.storage.outbox.list(limit)));
           return 0;
         } finally {
           await ctx.storage.close();

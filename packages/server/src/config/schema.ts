@@ -11,6 +11,29 @@ const absoluteUrl = z.string().refine((s) => {
   }
 }, "must be an absolute URL without a fragment");
 
+/** A Go-style duration as Authgear writes them ("30s", "1m", "1h30m", "24h"), in seconds. */
+const duration = z
+  .string()
+  .regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, 'must be a duration such as "30s", "1m" or "24h"')
+  .transform((s) => {
+    const part = (unit: string): number => Number(new RegExp(`(\\d+)${unit}`).exec(s)?.[1] ?? 0);
+    return part("h") * 3600 + part("m") * 60 + part("s");
+  })
+  .refine((n) => n > 0, "must be longer than zero");
+
+/** Authgear's rate limit shape: `burst` operations, refilled `period` after the first one. */
+const rateLimit = (burst: number, period: string, what: string) =>
+  z
+    .object({
+      enabled: z.boolean().default(true),
+      period: duration.prefault(period),
+      burst: z.number().int().min(1).default(burst),
+    })
+    .prefault({})
+    .describe(what);
+
+export type RateLimitConfig = { enabled: boolean; period: number; burst: number };
+
 export const applicationTypes = ["spa", "traditional_webapp", "native", "confidential", "third_party_app"] as const;
 export type ApplicationType = (typeof applicationTypes)[number];
 
@@ -62,7 +85,34 @@ export const configSchema = z
         cookie_name: z.string().regex(/^[A-Za-z0-9_-]+$/).default("session"),
       })
       .prefault({}),
-    oauth: z.object({ clients: z.array(clientSchema).default([]) }).prefault({}),
+    oauth: z
+      .object({
+        clients: z.array(clientSchema).default([]),
+        rate_limits: z
+          .object({ token_per_ip: rateLimit(120, "1m", "Requests to /oauth2/token per client IP (429 slow_down beyond it).") })
+          .prefault({}),
+      })
+      .prefault({}),
+    messaging: z
+      .object({
+        smtp: z
+          .object({
+            host: z.string().optional().describe("SMTP server. Unset: messages go to the local outbox (`gatehouse outbox`)."),
+            port: z.number().int().min(1).max(65535).default(587),
+            secure: z.boolean().default(false).describe("TLS from the first byte (port 465); otherwise STARTTLS when offered."),
+            user: z.string().optional(),
+            password: z.string().optional(),
+            from: z.string().default("Gatehouse <no-reply@localhost>").describe("The From header of every message."),
+          })
+          .prefault({}),
+        dev_outbox_page: z.boolean().default(false).describe("Serve /_dev/outbox listing the local outbox. Development only: it shows codes."),
+      })
+      .prefault({}),
+    verification: z
+      .object({
+        required: z.boolean().default(false).describe("Sign-up and login cannot finish until the email is verified."),
+      })
+      .prefault({}),
     authentication: z
       .object({
         password_hash: z
@@ -71,6 +121,39 @@ export const configSchema = z
             memory_kib: z.number().int().min(8192).default(19456),
             iterations: z.number().int().min(1).default(2),
             parallelism: z.number().int().min(1).default(1),
+          })
+          .prefault({}),
+        password_policy: z
+          .object({
+            // NIST SP 800-63B §5.1.1.2: at least 8 characters; the floor is not configurable below that.
+            min_length: z.number().int().min(8).max(256).default(8),
+            uppercase_required: z.boolean().default(false),
+            lowercase_required: z.boolean().default(false),
+            digit_required: z.boolean().default(false),
+            symbol_required: z.boolean().default(false),
+            excluded_keywords: z.array(z.string().min(1)).default([]).describe("Passwords containing any of these (case-insensitive) are refused."),
+            minimum_guessable_level: z.number().int().min(0).max(4).default(0).describe("zxcvbn score a password must reach (1-4); 0 turns the check off."),
+          })
+          .prefault({}),
+        lockout: z
+          .object({
+            max_attempts: z.number().int().min(1).default(6).describe("Failed password/TOTP/recovery-code attempts before the account locks."),
+            history_duration_seconds: z.number().int().min(1).default(300).describe("Failures are forgotten this long after the last one."),
+            minimum_duration_seconds: z.number().int().min(1).default(300).describe("The first lock's length."),
+            maximum_duration_seconds: z.number().int().min(1).default(3600).describe("No lock is longer than this."),
+            backoff_factor: z.number().min(1).default(2).describe("Each further failure multiplies the lock by this."),
+            lockout_type: z.enum(["per_user", "per_user_per_ip"]).default("per_user"),
+          })
+          .prefault({}),
+        rate_limits: z
+          .object({
+            general: z
+              .object({
+                per_ip: rateLimit(60, "1m", "Failed credential checks (password, TOTP, recovery code, emailed codes) per IP."),
+                per_user_per_ip: rateLimit(10, "1m", "Failed credential checks per account and IP."),
+              })
+              .prefault({}),
+            signup: z.object({ per_ip: rateLimit(10, "1m", "Sign-ups per IP.") }).prefault({}),
           })
           .prefault({}),
       })

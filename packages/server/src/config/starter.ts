@@ -37,4 +37,45 @@ oauth:
     #   x_application_type: confidential
     #   client_secret: "at-least-16-characters-of-secret"
     #   redirect_uris: ["https://otherapp.example/callback"]
+  # Requests to /oauth2/token per client IP (429 slow_down beyond it).
+  # rate_limits:
+  #   token_per_ip: { enabled: true, period: "1m", burst: 120 }
+
+# Email for verification codes and password resets. Without an SMTP host, messages stay in a
+# local outbox: \`gatehouse outbox --config FILE\` prints them (development).
+messaging:
+  # smtp:
+  #   host: "smtp.example.com"
+  #   port: 587            # 465 with secure: true
+  #   secure: false        # STARTTLS is used when the server offers it
+  #   user: "apikey"
+  #   password: "..."
+  #   from: "Example <no-reply@example.com>"
+  dev_outbox_page: false   # true: /_dev/outbox lists the outbox (shows codes: never in production)
+
+verification:
+  required: false          # true: sign-up and login cannot finish until the email is verified
+
+authentication:
+  password_policy:
+    min_length: 8
+    # uppercase_required: false
+    # lowercase_required: false
+    # digit_required: false
+    # symbol_required: false
+    # excluded_keywords: ["example", "gatehouse"]
+    # minimum_guessable_level: 0   # zxcvbn score 1-4 a password must reach; 0 = off
+  lockout:
+    max_attempts: 6                  # password, TOTP and recovery-code failures together
+    history_duration_seconds: 300
+    minimum_duration_seconds: 300    # the first lock; each further failure doubles it...
+    maximum_duration_seconds: 3600   # ...up to this
+    backoff_factor: 2
+    lockout_type: per_user           # or per_user_per_ip
+  # rate_limits:
+  #   general:
+  #     per_ip: { period: "1m", burst: 60 }          # failed credential checks per IP
+  #     per_user_per_ip: { period: "1m", burst: 10 }
+  #   signup:
+  #     per_ip: { period: "1m", burst: 10 }
 `;

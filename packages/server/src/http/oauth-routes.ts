@@ -19,6 +19,7 @@ import { parseSessionCookie } from "../session/idp-sessions.ts";
 import { clientInfo } from "./client-info.ts";
 import { sessionCookieSettings } from "./cookies.ts";
 import { sendErrorPage, sendOAuthErrorPage, sendOAuthJson } from "./respond.ts";
+import { accountLimits } from "../account/limits/buckets.ts";
 
 /** RFC 6749 §3.2: the token endpoint (and RFC 7009's revocation) take form bodies only. */
 function formParams(request: FastifyRequest): Params {
@@ -96,7 +97,14 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: Context): void {
     return authorize(request, reply, flow.params, { caller, since: flow.createdAt });
   });
 
+  const tokenLimit = accountLimits(ctx.config).tokenPerIp;
   app.post("/oauth2/token", async (request, reply) => {
+    // Per-IP request limit (120/min by default); RFC 6749 has no code for it, slow_down (RFC 8628) says it best.
+    const limited = await ctx.rateLimiter.take(tokenLimit, request.ip, ctx.now());
+    if (!limited.ok) {
+      return reply.code(429).header("retry-after", String(Math.max(1, limited.retryAfter))).header("cache-control", "no-store")
+        .type("application/json").send('{"error":"slow_down","error_description":"too many requests"}');
+    }
     try {
       const params = formParams(request);
       const result = await handleTokenRequest(ctx, { params, authorization: request.headers.authorization, client: clientInfo(request) });

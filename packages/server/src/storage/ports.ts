@@ -145,8 +145,9 @@ export interface SigningKeyStore {
 }
 
 import type { AdminStorage } from "./admin-ports.ts";
+import type { AccountStorage } from "./account-ports.ts";
 
-export interface Storage extends AdminStorage {
+export interface Storage extends AdminStorage, AccountStorage {
   users: UserStore;
   passwords: PasswordStore;
   sessions: SessionStore;

@@ -125,12 +125,72 @@ CREATE TABLE revocations (
 );
 `;
 
+// Account features (issue #5): emailed codes, TOTP, recovery codes, pending logins, lockouts, outbox.
+const accounts = (opts: { bigint: string; serial: string }): string => `
+CREATE TABLE one_time_codes (
+  purpose TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  target TEXT NOT NULL,
+  code_hash TEXT,
+  link_token_hash TEXT,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  created_at ${opts.bigint} NOT NULL,
+  expires_at ${opts.bigint} NOT NULL,
+  consumed_at ${opts.bigint},
+  PRIMARY KEY (purpose, user_id)
+);
+CREATE INDEX one_time_codes_link ON one_time_codes (link_token_hash);
+CREATE INDEX one_time_codes_expires ON one_time_codes (expires_at);
+CREATE TABLE totp_authenticators (
+  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  secret TEXT NOT NULL,
+  created_at ${opts.bigint} NOT NULL,
+  confirmed_at ${opts.bigint},
+  last_used_step ${opts.bigint} NOT NULL DEFAULT 0
+);
+CREATE TABLE recovery_codes (
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  code_hash TEXT NOT NULL,
+  created_at ${opts.bigint} NOT NULL,
+  used_at ${opts.bigint},
+  PRIMARY KEY (user_id, code_hash)
+);
+CREATE TABLE pending_logins (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+  email TEXT NOT NULL,
+  flow_id TEXT,
+  stage TEXT NOT NULL,
+  amr TEXT NOT NULL,
+  created_at ${opts.bigint} NOT NULL,
+  expires_at ${opts.bigint} NOT NULL,
+  consumed_at ${opts.bigint}
+);
+CREATE INDEX pending_logins_expires ON pending_logins (expires_at);
+CREATE TABLE lockouts (
+  lock_key TEXT PRIMARY KEY,
+  record TEXT NOT NULL,
+  expires_at ${opts.bigint} NOT NULL
+);
+CREATE TABLE outbox (
+  id ${opts.serial},
+  to_address TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  text_body TEXT NOT NULL,
+  html_body TEXT NOT NULL,
+  created_at ${opts.bigint} NOT NULL
+);
+`;
+
 export const sqliteMigrations: Migration[] = [
   { version: 1, name: "core", sql: core({ bigint: "INTEGER", bool: "INTEGER", falseValue: "0" }) },
   { version: 2, name: "admin", sql: admin({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
+  { version: 3, name: "accounts", sql: accounts({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
 ];
 
 export const postgresMigrations: Migration[] = [
   { version: 1, name: "core", sql: core({ bigint: "BIGINT", bool: "BOOLEAN", falseValue: "FALSE" }) },
   { version: 2, name: "admin", sql: admin({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
+  { version: 3, name: "accounts", sql: accounts({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
 ];

@@ -5,6 +5,7 @@ import type { Storage } from "../ports.ts";
 import { postgresMigrations } from "../schema-sql.ts";
 import { postgresStores } from "./stores.ts";
 import { postgresAdminStores } from "./admin-stores.ts";
+import { postgresAccountStores } from "./account-stores.ts";
 
 /** Takes `schema` out of the URL: pg would pass unknown query parameters on to the server. */
 export function splitSchema(url: string): { url: string; schema: string | null } {
@@ -35,6 +36,7 @@ export function openPostgres(url: string, options: { schema?: string } = {}): St
   return {
     ...postgresStores(pool),
     ...postgresAdminStores(pool),
+    ...postgresAccountStores(pool),
     migrate: () => migrate(pool, schema),
     async close(): Promise<void> {
       await pool.end();

@@ -7,6 +7,7 @@ import type { Storage } from "../ports.ts";
 import { sqliteMigrations } from "../schema-sql.ts";
 import { sqliteStores } from "./stores.ts";
 import { sqliteAdminStores } from "./admin-stores.ts";
+import { sqliteAccountStores } from "./account-stores.ts";
 
 export function openSqlite(path: string): Storage {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -15,10 +16,10 @@ export function openSqlite(path: string): Storage {
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
-  type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores>;
+  type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores>;
   let stores: Stores | null = null;
   const ready = (): Stores => {
-    stores ??= { ...sqliteStores(db), ...sqliteAdminStores(db) };
+    stores ??= { ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db) };
     return stores;
   };
   // Stores prepare their statements lazily, after migrate() has created the tables.
@@ -37,6 +38,12 @@ export function openSqlite(path: string): Storage {
     auditLog: lazy("auditLog"),
     clientSettings: lazy("clientSettings"),
     revocations: lazy("revocations"),
+    oneTimeCodes: lazy("oneTimeCodes"),
+    totp: lazy("totp"),
+    recoveryCodes: lazy("recoveryCodes"),
+    pendingLogins: lazy("pendingLogins"),
+    lockouts: lazy("lockouts"),
+    outbox: lazy("outbox"),
     async migrate(): Promise<void> {
       db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
       const done = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));

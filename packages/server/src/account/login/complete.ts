@@ -1,0 +1,25 @@
+// The end of every login: the IdP session is created with the factors used (amr), the `session`
+// cookie is set (or, for SSO-off flows, the short hand-off cookie), and the browser goes back to
+// /oauth2/authorize/resume — or to the account page when there is no app waiting.
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Context } from "../../context.ts";
+import { clientInfo } from "../../http/client-info.ts";
+import { sessionCookieSettings } from "../../http/cookies.ts";
+import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH } from "../../oauth/authorize/sso.ts";
+import { createIdpSession } from "../../session/idp-sessions.ts";
+import type { User } from "../../storage/ports.ts";
+import { seeOther, sendProblemPage, uiFor } from "../ui/respond.ts";
+import { loadFlow } from "./flow.ts";
+
+export async function completeLogin(ctx: Context, request: FastifyRequest, reply: FastifyReply, user: User, amr: string[], flowId: string | null): Promise<FastifyReply> {
+  const flow = flowId ? await loadFlow(ctx, flowId) : null;
+  if (flowId && !flow) return sendProblemPage(ctx, reply, uiFor(request), 400, { title: "error.flow_expired.title", message: "error.flow_expired.message" });
+  const cookie = sessionCookieSettings(ctx.config);
+  const { cookieValue } = await createIdpSession(ctx, user, amr, clientInfo(request));
+  if (flow?.suppressCookie) {
+    reply.setCookie(LOGIN_HANDOFF_COOKIE, cookieValue, { path: LOGIN_HANDOFF_PATH, secure: cookie.secure, httpOnly: true, sameSite: "lax", maxAge: 600 });
+  } else {
+    reply.setCookie(cookie.name, cookieValue, { path: "/", domain: cookie.domain, secure: cookie.secure, httpOnly: true, sameSite: "lax", maxAge: cookie.maxAge });
+  }
+  return seeOther(ctx, reply, flow ? `/oauth2/authorize/resume?flow=${encodeURIComponent(flow.id)}` : "/");
+}

@@ -1,0 +1,49 @@
+// After a factor succeeds: finish the login, or move to the next step (TOTP, then email
+// verification when it is required or the account was just created).
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Context } from "../../context.ts";
+import type { PendingLoginStage } from "../../storage/account-ports.ts";
+import type { User } from "../../storage/ports.ts";
+import { hasTotp } from "../mfa/totp.ts";
+import { sendVerificationCode } from "../verification/service.ts";
+import { seeOther } from "../ui/respond.ts";
+import { completeLogin } from "./complete.ts";
+import { clearPending, startPending } from "./pending.ts";
+
+export const STAGE_PATHS: Record<PendingLoginStage, string> = { totp: "/login/totp", verify: "/verify" };
+
+/** Which step comes next for this user, or null when the login can finish. */
+export async function nextStage(ctx: Context, user: User, done: { totp: boolean; justSignedUp: boolean }): Promise<PendingLoginStage | null> {
+  if (!done.totp && (await hasTotp(ctx, user.id))) return "totp";
+  if (!user.isVerified && (done.justSignedUp || ctx.config.verification.required)) return "verify";
+  return null;
+}
+
+/** Right after the password (or sign-up): start a pending login if a step is left, else finish. */
+export async function afterFirstFactor(
+  ctx: Context, request: FastifyRequest, reply: FastifyReply,
+  o: { user: User; flowId: string | null; justSignedUp: boolean },
+): Promise<FastifyReply> {
+  const amr = ["pwd"];
+  const stage = await nextStage(ctx, o.user, { totp: false, justSignedUp: o.justSignedUp });
+  if (stage === null) return completeLogin(ctx, request, reply, o.user, amr, o.flowId);
+  await startPending(ctx, reply, { userId: o.user.id, email: o.user.email, flowId: o.flowId, stage, amr });
+  if (stage === "verify") await sendVerificationCode(ctx, o.user, { ip: request.ip });
+  return seeOther(ctx, reply, STAGE_PATHS[stage]);
+}
+
+/** A pending step just succeeded: advance the server-side state (single use) or finish. */
+export async function afterStep(
+  ctx: Context, request: FastifyRequest, reply: FastifyReply,
+  o: { pendingId: string; from: PendingLoginStage; user: User; amr: string[]; flowId: string | null },
+): Promise<FastifyReply | null> {
+  const stage = o.from === "totp" ? await nextStage(ctx, o.user, { totp: true, justSignedUp: false }) : null;
+  // Compare-and-set on the stored stage: a second submit of the same step loses here.
+  if (!(await ctx.storage.pendingLogins.advance(o.pendingId, o.from, stage ? { stage, amr: o.amr } : null, ctx.now()))) return null;
+  if (stage === null) {
+    clearPending(ctx, reply);
+    return completeLogin(ctx, request, reply, o.user, o.amr, o.flowId);
+  }
+  if (stage === "verify") await sendVerificationCode(ctx, o.user, { ip: request.ip });
+  return seeOther(ctx, reply, STAGE_PATHS[stage]);
+}

@@ -1,0 +1,25 @@
+// The pending authorization request a login page works for (`?flow=`): its app name and hints.
+import type { Context } from "../../context.ts";
+import { parseLoginHint } from "../../oauth/authorize/login-hint.ts";
+import { suppressesIdpSessionCookie } from "../../oauth/authorize/sso.ts";
+
+export interface FlowView {
+  id: string;
+  appName: string;
+  loginHint: string;
+  /** SSO off: the login must not leave a shared `session` cookie (oauth/authorize/sso.ts). */
+  suppressCookie: boolean;
+}
+
+/** The flow id must name a live pending request; anything else (too long, unknown, expired) is null. */
+export async function loadFlow(ctx: Context, flowId: string): Promise<FlowView | null> {
+  if (!flowId || flowId.length >= 100) return null;
+  const flow = await ctx.storage.authFlows.get(flowId);
+  if (!flow || flow.expiresAt <= ctx.now()) return null;
+  return {
+    id: flow.id,
+    appName: ctx.clients.get(flow.clientId)?.name ?? "",
+    loginHint: parseLoginHint(flow.params.login_hint) ?? "",
+    suppressCookie: suppressesIdpSessionCookie(flow.params),
+  };
+}

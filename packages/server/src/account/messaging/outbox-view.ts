@@ -1,0 +1,27 @@
+// The local outbox, for people: the development page (/_dev/outbox) and `gatehouse outbox`.
+import { escapeHtml } from "../../http/html.ts";
+import type { OutboxMessage } from "../../storage/account-ports.ts";
+import { accountPage } from "../ui/layout.ts";
+import type { Ui } from "../ui/respond.ts";
+
+const iso = (seconds: number): string => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+
+export function outboxPage(ui: Ui, messages: OutboxMessage[]): string {
+  const { t } = ui;
+  const items = messages.map((m) => `<article><h2>${escapeHtml(m.subject)}</h2>
+<p class="muted">${escapeHtml(t("outbox.to", { to: m.to, at: iso(m.createdAt) }))}</p>
+<pre>${escapeHtml(m.text)}</pre></article>`);
+  return accountPage({
+    ...ui,
+    wide: true,
+    title: t("outbox.title"),
+    body: `<h1>${escapeHtml(t("outbox.heading"))}</h1>\n<p class="muted">${escapeHtml(t("outbox.intro"))}</p>\n${items.length ? items.join("\n<hr>\n") : `<p>${escapeHtml(t("outbox.empty"))}</p>`}`,
+  });
+}
+
+/** Plain text for the terminal, newest first. */
+export function formatOutbox(messages: OutboxMessage[]): string {
+  if (messages.length === 0) return "The outbox is empty.\n";
+  return messages.map((m) => `--- #${m.id}  ${iso(m.createdAt)}\nTo: ${m.to}\nSubject: ${m.subject}\n\n${m.text}\n`).join("\n");
+}
+

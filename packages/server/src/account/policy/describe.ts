@@ -1,0 +1,28 @@
+// The password policy in words, for the pages: the list of requirements and the error message.
+import { escapeHtml } from "../../http/html.ts";
+import type { Translate } from "../messages/index.ts";
+import { MAX_PASSWORD_LENGTH } from "../../users/users.ts";
+import { activeRules, type PasswordPolicy, type PasswordRule } from "./password-policy.ts";
+
+export function ruleText(t: Translate, rule: PasswordRule, policy: PasswordPolicy): string {
+  switch (rule) {
+    case "min_length": return t("policy.min_length", { min: policy.min_length });
+    case "max_length": return t("policy.max_length", { max: MAX_PASSWORD_LENGTH });
+    case "uppercase": return t("policy.uppercase");
+    case "lowercase": return t("policy.lowercase");
+    case "digit": return t("policy.digit");
+    case "symbol": return t("policy.symbol");
+    case "excluded_keywords": return t("policy.excluded_keywords");
+    case "guessable": return t("policy.guessable");
+  }
+}
+
+export function policyError(t: Translate, rules: PasswordRule[], policy: PasswordPolicy): string {
+  return t("policy.error", { rules: rules.map((r) => ruleText(t, r, policy)).join("; ") });
+}
+
+/** The requirements as a list under the password field (its aria-describedby target). */
+export function policyHelp(t: Translate, policy: PasswordPolicy, id: string): string {
+  const items = activeRules(policy).map((r) => `<li>${escapeHtml(ruleText(t, r, policy))}</li>`).join("");
+  return `<div id="${id}" class="muted">${escapeHtml(t("policy.heading"))}<ul class="rules">${items}</ul></div>`;
+}

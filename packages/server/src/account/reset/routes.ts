@@ -1,0 +1,69 @@
+// /forgot, /reset/code and /reset: ask for a reset, trade the emailed code (or follow the emailed
+// link) for the new-password form, and set the new password.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Context } from "../../context.ts";
+import { accountLimits } from "../limits/buckets.ts";
+import { policyError } from "../policy/describe.ts";
+import { acceptForm, pageCsrf } from "../ui/post.ts";
+import { sendHtml, sendProblemPage, tooMany, uiFor, type Ui } from "../ui/respond.ts";
+import { forgotPage, newPasswordPage, resetSentPage } from "./pages.ts";
+import { completePasswordReset, redeemResetCode, requestPasswordReset, resetLinkTarget } from "./service.ts";
+
+export function registerResetRoutes(app: FastifyInstance, ctx: Context): void {
+  const policy = ctx.config.authentication.password_policy;
+  const expired = (reply: FastifyReply, ui: Ui): FastifyReply =>
+    sendProblemPage(ctx, reply, ui, 400, { title: "reset.expired.title", message: "reset.expired.message" }, { href: "/forgot", label: "forgot.title" });
+  const newPassword = (request: FastifyRequest, reply: FastifyReply, ui: Ui, v: { token: string; email: string; error: string | null }, status = 200): FastifyReply =>
+    sendHtml(ctx, reply, newPasswordPage(ui, { ...v, csrf: pageCsrf(ctx, request, reply), policy }), status);
+
+  app.get("/forgot", async (request, reply) => {
+    const ui = uiFor(request);
+    return sendHtml(ctx, reply, forgotPage(ui, { csrf: pageCsrf(ctx, request, reply), email: "", error: null }));
+  });
+
+  app.post("/forgot", async (request, reply) => {
+    const form = acceptForm(ctx, request, reply, { email: 254 });
+    if (!form.ok) return form.reply;
+    const email = form.fields.email.trim();
+    if (!email) return sendHtml(ctx, reply, forgotPage(form.ui, { csrf: form.csrf, email, error: form.ui.t("signup.error.invalid_email") }), 400);
+    await requestPasswordReset(ctx, { email, ip: request.ip });
+    return sendHtml(ctx, reply, resetSentPage(form.ui, { csrf: form.csrf, email, error: null }));
+  });
+
+  app.post("/reset/code", async (request, reply) => {
+    const form = acceptForm(ctx, request, reply, { email: 254, code: 32 });
+    if (!form.ok) return form.reply;
+    const { ui } = form;
+    const limit = accountLimits(ctx.config).resetCodePerIp;
+    const allowed = await ctx.rateLimiter.check(limit, request.ip, ctx.now());
+    if (!allowed.ok) return tooMany(ctx, reply, ui, allowed.retryAfter);
+    const email = form.fields.email.trim();
+    const result = await redeemResetCode(ctx, { email, code: form.fields.code });
+    if (result.kind === "invalid") {
+      await ctx.rateLimiter.take(limit, request.ip, ctx.now());
+      return sendHtml(ctx, reply, resetSentPage(ui, { csrf: form.csrf, email, error: ui.t("forgot.error.invalid") }), 400);
+    }
+    return newPassword(request, reply, ui, { token: result.token, email, error: null });
+  });
+
+  app.get("/reset", async (request, reply) => {
+    const ui = uiFor(request);
+    const token = (request.query as Record<string, unknown>).token;
+    const target = typeof token === "string" ? await resetLinkTarget(ctx, token) : null;
+    if (!target || typeof token !== "string") return expired(reply, ui);
+    return newPassword(request, reply, ui, { token, email: target.email, error: null });
+  });
+
+  app.post("/reset", async (request, reply) => {
+    const form = acceptForm(ctx, request, reply, { token: 64, password: 256, confirm: 256 });
+    if (!form.ok) return form.reply;
+    const { ui, fields } = form;
+    const target = await resetLinkTarget(ctx, fields.token);
+    if (!target) return expired(reply, ui);
+    if (fields.password !== fields.confirm) return newPassword(request, reply, ui, { token: fields.token, email: target.email, error: ui.t("policy.error.mismatch") }, 400);
+    const result = await completePasswordReset(ctx, { token: fields.token, password: fields.password });
+    if (result.kind === "invalid") return expired(reply, ui);
+    if (result.kind === "weak") return newPassword(request, reply, ui, { token: fields.token, email: target.email, error: policyError(ui.t, result.rules, policy) }, 400);
+    return sendProblemPage(ctx, reply, ui, 200, { title: "reset.done.title", message: "reset.done.message" }, { href: "/login", label: "reset.done.sign_in" });
+  });
+}

@@ -1,0 +1,117 @@
+// /settings and its forms. Every route needs the `session` cookie; without it, the login page.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Context } from "../../context.ts";
+import { sessionCookieSettings } from "../../http/cookies.ts";
+import type { Caller } from "../../session/caller.ts";
+import type { MessageKey } from "../messages/index.ts";
+import { hasTotp, qrCodeDataUrl, totpUri } from "../mfa/totp.ts";
+import { policyError } from "../policy/describe.ts";
+import { acceptForm, pageCsrf, sessionCaller } from "../ui/post.ts";
+import { seeOther, sendHtml, tooMany, uiFor, type Ui } from "../ui/respond.ts";
+import { sendVerificationCode } from "../verification/service.ts";
+import { settingsPage, type SettingsSection } from "./pages.ts";
+import { beginTotpSetup, changePassword, confirmTotpSetup, disableTotp, regenerateRecoveryCodes, type Refused } from "./service.ts";
+import { listUserSessions, revokeUserSession } from "./sessions.ts";
+import { recoveryCodesPage, totpSetupPage } from "./totp-pages.ts";
+
+/** Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is echoed). */
+const NOTICES: Record<string, MessageKey> = {
+  verified: "verify.done", password: "settings.password.changed", mfa_off: "settings.mfa.disabled", revoked: "settings.sessions.revoked",
+};
+
+export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void {
+  const policy = ctx.config.authentication.password_policy;
+
+  async function render(request: FastifyRequest, reply: FastifyReply, ui: Ui, caller: Caller, o: { notice?: string; errors?: Partial<Record<SettingsSection, string>> } = {}, status = 200): Promise<FastifyReply> {
+    const user = caller.user;
+    const totpOn = await hasTotp(ctx, user.id);
+    return sendHtml(ctx, reply, settingsPage(ui, {
+      csrf: pageCsrf(ctx, request, reply), email: user.email, verified: user.isVerified, totpOn,
+      recoveryLeft: totpOn ? await ctx.storage.recoveryCodes.countUnused(user.id) : 0,
+      sessions: await listUserSessions(ctx, user.id, caller.session.kind === "idp_session" ? caller.session.id : null),
+      notice: o.notice ?? null, errors: o.errors ?? {}, policy,
+    }), status);
+  }
+
+  const refusal = (ui: Ui, r: Refused, invalid: MessageKey): string =>
+    ui.t(r.kind === "invalid" ? invalid : r.kind === "locked" ? "login.error.locked" : "error.too_many.message");
+  const refusalStatus = (r: Refused): number => (r.kind === "invalid" ? 400 : 429);
+
+  /** Signed-in routes: a POST also passes CSRF and a strict form read first. */
+  function post<S extends Record<string, number>>(path: string, spec: S, handle: (request: FastifyRequest, reply: FastifyReply, ui: Ui, caller: Caller, fields: { [K in keyof S]: string }) => Promise<FastifyReply>): void {
+    app.post(path, async (request, reply) => {
+      const form = acceptForm(ctx, request, reply, spec);
+      if (!form.ok) return form.reply;
+      const caller = await sessionCaller(ctx, request);
+      if (!caller) return seeOther(ctx, reply, "/login");
+      return handle(request, reply, form.ui, caller, form.fields);
+    });
+  }
+
+  app.get("/settings", async (request, reply) => {
+    const caller = await sessionCaller(ctx, request);
+    if (!caller) return seeOther(ctx, reply, "/login");
+    const ui = uiFor(request);
+    const key = NOTICES[String((request.query as Record<string, unknown>).notice ?? "")];
+    return render(request, reply, ui, caller, { notice: key ? ui.t(key) : undefined });
+  });
+
+  post("/settings/verify", {}, async (request, reply, _ui, caller) => {
+    if (caller.user.isVerified) return seeOther(ctx, reply, "/settings");
+    await sendVerificationCode(ctx, caller.user, { ip: request.ip });
+    return seeOther(ctx, reply, "/verify");
+  });
+
+  post("/settings/password", { current: 256, new_password: 256, confirm: 256, username: 254 }, async (request, reply, ui, caller, f) => {
+    if (f.new_password !== f.confirm) return render(request, reply, ui, caller, { errors: { password: ui.t("policy.error.mismatch") } }, 400);
+    const r = await changePassword(ctx, caller.user, { current: f.current, next: f.new_password, ip: request.ip });
+    if (r.kind === "ok") return seeOther(ctx, reply, "/settings?notice=password");
+    const message = r.kind === "weak" ? policyError(ui.t, r.rules, policy) : refusal(ui, r, "settings.password.error.current");
+    return render(request, reply, ui, caller, { errors: { password: message } }, r.kind === "weak" ? 400 : refusalStatus(r));
+  });
+
+  app.get("/settings/totp", async (request, reply) => {
+    const caller = await sessionCaller(ctx, request);
+    if (!caller) return seeOther(ctx, reply, "/login");
+    const secret = await beginTotpSetup(ctx, caller.user);
+    if (!secret) return seeOther(ctx, reply, "/settings");
+    const ui = uiFor(request);
+    const qr = await qrCodeDataUrl(totpUri(new URL(ctx.issuer).host, caller.user.email, secret));
+    return sendHtml(ctx, reply, totpSetupPage(ui, { csrf: pageCsrf(ctx, request, reply), qrDataUrl: qr, secret, error: null }));
+  });
+
+  post("/settings/totp", { code: 32 }, async (request, reply, ui, caller, f) => {
+    const codes = await confirmTotpSetup(ctx, caller.user, { code: f.code });
+    if (codes) return sendHtml(ctx, reply, recoveryCodesPage(ui, codes));
+    const pending = await ctx.storage.totp.get(caller.user.id);
+    if (!pending || pending.confirmedAt !== null) return seeOther(ctx, reply, "/settings");
+    const qr = await qrCodeDataUrl(totpUri(new URL(ctx.issuer).host, caller.user.email, pending.secret));
+    return sendHtml(ctx, reply, totpSetupPage(ui, { csrf: pageCsrf(ctx, request, reply), qrDataUrl: qr, secret: pending.secret, error: ui.t("totp_setup.error.invalid") }), 400);
+  });
+
+  post("/settings/totp/disable", { proof: 256 }, async (request, reply, ui, caller, f) => {
+    const r = await disableTotp(ctx, caller.user, { proof: f.proof, ip: request.ip });
+    if (r.kind === "ok") return seeOther(ctx, reply, "/settings?notice=mfa_off");
+    return render(request, reply, ui, caller, { errors: { mfa: refusal(ui, r, "settings.mfa.error.proof") } }, refusalStatus(r));
+  });
+
+  post("/settings/recovery-codes", { code: 32 }, async (request, reply, ui, caller, f) => {
+    const r = await regenerateRecoveryCodes(ctx, caller.user, { code: f.code, ip: request.ip });
+    if (r.kind === "ok") return sendHtml(ctx, reply, recoveryCodesPage(ui, r.codes));
+    if (r.kind === "rate_limited") return tooMany(ctx, reply, ui, r.retryAfter);
+    return render(request, reply, ui, caller, { errors: { recovery: refusal(ui, r, "totp_login.error.invalid") } }, refusalStatus(r));
+  });
+
+  post("/settings/sessions/revoke", { kind: 20, id: 64 }, async (request, reply, ui, caller, f) => {
+    if (!(await revokeUserSession(ctx, caller.user.id, f.kind, f.id))) {
+      return render(request, reply, ui, caller, { errors: { sessions: ui.t("error.bad_form.message") } }, 400);
+    }
+    // Signing this browser out: its cookie goes too, and the settings page is no longer reachable.
+    if (f.kind === "idp_session" && caller.session.kind === "idp_session" && caller.session.id === f.id) {
+      const cookie = sessionCookieSettings(ctx.config);
+      reply.clearCookie(cookie.name, { path: "/", domain: cookie.domain, secure: cookie.secure, httpOnly: true, sameSite: "lax" });
+      return seeOther(ctx, reply, "/login");
+    }
+    return seeOther(ctx, reply, "/settings?notice=revoked");
+  });
+}

@@ -1,0 +1,93 @@
+// /verify: the email verification step, reached during a login (pending state) or from settings.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Context } from "../../context.ts";
+import type { PendingLogin } from "../../storage/account-ports.ts";
+import type { User } from "../../storage/ports.ts";
+import { accountLimits } from "../limits/buckets.ts";
+import { afterStep } from "../login/continue.ts";
+import { completeLogin } from "../login/complete.ts";
+import { clearPending, readPending } from "../login/pending.ts";
+import { acceptForm, pageCsrf, sessionCaller } from "../ui/post.ts";
+import { seeOther, sendHtml, sendProblemPage, tooMany, uiFor, type Ui } from "../ui/respond.ts";
+import { verifyPage, type VerifyView } from "./page.ts";
+import { phantomCheck, phantomResend } from "./phantom.ts";
+import { checkVerificationCode, sendVerificationCode } from "./service.ts";
+
+/** Who is verifying: a login in progress (maybe a phantom sign-up), or a signed-in user from settings. */
+type Subject = { kind: "login"; pending: PendingLogin; user: User | null } | { kind: "settings"; user: User };
+
+async function subjectOf(ctx: Context, request: FastifyRequest): Promise<Subject | null> {
+  const pending = await readPending(ctx, request, "verify");
+  if (pending) {
+    const user = pending.userId ? await ctx.storage.users.get(pending.userId) : null;
+    if (pending.userId && (!user || user.disabled)) return null;
+    return { kind: "login", pending, user };
+  }
+  const caller = await sessionCaller(ctx, request);
+  return caller && !caller.user.isVerified ? { kind: "settings", user: caller.user } : null;
+}
+
+export function registerVerificationRoutes(app: FastifyInstance, ctx: Context): void {
+  const required = ctx.config.verification.required;
+  const stepExpired = (reply: FastifyReply, ui: Ui): FastifyReply =>
+    sendProblemPage(ctx, reply, ui, 400, { title: "error.step_expired.title", message: "error.step_expired.message" }, { href: "/login", label: "forgot.back" });
+
+  function render(request: FastifyRequest, reply: FastifyReply, ui: Ui, s: Subject, extra: Partial<VerifyView>, status = 200): FastifyReply {
+    const view: VerifyView = {
+      csrf: pageCsrf(ctx, request, reply), email: s.kind === "login" ? s.pending.email : s.user.email, error: null, notice: null,
+      canSkip: s.kind === "login" && !required, required, fromSettings: s.kind === "settings", ...extra,
+    };
+    return sendHtml(ctx, reply, verifyPage(ui, view), status);
+  }
+
+  app.get("/verify", async (request, reply) => {
+    const ui = uiFor(request);
+    const s = await subjectOf(ctx, request);
+    if (!s) return (await sessionCaller(ctx, request)) ? seeOther(ctx, reply, "/settings") : stepExpired(reply, ui);
+    return render(request, reply, ui, s, {});
+  });
+
+  app.post("/verify", async (request, reply) => {
+    const form = acceptForm(ctx, request, reply, { code: 32 });
+    if (!form.ok) return form.reply;
+    const { ui } = form;
+    const s = await subjectOf(ctx, request);
+    if (!s) return stepExpired(reply, ui);
+    const limit = accountLimits(ctx.config).verifyCodePerIp;
+    const allowed = await ctx.rateLimiter.check(limit, request.ip, ctx.now());
+    if (!allowed.ok) return tooMany(ctx, reply, ui, allowed.retryAfter);
+    const result = s.user ? await checkVerificationCode(ctx, s.user, form.fields.code) : phantomCheck(s.kind === "login" ? s.pending.id : "");
+    if (result !== "verified" || !s.user) {
+      await ctx.rateLimiter.take(limit, request.ip, ctx.now());
+      return render(request, reply, ui, s, { error: ui.t(result === "too_many" ? "verify.error.too_many" : "verify.error.invalid") }, 400);
+    }
+    if (s.kind === "settings") return seeOther(ctx, reply, "/settings?notice=verified");
+    const user = { ...s.user, isVerified: true };
+    return (await afterStep(ctx, request, reply, { pendingId: s.pending.id, from: "verify", user, amr: s.pending.amr, flowId: s.pending.flowId })) ?? stepExpired(reply, ui);
+  });
+
+  app.post("/verify/resend", async (request, reply) => {
+    const form = acceptForm(ctx, request, reply, {});
+    if (!form.ok) return form.reply;
+    const { ui } = form;
+    const s = await subjectOf(ctx, request);
+    if (!s) return stepExpired(reply, ui);
+    const result = s.user ? await sendVerificationCode(ctx, s.user, { ip: request.ip }) : phantomResend(s.kind === "login" ? s.pending.id : "", ctx.now());
+    const email = s.kind === "login" ? s.pending.email : s.user.email;
+    return result.kind === "sent"
+      ? render(request, reply, ui, s, { notice: ui.t("verify.resent", { email }) })
+      : render(request, reply, ui, s, { error: ui.t("verify.cooldown", { seconds: result.seconds }) }, 429);
+  });
+
+  app.post("/verify/skip", async (request, reply) => {
+    const form = acceptForm(ctx, request, reply, {});
+    if (!form.ok) return form.reply;
+    const s = await subjectOf(ctx, request);
+    // Skipping is only offered when verification is optional, and only in a login.
+    if (!s || s.kind !== "login" || !s.user || required) return stepExpired(reply, form.ui);
+    if (!(await ctx.storage.pendingLogins.advance(s.pending.id, "verify", null, ctx.now()))) return stepExpired(reply, form.ui);
+    clearPending(ctx, reply);
+    return completeLogin(ctx, request, reply, s.user, s.pending.amr, s.pending.flowId);
+  });
+}
+

@@ -1,0 +1,52 @@
+// Email verification by a 6-digit code: 5 minutes, 5 wrong guesses, a new code at most once a
+// minute. Verifying sets User.isVerified, which tokens, userinfo and the resolver read.
+import type { Context } from "../../context.ts";
+import { safeEqual, sha256 } from "../../crypto/secrets.ts";
+import { announceUserChanged } from "../../session/revocation.ts";
+import { normalizeEmail } from "../../storage/rows.ts";
+import { CODE_PATTERN, MAX_CODE_FAILURES, cleanCode, newNumericCode } from "../codes.ts";
+import { RESEND_COOLDOWN_SECONDS } from "../limits/buckets.ts";
+import { translator } from "../messages/index.ts";
+import { verificationEmail } from "../messaging/emails.ts";
+import { queueEmail } from "../messaging/send.ts";
+
+export const VERIFICATION_CODE_LIFETIME_SECONDS = 300;
+
+export type SendResult = { kind: "sent" } | { kind: "cooldown"; seconds: number };
+export type CheckResult = "verified" | "invalid" | "too_many";
+
+/** Seconds until another code may be sent to this user (0: now). */
+export async function verificationCooldown(ctx: Context, userId: string): Promise<number> {
+  const last = await ctx.storage.oneTimeCodes.get("verify_email", userId);
+  return last ? Math.max(0, last.createdAt + RESEND_COOLDOWN_SECONDS - ctx.now()) : 0;
+}
+
+export async function sendVerificationCode(ctx: Context, user: { id: string; email: string }, options: { ip: string }): Promise<SendResult> {
+  const wait = await verificationCooldown(ctx, user.id);
+  if (wait > 0) return { kind: "cooldown", seconds: wait };
+  const now = ctx.now();
+  const code = newNumericCode();
+  await ctx.storage.oneTimeCodes.put({
+    purpose: "verify_email", userId: user.id, target: normalizeEmail(user.email), codeHash: sha256(code), linkTokenHash: null,
+    failedAttempts: 0, createdAt: now, expiresAt: now + VERIFICATION_CODE_LIFETIME_SECONDS, consumedAt: null,
+  });
+  queueEmail(ctx, verificationEmail(translator(), user.email, code), options);
+  return { kind: "sent" };
+}
+
+export async function checkVerificationCode(ctx: Context, user: { id: string; email: string }, input: string): Promise<CheckResult> {
+  const code = cleanCode(input);
+  const row = await ctx.storage.oneTimeCodes.get("verify_email", user.id);
+  const now = ctx.now();
+  if (!row || row.codeHash === null || row.consumedAt !== null || row.expiresAt <= now) return "invalid";
+  if (row.failedAttempts >= MAX_CODE_FAILURES) return "too_many";
+  // The code proves the address it was sent to; if the account's email changed since, it proves nothing.
+  if (!CODE_PATTERN.test(code) || !safeEqual(row.codeHash, sha256(code)) || row.target !== normalizeEmail(user.email)) {
+    const failures = await ctx.storage.oneTimeCodes.recordFailure("verify_email", user.id);
+    return failures >= MAX_CODE_FAILURES ? "too_many" : "invalid";
+  }
+  if (!(await ctx.storage.oneTimeCodes.consume("verify_email", user.id, { expectedHash: row.codeHash, at: now }))) return "invalid";
+  await ctx.storage.users.update(user.id, { isVerified: true }, now);
+  await announceUserChanged(ctx, user.id);
+  return "verified";
+}

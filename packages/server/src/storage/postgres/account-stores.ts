@@ -1,0 +1,162 @@
+// PostgreSQL adapter of the account ports. Single statements are atomic on their own; the lockout
+// read-modify-write locks its row (SELECT … FOR UPDATE) inside a transaction.
+import type pg from "pg";
+import type { AccountStorage, LockoutRecord, OneTimeCodeStore, PendingLoginStore, TotpStore } from "../account-ports.ts";
+import {
+  ONE_TIME_CODE_COLUMNS, PENDING_LOGIN_COLUMNS, oneTimeCodeValues, pendingLoginValues, toLockoutRecord, toOneTimeCode,
+  toOutboxMessage, toPendingLogin, toTotp, type Row,
+} from "../account-rows.ts";
+
+const placeholders = (n: number): string => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(", ");
+
+export function postgresAccountStores(pool: pg.Pool): AccountStorage {
+  const rows = async (sql: string, args: unknown[] = []): Promise<Row[]> => (await pool.query(sql, args)).rows as Row[];
+  const one = async (sql: string, args: unknown[] = []): Promise<Row | null> => (await rows(sql, args))[0] ?? null;
+  const changed = async (sql: string, args: unknown[]): Promise<number> => (await pool.query(sql, args)).rowCount ?? 0;
+
+  const oneTimeCodes: OneTimeCodeStore = {
+    async put(c) {
+      const cols = ONE_TIME_CODE_COLUMNS;
+      await pool.query(
+        `INSERT INTO one_time_codes (${cols.join(", ")}) VALUES (${placeholders(cols.length)})
+         ON CONFLICT (purpose, user_id) DO UPDATE SET ${cols.slice(2).map((col) => `${col} = EXCLUDED.${col}`).join(", ")}`,
+        oneTimeCodeValues(c),
+      );
+    },
+    async get(purpose, userId) {
+      const r = await one("SELECT * FROM one_time_codes WHERE purpose = $1 AND user_id = $2", [purpose, userId]);
+      return r ? toOneTimeCode(r) : null;
+    },
+    async findByLinkToken(purpose, hash) {
+      const r = await one("SELECT * FROM one_time_codes WHERE purpose = $1 AND link_token_hash = $2", [purpose, hash]);
+      return r ? toOneTimeCode(r) : null;
+    },
+    async recordFailure(purpose, userId) {
+      const r = await one("UPDATE one_time_codes SET failed_attempts = failed_attempts + 1 WHERE purpose = $1 AND user_id = $2 AND consumed_at IS NULL RETURNING failed_attempts", [purpose, userId]);
+      return r ? Number(r.failed_attempts) : 0;
+    },
+    async consume(purpose, userId, o) {
+      const match = "purpose = $2 AND user_id = $3 AND consumed_at IS NULL AND (code_hash = $4 OR link_token_hash = $4)";
+      return (o.nextLinkTokenHash !== undefined
+        ? await changed(`UPDATE one_time_codes SET code_hash = NULL, link_token_hash = $1 WHERE ${match}`, [o.nextLinkTokenHash, purpose, userId, o.expectedHash])
+        : await changed(`UPDATE one_time_codes SET code_hash = NULL, link_token_hash = NULL, consumed_at = $1 WHERE ${match}`, [o.at, purpose, userId, o.expectedHash])) > 0;
+    },
+    async deleteExpired(before) {
+      return changed("DELETE FROM one_time_codes WHERE expires_at < $1", [before]);
+    },
+  };
+
+  const totp: TotpStore = {
+    async get(userId) {
+      const r = await one("SELECT * FROM totp_authenticators WHERE user_id = $1", [userId]);
+      return r ? toTotp(r) : null;
+    },
+    async putPending(t) {
+      return (await changed(
+        `INSERT INTO totp_authenticators (user_id, secret, created_at, confirmed_at, last_used_step) VALUES ($1, $2, $3, NULL, 0)
+         ON CONFLICT (user_id) DO UPDATE SET secret = EXCLUDED.secret, created_at = EXCLUDED.created_at WHERE totp_authenticators.confirmed_at IS NULL`,
+        [t.userId, t.secret, t.createdAt],
+      )) > 0;
+    },
+    async confirm(userId, secret, at, step) {
+      return (await changed("UPDATE totp_authenticators SET confirmed_at = $1, last_used_step = $2 WHERE user_id = $3 AND secret = $4 AND confirmed_at IS NULL", [at, step, userId, secret])) > 0;
+    },
+    async markUsed(userId, step) {
+      return (await changed("UPDATE totp_authenticators SET last_used_step = $1 WHERE user_id = $2 AND last_used_step < $1 AND confirmed_at IS NOT NULL", [step, userId])) > 0;
+    },
+    async delete(userId) {
+      return (await changed("DELETE FROM totp_authenticators WHERE user_id = $1", [userId])) > 0;
+    },
+  };
+
+  const pendingLogins: PendingLoginStore = {
+    async create(p) {
+      await pool.query(`INSERT INTO pending_logins (${PENDING_LOGIN_COLUMNS.join(", ")}) VALUES (${placeholders(PENDING_LOGIN_COLUMNS.length)})`, pendingLoginValues(p));
+    },
+    async get(id) {
+      const r = await one("SELECT * FROM pending_logins WHERE id = $1", [id]);
+      return r ? toPendingLogin(r) : null;
+    },
+    async advance(id, from, to, at) {
+      return (to
+        ? await changed("UPDATE pending_logins SET stage = $1, amr = $2 WHERE id = $3 AND stage = $4 AND consumed_at IS NULL AND expires_at > $5", [to.stage, JSON.stringify(to.amr), id, from, at])
+        : await changed("UPDATE pending_logins SET consumed_at = $1 WHERE id = $2 AND stage = $3 AND consumed_at IS NULL AND expires_at > $1", [at, id, from])) > 0;
+    },
+    async deleteExpired(before) {
+      return changed("DELETE FROM pending_logins WHERE expires_at < $1", [before]);
+    },
+  };
+
+  async function updateLockout(key: string, change: (r: LockoutRecord | null) => LockoutRecord | null): Promise<LockoutRecord | null> {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      // Make sure a row exists to lock, so two first failures cannot both start from nothing.
+      await client.query("INSERT INTO lockouts (lock_key, record, expires_at) VALUES ($1, 'null', 0) ON CONFLICT (lock_key) DO NOTHING", [key]);
+      const r = (await client.query("SELECT record FROM lockouts WHERE lock_key = $1 FOR UPDATE", [key])).rows[0] as Row;
+      const current = toLockoutRecord(r);
+      const next = change(current);
+      if (next === null) await client.query("DELETE FROM lockouts WHERE lock_key = $1", [key]);
+      else {
+        const expiresAt = Math.max(next.expiresAt, ...Object.values(next.lockedUntil));
+        await client.query("UPDATE lockouts SET record = $2, expires_at = $3 WHERE lock_key = $1", [key, JSON.stringify(next), expiresAt]);
+      }
+      await client.query("COMMIT");
+      return next;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  return {
+    oneTimeCodes,
+    totp,
+    recoveryCodes: {
+      async replace(userId, hashes, at) {
+        const client = await pool.connect();
+        try {
+          await client.query("BEGIN");
+          await client.query("DELETE FROM recovery_codes WHERE user_id = $1", [userId]);
+          for (const h of hashes) await client.query("INSERT INTO recovery_codes (user_id, code_hash, created_at, used_at) VALUES ($1, $2, $3, NULL)", [userId, h, at]);
+          await client.query("COMMIT");
+        } catch (err) {
+          await client.query("ROLLBACK").catch(() => undefined);
+          throw err;
+        } finally {
+          client.release();
+        }
+      },
+      async consume(userId, hash, at) {
+        return (await changed("UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL", [at, userId, hash])) > 0;
+      },
+      async countUnused(userId) {
+        return Number((await one("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL", [userId]))!.n);
+      },
+      async deleteAll(userId) {
+        await pool.query("DELETE FROM recovery_codes WHERE user_id = $1", [userId]);
+      },
+    },
+    pendingLogins,
+    lockouts: {
+      async get(key) {
+        const r = await one("SELECT record FROM lockouts WHERE lock_key = $1", [key]);
+        return r ? toLockoutRecord(r) : null;
+      },
+      update: updateLockout,
+      async deleteExpired(before) {
+        return changed("DELETE FROM lockouts WHERE expires_at < $1", [before]);
+      },
+    },
+    outbox: {
+      async append(m) {
+        await pool.query("INSERT INTO outbox (to_address, subject, text_body, html_body, created_at) VALUES ($1, $2, $3, $4, $5)", [m.to, m.subject, m.text, m.html, m.createdAt]);
+      },
+      async list(limit) {
+        return (await rows("SELECT * FROM outbox ORDER BY id DESC LIMIT $1", [limit])).map(toOutboxMessage);
+      },
+    },
+  };
+}

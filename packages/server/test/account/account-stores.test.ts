@@ -1,0 +1,122 @@
+// One contract suite for the account storage ports, run against every backend (the shared list in
+// test/storage/backends.ts: SQLite, and PostgreSQL in a fresh schema), through the real wiring.
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { AccountStorage, OneTimeCode, PendingLogin } from "../../src/storage/account-ports.ts";
+import { addFailure, type LockoutPolicy } from "../../src/account/limits/lockout.ts";
+import { backends } from "../storage/backends.ts";
+
+interface Backend {
+  stores: AccountStorage;
+  /** Creates a user row (the account tables reference users). */
+  user(): Promise<string>;
+  close(): Promise<void>;
+}
+
+async function openBackend(open: (typeof backends)[number]["open"]): Promise<Backend> {
+  const { storage, drop } = await open();
+  await storage.migrate();
+  return {
+    stores: storage,
+    async user() {
+      const id = randomUUID();
+      await storage.users.create({ id, email: `${id}@example.com`, isVerified: false, isAnonymous: false, disabled: false, disabledReason: null, roles: [], createdAt: 0, updatedAt: 0 }, null);
+      return id;
+    },
+    async close() {
+      await storage.close();
+      await drop();
+    },
+  };
+}
+
+const policy: LockoutPolicy = { maxAttempts: 3, historyDuration: 300, minimumDuration: 60, maximumDuration: 600, backoffFactor: 2, perUserPerIp: false };
+
+for (const backend of backends) {
+  describe(`account storage contract: ${backend.name}`, () => {
+    let b: Backend | null = null;
+    before(async () => { b = await openBackend(backend.open); });
+    after(async () => { await b?.close(); });
+    const s = (): AccountStorage => b!.stores;
+
+    it("one-time codes: put replaces, failures count, consume is single-use, a link token can rotate", async () => {
+      const userId = await b!.user();
+      const code: OneTimeCode = { purpose: "reset_password", userId, target: "a@example.com", codeHash: "c1", linkTokenHash: "l1", failedAttempts: 0, createdAt: 10, expiresAt: 100, consumedAt: null };
+      await s().oneTimeCodes.put(code);
+      await s().oneTimeCodes.put({ ...code, codeHash: "c2", linkTokenHash: "l2" });
+      assert.equal((await s().oneTimeCodes.get("reset_password", userId))!.codeHash, "c2");
+      assert.equal(await s().oneTimeCodes.get("verify_email", userId), null);
+      assert.equal(await s().oneTimeCodes.recordFailure("reset_password", userId), 1);
+      assert.equal(await s().oneTimeCodes.recordFailure("reset_password", userId), 2);
+      assert.equal(await s().oneTimeCodes.consume("reset_password", userId, { expectedHash: "c1", at: 20 }), false, "an old code is dead");
+      assert.equal(await s().oneTimeCodes.consume("reset_password", userId, { expectedHash: "c2", at: 20, nextLinkTokenHash: "l3" }), true);
+      assert.equal(await s().oneTimeCodes.consume("reset_password", userId, { expectedHash: "c2", at: 20 }), false, "a code works once");
+      assert.equal((await s().oneTimeCodes.findByLinkToken("reset_password", "l3"))!.userId, userId);
+      assert.equal(await s().oneTimeCodes.findByLinkToken("reset_password", "l2"), null);
+      assert.equal(await s().oneTimeCodes.consume("reset_password", userId, { expectedHash: "l3", at: 30 }), true);
+      assert.equal(await s().oneTimeCodes.consume("reset_password", userId, { expectedHash: "l3", at: 31 }), false);
+      assert.equal((await s().oneTimeCodes.get("reset_password", userId))!.consumedAt, 30);
+      assert.equal(await s().oneTimeCodes.deleteExpired(101), 1);
+    });
+
+    it("TOTP: pending until confirmed, a confirmed one is not replaced, steps are used once", async () => {
+      const userId = await b!.user();
+      const totp = { userId, secret: "S1", createdAt: 1, confirmedAt: null, lastUsedStep: 0 };
+      assert.equal(await s().totp.putPending(totp), true);
+      assert.equal(await s().totp.putPending({ ...totp, secret: "S2" }), true, "a setup can restart");
+      assert.equal(await s().totp.confirm(userId, "S1", 5, 100), false, "only the latest secret confirms");
+      assert.equal(await s().totp.confirm(userId, "S2", 5, 100), true);
+      assert.equal(await s().totp.putPending({ ...totp, secret: "S3" }), false);
+      assert.equal((await s().totp.get(userId))!.secret, "S2");
+      assert.equal(await s().totp.markUsed(userId, 100), false, "the confirming step is spent");
+      assert.equal(await s().totp.markUsed(userId, 101), true);
+      assert.equal(await s().totp.markUsed(userId, 101), false);
+      assert.equal(await s().totp.delete(userId), true);
+      assert.equal(await s().totp.get(userId), null);
+    });
+
+    it("recovery codes: replace, consume once, count", async () => {
+      const userId = await b!.user();
+      await s().recoveryCodes.replace(userId, ["h1", "h2", "h3"], 1);
+      await s().recoveryCodes.replace(userId, ["h4", "h5"], 2);
+      assert.equal(await s().recoveryCodes.countUnused(userId), 2);
+      assert.equal(await s().recoveryCodes.consume(userId, "h1", 3), false);
+      assert.equal(await s().recoveryCodes.consume(userId, "h4", 3), true);
+      assert.equal(await s().recoveryCodes.consume(userId, "h4", 4), false);
+      assert.equal(await s().recoveryCodes.countUnused(userId), 1);
+      await s().recoveryCodes.deleteAll(userId);
+      assert.equal(await s().recoveryCodes.countUnused(userId), 0);
+    });
+
+    it("pending logins: compare-and-set stages, single use, expiry", async () => {
+      const userId = await b!.user();
+      const p: PendingLogin = { id: randomBytes(16).toString("hex"), secretHash: "h", userId, email: "a@example.com", flowId: null, stage: "totp", amr: ["pwd"], createdAt: 0, expiresAt: 300, consumedAt: null };
+      await s().pendingLogins.create(p);
+      await s().pendingLogins.create({ ...p, id: randomBytes(16).toString("hex"), userId: null });
+      assert.equal(await s().pendingLogins.advance(p.id, "verify", null, 10), false, "wrong stage");
+      assert.equal(await s().pendingLogins.advance(p.id, "totp", { stage: "verify", amr: ["pwd", "otp", "mfa"] }, 10), true);
+      assert.equal(await s().pendingLogins.advance(p.id, "totp", null, 11), false, "the totp stage is over");
+      assert.deepEqual((await s().pendingLogins.get(p.id))!.amr, ["pwd", "otp", "mfa"]);
+      assert.equal(await s().pendingLogins.advance(p.id, "verify", null, 300), false, "expired");
+      assert.equal(await s().pendingLogins.advance(p.id, "verify", null, 12), true);
+      assert.equal(await s().pendingLogins.advance(p.id, "verify", null, 13), false, "consumed");
+      assert.equal(await s().pendingLogins.deleteExpired(301), 2);
+    });
+
+    it("lockouts: atomic read-modify-write under concurrency, delete, expiry", async () => {
+      await Promise.all(Array.from({ length: 10 }, () => s().lockouts.update("k", (r) => addFailure(r, { ...policy, maxAttempts: 100 }, "ip", 1000))));
+      assert.equal((await s().lockouts.get("k"))!.total, 10, "no lost updates");
+      await s().lockouts.update("k", () => null);
+      assert.equal(await s().lockouts.get("k"), null);
+      await s().lockouts.update("k2", (r) => addFailure(r, policy, "ip", 1000));
+      assert.equal(await s().lockouts.deleteExpired(1299), 0);
+      assert.equal(await s().lockouts.deleteExpired(1301), 1);
+    });
+
+    it("outbox: newest first", async () => {
+      for (const n of [1, 2, 3]) await s().outbox.append({ to: `u${n}@example.com`, subject: `s${n}`, text: "t", html: "h", createdAt: n });
+      assert.deepEqual((await s().outbox.list(2)).map((m) => m.subject), ["s3", "s2"]);
+    });
+  });
+}

@@ -1,0 +1,83 @@
+// Password policy (Authgear's authentication.password_policy), rate limit buckets, form parsing.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { parseConfig } from "../../src/config/load.ts";
+import { activeRules, passwordViolations } from "../../src/account/policy/password-policy.ts";
+import { createMemoryRateLimiter } from "../../src/account/limits/rate-limiter.ts";
+import { parseFormStrict, readForm } from "../../src/account/ui/form.ts";
+import { normalizeRecoveryCode } from "../../src/account/mfa/recovery-codes.ts";
+import { pickLocale, translator } from "../../src/account/messages/index.ts";
+
+const policyOf = (p: Record<string, unknown>) => parseConfig({ authentication: { password_policy: p } }).authentication.password_policy;
+
+describe("password policy", () => {
+  it("defaults to Authgear's: 8 characters, nothing else", () => {
+    const p = policyOf({});
+    assert.deepEqual(activeRules(p), ["min_length"]);
+    assert.deepEqual(passwordViolations("1234567", p), ["min_length"]);
+    assert.deepEqual(passwordViolations("12345678", p), []);
+    assert.deepEqual(passwordViolations("😀😀😀😀😀😀😀😀", p), [], "length counts characters, not UTF-16 units");
+  });
+
+  it("checks character classes, excluded keywords and the zxcvbn level", () => {
+    const p = policyOf({ min_length: 10, uppercase_required: true, lowercase_required: true, digit_required: true, symbol_required: true, excluded_keywords: ["Gatehouse"] });
+    assert.deepEqual(passwordViolations("short", p), ["min_length", "uppercase", "digit", "symbol"]);
+    assert.deepEqual(passwordViolations("ALLUPPERCASE1!", p), ["lowercase"]);
+    assert.deepEqual(passwordViolations("My-gatehouse-1", p), ["excluded_keywords"]);
+    assert.deepEqual(passwordViolations("Straße-Öl-42x", p), []);
+    const g = policyOf({ minimum_guessable_level: 3 });
+    assert.deepEqual(passwordViolations("password123", g), ["guessable"]);
+    assert.deepEqual(passwordViolations("alice-alice-1", g, { email: "alice@example.com" }), ["guessable"], "the email is a hint to zxcvbn");
+    assert.deepEqual(passwordViolations("vivid orbit canoe lantern", g), []);
+  });
+
+  it("refuses a config below NIST's 8-character floor or a level above 4", () => {
+    assert.throws(() => policyOf({ min_length: 6 }), /password_policy\.min_length/);
+    assert.throws(() => policyOf({ minimum_guessable_level: 5 }), /minimum_guessable_level/);
+  });
+});
+
+describe("rate limit buckets", () => {
+  it("allows `burst` and refills completely `period` after the first token", async () => {
+    const limiter = createMemoryRateLimiter();
+    const spec = { name: "t", enabled: true, burst: 3, period: 60 };
+    for (let i = 0; i < 3; i++) assert.equal((await limiter.take(spec, "ip", 100 + i)).ok, true);
+    assert.deepEqual(await limiter.take(spec, "ip", 110), { ok: false, retryAfter: 50 });
+    assert.deepEqual(await limiter.check(spec, "ip", 159), { ok: false, retryAfter: 1 });
+    assert.equal((await limiter.take(spec, "ip", 160)).ok, true);
+    assert.equal((await limiter.take(spec, "other", 110)).ok, true, "buckets are per key");
+    assert.equal((await limiter.take({ ...spec, enabled: false }, "ip", 110)).ok, true);
+  });
+
+  it("stays bounded in memory", async () => {
+    const limiter = createMemoryRateLimiter({ maxBuckets: 10 });
+    const spec = { name: "t", enabled: true, burst: 1, period: 60 };
+    for (let i = 0; i < 100; i++) await limiter.take(spec, `k${i}`, 0);
+    assert.equal((await limiter.take(spec, "k99", 1)).ok, false, "recent keys are kept");
+    assert.equal((await limiter.take(spec, "k0", 1)).ok, true, "the oldest went");
+  });
+});
+
+describe("forms and small helpers", () => {
+  it("parses urlencoded bodies strictly", () => {
+    assert.deepEqual({ ...parseFormStrict("a=1&b=x+y&c=%E2%82%AC&c=2&d") }, { a: "1", b: "x y", c: ["€", "2"], d: "" });
+    for (const bad of ["a=%ZZ", "a=%E2%82", "a=%FF", "a=\uFFFD"]) assert.throws(() => parseFormStrict(bad), /malformed/, bad);
+  });
+
+  it("reads only bounded strings without control characters", () => {
+    assert.deepEqual(readForm({ a: "x" }, { a: 5, b: 5 }), { a: "x", b: "" });
+    assert.equal(readForm({ a: "x".repeat(6) }, { a: 5 }), null);
+    assert.equal(readForm({ a: ["x", "y"] }, { a: 5 }), null);
+    assert.equal(readForm({ a: "x\u0000" }, { a: 5 }), null);
+  });
+
+  it("reads recovery codes the way people type them", () => {
+    assert.equal(normalizeRecoveryCode(" abcde-fgh0o "), "ABCDEFGH00");
+    assert.equal(normalizeRecoveryCode("il1"), "111");
+  });
+
+  it("looks messages up by key and picks a catalogue from Accept-Language", () => {
+    assert.equal(pickLocale("fr-CH, fr;q=0.9, en;q=0.8"), "en");
+    assert.equal(translator("en")("verify.intro", { email: "a@b.c" }), "We sent a 6-digit code to a@b.c. It expires in 5 minutes.");
+  });
+});

@@ -18,6 +18,7 @@ const USAGE = `usage:
   gatehouse users create --config FILE --email E --password P [--verified]
   gatehouse admin-keys create --config FILE [--name NAME]   (prints the key once)
   gatehouse outbox --config FILE [--limit N]   (emails kept locally when no SMTP is set, newest first)
+  gatehouse keys rotate --config FILE   (new signing key; the old one stays published for verification)
 Environment: GATEHOUSE_CONFIG (config file), PORT (listen port).`;
 
 const options = {
@@ -102,6 +103,19 @@ export async function main(argv: string[]): Promise<number> {
           await ctx.storage.auditLog.append({ at: ctx.now(), actor: "cli", action: "admin_key.create", targetType: "admin_key", targetId: id, details: { name: values.name ?? "cli" } });
           console.log(key);
           console.error("Store this key now: it is not shown again.");
+          return 0;
+        } finally {
+          await ctx.storage.close();
+        }
+      }
+      case "keys rotate": {
+        const ctx = await createContext(resolveConfig(values));
+        try {
+          const old = ctx.keys.current().kid;
+          await ctx.keys.rotate(ctx.now());
+          await ctx.storage.auditLog.append({ at: ctx.now(), actor: "cli", action: "signing_key.rotate", targetType: "signing_key", targetId: ctx.keys.current().kid, details: { previous: old } });
+          console.log(ctx.keys.current().kid);
+          console.error(`Signing with the new key; ${old} stays in the JWKS. Running nodes switch within a minute.`);
           return 0;
         } finally {
           await ctx.storage.close();

@@ -33,6 +33,14 @@ describe("gatehouse CLI", () => {
     assert.match(dup.stderr, /already exists/);
   });
 
+  it("keys rotate adds a signing key and keeps the old one published", () => {
+    writeFileSync(join(dir, "k.yaml"), `database:\n  url: "sqlite:${join(dir, "keys.sqlite")}"\n`);
+    const r = run(["keys", "rotate", "--config", "k.yaml"], dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout.trim(), /^[0-9a-f]{32}$/);
+    assert.match(r.stderr, /stays in the JWKS/);
+  });
+
   it("reports config errors by path and exits non-zero", () => {
     writeFileSync(join(dir, "bad.yaml"), `oauth:\n  clients:\n    - client_id: x\n      redirect_uris: ["nope"]\n`);
     const r = run(["migrate", "--config", "bad.yaml"], dir);

@@ -29,8 +29,17 @@ export function createFastLane(ctx: Context, options: { trustProxy: boolean }): 
     const forwarded = options.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0].trim() : "";
     return { ip: forwarded || req.socket.remoteAddress || "", userAgent: String(req.headers["user-agent"] ?? "").slice(0, 512) };
   };
+  // The JWKS answer only changes when the key set does: build it once per key set.
+  let jwks: { json: string; response: PlainResponse } | null = null;
+  const jwksResponse = (): PlainResponse => {
+    const json = ctx.keys.jwksJson();
+    if (jwks?.json !== json) {
+      jwks = { json, response: { status: 200, headers: { "content-type": "application/json", "cache-control": "public, max-age=300", "content-length": String(Buffer.byteLength(json)) }, body: json } };
+    }
+    return jwks.response;
+  };
   const handlers: Record<string, (req: IncomingMessage) => Promise<PlainResponse> | PlainResponse> = {
-    "/oauth2/jwks": () => ({ status: 200, headers: { "content-type": "application/json", "cache-control": "public, max-age=300" }, body: ctx.keys.jwksJson() }),
+    "/oauth2/jwks": jwksResponse,
     "/_resolver/resolve": (req) => resolverResponse(ctx, cookie, { authorization: req.headers.authorization, sessionCookie: readCookie(req.headers.cookie, cookie.name), client: clientOf(req) }),
     "/oauth2/userinfo": (req) => userinfoResponse(ctx, { authorization: req.headers.authorization, sessionCookie: readCookie(req.headers.cookie, cookie.name), client: clientOf(req) }),
   };
@@ -45,12 +54,19 @@ export function createFastLane(ctx: Context, options: { trustProxy: boolean }): 
     // fast paths are GET/HEAD only (POST userinfo, preflights etc. go to Fastify).
     if (req.method !== "GET" && req.method !== "HEAD" && (path !== "/_resolver/resolve" || req.method === "OPTIONS")) return false;
     const head = req.method === "HEAD";
-    Promise.resolve()
-      .then(() => handler(req))
-      .then(
-        (r) => writePlain(res, r, { head, extraHeaders: corsHeaders(ctx.clients, path, req.method, req.headers.origin) }),
-        () => writePlain(res, { status: 500, headers: { "content-type": "application/json" }, body: '{"error":"server_error","error_description":"internal error"}' }, { head }),
-      );
+    const write = (r: PlainResponse): void => {
+      const origin = req.headers.origin;
+      writePlain(res, r, { head, extraHeaders: origin === undefined ? undefined : corsHeaders(ctx.clients, path, req.method, origin) });
+    };
+    const fail = (): void => writePlain(res, { status: 500, headers: { "content-type": "application/json" }, body: '{"error":"server_error","error_description":"internal error"}' }, { head });
+    try {
+      const result = handler(req);
+      // Answers that need no I/O are written at once, without a trip through the microtask queue.
+      if (result instanceof Promise) result.then(write, fail);
+      else write(result);
+    } catch {
+      fail();
+    }
     return true;
   };
 }

@@ -14,7 +14,9 @@ export function sendPlain(reply: FastifyReply, r: PlainResponse): FastifyReply {
 }
 
 export function writePlain(res: ServerResponse, r: PlainResponse, options: { head: boolean; extraHeaders?: Record<string, string> }): void {
-  const body = options.head ? "" : r.body;
-  res.writeHead(r.status, { ...r.headers, ...options.extraHeaders, "content-length": Buffer.byteLength(r.body) });
-  res.end(body);
+  const headers = options.extraHeaders || r.headers["content-length"] === undefined
+    ? { ...r.headers, ...options.extraHeaders, "content-length": String(Buffer.byteLength(r.body)) }
+    : r.headers;
+  res.writeHead(r.status, headers);
+  res.end(options.head ? undefined : r.body);
 }

@@ -37,9 +37,12 @@ export async function callerFromBearer(ctx: Context, token: string, client?: Cli
   }
   const ref = decodeSid(p.sid);
   if (!ref || typeof p.sub !== "string") return { ok: false, reason: "malformed claims" };
-  const live = await liveSession(ctx, ref, now);
+  // Cache hits come back synchronously; `await` only where I/O really happened.
+  const liveOrPending = liveSession(ctx, ref, now);
+  const live = liveOrPending instanceof Promise ? await liveOrPending : liveOrPending;
   if (!live || live.userId !== p.sub) return { ok: false, reason: "session ended" };
-  const user = await liveUser(ctx, live.userId);
+  const userOrPending = liveUser(ctx, live.userId);
+  const user = userOrPending instanceof Promise ? await userOrPending : userOrPending;
   if (!user) return { ok: false, reason: "user disabled or deleted" };
   if (client && live.lastAccessedAt + TOUCH_INTERVAL_SECONDS <= now) await touch(ctx, ref, now, client);
   return {
@@ -81,14 +84,21 @@ function isAlive(ctx: Context, record: SessionRecord, now: number): boolean {
     : isGrantAlive(record.row, ctx.clients.get(record.row.clientId), now);
 }
 
-async function liveSession(ctx: Context, ref: SessionRef, now: number): Promise<IdpSession | OfflineGrant | null> {
+function liveSession(ctx: Context, ref: SessionRef, now: number): IdpSession | OfflineGrant | null | Promise<IdpSession | OfflineGrant | null> {
+  const hit = ctx.validity.peekSession(ref);
+  if (hit !== undefined && (hit === null || isAlive(ctx, hit, now) || hit.row.revokedAt !== null)) return hit && isAlive(ctx, hit, now) ? hit.row : null;
+  return loadLiveSession(ctx, ref, now);
+}
+
+async function loadLiveSession(ctx: Context, ref: SessionRef, now: number): Promise<IdpSession | OfflineGrant | null> {
   let record = await ctx.validity.session(ref);
   // A cached row may look idle only because another node's last-access write is newer: re-read.
   if (record && !isAlive(ctx, record, now) && record.row.revokedAt === null) record = await ctx.validity.session(ref, { fresh: true });
   return record && isAlive(ctx, record, now) ? record.row : null;
 }
 
-async function liveUser(ctx: Context, userId: string): Promise<User | null> {
-  const user = await ctx.validity.user(userId);
-  return user && !user.disabled ? user : null;
+function liveUser(ctx: Context, userId: string): User | null | Promise<User | null> {
+  const hit = ctx.validity.peekUser(userId);
+  if (hit !== undefined) return hit && !hit.disabled ? hit : null;
+  return ctx.validity.user(userId).then((user) => (user && !user.disabled ? user : null));
 }

@@ -13,6 +13,9 @@ export interface ValidityCache {
   /** The stored row behind a sid (possibly revoked or expired: callers judge liveness). */
   session(ref: SessionRef, options?: { fresh?: boolean }): Promise<SessionRecord | null>;
   user(id: string): Promise<User | null>;
+  /** Synchronous cache hits (undefined on a miss), so the hot paths skip the await chain. */
+  peekSession(ref: SessionRef): SessionRecord | null | undefined;
+  peekUser(id: string): User | null | undefined;
   /** Records a last-access write this node just made. */
   touched(ref: SessionRef, at: number): void;
   /** Forgets a sid (`o.…`/`i.…`) or, with kind "user", a user. */
@@ -72,6 +75,14 @@ export function createValidityCache(storage: Storage, options: { ttlMs: number; 
       const value = await storage.users.get(id);
       users.put(id, value, stamp(loadedAt, g));
       return value;
+    },
+    peekSession(ref) {
+      const hit = sessions.get(encodeSid(ref));
+      return hit && (fresh(hit) || hit.value?.row.revokedAt != null) ? hit.value : undefined;
+    },
+    peekUser(id) {
+      const hit = users.get(id);
+      return fresh(hit) ? hit!.value : undefined;
     },
     touched(ref, at) {
       const hit = sessions.get(encodeSid(ref));

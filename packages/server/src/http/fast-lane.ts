@@ -10,6 +10,24 @@ import { corsHeaders } from "./cors.ts";
 import { sessionCookieSettings } from "./cookies.ts";
 import { writePlain, type PlainResponse } from "./plain-response.ts";
 import { resolverResponse } from "./resolver-routes.ts";
+import { createTokenEndpoint } from "./token-endpoint.ts";
+
+const BODY_LIMIT_BYTES = 64 * 1024;
+const TOO_LARGE: PlainResponse = { status: 413, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: '{"error":"invalid_request","error_description":"request body is too large"}' };
+
+/** Reads a request body up to the limit; null if it is larger (the rest is discarded). */
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT_BYTES) chunks.push(chunk);
+    });
+    req.on("end", () => resolve(size > BODY_LIMIT_BYTES ? null : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
 
 /** Reads one cookie from a Cookie header without parsing the rest. */
 export function readCookie(header: string | undefined, name: string): string | undefined {
@@ -38,8 +56,15 @@ export function createFastLane(ctx: Context, options: { trustProxy: boolean }): 
     }
     return jwks.response;
   };
+  const token = createTokenEndpoint(ctx);
+  const tokenResponse = async (req: IncomingMessage): Promise<PlainResponse> => {
+    const body = await readBody(req);
+    if (body === null) return TOO_LARGE;
+    return token({ contentType: req.headers["content-type"], body, authorization: req.headers.authorization, client: clientOf(req) });
+  };
   const handlers: Record<string, (req: IncomingMessage) => Promise<PlainResponse> | PlainResponse> = {
     "/oauth2/jwks": jwksResponse,
+    "/oauth2/token": tokenResponse,
     "/_resolver/resolve": (req) => resolverResponse(ctx, cookie, { authorization: req.headers.authorization, sessionCookie: readCookie(req.headers.cookie, cookie.name), client: clientOf(req) }),
     "/oauth2/userinfo": (req) => userinfoResponse(ctx, { authorization: req.headers.authorization, sessionCookie: readCookie(req.headers.cookie, cookie.name), client: clientOf(req) }),
   };
@@ -50,9 +75,9 @@ export function createFastLane(ctx: Context, options: { trustProxy: boolean }): 
     const path = q < 0 ? url : url.slice(0, q);
     const handler = handlers[path];
     if (!handler) return false;
-    // Proxies may forward the original method to the resolver (Authgear answers any); the other
-    // fast paths are GET/HEAD only (POST userinfo, preflights etc. go to Fastify).
-    if (req.method !== "GET" && req.method !== "HEAD" && (path !== "/_resolver/resolve" || req.method === "OPTIONS")) return false;
+    // Methods: the token endpoint takes POST only; proxies may forward any method to the resolver
+    // (Authgear answers any); the rest are GET/HEAD. Everything else (preflights too) goes to Fastify.
+    if (path === "/oauth2/token" ? req.method !== "POST" : req.method !== "GET" && req.method !== "HEAD" && (path !== "/_resolver/resolve" || req.method === "OPTIONS")) return false;
     const head = req.method === "HEAD";
     const write = (r: PlainResponse): void => {
       const origin = req.headers.origin;

@@ -8,7 +8,6 @@ import { validateAuthorizationRequest, checkClient, checkRedirectUri } from "../
 import { decideAuthorization, type AuthorizeOutcome } from "../oauth/authorize/decide.ts";
 import { errorRedirect } from "../oauth/authorize/redirect.ts";
 import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH, suppressesIdpSessionCookie } from "../oauth/authorize/sso.ts";
-import { handleTokenRequest } from "../oauth/token/endpoint.ts";
 import { revokeToken } from "../oauth/revoke.ts";
 import { userinfoResponse } from "../oauth/userinfo-endpoint.ts";
 import { sendPlain } from "./plain-response.ts";
@@ -19,7 +18,6 @@ import { parseSessionCookie } from "../session/idp-sessions.ts";
 import { clientInfo } from "./client-info.ts";
 import { sessionCookieSettings } from "./cookies.ts";
 import { sendErrorPage, sendOAuthErrorPage, sendOAuthJson } from "./respond.ts";
-import { accountLimits } from "../account/limits/buckets.ts";
 
 /** RFC 6749 §3.2: the token endpoint (and RFC 7009's revocation) take form bodies only. */
 function formParams(request: FastifyRequest): Params {
@@ -97,23 +95,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: Context): void {
     return authorize(request, reply, flow.params, { caller, since: flow.createdAt });
   });
 
-  const tokenLimit = accountLimits(ctx.config).tokenPerIp;
-  app.post("/oauth2/token", async (request, reply) => {
-    // Per-IP request limit (120/min by default); RFC 6749 has no code for it, slow_down (RFC 8628) says it best.
-    const limited = await ctx.rateLimiter.take(tokenLimit, request.ip, ctx.now());
-    if (!limited.ok) {
-      return reply.code(429).header("retry-after", String(Math.max(1, limited.retryAfter))).header("cache-control", "no-store")
-        .type("application/json").send('{"error":"slow_down","error_description":"too many requests"}');
-    }
-    try {
-      const params = formParams(request);
-      const result = await handleTokenRequest(ctx, { params, authorization: request.headers.authorization, client: clientInfo(request) });
-      return reply.header("cache-control", "no-store").header("pragma", "no-cache").type("application/json").send(JSON.stringify(result));
-    } catch (err) {
-      if (err instanceof OAuthError) return sendOAuthJson(reply, err);
-      throw err;
-    }
-  });
+  // POST /oauth2/token is answered by the fast lane (http/token-endpoint.ts).
 
   app.post("/oauth2/revoke", async (request, reply) => {
     try {

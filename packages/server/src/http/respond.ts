@@ -4,11 +4,17 @@ import type { FastifyReply } from "fastify";
 import { OAuthError } from "../oauth/errors.ts";
 import { errorPage } from "./html.ts";
 import { setPageSecurityHeaders } from "./security-headers.ts";
+import { sendPlain, type PlainResponse } from "./plain-response.ts";
+
+/** An OAuth error as a JSON response (RFC 6749 §5.2); Basic client-auth failures get a challenge. */
+export function oauthErrorResponse(err: OAuthError): PlainResponse {
+  const headers: Record<string, string> = { "cache-control": "no-store", pragma: "no-cache", "content-type": "application/json" };
+  if (err.status === 401 && err.cause === "basic") headers["www-authenticate"] = 'Basic realm="gatehouse"';
+  return { status: err.status, headers, body: JSON.stringify(err.toJSON()) };
+}
 
 export function sendOAuthJson(reply: FastifyReply, err: OAuthError): FastifyReply {
-  reply.header("cache-control", "no-store").header("pragma", "no-cache");
-  if (err.status === 401 && err.cause === "basic") reply.header("www-authenticate", 'Basic realm="gatehouse"');
-  return reply.code(err.status).type("application/json").send(JSON.stringify(err.toJSON()));
+  return sendPlain(reply, oauthErrorResponse(err));
 }
 
 export function sendErrorPage(reply: FastifyReply, status: number, title: string, message: string): FastifyReply {

@@ -22,28 +22,17 @@ export function openSqlite(path: string): Storage {
     stores ??= { ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db) };
     return stores;
   };
-  // Stores prepare their statements lazily, after migrate() has created the tables.
+  // Stores prepare their statements when first used, after migrate() has created the tables: until
+  // then each port is a stand-in that builds the real stores on first access. migrate() swaps the
+  // real ones in, so the hot paths never go through the stand-in.
   const lazy = <K extends keyof Stores>(key: K): Stores[K] =>
     new Proxy({} as Stores[K], { get: (_t, prop) => (ready()[key] as unknown as Record<PropertyKey, unknown>)[prop] });
-  return {
-    users: lazy("users"),
-    passwords: lazy("passwords"),
-    sessions: lazy("sessions"),
-    offlineGrants: lazy("offlineGrants"),
-    codes: lazy("codes"),
-    authFlows: lazy("authFlows"),
-    signingKeys: lazy("signingKeys"),
-    userDirectory: lazy("userDirectory"),
-    adminKeys: lazy("adminKeys"),
-    auditLog: lazy("auditLog"),
-    clientSettings: lazy("clientSettings"),
-    revocations: lazy("revocations"),
-    oneTimeCodes: lazy("oneTimeCodes"),
-    totp: lazy("totp"),
-    recoveryCodes: lazy("recoveryCodes"),
-    pendingLogins: lazy("pendingLogins"),
-    lockouts: lazy("lockouts"),
-    outbox: lazy("outbox"),
+  const keys = [
+    "users", "passwords", "sessions", "offlineGrants", "codes", "authFlows", "signingKeys", "userDirectory", "adminKeys",
+    "auditLog", "clientSettings", "revocations", "oneTimeCodes", "totp", "recoveryCodes", "pendingLogins", "lockouts", "outbox",
+  ] as const satisfies readonly (keyof Stores)[];
+  const storage = {
+    ...(Object.fromEntries(keys.map((k) => [k, lazy(k)])) as unknown as Stores),
     async migrate(): Promise<void> {
       db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
       const done = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
@@ -54,9 +43,11 @@ export function openSqlite(path: string): Storage {
           db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, Math.floor(Date.now() / 1000));
         })();
       }
+      Object.assign(storage, ready());
     },
     async close(): Promise<void> {
       db.close();
     },
   };
+  return storage;
 }

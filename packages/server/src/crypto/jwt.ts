@@ -12,8 +12,15 @@ export interface JwtHeader {
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
 
+// The encoded header depends only on (kid, typ): encode it once.
+const encodedHeaders = new Map<string, string>();
+
 export function signRs256(header: { kid: string; typ?: string }, payload: JwtPayload, key: KeyObject): string {
-  const input = `${b64({ alg: "RS256", typ: header.typ ?? "JWT", kid: header.kid })}.${b64(payload)}`;
+  const typ = header.typ ?? "JWT";
+  const cacheKey = `${header.kid}\u0000${typ}`;
+  let encodedHeader = encodedHeaders.get(cacheKey);
+  if (encodedHeader === undefined) encodedHeaders.set(cacheKey, (encodedHeader = b64({ alg: "RS256", typ, kid: header.kid })));
+  const input = `${encodedHeader}.${b64(payload)}`;
   return `${input}.${cryptoSign("sha256", Buffer.from(input), key).toString("base64url")}`;
 }
 

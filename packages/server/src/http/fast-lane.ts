@@ -41,6 +41,8 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 export type FastLane = (req: IncomingMessage, res: ServerResponse) => boolean;
 
+const SERVER_ERROR: PlainResponse = { status: 500, headers: { "content-type": "application/json" }, body: '{"error":"server_error","error_description":"internal error"}' };
+
 export function createFastLane(ctx: Context, options: { trustProxy: boolean }): FastLane {
   const cookie = sessionCookieSettings(ctx.config);
   const clientOf = (req: IncomingMessage): ClientInfo => {
@@ -69,6 +71,11 @@ export function createFastLane(ctx: Context, options: { trustProxy: boolean }): 
     "/oauth2/userinfo": (req) => userinfoResponse(ctx, { authorization: req.headers.authorization, sessionCookie: readCookie(req.headers.cookie, cookie.name), client: clientOf(req) }),
   };
 
+  const respond = (req: IncomingMessage, res: ServerResponse, path: string, head: boolean, r: PlainResponse): void => {
+    const origin = req.headers.origin;
+    writePlain(res, r, { head, extraHeaders: origin === undefined ? undefined : corsHeaders(ctx.clients, path, req.method, origin) });
+  };
+
   return (req, res) => {
     const url = req.url ?? "";
     const q = url.indexOf("?");
@@ -79,18 +86,14 @@ export function createFastLane(ctx: Context, options: { trustProxy: boolean }): 
     // (Authgear answers any); the rest are GET/HEAD. Everything else (preflights too) goes to Fastify.
     if (path === "/oauth2/token" ? req.method !== "POST" : req.method !== "GET" && req.method !== "HEAD" && (path !== "/_resolver/resolve" || req.method === "OPTIONS")) return false;
     const head = req.method === "HEAD";
-    const write = (r: PlainResponse): void => {
-      const origin = req.headers.origin;
-      writePlain(res, r, { head, extraHeaders: origin === undefined ? undefined : corsHeaders(ctx.clients, path, req.method, origin) });
-    };
-    const fail = (): void => writePlain(res, { status: 500, headers: { "content-type": "application/json" }, body: '{"error":"server_error","error_description":"internal error"}' }, { head });
     try {
       const result = handler(req);
-      // Answers that need no I/O are written at once, without a trip through the microtask queue.
-      if (result instanceof Promise) result.then(write, fail);
-      else write(result);
+      // Answers that need no I/O are written at once, without a trip through the microtask queue
+      // (and without allocating callbacks: this runs for every request).
+      if (result instanceof Promise) result.then((r) => respond(req, res, path, head, r), () => respond(req, res, path, head, SERVER_ERROR));
+      else respond(req, res, path, head, result);
     } catch {
-      fail();
+      respond(req, res, path, head, SERVER_ERROR);
     }
     return true;
   };

@@ -1,6 +1,6 @@
 // Turns a request's credentials into resolver headers: the bearer token first, then the cookie.
 import type { Context } from "../context.ts";
-import { callerFromBearer, callerFromCookie } from "../session/caller.ts";
+import { bearerToken, callerFromBearer, callerFromCookie } from "../session/caller.ts";
 import type { ClientInfo } from "../session/idp-sessions.ts";
 import { INVALID, resolverHeaders, type ResolverHeaders } from "./headers.ts";
 
@@ -18,8 +18,8 @@ export interface ResolveResult {
 
 export async function resolveRequest(ctx: Context, input: ResolveInput): Promise<ResolveResult> {
   if (input.authorization !== undefined) {
-    const m = /^Bearer ([^\s]+)$/i.exec(input.authorization);
-    const result = m ? await callerFromBearer(ctx, m[1], input.client) : null;
+    const token = bearerToken(input.authorization);
+    const result = token ? await callerFromBearer(ctx, token, input.client) : null;
     // A presented bearer token decides: a bad one is not rescued by a cookie (no mixed identities).
     return { headers: result?.ok ? resolverHeaders(result.caller) : INVALID, clearCookie: false };
   }

@@ -19,6 +19,13 @@ export interface Caller {
   scopes: string[];
 }
 
+/** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), or null. */
+export function bearerToken(header: string): string | null {
+  if (header.length < 8 || header.charCodeAt(6) !== 32 || header.slice(0, 6).toLowerCase() !== "bearer") return null;
+  const token = header.slice(7);
+  return token.length > 0 && !/\s/.test(token) ? token : null;
+}
+
 export type BearerResult = { ok: true; caller: Caller } | { ok: false; reason: string };
 
 export async function callerFromBearer(ctx: Context, token: string, client?: ClientInfo): Promise<BearerResult> {

@@ -1,6 +1,6 @@
 // Access tokens (RFC 9068 JWT profile, Authgear's claims) and ID tokens (OIDC Core §2).
 import { signRs256 } from "../crypto/jwt.ts";
-import { randomToken } from "../crypto/secrets.ts";
+import { randomUUID } from "node:crypto";
 import type { KeyRing } from "../crypto/keys.ts";
 import type { User } from "../storage/ports.ts";
 import { authgearUserClaims } from "./user-claims.ts";
@@ -30,7 +30,8 @@ export function mintAccessToken(keys: KeyRing, issuer: string, subject: TokenSub
     auth_time: subject.authenticatedAt,
     amr: subject.amr,
     sid: encodeSid(subject.session),
-    jti: randomToken(16),
+    // randomUUID draws from Node's pooled entropy: cheaper per token than randomBytes.
+    jti: randomUUID(),
     ...authgearUserClaims(subject.user),
   }, key.privateKey);
 }

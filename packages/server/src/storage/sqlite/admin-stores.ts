@@ -3,7 +3,13 @@ import type { AdminStorage } from "../admin-ports.ts";
 import { decodeUserCursor, encodeUserCursor, likePattern, toAdminKey, toAudit, toRevocation, toUser, type Row } from "../rows.ts";
 
 export function sqliteAdminStores(db: Database.Database): AdminStorage {
-  const q = (sql: string) => db.prepare(sql);
+  // Statements are prepared once and reused: preparing is a large share of a small query's cost.
+  const prepared = new Map<string, Database.Statement>();
+  const q = (sql: string): Database.Statement => {
+    let statement = prepared.get(sql);
+    if (!statement) prepared.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
   return {
     userDirectory: {
       async list({ query, cursor, limit }) {

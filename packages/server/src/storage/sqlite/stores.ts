@@ -12,7 +12,13 @@ const insertSql = (table: string, cols: readonly string[]): string =>
 const sqliteBool = (b: boolean): number => (b ? 1 : 0);
 
 export function sqliteStores(db: Database.Database) {
-  const q = (sql: string) => db.prepare(sql);
+  // Statements are prepared once and reused: preparing is a large share of a small query's cost.
+  const prepared = new Map<string, Database.Statement>();
+  const q = (sql: string): Database.Statement => {
+    let statement = prepared.get(sql);
+    if (!statement) prepared.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
 
   const users = ((): UserStore => {
     const insertUser = q(insertSql("users", USER_COLUMNS));

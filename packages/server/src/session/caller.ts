@@ -70,9 +70,18 @@ export async function callerFromCookie(ctx: Context, cookieValue: string, client
   if (!parsed) return null;
   const ref: SessionRef = { kind: "idp_session", id: parsed.id };
   const now = ctx.now();
-  const s = await liveSession(ctx, ref, now);
-  if (!s || !("tokenHash" in s) || !safeEqual(s.tokenHash, sha256(parsed.secret))) return null;
-  const user = await liveUser(ctx, s.userId);
+  const liveOrPending = liveSession(ctx, ref, now);
+  const s = liveOrPending instanceof Promise ? await liveOrPending : liveOrPending;
+  if (!s || !("tokenHash" in s)) return null;
+  // A cookie whose secret already matched is remembered (a session's secret never changes), so
+  // the hash and comparison are paid once per cookie rather than once per request.
+  const cacheKey = `cookie:${cookieValue}`;
+  if (!ctx.verifiedTokens.get(cacheKey, now)) {
+    if (!safeEqual(s.tokenHash, sha256(parsed.secret))) return null;
+    ctx.verifiedTokens.set(cacheKey, { exp: s.expiresAt });
+  }
+  const userOrPending = liveUser(ctx, s.userId);
+  const user = userOrPending instanceof Promise ? await userOrPending : userOrPending;
   if (!user) return null;
   if (s.lastAccessedAt + TOUCH_INTERVAL_SECONDS <= now) await touch(ctx, ref, now, client);
   return { user, session: ref, amr: s.amr, authenticatedAt: s.authenticatedAt, clientId: null, scopes: [] };

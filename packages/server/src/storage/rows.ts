@@ -165,3 +165,23 @@ export function decodeUserCursor(cursor: string | undefined): { createdAt: numbe
 export function likePattern(query: string): string {
   return `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/**
+ * The user-list query for both SQL dialects: `placeholder(n)` renders the n-th parameter (`?` or
+ * `$n`). One extra row is fetched to tell whether a next page exists.
+ */
+export function userListQuery(options: { query?: string; cursor?: string; limit: number }, placeholder: (n: number) => string): { sql: string; args: unknown[] } {
+  const after = decodeUserCursor(options.cursor);
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const p = (value: unknown): string => placeholder(args.push(value));
+  if (options.query) where.push(`(email LIKE ${p(likePattern(options.query))} ESCAPE '\\' OR id = ${p(options.query)})`);
+  if (after) where.push(`(created_at > ${p(after.createdAt)} OR (created_at = ${p(after.createdAt)} AND id > ${p(after.id)}))`);
+  const sql = `SELECT * FROM users ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, id LIMIT ${p(options.limit + 1)}`;
+  return { sql, args };
+}
+
+export function userPage(found: User[], limit: number): { items: User[]; nextCursor: string | null } {
+  const items = found.slice(0, limit);
+  return { items, nextCursor: found.length > limit ? encodeUserCursor(items[items.length - 1]) : null };
+}

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { AdminStorage } from "../admin-ports.ts";
-import { decodeUserCursor, encodeUserCursor, likePattern, toAdminKey, toAudit, toRevocation, toUser, type Row } from "../rows.ts";
+import { userListQuery, userPage, toAdminKey, toAudit, toRevocation, toUser, type Row } from "../rows.ts";
 
 const REVOCATION_LOG_LOCK = 0x7265766f6b; // "revok"
 
@@ -9,22 +9,9 @@ export function postgresAdminStores(pool: pg.Pool): AdminStorage {
   const one = async (sql: string, args: unknown[] = []): Promise<Row | null> => (await rows(sql, args))[0] ?? null;
   return {
     userDirectory: {
-      async list({ query, cursor, limit }) {
-        const after = decodeUserCursor(cursor);
-        const where: string[] = [];
-        const args: unknown[] = [];
-        if (query) {
-          args.push(likePattern(query), query);
-          where.push(`(email LIKE $${args.length - 1} ESCAPE '\\' OR id = $${args.length})`);
-        }
-        if (after) {
-          args.push(after.createdAt, after.id);
-          where.push(`(created_at, id) > ($${args.length - 1}, $${args.length})`);
-        }
-        args.push(limit + 1);
-        const found = (await rows(`SELECT * FROM users ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, id LIMIT $${args.length}`, args)).map(toUser);
-        const items = found.slice(0, limit);
-        return { items, nextCursor: found.length > limit ? encodeUserCursor(items[items.length - 1]) : null };
+      async list(options) {
+        const { sql, args } = userListQuery(options, (n) => `$${n}`);
+        return userPage((await rows(sql, args)).map(toUser), options.limit);
       },
     },
     adminKeys: {

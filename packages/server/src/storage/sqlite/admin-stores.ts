@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { AdminStorage } from "../admin-ports.ts";
-import { decodeUserCursor, encodeUserCursor, likePattern, toAdminKey, toAudit, toRevocation, toUser, type Row } from "../rows.ts";
+import { userListQuery, userPage, toAdminKey, toAudit, toRevocation, toUser, type Row } from "../rows.ts";
 
 export function sqliteAdminStores(db: Database.Database): AdminStorage {
   // Statements are prepared once and reused: preparing is a large share of a small query's cost.
@@ -12,22 +12,9 @@ export function sqliteAdminStores(db: Database.Database): AdminStorage {
   };
   return {
     userDirectory: {
-      async list({ query, cursor, limit }) {
-        const after = decodeUserCursor(cursor);
-        const where: string[] = [];
-        const args: unknown[] = [];
-        if (query) {
-          where.push("(email LIKE ? ESCAPE '\\' OR id = ?)");
-          args.push(likePattern(query), query);
-        }
-        if (after) {
-          where.push("(created_at > ? OR (created_at = ? AND id > ?))");
-          args.push(after.createdAt, after.createdAt, after.id);
-        }
-        const sql = `SELECT * FROM users ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, id LIMIT ?`;
-        const rows = (q(sql).all(...args, limit + 1) as Row[]).map(toUser);
-        const items = rows.slice(0, limit);
-        return { items, nextCursor: rows.length > limit ? encodeUserCursor(items[items.length - 1]) : null };
+      async list(options) {
+        const { sql, args } = userListQuery(options, () => "?");
+        return userPage((q(sql).all(...args) as Row[]).map(toUser), options.limit);
       },
     },
     adminKeys: {

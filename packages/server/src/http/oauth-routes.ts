@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../context.ts";
 import { OAuthError } from "../oauth/errors.ts";
-import { toParams, type Params } from "../oauth/params.ts";
+import { requireFormBody, toParams, type Params } from "../oauth/params.ts";
 import { discoveryDocument } from "../oauth/discovery.ts";
 import { validateAuthorizationRequest, checkClient, checkRedirectUri } from "../oauth/authorize/request.ts";
 import { decideAuthorization, type AuthorizeOutcome } from "../oauth/authorize/decide.ts";
@@ -19,10 +19,8 @@ import { clientInfo } from "./client-info.ts";
 import { sessionCookieSettings } from "./cookies.ts";
 import { sendErrorPage, sendOAuthErrorPage, sendOAuthJson } from "./respond.ts";
 
-/** RFC 6749 §3.2: the token endpoint (and RFC 7009's revocation) take form bodies only. */
 function formParams(request: FastifyRequest): Params {
-  const type = String(request.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded") throw new OAuthError("invalid_request", "body must be application/x-www-form-urlencoded");
+  requireFormBody(request.headers["content-type"]);
   return toParams(request.body);
 }
 

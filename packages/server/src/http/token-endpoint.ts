@@ -2,7 +2,7 @@
 // every SPA and its cost should be the two RS256 signatures, not the framework around them.
 import type { Context } from "../context.ts";
 import { OAuthError } from "../oauth/errors.ts";
-import { toParams } from "../oauth/params.ts";
+import { requireFormBody, toParams } from "../oauth/params.ts";
 import { handleTokenRequest } from "../oauth/token/endpoint.ts";
 import { parseFormStrict } from "../account/ui/form.ts";
 import { accountLimits } from "../account/limits/buckets.ts";
@@ -28,9 +28,7 @@ export function createTokenEndpoint(ctx: Context): (request: TokenHttpRequest) =
       return { status: 429, headers: { ...JSON_NO_STORE, "retry-after": String(Math.max(1, limited.retryAfter)) }, body: '{"error":"slow_down","error_description":"too many requests"}' };
     }
     try {
-      // RFC 6749 §3.2: form bodies only.
-      const type = (request.contentType ?? "").split(";")[0].trim().toLowerCase();
-      if (type !== "application/x-www-form-urlencoded") throw new OAuthError("invalid_request", "body must be application/x-www-form-urlencoded");
+      requireFormBody(request.contentType);
       let form: Record<string, string | string[]>;
       try {
         form = parseFormStrict(request.body);

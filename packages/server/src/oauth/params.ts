@@ -18,3 +18,9 @@ export function toParams(raw: unknown, options: { redirectable?: boolean } = {})
   }
   return out;
 }
+
+/** RFC 6749 §3.2 and RFC 7009 §2.1: the token and revocation endpoints take form bodies only. */
+export function requireFormBody(contentType: string | undefined): void {
+  const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") throw new OAuthError("invalid_request", "body must be application/x-www-form-urlencoded");
+}

@@ -1,13 +1,13 @@
-// `npm run bench`: the RS256 sign rate, then each scenario against a fresh server pinned to core 0
-// with its load generator pinned to core 1. Prints a table and writes bench/results/latest.{json,md}.
-// Env: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (32), BENCH_WARMUP (s, 2, discarded),
-//      BENCH_SCENARIOS (comma list, default all), BENCH_PROFILE (comma list or "all": --cpu-prof
-//      the server for those scenarios into bench/results/profiles/<scenario>/; "hello" covers both runs), BENCH_SIGN_SECONDS (3),
-//      BENCH_QUIET_WAIT (s, 120: how long to wait for other work on the machine to stop first),
-//      BENCH_MAX_OTHER (0.1 of a core) and BENCH_ATTEMPTS (3): a run during which other work used
-//      more CPU than that is repeated, keeping the cleanest attempt.
+// `npm run bench`: Gatehouse's hot endpoints against their references, on a machine whose speed
+// drifts. The server (and every reference) runs pinned to core 0, the load generator (wrk) to core 1.
+// Each target is measured in interleaved rounds — reference, subject, reference, subject, … — and
+// every subject run is compared with the mean of the two reference runs around it; the verdict is
+// the median of those per-round ratios. Prints a table and writes bench/results/latest.{json,md}.
+// Env: BENCH_ROUNDS (10), BENCH_DURATION (s per run, 2), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (32),
+//      BENCH_FLOW_DURATION (s for the code flow, 10), BENCH_TARGETS (comma list of subjects, default all),
+//      BENCH_PROFILE=<scenario>: only --cpu-prof one Gatehouse scenario into results/profiles/<scenario>/.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -15,17 +15,26 @@ import { signIn } from "./sign-in.mjs";
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const env = process.env;
-const duration = Number(env.BENCH_DURATION ?? 10);
-const connections = Number(env.BENCH_CONNECTIONS ?? 32);
+const rounds = Number(env.BENCH_ROUNDS ?? 10);
+const duration = Number(env.BENCH_DURATION ?? 2);
 const warmup = Number(env.BENCH_WARMUP ?? 2);
-const only = env.BENCH_SCENARIOS?.split(",");
-const profiled = env.BENCH_PROFILE?.split(",") ?? [];
-const attempts = Number(env.BENCH_ATTEMPTS ?? 3);
-const maxOther = Number(env.BENCH_MAX_OTHER ?? 0.1);
+const connections = Number(env.BENCH_CONNECTIONS ?? 32);
+const flowDuration = Number(env.BENCH_FLOW_DURATION ?? 10);
+const onlyTargets = env.BENCH_TARGETS?.split(",");
 const SERVER_CORE = "0";
 const LOAD_CORE = "1";
 
-/** The server code measured: commit, plus a note if packages/ has uncommitted changes (read-only git). */
+try {
+  execFileSync("wrk", ["--version"], { stdio: "ignore" });
+} catch (err) {
+  // wrk exits 1 after printing its version; only a missing binary is a problem.
+  if (err.code === "ENOENT") {
+    console.error("bench needs wrk (a C load generator that can saturate one core): apt-get install wrk");
+    process.exit(1);
+  }
+}
+
+/** The server code measured: commit, plus a note if packages/ has uncommitted changes. */
 function codeVersion() {
   const git = (...args) => execFileSync("git", args, { cwd: here(".."), encoding: "utf8" }).trim();
   try {
@@ -36,13 +45,13 @@ function codeVersion() {
   }
 }
 
-/** Runs a node script pinned to a core; resolves with its last stdout line, parsed as JSON. */
-function runPinned(core, args) {
+/** Runs a command pinned to a core; resolves with its last stdout line, parsed as JSON. */
+function runPinned(core, command, args, extraEnv = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn("taskset", ["-c", core, process.execPath, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn("taskset", ["-c", core, command, ...args], { stdio: ["ignore", "pipe", "inherit"], env: { ...env, ...extraEnv } });
     let out = "";
     child.stdout.on("data", (d) => { out += d; });
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop())) : reject(new Error(`${args.join(" ")} exited with ${code}`))));
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop())) : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
   });
 }
 
@@ -59,197 +68,186 @@ function startServer(args) {
   });
 }
 
-// CPU accounting from /proc, in milliseconds of CPU time (USER_HZ = 100): the server process (all
-// threads), and the machine's process time — what is left after server and load generator is
-// other work on the machine, which skews results on a shared box. (Interrupt time is left out:
-// loopback traffic's softirq work is the benchmark's own.)
+// CPU accounting from /proc (USER_HZ = 100 → 10 ms ticks): a process's own time, and core 0's
+// busy and steal time. "Other" is core-0 time used by anything but the process measured (another
+// process, or the hypervisor taking the core away: steal), which is what spoils a run.
 const TICK_MS = 10;
 const processCpuMs = (pid) => {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime + stime
 };
-const machineBusyMs = () => {
-  const [, user, nice, system, , , , , steal] = readFileSync("/proc/stat", "utf8").split("\n")[0].split(/\s+/).map(Number);
-  return (user + nice + system + steal) * TICK_MS;
+const coreTimes = () => {
+  const line = readFileSync("/proc/stat", "utf8").split("\n").find((l) => l.startsWith(`cpu${SERVER_CORE} `));
+  const [, user, nice, system, , , , , steal] = line.split(/\s+/).map(Number);
+  return { busy: (user + nice + system) * TICK_MS, steal: steal * TICK_MS };
 };
 
-/** On a shared machine, waits (up to BENCH_QUIET_WAIT s, default 120) until others use < 20% of a core. */
-async function waitForQuiet() {
-  const limit = performance.now() + Number(env.BENCH_QUIET_WAIT ?? 120) * 1000;
-  for (;;) {
-    const busy0 = machineBusyMs();
-    await new Promise((r) => setTimeout(r, 1000));
-    const busy = (machineBusyMs() - busy0) / 1000;
-    if (busy < 0.2) return;
-    if (performance.now() > limit) return process.stderr.write(`  machine still busy (${(busy * 100).toFixed(0)}% of a core); measuring anyway\n`);
-  }
+/** Measures one run of `fn` (which loads the server core for about `seconds`), with CPU shares. */
+async function measured(pid, fn) {
+  const t0 = performance.now(), own0 = pid ? processCpuMs(pid) : 0, core0 = coreTimes();
+  const r = await fn();
+  const wallMs = performance.now() - t0, core = coreTimes();
+  const own = pid ? (processCpuMs(pid) - own0) / wallMs : r.cpuShare;
+  const busy = (core.busy - core0.busy) / wallMs;
+  return { ...r, cpu: { server: own, other: Math.max(0, busy - own), steal: (core.steal - core0.steal) / wallMs } };
 }
 
-const load = (spec, seconds) => runPinned(LOAD_CORE, [here("load.mjs"), JSON.stringify({ ...spec, connections, duration: seconds })]);
-const codeFlowLoad = (spec, seconds) => runPinned(LOAD_CORE, [here("code-flow-load.mjs"), JSON.stringify({ ...spec, connections, duration: seconds })]);
+/** One wrk run against `spec` ({ url, method, headers, body }). */
+async function wrk(spec, seconds) {
+  const args = ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "5s", "-s", here("wrk.lua")];
+  for (const [name, value] of Object.entries(spec.headers ?? {})) args.push("-H", `${name}: ${value}`);
+  args.push(spec.url);
+  const r = await runPinned(LOAD_CORE, "wrk", args, { BENCH_METHOD: spec.method ?? "GET", BENCH_BODY: spec.body ?? "" });
+  const secs = r.durationUs / 1e6;
+  return { reqPerSec: r.requests / secs, requests: r.requests, non2xx: r.non2xx, errors: r.errors, p50: r.p50Us / 1000, p99: r.p99Us / 1000, mean: r.meanUs / 1000 };
+}
 
 async function check(label, res, ok) {
   const text = await res.text();
-  if (res.status !== 200 || !ok(JSON.parse(text))) throw new Error(`${label} check failed: ${res.status} ${text.slice(0, 200)}`);
+  if (res.status !== 200 || !ok(text ? JSON.parse(text) : {}, res)) throw new Error(`${label} check failed: ${res.status} ${text.slice(0, 200)}`);
 }
 
-// Each Gatehouse scenario: a check that the request really succeeds, then the load it runs.
-const gatehouseScenarios = {
-  async refresh(s, t) {
-    const form = { grant_type: "refresh_token", refresh_token: t.refreshToken, client_id: s.clientId };
-    const spec = { url: `${s.url}/oauth2/token`, method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form).toString() };
-    await check("refresh", await fetch(spec.url, { method: "POST", headers: spec.headers, body: spec.body }), (b) => b.access_token && b.id_token);
-    return (seconds) => load(spec, seconds);
-  },
-  async userinfo(s, t) {
-    const spec = { url: `${s.url}/oauth2/userinfo`, headers: { authorization: `Bearer ${t.accessToken}` } };
-    await check("userinfo", await fetch(spec.url, { headers: spec.headers }), (b) => b.sub && b.email === s.email);
-    return (seconds) => load(spec, seconds);
-  },
+// Each Gatehouse scenario: the request, and a check that it really succeeds.
+const scenarios = {
+  refresh: (s, t) => ({
+    spec: { url: `${s.url}/oauth2/token`, method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: t.refreshToken, client_id: s.clientId }).toString() },
+    ok: (b) => b.access_token && b.id_token,
+  }),
+  jwks: (s) => ({ spec: { url: `${s.url}/oauth2/jwks` }, ok: (b) => b.keys?.length > 0 }),
+  userinfo: (s, t) => ({ spec: { url: `${s.url}/oauth2/userinfo`, headers: { authorization: `Bearer ${t.accessToken}` } }, ok: (b) => b.sub && b.email === s.email }),
   // The resolver answers 200 with no body; the check is its header.
-  async "resolver-bearer"(s, t) {
-    const spec = { url: `${s.url}/_resolver/resolve`, headers: { authorization: `Bearer ${t.accessToken}` } };
-    const res = await fetch(spec.url, { headers: spec.headers });
-    if (res.headers.get("x-authgear-session-valid") !== "true") throw new Error("resolver-bearer check failed");
-    return (seconds) => load(spec, seconds);
-  },
-  async "resolver-cookie"(s, t) {
-    const spec = { url: `${s.url}/_resolver/resolve`, headers: { cookie: t.sessionCookie } };
-    const res = await fetch(spec.url, { headers: spec.headers });
-    if (res.headers.get("x-authgear-session-valid") !== "true") throw new Error(`resolver-cookie check failed (${t.sessionCookie})`);
-    return (seconds) => load(spec, seconds);
-  },
-  async jwks(s) {
-    const spec = { url: `${s.url}/oauth2/jwks` };
-    await check("jwks", await fetch(spec.url), (b) => b.keys?.length > 0);
-    return (seconds) => load(spec, seconds);
-  },
-  async "code-flow"(s, t) {
-    return (seconds) => codeFlowLoad({ server: s, sessionCookie: t.sessionCookie, scope: "openid offline_access email" }, seconds);
-  },
+  "resolver-bearer": (s, t) => ({ spec: { url: `${s.url}/_resolver/resolve`, headers: { authorization: `Bearer ${t.accessToken}` } }, ok: (_b, res) => res.headers.get("x-authgear-session-valid") === "true" }),
+  "resolver-cookie": (s, t) => ({ spec: { url: `${s.url}/_resolver/resolve`, headers: { cookie: t.sessionCookie } }, ok: (_b, res) => res.headers.get("x-authgear-session-valid") === "true" }),
 };
 
-async function measure(name, serverArgs, prepare) {
-  if (only && !only.includes(name.replace(" (again)", ""))) return undefined;
-  process.stderr.write(`${name}: ${warmup}s warm-up + ${duration}s at ${connections} connections…\n`);
-  await waitForQuiet();
-  const server = await startServer(serverArgs(name));
-  try {
-    const run = await prepare(server.info);
-    if (warmup > 0) await run(warmup);
-    // Other work on the machine during the run spoils it: measure again, keep the cleanest run.
-    let best;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (attempt > 1) await waitForQuiet();
-      const t0 = performance.now(), server0 = processCpuMs(server.pid), busy0 = machineBusyMs();
-      const r = await run(duration);
-      const wallMs = performance.now() - t0, serverMs = processCpuMs(server.pid) - server0, busyMs = machineBusyMs() - busy0;
-      // Shares of one core over the measured run (load generator start-up included).
-      r.cpu = { server: serverMs / wallMs, load: r.cpuMs / wallMs, other: Math.max(0, busyMs - serverMs - r.cpuMs) / wallMs };
-      r.attempts = attempt;
-      if (!best || r.cpu.other < best.cpu.other) best = r;
-      if (r.cpu.other <= maxOther) break;
-      process.stderr.write(`  other work used ${(r.cpu.other * 100).toFixed(0)}% of a core during the run${attempt < attempts ? "; again" : ""}\n`);
-    }
-    return best;
-  } finally {
-    await server.stop();
+const targets = [
+  { subject: "refresh", reference: "sign", min: 0.8, why: "sign rate ÷ 2 (two RS256 signs per refresh)", scale: 0.5 },
+  { subject: "userinfo", reference: "hello", min: 0.4, why: "hello req/s" },
+  { subject: "jwks", reference: "hello", min: 0.8, why: "hello req/s" },
+  { subject: "resolver-bearer", reference: "hello", min: 0.5, why: "hello req/s", p99: 10 },
+  { subject: "resolver-cookie", reference: "hello", min: 0.5, why: "hello req/s", p99: 10 },
+].filter((t) => !onlyTargets || onlyTargets.includes(t.subject));
+
+const gatehouseArgs = (profileDir) => [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "--import", "tsx", here("gatehouse-server.ts")];
+
+async function prepareGatehouse(profileDir) {
+  const server = await startServer(gatehouseArgs(profileDir));
+  const tokens = await signIn(server.info);
+  const requests = {};
+  for (const [name, make] of Object.entries(scenarios)) {
+    const { spec, ok } = make(server.info, tokens);
+    await check(name, await fetch(spec.url, { method: spec.method, headers: spec.headers, body: spec.body }), ok);
+    requests[name] = spec;
   }
+  return { server, tokens, requests };
 }
 
-// One directory per scenario: tsx's loader thread writes a (small) profile of its own there too.
-const profArgs = (name) => (profiled.includes(name) || profiled.includes("all") ? ["--cpu-prof", `--cpu-prof-dir=${here(`results/profiles/${name}`)}`] : []);
-const gatehouseArgs = (name) => [...profArgs(name), "--import", "tsx", here("gatehouse-server.ts")];
+// BENCH_PROFILE=<scenario>: one profiled server, one scenario, then stop.
+if (env.BENCH_PROFILE) {
+  const name = env.BENCH_PROFILE;
+  if (!scenarios[name]) throw new Error(`BENCH_PROFILE: no scenario ${name} (${Object.keys(scenarios).join(", ")})`);
+  const dir = here(`results/profiles/${name}`);
+  rmSync(dir, { recursive: true, force: true });
+  const { server, requests } = await prepareGatehouse(dir);
+  await wrk(requests[name], warmup);
+  const r = await measured(server.pid, () => wrk(requests[name], duration * rounds));
+  await server.stop();
+  console.log(`${name}: ${Math.round(r.reqPerSec)} req/s, server CPU ${(r.cpu.server * 100).toFixed(0)}%. Profile in ${dir}; summarise with:\n  node bench/profile-summary.mjs ${dir} 30 ${Math.ceil(warmup + 2)}`);
+  process.exit(0);
+}
 
 const codeAtStart = codeVersion();
-process.stderr.write(`sign rate: ~${env.BENCH_SIGN_SECONDS ?? 3}s each for node:crypto and jose on core ${SERVER_CORE}…\n`);
-async function measureSignRate() {
-  let best;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    await waitForQuiet();
-    const r = await runPinned(SERVER_CORE, [here("sign-rate.mjs")]);
-    if (!best || r.cpuShare.nodeCrypto > best.cpuShare.nodeCrypto) best = r;
-    if (r.cpuShare.nodeCrypto >= 0.95) break;
-  }
-  return best;
-}
-const measureHello = (name) => measure(name, (n) => [...profArgs("hello"), here("hello-server.mjs")], async (s) => (seconds) => load({ url: s.url }, seconds));
-const measureGatehouse = (name) => measure(name, gatehouseArgs, async (s) => gatehouseScenarios[name](s, await signIn(s)));
-
-// This machine's speed drifts by tens of percent over minutes, so each reference is measured right
-// before and right after what is compared with it, and the two are averaged.
-const scenarios = {};
-const signRuns = [await measureSignRate()];
-scenarios.refresh = await measureGatehouse("refresh");
-signRuns.push(await measureSignRate());
-scenarios.hello = await measureHello("hello");
-scenarios.jwks = await measureGatehouse("jwks");
-scenarios.userinfo = await measureGatehouse("userinfo");
-scenarios["resolver-bearer"] = await measureGatehouse("resolver-bearer");
-scenarios["resolver-cookie"] = await measureGatehouse("resolver-cookie");
-scenarios["hello (again)"] = await measureHello("hello (again)");
-scenarios["code-flow"] = await measureGatehouse("code-flow");
-for (const [name, r] of Object.entries(scenarios)) if (!r) delete scenarios[name];
-
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sign = {
-  inputBytes: signRuns[0].inputBytes,
-  nodeCrypto: mean(signRuns.map((r) => r.nodeCrypto)),
-  jose: mean(signRuns.map((r) => r.jose)),
-  runs: signRuns,
+const hello = await startServer([here("hello-server.mjs")]);
+const { server, tokens, requests } = await prepareGatehouse();
+const runners = {
+  hello: () => measured(hello.pid, () => wrk({ url: `${hello.info.url}/` }, duration)),
+  sign: () => measured(null, () => runPinned(SERVER_CORE, process.execPath, [here("sign-rate.mjs"), String(duration)]).then((r) => ({ ...r, reqPerSec: r.perSec }))),
+  ...Object.fromEntries(Object.keys(scenarios).map((name) => [name, () => measured(server.pid, () => wrk(requests[name], duration))])),
 };
-const helloRuns = [scenarios.hello, scenarios["hello (again)"]].filter(Boolean);
-const hello = helloRuns.length ? { reqPerSec: mean(helloRuns.map((r) => r.reqPerSec)), perCpu: mean(helloRuns.map((r) => r.reqPerSec / r.cpu.server)) } : undefined;
-const drift = (a, b) => (a && b ? `${(((b - a) / a) * 100).toFixed(0)}%` : "–");
 
-// Targets: a ratio of a scenario's req/s to a reference rate. A scenario with failures cannot pass.
-const targets = [
-  { scenario: "refresh", reference: "sign rate ÷ 2 (two RS256 signs per refresh)", referenceRate: sign.nodeCrypto / 2, min: 0.8 },
-  { scenario: "userinfo", reference: "hello req/s (mean of both runs)", referenceRate: hello?.reqPerSec, min: 0.4 },
-  { scenario: "jwks", reference: "hello req/s (mean of both runs)", referenceRate: hello?.reqPerSec, min: 0.8 },
-  { scenario: "resolver-bearer", reference: "hello req/s (mean of both runs)", referenceRate: hello?.reqPerSec, min: 0.5 },
-  { scenario: "resolver-cookie", reference: "hello req/s (mean of both runs)", referenceRate: hello?.reqPerSec, min: 0.5 },
-].filter((t) => scenarios[t.scenario] && t.referenceRate).map((t) => {
-  const r = scenarios[t.scenario];
-  const ratio = r.reqPerSec / t.referenceRate;
-  // The same ratio per CPU-second of the server (the sign rate is already per core-second).
-  const referencePerCpu = t.scenario === "refresh" ? t.referenceRate : hello.perCpu;
-  const cpuRatio = r.reqPerSec / r.cpu.server / referencePerCpu;
-  return { ...t, reqPerSec: r.reqPerSec, ratio, cpuRatio, pass: ratio >= t.min && r.non2xx === 0 && r.errors === 0 };
+const runs = Object.fromEntries(Object.keys(runners).map((k) => [k, []]));
+let jose;
+try {
+  process.stderr.write(`warm-up: ${warmup}s per scenario…\n`);
+  for (const name of ["hello", ...Object.keys(scenarios)]) await wrk(name === "hello" ? { url: `${hello.info.url}/` } : requests[name], warmup);
+  jose = await runPinned(SERVER_CORE, process.execPath, [here("sign-rate.mjs"), String(duration), "--jose"]);
+
+  // One chain per reference: ref, s1, ref, s2, ref, …, repeated for every round, so each subject
+  // run has a reference run right before and right after it.
+  for (const reference of ["sign", "hello"]) {
+    const subjects = targets.filter((t) => t.reference === reference).map((t) => t.subject);
+    if (!subjects.length) continue;
+    process.stderr.write(`${reference} chain: ${rounds} rounds of ${[reference, ...subjects].join(", ")} at ${duration}s each…\n`);
+    runs[reference].push({ ...(await runners[reference]()), seq: 0 });
+    let seq = 0;
+    for (let round = 0; round < rounds; round++) {
+      for (const subject of subjects) {
+        runs[subject].push({ ...(await runners[subject]()), seq: ++seq, reference });
+        runs[reference].push({ ...(await runners[reference]()), seq: ++seq });
+      }
+    }
+  }
+  process.stderr.write(`code flow: ${flowDuration}s…\n`);
+  runs["code-flow"] = [await measured(server.pid, () => runPinned(LOAD_CORE, process.execPath, [here("code-flow-load.mjs"), JSON.stringify({ server: server.info, sessionCookie: tokens.sessionCookie, scope: "openid offline_access email", connections, duration: flowDuration })]))];
+} finally {
+  await server.stop();
+  await hello.stop();
+}
+
+// Per-round ratios: a subject run against the mean of the reference runs on either side of it.
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const results = targets.map((t) => {
+  const refRuns = runs[t.reference];
+  const pairs = runs[t.subject].map((r) => {
+    const before = refRuns.filter((x) => x.seq < r.seq).at(-1), after = refRuns.find((x) => x.seq > r.seq);
+    const refRate = mean([before.reqPerSec, after.reqPerSec]) * (t.scale ?? 1);
+    const refPerCpu = mean([before.reqPerSec / before.cpu.server, after.reqPerSec / after.cpu.server]) * (t.scale ?? 1);
+    return { ratio: r.reqPerSec / refRate, cpuRatio: r.reqPerSec / r.cpu.server / refPerCpu, refRate };
+  });
+  const ratio = median(pairs.map((p) => p.ratio));
+  const failures = runs[t.subject].reduce((n, r) => n + r.non2xx + r.errors, 0);
+  const p99 = Math.max(...runs[t.subject].map((r) => r.p99));
+  const pass = ratio >= t.min && failures === 0 && (t.p99 === undefined || p99 < t.p99);
+  return { ...t, ratio, min: t.min, low: Math.min(...pairs.map((p) => p.ratio)), high: Math.max(...pairs.map((p) => p.ratio)), cpuRatio: median(pairs.map((p) => p.cpuRatio)), reqPerSec: median(runs[t.subject].map((r) => r.reqPerSec)), refRate: median(pairs.map((p) => p.refRate)), p99, failures, pass };
 });
 
 const codeAtEnd = codeVersion();
 const code = codeAtStart === codeAtEnd ? codeAtStart : `${codeAtStart} at the start, ${codeAtEnd} at the end (the code changed during the run: repeat it)`;
-const fmt = (n, digits = 0) => (n == null ? "–" : n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmt = (n, digits = 0) => (n == null || Number.isNaN(n) ? "–" : n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const pct = (x) => `${(x * 100).toFixed(0)}%`;
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, platform: `${process.platform} ${process.arch}` };
 const date = new Date().toISOString();
+const summary = (name) => {
+  const rs = runs[name];
+  if (!rs?.length) return undefined;
+  const rates = rs.map((r) => r.reqPerSec);
+  return { runs: rs.length, median: median(rates), low: Math.min(...rates), high: Math.max(...rates), p50: median(rs.map((r) => r.p50 ?? NaN)), p99: Math.max(...rs.map((r) => r.p99 ?? NaN)), failures: rs.reduce((n, r) => n + (r.non2xx ?? 0) + (r.errors ?? 0), 0), server: median(rs.map((r) => r.cpu.server)), other: median(rs.map((r) => r.cpu.other)), steal: median(rs.map((r) => r.cpu.steal)) };
+};
+const rows = ["sign", "refresh", "hello", "jwks", "userinfo", "resolver-bearer", "resolver-cookie", "code-flow"].map((n) => [n, summary(n)]).filter(([, s]) => s);
 const md = [
   `# Gatehouse benchmark — ${date}`,
   "",
   `Code: ${code}.`,
   "",
-  `Machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}. Server on core ${SERVER_CORE}, load generator on core ${LOAD_CORE}; ${connections} connections, ${duration} s per scenario after ${warmup} s warm-up.`,
+  `Machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}. Server and references on core ${SERVER_CORE}, load generator (wrk, 1 thread) on core ${LOAD_CORE}; ${connections} connections; ${rounds} interleaved rounds of ${duration} s runs after ${warmup} s warm-up per scenario; code flow ${flowDuration} s.`,
   "",
-  `RS256 sign rate on core ${SERVER_CORE} (${sign.inputBytes}-byte input), mean of the runs before and after refresh: node:crypto ${fmt(sign.nodeCrypto)}/s (${signRuns.map((r) => fmt(r.nodeCrypto)).join(" → ")}), jose SignJWT ${fmt(sign.jose)}/s (${signRuns.map((r) => fmt(r.jose)).join(" → ")}).`,
-  `Drift between the two runs of each reference (machine speed): sign rate ${drift(signRuns[0]?.nodeCrypto, signRuns[1]?.nodeCrypto)}, hello ${drift(helloRuns[0]?.reqPerSec, helloRuns[1]?.reqPerSec)}.`,
+  `RS256 sign rate on core ${SERVER_CORE}: node:crypto ${fmt(summary("sign")?.median)}/s (median of ${summary("sign")?.runs} runs); in one ${duration} s run before the chains, node:crypto ${fmt(jose?.perSec)}/s and jose SignJWT ${fmt(jose?.jose)}/s.`,
   "",
-  "| Scenario | req/s | p50 ms | p99 ms | mean ms | non-2xx | errors | server CPU | req per server CPU-s | load-gen CPU | other CPU | runs |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ...Object.entries(scenarios).map(([name, r]) => `| ${name}${name === "code-flow" ? " (flows/s)" : ""} | ${fmt(r.reqPerSec)} | ${fmt(r.p50, name === "code-flow" ? 2 : 0)} | ${fmt(r.p99, name === "code-flow" ? 2 : 0)} | ${fmt(r.mean, 2)} | ${r.non2xx} | ${r.errors} | ${pct(r.cpu.server)} | ${fmt(r.reqPerSec / r.cpu.server)} | ${pct(r.cpu.load)} | ${pct(r.cpu.other)} | ${r.attempts} |`),
+  "| Scenario | runs | req/s (median) | low – high | p50 ms | p99 ms (worst run) | failures | server CPU | other on core 0 | steal |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ...rows.map(([name, s]) => `| ${name}${name === "code-flow" ? " (flows/s)" : name === "sign" ? " (signs/s)" : ""} | ${s.runs} | ${fmt(s.median)} | ${fmt(s.low)} – ${fmt(s.high)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${s.failures} | ${pct(s.server)} | ${pct(s.other)} | ${pct(s.steal)} |`),
   "",
-  "autocannon records latency in whole milliseconds (a p50 of 0 means under 1 ms); code-flow's latencies are per whole flow (authorize + token).",
-  `CPU columns are shares of one core during the measured run; "other" is everything else on the machine (it should be near 0%; a run with more than ${pct(maxOther)} is repeated, up to ${attempts} runs, keeping the cleanest).`,
-  ...(helloRuns.some((r) => r.cpu.server < 0.95) ? [`\nThe hello server used only ${helloRuns.map((r) => pct(r.cpu.server)).join(" / ")} of its core: the load generator (one core) is the limit there, so hello req/s understates the baseline and the hello-relative ratios below flatter Gatehouse; "req per server CPU-s" compares work per request instead.`] : []),
-  ...Object.entries(scenarios).filter(([, r]) => r.firstError).map(([name, r]) => `\n${name}: first failure: ${r.firstError}`),
+  "Latencies come from wrk (µs resolution); code-flow's are per whole flow (authorize + token) from `code-flow-load.mjs`.",
+  `"Other on core 0" is core-0 CPU used by anything but the measured process; "steal" is time the hypervisor gave core 0 to someone else. Both should be near 0%.`,
   "",
-  "| Target | req/s | reference | ratio | required | result | ratio per server CPU-s |",
-  "|---|---:|---|---:|---:|---|---:|",
-  ...targets.map((t) => `| ${t.scenario} | ${fmt(t.reqPerSec)} | ${t.reference} = ${fmt(t.referenceRate)} | ${pct(t.ratio)} | ≥ ${pct(t.min)} | ${t.pass ? "PASS" : "FAIL"} | ${pct(t.cpuRatio)} |`),
+  "| Target | req/s (median) | reference (median) | ratio (median of rounds) | low – high | required | result | ratio per server CPU-s |",
+  "|---|---:|---|---:|---:|---:|---|---:|",
+  ...results.map((t) => `| ${t.subject}${t.p99 !== undefined && targets.find((x) => x.subject === t.subject).p99 ? ` (p99 ${fmt(t.p99, 1)} ms)` : ""} | ${fmt(t.reqPerSec)} | ${t.why} = ${fmt(t.refRate)} | ${pct(t.ratio)} | ${pct(t.low)} – ${pct(t.high)} | ≥ ${pct(t.min)}${t.subject.startsWith("resolver") ? ", p99 < 10 ms" : ""} | ${t.pass ? "PASS" : "FAIL"} | ${pct(t.cpuRatio)} |`),
   "",
 ].join("\n");
 
 mkdirSync(here("results"), { recursive: true });
-writeFileSync(here("results/latest.json"), `${JSON.stringify({ date, code, machine, settings: { duration, connections, warmup }, sign, scenarios, targets }, null, 2)}\n`);
+writeFileSync(here("results/latest.json"), `${JSON.stringify({ date, code, machine, settings: { rounds, duration, warmup, connections, flowDuration }, jose, runs, results }, null, 2)}\n`);
 writeFileSync(here("results/latest.md"), md);
 console.log(`\n${md}`);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** 256 bits of randomness, base64url: unguessable ids and secrets. */
 export function randomToken(bytes = 32): string {
@@ -11,7 +11,8 @@ export function randomId(): string {
 }
 
 export function sha256(value: string): string {
-  return createHash("sha256").update(value).digest("base64url");
+  // One-shot hashing (Node ≥ 20.12): no Hash object per call; this runs on every refresh.
+  return hash("sha256", value, "base64url");
 }
 
 /** Constant-time string equality; the length check leaks only the length of a hash, which is fixed. */

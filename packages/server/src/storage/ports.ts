@@ -73,6 +73,8 @@ export interface OfflineGrant {
 export interface OfflineGrantStore {
   create(grant: OfflineGrant): Promise<void>;
   get(id: string): Promise<OfflineGrant | null>;
+  /** The grant and its user in one read: the refresh grant needs both (one round trip, not two). */
+  getWithUser(id: string): Promise<{ grant: OfflineGrant; user: User | null } | null>;
   /** Records a use; with `newTokenHash` the refresh token rotates, but only if `expectedTokenHash` still matches. */
   touch(id: string, options: { at: number; ip: string; userAgent: string; expectedTokenHash?: string; newTokenHash?: string }): Promise<boolean>;
   revoke(id: string, at: number): Promise<boolean>;

@@ -104,6 +104,16 @@ export function toKey(r: Row): SigningKey {
 /** Column values for an INSERT, in the order of the matching *_COLUMNS list. */
 export const USER_COLUMNS = ["id", "email", "is_verified", "is_anonymous", "disabled", "disabled_reason", "roles", "created_at", "updated_at"] as const;
 export const SESSION_COLUMNS = ["id", "user_id", "token_hash", "amr", "authenticated_at", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at"] as const;
+/** SELECT of a grant with its user's columns as `u_<column>`; `$1` is the grant id. */
+export const GRANT_WITH_USER_SQL = `SELECT g.*, ${USER_COLUMNS.map((c) => `u.${c} AS u_${c}`).join(", ")} FROM offline_grants g LEFT JOIN users u ON u.id = g.user_id WHERE g.id = $1`;
+
+export function toGrantWithUser(r: Row): { grant: OfflineGrant; user: User | null } {
+  if (r.u_id === null || r.u_id === undefined) return { grant: toGrant(r), user: null };
+  const u: Row = {};
+  for (const c of USER_COLUMNS) u[c] = r[`u_${c}`];
+  return { grant: toGrant(r), user: toUser(u) };
+}
+
 export const GRANT_COLUMNS = ["id", "client_id", "user_id", "idp_session_id", "scopes", "amr", "authenticated_at", "token_hash", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at"] as const;
 export const CODE_COLUMNS = ["code_hash", "client_id", "user_id", "idp_session_id", "redirect_uri", "scopes", "nonce", "code_challenge", "code_challenge_method", "authenticated_at", "amr", "created_at", "expires_at", "used_at", "issued_grant_id"] as const;
 

@@ -211,6 +211,18 @@ for (const backend of backends) {
         assert.equal(await s.offlineGrants.get(id("missing")), null);
       });
 
+      it("getWithUser reads the grant and its current user together", async () => {
+        const u = await user();
+        const g = newGrant(u.id, { idpSessionId: id("s") });
+        await s.offlineGrants.create(g);
+        assert.deepEqual(await s.offlineGrants.getWithUser(g.id), { grant: g, user: await s.users.get(u.id) });
+        const disabled = await s.users.update(u.id, { disabled: true, disabledReason: "spam", roles: ["a"] }, T + 3);
+        assert.deepEqual(await s.offlineGrants.getWithUser(g.id), { grant: g, user: disabled });
+        assert.equal(await s.offlineGrants.getWithUser(id("missing")), null);
+        await s.users.delete(u.id);
+        assert.equal(await s.offlineGrants.getWithUser(g.id), null);
+      });
+
       it("touch records a use; rotation needs the expected hash", async () => {
         const u = await user();
         const g = newGrant(u.id);

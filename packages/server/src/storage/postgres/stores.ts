@@ -5,8 +5,8 @@ import type {
   AuthFlowStore, AuthorizationCodeStore, OfflineGrantStore, PasswordStore, SessionStore, SigningKeyStore, UserStore,
 } from "../ports.ts";
 import {
-  CODE_COLUMNS, GRANT_COLUMNS, SESSION_COLUMNS, USER_COLUMNS, codeValues, grantValues, normalizeEmail, sessionValues,
-  toCode, toFlow, toGrant, toKey, toSession, toUser, userValues, type Row,
+  CODE_COLUMNS, GRANT_COLUMNS, GRANT_WITH_USER_SQL, SESSION_COLUMNS, USER_COLUMNS, codeValues, grantValues, normalizeEmail, sessionValues,
+  toCode, toFlow, toGrant, toGrantWithUser, toKey, toSession, toUser, userValues, type Row,
 } from "../rows.ts";
 
 const insertSql = (table: string, cols: readonly string[]): string =>
@@ -117,6 +117,10 @@ export function postgresStores(pool: pg.Pool) {
     async get(id) {
       const r = await one("SELECT * FROM offline_grants WHERE id = $1", [id]);
       return r ? toGrant(r) : null;
+    },
+    async getWithUser(id) {
+      const r = await one(GRANT_WITH_USER_SQL, [id]);
+      return r ? toGrantWithUser(r) : null;
     },
     async touch(id, o) {
       if (o.newTokenHash !== undefined) {

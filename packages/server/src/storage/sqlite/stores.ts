@@ -3,8 +3,8 @@ import type {
   AuthFlowStore, AuthorizationCodeStore, ConsumeResult, OfflineGrantStore, PasswordStore, SessionStore, SigningKeyStore, UserStore,
 } from "../ports.ts";
 import {
-  CODE_COLUMNS, GRANT_COLUMNS, SESSION_COLUMNS, USER_COLUMNS, codeValues, grantValues, normalizeEmail, sessionValues,
-  toCode, toFlow, toGrant, toKey, toSession, toUser, userValues, type Row,
+  CODE_COLUMNS, GRANT_COLUMNS, GRANT_WITH_USER_SQL, SESSION_COLUMNS, USER_COLUMNS, codeValues, grantValues, normalizeEmail, sessionValues,
+  toCode, toFlow, toGrant, toGrantWithUser, toKey, toSession, toUser, userValues, type Row,
 } from "../rows.ts";
 
 const insertSql = (table: string, cols: readonly string[]): string =>
@@ -100,6 +100,7 @@ export function sqliteStores(db: Database.Database) {
   const offlineGrants = ((): OfflineGrantStore => {
     const insert = q(insertSql("offline_grants", GRANT_COLUMNS));
     const byId = q("SELECT * FROM offline_grants WHERE id = ?");
+    const withUser = q(GRANT_WITH_USER_SQL.replace("$1", "?"));
     const touch = q("UPDATE offline_grants SET last_accessed_at = ?, ip = ?, user_agent = ? WHERE id = ? AND revoked_at IS NULL");
     const rotate = q("UPDATE offline_grants SET last_accessed_at = ?, ip = ?, user_agent = ?, token_hash = ? WHERE id = ? AND token_hash = ? AND revoked_at IS NULL");
     return {
@@ -109,6 +110,10 @@ export function sqliteStores(db: Database.Database) {
       async get(id) {
         const r = byId.get(id) as Row | undefined;
         return r ? toGrant(r) : null;
+      },
+      async getWithUser(id) {
+        const r = withUser.get(id) as Row | undefined;
+        return r ? toGrantWithUser(r) : null;
       },
       async touch(id, o) {
         if (o.newTokenHash !== undefined) {

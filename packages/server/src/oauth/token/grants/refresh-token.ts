@@ -18,12 +18,12 @@ export const refreshTokenGrant: GrantHandler = {
     const parsed = parseRefreshToken(p.refresh_token);
     if (!parsed) throw invalidGrant("the refresh token is invalid");
     const now = ctx.now();
-    const grant = await ctx.storage.offlineGrants.get(parsed.grantId);
+    const found = await ctx.storage.offlineGrants.getWithUser(parsed.grantId);
     const secretHash = sha256(parsed.secret);
-    if (!grant || !safeEqual(grant.tokenHash, secretHash)) throw invalidGrant("the refresh token is invalid");
+    if (!found || !safeEqual(found.grant.tokenHash, secretHash)) throw invalidGrant("the refresh token is invalid");
+    const { grant, user } = found;
     if (grant.clientId !== client.client_id) throw invalidGrant("the refresh token was issued to another client");
     if (!isGrantAlive(grant, client, now)) throw invalidGrant("the refresh token has expired or been revoked");
-    const user = await ctx.storage.users.get(grant.userId);
     if (!user || user.disabled) throw invalidGrant("the user is disabled or deleted");
 
     // RFC 6749 §6: a narrower scope may be requested, never a wider one.

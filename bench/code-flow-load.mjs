@@ -1,4 +1,4 @@
-// The full authorization code flow under load, which autocannon cannot chain: each worker loops
+// The full authorization code flow under load, which a plain load generator (wrk) cannot chain: each worker loops
 // GET /oauth2/authorize (with the IdP session cookie and a fresh PKCE S256 challenge) → 302 with a
 // code → POST /oauth2/token with the code and its verifier → 200 with an ID token.
 // Usage: node bench/code-flow-load.mjs '{"server": {…}, "sessionCookie": …, "connections": 32, "duration": 10}'

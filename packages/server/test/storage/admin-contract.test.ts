@@ -1,0 +1,85 @@
+// The contract suite for the admin ports (user directory, admin keys, audit log, client settings,
+// revocation log), run against every backend in backends.ts like contract.test.ts.
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import type { Storage, User } from "../../src/storage/ports.ts";
+import { backends } from "./backends.ts";
+import { T, id, newUser, skipPostgres } from "./fixtures.ts";
+
+for (const backend of backends) {
+  describe(`admin storage contract: ${backend.name}`, { skip: backend.name === "postgres" && skipPostgres }, () => {
+    let s: Storage;
+    let drop: () => Promise<void>;
+    /** A user that exists, for rows that reference users. */
+    const user = async (over: Partial<User> = {}): Promise<User> => (await s.users.create(newUser(over), null))!;
+
+    before(async () => {
+      ({ storage: s, drop } = await backend.open());
+      await s.migrate();
+    });
+    after(async () => {
+      await s?.close();
+      await drop?.();
+    });
+
+    it("userDirectory pages by (created_at, id) and searches email substrings or exact ids", async () => {
+      const tag = randomBytes(4).toString("hex");
+      const made = [];
+      for (const [n, at] of [[1, T + 2], [2, T + 1], [3, T + 2], [4, T + 3]] as const) made.push(await user({ id: `dir-${tag}-${n}`, email: `p${n}_${tag}@example.com`, createdAt: at }));
+      const first = await s.userDirectory.list({ query: `_${tag.toUpperCase()}@`, limit: 3 });
+      assert.deepEqual(first.items.map((u) => u.id), [made[1].id, made[0].id, made[2].id]);
+      assert.ok(first.nextCursor);
+      const second = await s.userDirectory.list({ query: `_${tag}@`, cursor: first.nextCursor, limit: 3 });
+      assert.deepEqual(second, { items: [made[3]], nextCursor: null });
+      assert.deepEqual((await s.userDirectory.list({ query: made[2].id, limit: 5 })).items, [made[2]]);
+      // LIKE wildcards in the query are literal.
+      assert.deepEqual((await s.userDirectory.list({ query: `%${tag}`, limit: 5 })).items, []);
+      assert.deepEqual((await s.userDirectory.list({ query: `p_${tag}`, limit: 5 })).items, []);
+    });
+
+    it("adminKeys: create, get, list, revoke once", async () => {
+      const k = { id: id("ak"), name: "ci", secretHash: "sh", createdAt: T, lastUsedAt: null, revokedAt: null };
+      await s.adminKeys.create(k);
+      assert.deepEqual(await s.adminKeys.get(k.id), k);
+      assert.deepEqual((await s.adminKeys.list()).filter((x) => x.id === k.id), [k]);
+      assert.equal(await s.adminKeys.revoke(k.id, T + 1), true);
+      assert.equal(await s.adminKeys.revoke(k.id, T + 2), false);
+      assert.equal((await s.adminKeys.get(k.id))!.revokedAt, T + 1);
+      assert.equal(await s.adminKeys.get(id("missing")), null);
+    });
+
+    it("auditLog: newest first, by target, with a cursor", async () => {
+      const target = id("t");
+      for (const n of [1, 2, 3]) await s.auditLog.append({ at: T + n, actor: "key:a", action: `act.${n}`, targetType: "user", targetId: target, details: { n } });
+      const page = await s.auditLog.list({ targetId: target, limit: 2 });
+      assert.deepEqual(page.items.map((e) => [e.action, e.details, e.at, e.actor, e.targetType]), [["act.3", { n: 3 }, T + 3, "key:a", "user"], ["act.2", { n: 2 }, T + 2, "key:a", "user"]]);
+      const rest = await s.auditLog.list({ targetId: target, cursor: page.nextCursor!, limit: 2 });
+      assert.deepEqual([rest.items.map((e) => e.action), rest.nextCursor], [["act.1"], null]);
+      assert.equal((await s.auditLog.list({ limit: 1 })).items[0].id >= page.items[0].id, true);
+    });
+
+    it("clientSettings: put and overwrite", async () => {
+      const client = id("client");
+      await s.clientSettings.put(client, { ttl: 60 }, T);
+      assert.deepEqual((await s.clientSettings.all())[client], { ttl: 60 });
+      await s.clientSettings.put(client, { ttl: 120, rotate: true }, T + 1);
+      assert.deepEqual((await s.clientSettings.all())[client], { ttl: 120, rotate: true });
+    });
+
+    it("revocations: append, since, latestSeq, deleteExpired", async () => {
+      const start = await s.revocations.latestSeq();
+      const seqs = [];
+      for (const [kind, expiresAt] of [["session", 1000], ["grant", 2000], ["user", 3000]] as const) seqs.push(await s.revocations.append({ kind, id: `${kind}-1`, at: T, expiresAt }));
+      assert.ok(seqs[0] > start && seqs[1] > seqs[0] && seqs[2] > seqs[1]);
+      assert.equal(await s.revocations.latestSeq(), seqs[2]);
+      assert.deepEqual(await s.revocations.since(seqs[0], 10), [
+        { seq: seqs[1], kind: "grant", id: "grant-1", at: T, expiresAt: 2000 },
+        { seq: seqs[2], kind: "user", id: "user-1", at: T, expiresAt: 3000 },
+      ]);
+      assert.equal((await s.revocations.since(start, 1)).length, 1);
+      assert.equal(await s.revocations.deleteExpired(2000), 1);
+      assert.deepEqual((await s.revocations.since(start, 10)).map((e) => e.seq), seqs.slice(1));
+    });
+  });
+}

@@ -124,8 +124,8 @@ const targets = [
   { subject: "refresh", reference: "sign", min: 0.8, why: "sign rate ÷ 2 (two RS256 signs per refresh)", scale: 0.5 },
   { subject: "userinfo", reference: "hello", min: 0.4, why: "hello req/s" },
   { subject: "jwks", reference: "hello", min: 0.8, why: "hello req/s" },
-  { subject: "resolver-bearer", reference: "hello", min: 0.5, why: "hello req/s", p99: 10 },
-  { subject: "resolver-cookie", reference: "hello", min: 0.5, why: "hello req/s", p99: 10 },
+  { subject: "resolver-bearer", reference: "hello", min: 0.5, why: "hello req/s", p99Limit: 10 },
+  { subject: "resolver-cookie", reference: "hello", min: 0.5, why: "hello req/s", p99Limit: 10 },
 ].filter((t) => !onlyTargets || onlyTargets.includes(t.subject));
 
 const gatehouseArgs = (profileDir) => [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "--import", "tsx", here("gatehouse-server.ts")];
@@ -211,8 +211,8 @@ const results = targets.map((t) => {
   // the median run's p99; the worst is reported beside it.
   const p99 = median(runs[t.subject].map((r) => r.p99));
   const worstP99 = Math.max(...runs[t.subject].map((r) => r.p99));
-  const pass = ratio >= t.min && failures === 0 && (t.p99 === undefined || p99 < t.p99);
-  return { ...t, ratio, min: t.min, low: Math.min(...pairs.map((p) => p.ratio)), high: Math.max(...pairs.map((p) => p.ratio)), cpuRatio: median(pairs.map((p) => p.cpuRatio)), reqPerSec: median(runs[t.subject].map((r) => r.reqPerSec)), refRate: median(pairs.map((p) => p.refRate)), p99, worstP99, failures, pass };
+  const pass = ratio >= t.min && failures === 0 && (t.p99Limit === undefined || p99 < t.p99Limit);
+  return { ...t, ratio, low: Math.min(...pairs.map((p) => p.ratio)), high: Math.max(...pairs.map((p) => p.ratio)), cpuRatio: median(pairs.map((p) => p.cpuRatio)), reqPerSec: median(runs[t.subject].map((r) => r.reqPerSec)), refRate: median(pairs.map((p) => p.refRate)), p99, worstP99, failures, pass };
 });
 
 const codeAtEnd = codeVersion();
@@ -243,10 +243,11 @@ const md = [
   "",
   "Latencies come from wrk (µs resolution); code-flow's are per whole flow (authorize + token) from `code-flow-load.mjs`.",
   `"Other on core 0" is core-0 CPU used by anything but the measured process; "steal" is time the hypervisor gave core 0 to someone else. Both should be near 0%.`,
+  ...(runs["code-flow"]?.[0]?.firstError ? [`\ncode-flow: first failure: ${runs["code-flow"][0].firstError}`] : []),
   "",
   "| Target | req/s (median) | reference (median) | ratio (median of rounds) | low – high | required | result | ratio per server CPU-s |",
   "|---|---:|---|---:|---:|---:|---|---:|",
-  ...results.map((t) => `| ${t.subject}${targets.find((x) => x.subject === t.subject).p99 ? ` (p99 ${fmt(t.p99, 1)} ms; worst run ${fmt(t.worstP99, 1)})` : ""} | ${fmt(t.reqPerSec)} | ${t.why} = ${fmt(t.refRate)} | ${pct(t.ratio)} | ${pct(t.low)} – ${pct(t.high)} | ≥ ${pct(t.min)}${t.subject.startsWith("resolver") ? ", p99 < 10 ms" : ""} | ${t.pass ? "PASS" : "FAIL"} | ${pct(t.cpuRatio)} |`),
+  ...results.map((t) => `| ${t.subject}${t.p99Limit ? ` (p99 ${fmt(t.p99, 1)} ms; worst run ${fmt(t.worstP99, 1)})` : ""} | ${fmt(t.reqPerSec)} | ${t.why} = ${fmt(t.refRate)} | ${pct(t.ratio)} | ${pct(t.low)} – ${pct(t.high)} | ≥ ${pct(t.min)}${t.p99Limit ? `, p99 < ${t.p99Limit} ms` : ""} | ${t.pass ? "PASS" : "FAIL"} | ${pct(t.cpuRatio)} |`),
   "",
 ].join("\n");
 

@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { startGatehouse } from "./gatehouse.mjs";
 import { signIn } from "./sign-in.mjs";
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
@@ -74,7 +75,7 @@ function startServer(args) {
 const TICK_MS = 10;
 const processCpuMs = (pid) => {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime + stime
+  return { user: Number(fields[11]) * TICK_MS, sys: Number(fields[12]) * TICK_MS }; // utime, stime
 };
 const coreTimes = () => {
   const line = readFileSync("/proc/stat", "utf8").split("\n").find((l) => l.startsWith(`cpu${SERVER_CORE} `));
@@ -84,12 +85,15 @@ const coreTimes = () => {
 
 /** Measures one run of `fn` (which loads the server core for about `seconds`), with CPU shares. */
 async function measured(pid, fn) {
-  const t0 = performance.now(), own0 = pid ? processCpuMs(pid) : 0, core0 = coreTimes();
+  const t0 = performance.now(), own0 = pid ? processCpuMs(pid) : null, core0 = coreTimes();
   const r = await fn();
   const wallMs = performance.now() - t0, core = coreTimes();
-  const own = pid ? (processCpuMs(pid) - own0) / wallMs : r.cpuShare;
+  const own1 = pid ? processCpuMs(pid) : null;
+  const own = pid ? (own1.user - own0.user + own1.sys - own0.sys) / wallMs : r.cpuShare;
+  // The kernel's part of the process's time: system calls (socket reads and writes, mostly).
+  const kernel = pid ? (own1.sys - own0.sys) / wallMs : undefined;
   const busy = (core.busy - core0.busy) / wallMs;
-  return { ...r, cpu: { server: own, other: Math.max(0, busy - own), steal: (core.steal - core0.steal) / wallMs } };
+  return { ...r, cpu: { server: own, kernel, other: Math.max(0, busy - own), steal: (core.steal - core0.steal) / wallMs } };
 }
 
 /** One wrk run against `spec` ({ url, method, headers, body }). */
@@ -128,10 +132,8 @@ const targets = [
   { subject: "resolver-cookie", reference: "hello", min: 0.5, why: "hello req/s", p99Limit: 10 },
 ].filter((t) => !onlyTargets || onlyTargets.includes(t.subject));
 
-const gatehouseArgs = (profileDir) => [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "--import", "tsx", here("gatehouse-server.ts")];
-
 async function prepareGatehouse(profileDir) {
-  const server = await startServer(gatehouseArgs(profileDir));
+  const server = await startGatehouse({ core: SERVER_CORE, profileDir });
   const tokens = await signIn(server.info);
   const requests = {};
   for (const [name, make] of Object.entries(scenarios)) {
@@ -152,7 +154,7 @@ if (env.BENCH_PROFILE) {
   await wrk(requests[name], warmup);
   const r = await measured(server.pid, () => wrk(requests[name], duration * rounds));
   await server.stop();
-  console.log(`${name}: ${Math.round(r.reqPerSec)} req/s, server CPU ${(r.cpu.server * 100).toFixed(0)}%. Profile in ${dir}; summarise with:\n  node bench/profile-summary.mjs ${dir} 30 ${Math.ceil(warmup + 2)}`);
+  console.log(`${name}: ${Math.round(r.reqPerSec)} req/s, server CPU ${(r.cpu.server * 100).toFixed(0)}% (kernel ${(r.cpu.kernel * 100).toFixed(0)}%). Profile in ${dir}; summarise with:\n  node bench/profile-summary.mjs ${dir} 30 ${Math.ceil(warmup + 2)}`);
   process.exit(0);
 }
 
@@ -225,7 +227,7 @@ const summary = (name) => {
   const rs = runs[name];
   if (!rs?.length) return undefined;
   const rates = rs.map((r) => r.reqPerSec);
-  return { runs: rs.length, median: median(rates), low: Math.min(...rates), high: Math.max(...rates), p50: median(rs.map((r) => r.p50 ?? NaN)), p99: median(rs.map((r) => r.p99 ?? NaN)), worstP99: Math.max(...rs.map((r) => r.p99 ?? NaN)), failures: rs.reduce((n, r) => n + (r.non2xx ?? 0) + (r.errors ?? 0), 0), server: median(rs.map((r) => r.cpu.server)), other: median(rs.map((r) => r.cpu.other)), steal: median(rs.map((r) => r.cpu.steal)) };
+  return { runs: rs.length, median: median(rates), low: Math.min(...rates), high: Math.max(...rates), p50: median(rs.map((r) => r.p50 ?? NaN)), p99: median(rs.map((r) => r.p99 ?? NaN)), worstP99: Math.max(...rs.map((r) => r.p99 ?? NaN)), failures: rs.reduce((n, r) => n + (r.non2xx ?? 0) + (r.errors ?? 0), 0), server: median(rs.map((r) => r.cpu.server)), kernel: median(rs.map((r) => r.cpu.kernel ?? NaN)), other: median(rs.map((r) => r.cpu.other)), steal: median(rs.map((r) => r.cpu.steal)) };
 };
 const rows = ["sign", "refresh", "hello", "jwks", "userinfo", "resolver-bearer", "resolver-cookie", "code-flow"].map((n) => [n, summary(n)]).filter(([, s]) => s);
 const md = [
@@ -237,12 +239,12 @@ const md = [
   "",
   `RS256 sign rate on core ${SERVER_CORE}: node:crypto ${fmt(summary("sign")?.median)}/s (median of ${summary("sign")?.runs} runs); in one ${duration} s run before the chains, node:crypto ${fmt(jose?.perSec)}/s and jose SignJWT ${fmt(jose?.jose)}/s.`,
   "",
-  "| Scenario | runs | req/s (median) | low – high | p50 ms | p99 ms (median run) | p99 ms (worst run) | failures | server CPU | other on core 0 | steal |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ...rows.map(([name, s]) => `| ${name}${name === "code-flow" ? " (flows/s)" : name === "sign" ? " (signs/s)" : ""} | ${s.runs} | ${fmt(s.median)} | ${fmt(s.low)} – ${fmt(s.high)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${fmt(s.worstP99, 2)} | ${s.failures} | ${pct(s.server)} | ${pct(s.other)} | ${pct(s.steal)} |`),
+  "| Scenario | runs | req/s (median) | low – high | p50 ms | p99 ms (median run) | p99 ms (worst run) | failures | server CPU | of it in kernel | other on core 0 | steal |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ...rows.map(([name, s]) => `| ${name}${name === "code-flow" ? " (flows/s)" : name === "sign" ? " (signs/s)" : ""} | ${s.runs} | ${fmt(s.median)} | ${fmt(s.low)} – ${fmt(s.high)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${fmt(s.worstP99, 2)} | ${s.failures} | ${pct(s.server)} | ${Number.isNaN(s.kernel) ? "–" : pct(s.kernel)} | ${pct(s.other)} | ${pct(s.steal)} |`),
   "",
   "Latencies come from wrk (µs resolution); code-flow's are per whole flow (authorize + token) from `code-flow-load.mjs`.",
-  `"Other on core 0" is core-0 CPU used by anything but the measured process; "steal" is time the hypervisor gave core 0 to someone else. Both should be near 0%.`,
+  `"Other on core 0" is core-0 CPU used by anything but the measured process; "steal" is time the hypervisor gave core 0 to someone else. Both should be near 0%. "Of it in kernel" is the server's system time (socket reads and writes, mostly).`,
   ...(runs["code-flow"]?.[0]?.firstError ? [`\ncode-flow: first failure: ${runs["code-flow"][0].firstError}`] : []),
   "",
   "| Target | req/s (median) | reference (median) | ratio (median of rounds) | low – high | required | result | ratio per server CPU-s |",

@@ -104,17 +104,26 @@ export function toKey(r: Row): SigningKey {
 /** Column values for an INSERT, in the order of the matching *_COLUMNS list. */
 export const USER_COLUMNS = ["id", "email", "is_verified", "is_anonymous", "disabled", "disabled_reason", "roles", "created_at", "updated_at"] as const;
 export const SESSION_COLUMNS = ["id", "user_id", "token_hash", "amr", "authenticated_at", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at"] as const;
-/** SELECT of a grant with its user's columns as `u_<column>`; `$1` is the grant id. */
-export const GRANT_WITH_USER_SQL = `SELECT g.*, ${USER_COLUMNS.map((c) => `u.${c} AS u_${c}`).join(", ")} FROM offline_grants g LEFT JOIN users u ON u.id = g.user_id WHERE g.id = $1`;
+export const GRANT_COLUMNS = ["id", "client_id", "user_id", "idp_session_id", "scopes", "amr", "authenticated_at", "token_hash", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at"] as const;
+/**
+ * SELECT of a grant and its user (LEFT JOIN: the user may be gone), every GRANT_COLUMNS then every
+ * USER_COLUMNS, read positionally (SQLite's raw mode, pg's rowMode "array"): on the refresh path,
+ * building a keyed row per query in the driver cost more than the query. `$1` is the grant id.
+ */
+export const GRANT_WITH_USER_SQL = `SELECT ${[...GRANT_COLUMNS.map((c) => `g.${c}`), ...USER_COLUMNS.map((c) => `u.${c}`)].join(", ")} FROM offline_grants g LEFT JOIN users u ON u.id = g.user_id WHERE g.id = $1`;
 
-export function toGrantWithUser(r: Row): { grant: OfflineGrant; user: User | null } {
-  if (r.u_id === null || r.u_id === undefined) return { grant: toGrant(r), user: null };
-  const u: Row = {};
-  for (const c of USER_COLUMNS) u[c] = r[`u_${c}`];
-  return { grant: toGrant(r), user: toUser(u) };
+const keyed = (values: unknown[], names: readonly string[], offset: number): Row => {
+  const r: Row = {};
+  for (let i = 0; i < names.length; i++) r[names[i]] = values[offset + i];
+  return r;
+};
+
+export function toGrantWithUser(values: unknown[]): { grant: OfflineGrant; user: User | null } {
+  const grant = toGrant(keyed(values, GRANT_COLUMNS, 0));
+  const userId = values[GRANT_COLUMNS.length];
+  return { grant, user: userId === null || userId === undefined ? null : toUser(keyed(values, USER_COLUMNS, GRANT_COLUMNS.length)) };
 }
 
-export const GRANT_COLUMNS = ["id", "client_id", "user_id", "idp_session_id", "scopes", "amr", "authenticated_at", "token_hash", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at"] as const;
 export const CODE_COLUMNS = ["code_hash", "client_id", "user_id", "idp_session_id", "redirect_uri", "scopes", "nonce", "code_challenge", "code_challenge_method", "authenticated_at", "amr", "created_at", "expires_at", "used_at", "issued_grant_id"] as const;
 
 export function userValues(u: User, boolean: (b: boolean) => unknown): unknown[] {

@@ -119,8 +119,8 @@ export function postgresStores(pool: pg.Pool) {
       return r ? toGrant(r) : null;
     },
     async getWithUser(id) {
-      const r = await one(GRANT_WITH_USER_SQL, [id]);
-      return r ? toGrantWithUser(r) : null;
+      const values = (await pool.query({ text: GRANT_WITH_USER_SQL, values: [id], rowMode: "array" })).rows[0] as unknown[] | undefined;
+      return values ? toGrantWithUser(values) : null;
     },
     async touch(id, o) {
       if (o.newTokenHash !== undefined) {

@@ -100,7 +100,7 @@ export function sqliteStores(db: Database.Database) {
   const offlineGrants = ((): OfflineGrantStore => {
     const insert = q(insertSql("offline_grants", GRANT_COLUMNS));
     const byId = q("SELECT * FROM offline_grants WHERE id = ?");
-    const withUser = q(GRANT_WITH_USER_SQL.replace("$1", "?"));
+    const withUser = db.prepare(GRANT_WITH_USER_SQL.replace("$1", "?")).raw(true);
     const touch = q("UPDATE offline_grants SET last_accessed_at = ?, ip = ?, user_agent = ? WHERE id = ? AND revoked_at IS NULL");
     const rotate = q("UPDATE offline_grants SET last_accessed_at = ?, ip = ?, user_agent = ?, token_hash = ? WHERE id = ? AND token_hash = ? AND revoked_at IS NULL");
     return {
@@ -112,8 +112,8 @@ export function sqliteStores(db: Database.Database) {
         return r ? toGrant(r) : null;
       },
       async getWithUser(id) {
-        const r = withUser.get(id) as Row | undefined;
-        return r ? toGrantWithUser(r) : null;
+        const values = withUser.get(id) as unknown[] | undefined;
+        return values ? toGrantWithUser(values) : null;
       },
       async touch(id, o) {
         if (o.newTokenHash !== undefined) {

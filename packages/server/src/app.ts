@@ -26,6 +26,8 @@ import { sendErrorPage, sendOAuthJson } from "./http/respond.ts";
 import { registerPortal } from "../../portal/src/index.ts";
 import { createMailer } from "./account/messaging/mailer.ts";
 import { createMemoryRateLimiter } from "./account/limits/rate-limiter.ts";
+import { createRedisRateLimiter } from "./account/limits/redis-rate-limiter.ts";
+import { connectRedis } from "./storage/redis.ts";
 import { parseFormStrict } from "./account/ui/form.ts";
 import { registerAccountRoutes } from "./account/routes.ts";
 import { sweepAccountState } from "./account/sweep.ts";
@@ -43,6 +45,7 @@ export async function createContext(config: Config, options: { now?: () => numbe
   // Operator changes made through the admin API override the config file's initial values.
   for (const [id, settings] of Object.entries(await storage.clientSettings.all())) clients.applySettings(id, settings);
   const validity = createValidityCache(storage, { ttlMs: 30_000 });
+  const redis = config.redis.url ? await connectRedis(config.redis.url) : null;
   const revocationListeners = new Set<RevocationListener>([(kind, id) => validity.invalidate(cacheKeyKind(kind), id)]);
   return {
     config,
@@ -55,9 +58,20 @@ export async function createContext(config: Config, options: { now?: () => numbe
     revocationListeners,
     passwords: createPasswordHasher({ memoryKib: h.memory_kib, iterations: h.iterations, parallelism: h.parallelism }),
     mailer: createMailer(config, storage.outbox, { now, onError: (err) => console.error(`gatehouse: sending email failed: ${(err as Error).message}`) }),
-    rateLimiter: createMemoryRateLimiter(),
+    rateLimiter: redis
+      ? createRedisRateLimiter(redis, { prefix: config.redis.key_prefix, onError: redisTrouble })
+      : createMemoryRateLimiter(),
+    redis,
     now,
   };
+}
+
+// One line per failure streak, not per request, while Redis is down.
+let lastRedisComplaint = 0;
+function redisTrouble(err: Error): void {
+  if (Date.now() - lastRedisComplaint < 10_000) return;
+  lastRedisComplaint = Date.now();
+  console.error(`gatehouse: redis: ${err.message}; rate limits are not enforced until it is back`);
 }
 
 const wantsJson = (url: string): boolean => url.startsWith("/oauth2/") && !url.startsWith("/oauth2/authorize") && !url.startsWith("/oauth2/end_session");
@@ -115,6 +129,7 @@ export async function buildApp(ctx: Context, options: { logger?: boolean } = {})
     await ctx.mailer.idle();
     await ctx.mailer.close();
     await ctx.storage.close();
+    await ctx.redis?.quit();
   });
   return app;
 }

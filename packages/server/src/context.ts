@@ -9,6 +9,7 @@ import type { ValidityCache } from "./session/validity-cache.ts";
 import type { VerifiedTokenCache } from "./crypto/verified-tokens.ts";
 import type { Mailer } from "./account/messaging/mailer.ts";
 import type { RateLimiter } from "./account/limits/rate-limiter.ts";
+import type { Redis } from "ioredis";
 
 export interface Context {
   config: Config;
@@ -26,8 +27,10 @@ export interface Context {
   revocationListeners: Set<RevocationListener>;
   /** Email: SMTP, or the local outbox when no SMTP host is configured. */
   mailer: Mailer;
-  /** Rate limit buckets (in-process; a shared store can replace it behind the same port). */
+  /** Rate limit buckets: in Redis when `redis.url` is set, else in this process. */
   rateLimiter: RateLimiter;
+  /** The Redis connection when `redis.url` is set; closed with the app. */
+  redis: Redis | null;
   /** Unix seconds; injectable so tests can move time. */
   now(): number;
 }

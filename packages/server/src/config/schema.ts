@@ -77,6 +77,13 @@ export const configSchema = z
     database: z
       .object({ url: z.string().default("sqlite:./data/gatehouse.db").describe("sqlite:PATH or postgres://…") })
       .prefault({}),
+    redis: z
+      .object({
+        url: z.string().regex(/^rediss?:\/\/[^\s]+$/, "must be a redis:// or rediss:// URL").optional()
+          .describe("Shared state for several nodes (rate limits). Unset: kept in each process."),
+        key_prefix: z.string().min(1).max(64).default("gatehouse:").describe("Prepended to every key, so deployments can share a Redis."),
+      })
+      .prefault({}),
     session: z
       .object({
         lifetime_seconds: z.number().int().min(60).default(31449600),

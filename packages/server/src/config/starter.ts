@@ -13,6 +13,12 @@ database:
   # sqlite:PATH (embedded, the default) or postgres://user@host:5432/db
   url: "sqlite:./data/gatehouse.db"
 
+# With several nodes behind a load balancer, keep rate limits in a shared Redis so a limit of
+# 10 per minute stays 10 per minute in total. Unset: each process keeps its own.
+# redis:
+#   url: "redis://127.0.0.1:6379"
+#   key_prefix: "gatehouse:"
+
 session:
   lifetime_seconds: 31449600      # 52 weeks
   idle_timeout_enabled: true

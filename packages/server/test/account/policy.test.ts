@@ -3,7 +3,6 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseConfig } from "../../src/config/load.ts";
 import { activeRules, passwordViolations } from "../../src/account/policy/password-policy.ts";
-import { createMemoryRateLimiter } from "../../src/account/limits/rate-limiter.ts";
 import { parseFormStrict, readForm } from "../../src/account/ui/form.ts";
 import { normalizeRecoveryCode } from "../../src/account/mfa/recovery-codes.ts";
 import { pickLocale, translator } from "../../src/account/messages/index.ts";
@@ -34,27 +33,6 @@ describe("password policy", () => {
   it("refuses a config below NIST's 8-character floor or a level above 4", () => {
     assert.throws(() => policyOf({ min_length: 6 }), /password_policy\.min_length/);
     assert.throws(() => policyOf({ minimum_guessable_level: 5 }), /minimum_guessable_level/);
-  });
-});
-
-describe("rate limit buckets", () => {
-  it("allows `burst` and refills completely `period` after the first token", async () => {
-    const limiter = createMemoryRateLimiter();
-    const spec = { name: "t", enabled: true, burst: 3, period: 60 };
-    for (let i = 0; i < 3; i++) assert.equal((await limiter.take(spec, "ip", 100 + i)).ok, true);
-    assert.deepEqual(await limiter.take(spec, "ip", 110), { ok: false, retryAfter: 50 });
-    assert.deepEqual(await limiter.check(spec, "ip", 159), { ok: false, retryAfter: 1 });
-    assert.equal((await limiter.take(spec, "ip", 160)).ok, true);
-    assert.equal((await limiter.take(spec, "other", 110)).ok, true, "buckets are per key");
-    assert.equal((await limiter.take({ ...spec, enabled: false }, "ip", 110)).ok, true);
-  });
-
-  it("stays bounded in memory", async () => {
-    const limiter = createMemoryRateLimiter({ maxBuckets: 10 });
-    const spec = { name: "t", enabled: true, burst: 1, period: 60 };
-    for (let i = 0; i < 100; i++) await limiter.take(spec, `k${i}`, 0);
-    assert.equal((await limiter.take(spec, "k99", 1)).ok, false, "recent keys are kept");
-    assert.equal((await limiter.take(spec, "k0", 1)).ok, true, "the oldest went");
   });
 });
 

@@ -27,6 +27,12 @@ describe("config validation", () => {
     assert.throws(() => parseConfig({ oauth: { clients: [{ client_id: "s", client_secret: "0123456789abcdef0" }] } }), /only confidential/);
     assert.throws(() => parseConfig({ oauth: { clients: [{ client_id: "d" }, { client_id: "d" }] } }), /duplicate client_id/);
   });
+
+  it("takes an optional Redis URL for shared state, and names a wrong one", () => {
+    assert.equal(parseConfig({}).redis.url, undefined);
+    assert.deepEqual(parseConfig({ redis: { url: "rediss://cache.internal:6380/2" } }).redis, { url: "rediss://cache.internal:6380/2", key_prefix: "gatehouse:" });
+    assert.throws(() => parseConfig({ redis: { url: "http://cache.internal" } }), /redis\.url: must be a redis:\/\/ or rediss:\/\/ URL/);
+  });
 });
 
 describe("cookie domain derivation", () => {

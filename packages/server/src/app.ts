@@ -18,6 +18,7 @@ import { ADMIN_PREFIX, registerAdminRoutes, sendProblem } from "./http/admin-rou
 import { AdminError } from "./admin/errors.ts";
 import { registerRevocationFeedRoutes } from "./http/revocation-feed-routes.ts";
 import { startRevocationWatcher } from "./revocation-feed/watcher.ts";
+import { redisNudges } from "./revocation-feed/redis-nudge.ts";
 import { createValidityCache } from "./session/validity-cache.ts";
 import { createVerifiedTokenCache } from "./crypto/verified-tokens.ts";
 import type { RevocationListener } from "./session/revocation.ts";
@@ -76,7 +77,7 @@ function redisTrouble(err: Error): void {
 
 const wantsJson = (url: string): boolean => url.startsWith("/oauth2/") && !url.startsWith("/oauth2/authorize") && !url.startsWith("/oauth2/end_session");
 
-export async function buildApp(ctx: Context, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(ctx: Context, options: { logger?: boolean; revocationPollMs?: number } = {}): Promise<FastifyInstance> {
   const fastLane = createFastLane(ctx, { trustProxy: ctx.config.http.trust_proxy });
   const app = Fastify({
     serverFactory: (handler) => createServer((req, res) => { if (!fastLane(req, res)) handler(req, res); }),
@@ -113,7 +114,8 @@ export async function buildApp(ctx: Context, options: { logger?: boolean } = {})
   registerAccountRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerPortal(app);
-  const watcher = await startRevocationWatcher(ctx, { intervalMs: 250 });
+  const nudges = ctx.redis ? await redisNudges(ctx.redis, `${ctx.config.redis.key_prefix}revocations`) : undefined;
+  const watcher = await startRevocationWatcher(ctx, { intervalMs: options.revocationPollMs ?? 250, nudges });
   // Revocations made on other nodes reach this node's cache through the shared log.
   watcher.subscribe((events) => { for (const e of events) ctx.validity.invalidate(cacheKeyKind(e.kind), e.id); });
   registerRevocationFeedRoutes(app, ctx, watcher);
@@ -126,6 +128,7 @@ export async function buildApp(ctx: Context, options: { logger?: boolean } = {})
   app.addHook("onClose", async () => {
     clearInterval(sweep);
     watcher.stop();
+    await nudges?.close();
     await ctx.mailer.idle();
     await ctx.mailer.close();
     await ctx.storage.close();

@@ -80,7 +80,7 @@ export const configSchema = z
     redis: z
       .object({
         url: z.string().regex(/^rediss?:\/\/[^\s]+$/, "must be a redis:// or rediss:// URL").optional()
-          .describe("Shared state for several nodes (rate limits). Unset: kept in each process."),
+          .describe("Shared state for several nodes (rate limits, revocation nudges). Unset: kept in each process."),
         key_prefix: z.string().min(1).max(64).default("gatehouse:").describe("Prepended to every key, so deployments can share a Redis."),
       })
       .prefault({}),

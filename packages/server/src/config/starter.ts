@@ -14,7 +14,8 @@ database:
   url: "sqlite:./data/gatehouse.db"
 
 # With several nodes behind a load balancer, keep rate limits in a shared Redis so a limit of
-# 10 per minute stays 10 per minute in total. Unset: each process keeps its own.
+# 10 per minute stays 10 per minute in total, and let nodes tell each other of revocations at
+# once. Unset: each process keeps its own limits; revocations reach other nodes within 250 ms.
 # redis:
 #   url: "redis://127.0.0.1:6379"
 #   key_prefix: "gatehouse:"

@@ -3,6 +3,7 @@
 // indexed range scan) and needs nothing but the shared database.
 import type { Context } from "../context.ts";
 import type { RevocationEvent } from "../storage/admin-ports.ts";
+import type { Nudges } from "./redis-nudge.ts";
 
 export type FeedListener = (events: RevocationEvent[]) => void;
 
@@ -14,7 +15,7 @@ export interface RevocationWatcher {
   stop(): void;
 }
 
-export async function startRevocationWatcher(ctx: Context, options: { intervalMs: number }): Promise<RevocationWatcher> {
+export async function startRevocationWatcher(ctx: Context, options: { intervalMs: number; nudges?: Nudges }): Promise<RevocationWatcher> {
   let seq = await ctx.storage.revocations.latestSeq();
   const listeners = new Set<FeedListener>();
   let running: Promise<void> | null = null;
@@ -32,9 +33,14 @@ export async function startRevocationWatcher(ctx: Context, options: { intervalMs
   timer.unref();
   const sweep = setInterval(() => { ctx.storage.revocations.deleteExpired(ctx.now()).catch(() => undefined); }, 10 * 60 * 1000);
   sweep.unref();
-  // Local revocations are published at once rather than at the next tick.
-  const onLocal = (): void => { poll().catch(() => undefined); };
+  // Local revocations are published at once rather than at the next tick (the event is in the log
+  // by the time listeners hear of it), and other nodes are nudged to read the log now.
+  const onLocal = (): void => {
+    poll().catch(() => undefined);
+    options.nudges?.publish();
+  };
   ctx.revocationListeners.add(onLocal);
+  options.nudges?.onNudge(() => { poll().catch(() => undefined); });
   return {
     latestSeq: () => seq,
     subscribe(listener) {

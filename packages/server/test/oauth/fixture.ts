@@ -13,8 +13,8 @@ export interface Fixture {
   userId: string;
 }
 
-export async function setup(options: { clients?: Record<string, unknown>[]; databaseUrl?: string; config?: Record<string, unknown> } = {}): Promise<Fixture> {
-  const server = await startTestServer({ clients: options.clients, databaseUrl: options.databaseUrl, config: options.config });
+export async function setup(options: { clients?: Record<string, unknown>[]; databaseUrl?: string; config?: Record<string, unknown>; revocationPollMs?: number } = {}): Promise<Fixture> {
+  const server = await startTestServer(options);
   const userId = await server.createUser(EMAIL, PASSWORD);
   const spa = await oidc.discovery(new URL(server.url), SPA_CLIENT.client_id, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
   const backend = await oidc.discovery(new URL(server.url), CONFIDENTIAL_CLIENT.client_id, undefined, oidc.ClientSecretBasic(CONFIDENTIAL_CLIENT.client_secret), { execute: [oidc.allowInsecureRequests] });

@@ -47,7 +47,7 @@ export const CONFIDENTIAL_CLIENT = {
   post_logout_redirect_uris: ["http://127.0.0.1:9/backend/"],
 };
 
-export async function startTestServer(options: { clients?: Record<string, unknown>[]; config?: Record<string, unknown>; databaseUrl?: string; host?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: { clients?: Record<string, unknown>[]; config?: Record<string, unknown>; databaseUrl?: string; host?: string; revocationPollMs?: number } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "gatehouse-test-"));
   const port = await freePort();
   const host = options.host ?? "127.0.0.1";
@@ -61,7 +61,7 @@ export async function startTestServer(options: { clients?: Record<string, unknow
   });
   let offset = 0;
   const ctx = await createContext(config, { now: () => Math.floor(Date.now() / 1000) + offset });
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, { revocationPollMs: options.revocationPollMs });
   await app.listen({ host: "127.0.0.1", port });
   return {
     url: `http://${host}:${port}`,

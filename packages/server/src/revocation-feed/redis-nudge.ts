@@ -7,6 +7,8 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 
 export interface Nudges {
+  /** This node's id (the subscriber connection is named `gatehouse-nudges-<id>`). */
+  readonly id: string;
   /** Tells the other nodes to read the log now. */
   publish(): void;
   /** Called when another node published. */
@@ -16,8 +18,8 @@ export interface Nudges {
 
 export async function redisNudges(redis: Redis, channel: string): Promise<Nudges> {
   const self = randomUUID();
-  // A connection in subscriber mode can do nothing else: it gets its own.
-  const subscriber = redis.duplicate();
+  // A connection in subscriber mode can do nothing else: it gets its own, named for CLIENT LIST.
+  const subscriber = redis.duplicate({ connectionName: `gatehouse-nudges-${self}` });
   subscriber.on("error", () => {});
   await subscriber.connect();
   await subscriber.subscribe(channel);
@@ -26,6 +28,7 @@ export async function redisNudges(redis: Redis, channel: string): Promise<Nudges
     if (from === channel && message !== self) for (const listener of listeners) listener();
   });
   return {
+    id: self,
     publish() {
       // Best effort: the poll is the guarantee.
       redis.publish(channel, self).catch(() => undefined);

@@ -51,6 +51,8 @@ export async function startGatehouse({ core, profileDir, bin = BIN }) {
     http: { public_origin: url, listen: `127.0.0.1:${port}` },
     database: { url: `sqlite:${join(dir, "gatehouse.db")}` },
     oauth: { clients: [CLIENT], rate_limits: { token_per_ip: { burst: 1_000_000_000, period: "1m" } } },
+    // BENCH_REDIS_URL: rate limits in Redis, as a multi-node deployment runs (Redis itself is not pinned).
+    ...(process.env.BENCH_REDIS_URL ? { redis: { url: process.env.BENCH_REDIS_URL, key_prefix: `gatehouse-bench-${port}:` } } : {}),
   }));
   execFileSync(process.execPath, [bin, "users", "create", "--config", config, "--email", EMAIL, "--password", PASSWORD, "--verified"], { stdio: "ignore" });
   const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];

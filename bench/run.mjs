@@ -5,7 +5,8 @@
 // the median of those per-round ratios. Prints a table and writes bench/results/latest.{json,md}.
 // Env: BENCH_ROUNDS (10), BENCH_DURATION (s per run, 2), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (32),
 //      BENCH_FLOW_DURATION (s for the code flow, 10), BENCH_TARGETS (comma list of subjects, default all),
-//      BENCH_PROFILE=<scenario>: only --cpu-prof one Gatehouse scenario into results/profiles/<scenario>/.
+//      BENCH_PROFILE=<scenario>: only --cpu-prof one Gatehouse scenario into results/profiles/<scenario>/,
+//      BENCH_REDIS_URL: Gatehouse with redis.url set (rate limits in Redis).
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";

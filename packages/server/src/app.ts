@@ -37,7 +37,8 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 const cacheKeyKind = (kind: RevocationKind): "sid" | "user" => (kind === "session" || kind === "grant" ? "sid" : "user");
 
-export async function createContext(config: Config, options: { now?: () => number } = {}): Promise<Context> {
+/** Opens stores and services. `redis: false` skips Redis (one-shot CLI commands need only the database). */
+export async function createContext(config: Config, options: { now?: () => number; redis?: boolean } = {}): Promise<Context> {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const storage = await openStorage(config.database.url);
   await storage.migrate();
@@ -46,7 +47,7 @@ export async function createContext(config: Config, options: { now?: () => numbe
   // Operator changes made through the admin API override the config file's initial values.
   for (const [id, settings] of Object.entries(await storage.clientSettings.all())) clients.applySettings(id, settings);
   const validity = createValidityCache(storage, { ttlMs: 30_000 });
-  const redis = config.redis.url ? await connectRedis(config.redis.url) : null;
+  const redis = config.redis.url && options.redis !== false ? await connectRedis(config.redis.url) : null;
   const revocationListeners = new Set<RevocationListener>([(kind, id) => validity.invalidate(cacheKeyKind(kind), id)]);
   return {
     config,
@@ -64,6 +65,10 @@ export async function createContext(config: Config, options: { now?: () => numbe
       : createMemoryRateLimiter(),
     redis,
     now,
+    async close() {
+      await storage.close();
+      await redis?.quit();
+    },
   };
 }
 
@@ -131,8 +136,7 @@ export async function buildApp(ctx: Context, options: { logger?: boolean; revoca
     await nudges?.close();
     await ctx.mailer.idle();
     await ctx.mailer.close();
-    await ctx.storage.close();
-    await ctx.redis?.quit();
+    await ctx.close();
   });
   return app;
 }

@@ -33,4 +33,6 @@ export interface Context {
   redis: Redis | null;
   /** Unix seconds; injectable so tests can move time. */
   now(): number;
+  /** Closes the database and Redis connections. */
+  close(): Promise<void>;
 }

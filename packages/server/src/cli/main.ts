@@ -46,6 +46,10 @@ function resolveConfig(values: { config?: string; port?: string; demo?: boolean 
   return config;
 }
 
+// The one-shot commands work on the database only: they do not need Redis, and should not fail
+// for its sake.
+const openContext = (values: { config?: string; port?: string; demo?: boolean }) => createContext(resolveConfig(values), { redis: false });
+
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -76,14 +80,14 @@ export async function main(argv: string[]): Promise<number> {
         await startServer(resolveConfig(values), { demo: values.demo === true && !values.config && !process.env.GATEHOUSE_CONFIG && !existsSync("gatehouse.yaml") });
         return 0;
       case "migrate": {
-        const ctx = await createContext(resolveConfig(values));
-        await ctx.storage.close();
+        const ctx = await openContext(values);
+        await ctx.close();
         console.log("database is up to date");
         return 0;
       }
       case "users create": {
         if (!values.email || !values.password) throw new ConfigError("users create needs --email and --password");
-        const ctx = await createContext(resolveConfig(values));
+        const ctx = await openContext(values);
         try {
           const result = await createUser(ctx, { email: values.email, password: values.password, verified: values.verified });
           if (!result.ok) {
@@ -93,11 +97,11 @@ export async function main(argv: string[]): Promise<number> {
           console.log(result.user.id);
           return 0;
         } finally {
-          await ctx.storage.close();
+          await ctx.close();
         }
       }
       case "admin-keys create": {
-        const ctx = await createContext(resolveConfig(values));
+        const ctx = await openContext(values);
         try {
           const { id, key } = await createAdminKey(ctx, values.name ?? "cli");
           await ctx.storage.auditLog.append({ at: ctx.now(), actor: "cli", action: "admin_key.create", targetType: "admin_key", targetId: id, details: { name: values.name ?? "cli" } });
@@ -105,11 +109,11 @@ export async function main(argv: string[]): Promise<number> {
           console.error("Store this key now: it is not shown again.");
           return 0;
         } finally {
-          await ctx.storage.close();
+          await ctx.close();
         }
       }
       case "keys rotate": {
-        const ctx = await createContext(resolveConfig(values));
+        const ctx = await openContext(values);
         try {
           const old = ctx.keys.current().kid;
           await ctx.keys.rotate(ctx.now());
@@ -118,18 +122,18 @@ export async function main(argv: string[]): Promise<number> {
           console.error(`Signing with the new key; ${old} stays in the JWKS. Running nodes switch within a minute.`);
           return 0;
         } finally {
-          await ctx.storage.close();
+          await ctx.close();
         }
       }
       case "outbox": {
         const limit = values.limit === undefined ? 20 : Number(values.limit);
         if (!Number.isInteger(limit) || limit < 1) throw new ConfigError("--limit must be a positive whole number");
-        const ctx = await createContext(resolveConfig(values));
+        const ctx = await openContext(values);
         try {
           process.stdout.write(formatOutbox(await ctx.storage.outbox.list(limit)));
           return 0;
         } finally {
-          await ctx.storage.close();
+          await ctx.close();
         }
       }
       default:

@@ -2,6 +2,7 @@
 // (no offline queue, one retry) so that a request never waits on a reconnect; ioredis keeps
 // reconnecting in the background.
 import { Redis } from "ioredis";
+import { ConfigError } from "../config/load.ts";
 
 export async function connectRedis(url: string): Promise<Redis> {
   const redis = new Redis(url, {
@@ -13,12 +14,14 @@ export async function connectRedis(url: string): Promise<Redis> {
   });
   // Without a listener ioredis reports every reconnect attempt as an unhandled error event; the
   // callers report the failures that matter (a command that could not run).
-  redis.on("error", () => {});
+  let lastError: Error | undefined;
+  redis.on("error", (err: Error) => { lastError = err; });
   try {
     await redis.connect();
   } catch (err) {
     redis.disconnect();
-    throw new Error(`redis.url: cannot connect to ${redactedUrl(url)}: ${(err as Error).message}`);
+    // ioredis rejects with "Connection is closed"; the error event before it says why.
+    throw new ConfigError(`redis.url: cannot connect to ${redactedUrl(url)}: ${(lastError ?? (err as Error)).message}`);
   }
   return redis;
 }

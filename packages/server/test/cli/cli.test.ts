@@ -41,6 +41,17 @@ describe("gatehouse CLI", () => {
     assert.match(r.stderr, /stays in the JWKS/);
   });
 
+  it("one-shot commands work without Redis even when redis.url is set; start refuses an unreachable one", async () => {
+    const port = await freePort(); // nothing listens there
+    writeFileSync(join(dir, "r.yaml"), `database:\n  url: "sqlite:${join(dir, "r.sqlite")}"\nredis:\n  url: "redis://:pw-secret@127.0.0.1:${port}"\n`);
+    const created = run(["users", "create", "--config", "r.yaml", "--email", "rae@example.com", "--password", "raes-password-1"], dir);
+    assert.equal(created.status, 0, created.stderr);
+    const started = run(["start", "--config", "r.yaml", "--port", String(await freePort())], dir);
+    assert.equal(started.status, 1);
+    assert.match(started.stderr, /redis\.url: cannot connect to redis:\/\/:\*\*\*@127\.0\.0\.1/);
+    assert.doesNotMatch(started.stderr + started.stdout, /pw-secret/);
+  });
+
   it("reports config errors by path and exits non-zero", () => {
     writeFileSync(join(dir, "bad.yaml"), `oauth:\n  clients:\n    - client_id: x\n      redirect_uris: ["nope"]\n`);
     const r = run(["migrate", "--config", "bad.yaml"], dir);

@@ -28,7 +28,22 @@ export async function startRevocationWatcher(ctx: Context, options: { intervalMs
       for (const listener of listeners) listener(events);
     }
   }
-  const poll = (): Promise<void> => (running ??= pollOnce().finally(() => { running = null; }));
+  // A poll asked for while one is running gets a pass of its own after it: the running one may have
+  // read the log before the event it was asked for was written.
+  let again = false;
+  const poll = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await pollOnce();
+      } while (again);
+    })().finally(() => { running = null; });
+    return running;
+  };
   const timer = setInterval(() => { poll().catch(() => undefined); }, options.intervalMs);
   timer.unref();
   const sweep = setInterval(() => { ctx.storage.revocations.deleteExpired(ctx.now()).catch(() => undefined); }, 10 * 60 * 1000);

@@ -3,12 +3,12 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { createServer, type AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import { createMemoryRateLimiter, type RateLimiter } from "../../src/account/limits/rate-limiter.ts";
 import { createRedisRateLimiter } from "../../src/account/limits/redis-rate-limiter.ts";
 import { connectRedis } from "../../src/storage/redis.ts";
 import { REDIS_URL, dropRedisKeys } from "../support/redis.ts";
+import { freePort } from "../support/server.ts";
 
 const prefix = `gh-test-${randomBytes(6).toString("hex")}:`;
 const connections: Redis[] = [];
@@ -91,9 +91,7 @@ describe("rate limit buckets in Redis", () => {
   });
 
   it("refuse to start against an address where no Redis answers, without printing its password", async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, "127.0.0.1", () => { const p = (s.address() as AddressInfo).port; s.close(() => resolve(p)); });
-    });
+    const port = await freePort(); // nothing listens there
     await assert.rejects(connectRedis(`redis://:s3cret@127.0.0.1:${port}`), (err: Error) => {
       assert.match(err.message, /^redis\.url: cannot connect to redis:\/\/:\*\*\*@127\.0\.0\.1/);
       assert.doesNotMatch(err.message, /s3cret/);

@@ -28,7 +28,8 @@ function presentedToken(request: EdgeRequest): { token: string | null; error?: s
   if (header !== undefined && fromBody !== undefined) return { token: null, error: "the access token was sent in more than one way" };
   if (header !== undefined) {
     const token = bearerToken(header);
-    return token ? { token } : { token: null, error: "malformed Authorization header" };
+    // Another scheme (Basic) or a malformed header carries no usable token: a 401 challenge, as for none.
+    return token ? { token } : { token: null, error: "the Authorization header holds no bearer token" };
   }
   if (fromBody !== undefined) return fromBody ? { token: fromBody } : { token: null, error: "access_token is empty" };
   return null;
@@ -40,7 +41,7 @@ export function userinfoEndpoint(ctx: Context): Handler {
     let caller: Caller | null;
     const presented = presentedToken(request);
     if (presented) {
-      if (!presented.token) return unauthorized("invalid_request", presented.error ?? "malformed request");
+      if (!presented.token) return unauthorized(presented.error?.startsWith("the Authorization") ? "invalid_token" : "invalid_request", presented.error ?? "malformed request");
       const result = await callerFromBearer(ctx, presented.token, request.client);
       if (!result.ok) return unauthorized("invalid_token", "the access token is invalid or its session has ended");
       caller = result.caller;

@@ -15,7 +15,7 @@ describe("end_session and logout CSRF", () => {
   it("asks before ending the session on a cross-site navigation without an ID token hint", async () => {
     const login = await loginWithPkce(f);
     const cookie = `session=${login.agent.cookies.get("session")}`;
-    for (const headers of [{ "sec-fetch-site": "cross-site" }, { origin: "null" }, { referer: "https://evil.example/page" }, {}]) {
+    for (const headers of <Record<string, string>[]>[{ "sec-fetch-site": "cross-site" }, { origin: "null" }, { referer: "https://evil.example/page" }, {}]) {
       const r = await rawRequest(endSession(), { headers: { cookie, ...headers } });
       assert.equal(r.status, 200, JSON.stringify(headers));
       assert.match(r.body, /Sign out\?/);
@@ -34,7 +34,7 @@ describe("end_session and logout CSRF", () => {
   });
 
   it("ends the session at once for same-site navigations and for a hint naming this user", async () => {
-    for (const headers of [{ "sec-fetch-site": "same-site" }, { "sec-fetch-site": "same-origin" }, { "sec-fetch-site": "none" }, { referer: `${f.server.url}/settings` }]) {
+    for (const headers of <Record<string, string>[]>[{ "sec-fetch-site": "same-site" }, { "sec-fetch-site": "same-origin" }, { "sec-fetch-site": "none" }, { referer: `${f.server.url}/settings` }]) {
       const login = await loginWithPkce(f);
       const cookie = `session=${login.agent.cookies.get("session")}`;
       const r = await rawRequest(endSession(), { headers: { cookie, ...headers } });

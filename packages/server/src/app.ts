@@ -1,6 +1,6 @@
 // The composition root: config → stores → services → routes, built once at start-up.
 import { createServer } from "node:http";
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
 import formbody from "@fastify/formbody";
 import cookie from "@fastify/cookie";
 import type { Config } from "./config/schema.ts";
@@ -110,9 +110,9 @@ export async function buildApp(ctx: Context, options: BuildOptions = {}): Promis
   const app = Fastify({
     serverFactory: (handler) => createServer((req, res) => edge.handle(req, res, handler)),
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // The edge writes the one access-log line per request; Fastify's own request lines are off.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "req_id" }),
     genReqId: requestIdOf,
-    requestIdLogLabel: "req_id",
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: ctx.config.http.trust_proxy,
     routerOptions: { maxParamLength: 200 },

@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Storage } from "../ports.ts";
+import { fromSqliteError, translateErrors } from "../errors.ts";
 import { sqliteMigrations } from "../schema-sql.ts";
 import { sqliteStores } from "./stores.ts";
 import { sqliteAdminStores } from "./admin-stores.ts";
@@ -19,7 +20,8 @@ export function openSqlite(path: string): Storage {
   type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores>;
   let stores: Stores | null = null;
   const ready = (): Stores => {
-    stores ??= { ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db) };
+    // SQLITE_BUSY/FULL/IOERR/READONLY become StorageUnavailableError (503), not a 500 with nothing logged.
+    stores ??= translateErrors({ ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db) }, fromSqliteError);
     return stores;
   };
   // Stores prepare their statements when first used, after migrate() has created the tables: until
@@ -45,6 +47,16 @@ export function openSqlite(path: string): Storage {
       }
       Object.assign(storage, ready());
     },
+    async ping(): Promise<void> {
+      // In-process and synchronous: nothing to time out. Fails if the file became unreadable.
+      try {
+        db.prepare("SELECT 1").get();
+      } catch (err) {
+        throw fromSqliteError(err);
+      }
+    },
+    // No pool: one connection, used synchronously.
+    poolStats: () => null,
     async close(): Promise<void> {
       db.close();
     },

@@ -34,7 +34,8 @@ export const DEFAULT_POSTGRES_LIMITS: PostgresLimits = {
   connectTimeoutMs: 2000, queryTimeoutMs: 5000, statementTimeoutMs: 4000, idleInTransactionTimeoutMs: 3000, keepAlive: true, poolMax: 10,
 };
 
-export function openPostgres(url: string, options: { schema?: string; limits?: Partial<PostgresLimits> } = {}): Storage {
+/** The pool every adapter method uses, with its limits applied; exported for tests. */
+export function createPostgresPool(url: string, options: { schema?: string; limits?: Partial<PostgresLimits> } = {}): { pool: pg.Pool; schema: string | null; limits: PostgresLimits } {
   const split = splitSchema(url);
   const schema = options.schema ?? split.schema;
   if (schema !== null && !IDENTIFIER.test(schema)) throw new Error(`database schema ${JSON.stringify(schema)}: use letters, digits and _`);
@@ -59,6 +60,11 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
   // A pooled idle connection the server drops is discarded by the pool; without a listener the
   // 'error' event would crash the process.
   pool.on("error", (err) => console.error(`gatehouse: postgres connection lost: ${err.message}`));
+  return { pool, schema, limits };
+}
+
+export function openPostgres(url: string, options: { schema?: string; limits?: Partial<PostgresLimits> } = {}): Storage {
+  const { pool, schema, limits } = createPostgresPool(url, options);
 
   const stores = translateErrors({
     ...postgresStores(pool),
@@ -84,10 +90,20 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
   };
 }
 
+// Migrations may build indexes on large tables and wait for another node's lock: the request
+// limits above do not apply to them. Their connection is discarded afterwards, so the lifted
+// limits never reach a request.
+const MIGRATION_QUERY_TIMEOUT_MS = 24 * 3600 * 1000;
+
 async function migrate(pool: pg.Pool, schema: string | null): Promise<void> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
+  const pooled = await pool.connect();
+  const client = {
+    query: (text: string, values?: unknown[]) => pooled.query({ text, values, query_timeout: MIGRATION_QUERY_TIMEOUT_MS } as pg.QueryConfig),
+  };
+  let broken: Error | undefined = new Error("migration connection retired");
   try {
+    await client.query("SET statement_timeout = 0");
+    await client.query("SET idle_in_transaction_session_timeout = 0");
     // A session-level advisory lock, held across all migrations: a second node starting at the
     // same time waits here, then finds everything applied. Keyed by schema, so separate schemas
     // on one database (tests, tenants) do not wait on each other.
@@ -113,7 +129,7 @@ async function migrate(pool: pg.Pool, schema: string | null): Promise<void> {
       await client.query("SELECT pg_advisory_unlock(hashtext($1))", [`gatehouse:migrate:${schema ?? ""}`]).catch((e: Error) => { broken = e; });
     }
   } finally {
-    // A connection that could not roll back or unlock is discarded, which also drops its lock.
-    client.release(broken);
+    // Always discarded (see above), which also drops the lock if unlocking failed.
+    pooled.release(broken);
   }
 }

@@ -202,9 +202,13 @@ describe("nginx auth_request with examples/nginx", () => {
     const cookie = { cookie: `session=${sessionCookie}` };
     assert.equal((await via("/public/", cookie)).echo!.identity["x-authgear-session-valid"], "true");
 
-    const logout = await agent.request(`${f.server.url}/oauth2/end_session?post_logout_redirect_uri=${encodeURIComponent(SPA_CLIENT.post_logout_redirect_uris[0])}`);
-    assert.equal(logout.status, 302);
-    assert.equal(logout.headers.get("location"), SPA_CLIENT.post_logout_redirect_uris[0]);
+    // No ID token hint and no sign of coming from our own site: the person is asked first (logout CSRF).
+    const endSession = `${f.server.url}/oauth2/end_session?post_logout_redirect_uri=${encodeURIComponent(SPA_CLIENT.post_logout_redirect_uris[0])}`;
+    const ask = await agent.request(endSession);
+    assert.equal(ask.status, 200);
+    assert.equal((await via("/public/", cookie)).echo!.identity["x-authgear-session-valid"], "true", "asking ends nothing");
+    const confirmed = await agent.submitForm(endSession, await ask.text(), {}, f.server.url);
+    assert.equal(confirmed.url, SPA_CLIENT.post_logout_redirect_uris[0]);
 
     const pub = await via("/public/", cookie);
     assert.deepEqual(pub.echo!.identity, { "x-authgear-session-valid": "false" });

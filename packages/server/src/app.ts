@@ -1,7 +1,6 @@
 // The composition root: config → stores → services → routes, built once at start-up.
 import { createServer } from "node:http";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
-import { createFastLane } from "./http/fast-lane.ts";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
 import formbody from "@fastify/formbody";
 import cookie from "@fastify/cookie";
 import type { Config } from "./config/schema.ts";
@@ -11,12 +10,9 @@ import { openKeyRing } from "./crypto/keys.ts";
 import { createClientRegistry } from "./oauth/clients.ts";
 import { createPasswordHasher } from "./users/password-hash.ts";
 import { OAuthError } from "./oauth/errors.ts";
-import { registerCors } from "./http/cors.ts";
-import { registerOAuthRoutes } from "./http/oauth-routes.ts";
 import { registerAuthUiRoutes } from "./authui/routes.ts";
 import { ADMIN_PREFIX, registerAdminRoutes, sendProblem } from "./http/admin-routes.ts";
 import { AdminError } from "./admin/errors.ts";
-import { registerRevocationFeedRoutes } from "./http/revocation-feed-routes.ts";
 import { startRevocationWatcher } from "./revocation-feed/watcher.ts";
 import { redisNudges } from "./revocation-feed/redis-nudge.ts";
 import { createValidityCache } from "./session/validity-cache.ts";
@@ -30,10 +26,15 @@ import { createMemoryRateLimiter } from "./account/limits/rate-limiter.ts";
 import { createRedisRateLimiter } from "./account/limits/redis-rate-limiter.ts";
 import { connectRedis } from "./storage/redis.ts";
 import { parseFormStrict } from "./account/ui/form.ts";
+import { createEdge, requestIdOf } from "./edge/server.ts";
+import { protocolRoutes } from "./edge/routes.ts";
+import { BODY_LIMIT_BYTES } from "./edge/body.ts";
+import { isStorageUnavailable } from "./storage/errors.ts";
+import { createLogger, silentLogger } from "./observability/logger.ts";
+import type { DestinationStream } from "pino";
 import { registerAccountRoutes } from "./account/routes.ts";
 import { sweepAccountState } from "./account/sweep.ts";
 
-export const BODY_LIMIT_BYTES = 64 * 1024;
 
 const cacheKeyKind = (kind: RevocationKind): "sid" | "user" => (kind === "session" || kind === "grant" ? "sid" : "user");
 
@@ -80,56 +81,76 @@ function redisTrouble(err: Error): void {
   console.error(`gatehouse: redis: ${err.message}; rate limits are not enforced until it is back`);
 }
 
-const wantsJson = (url: string): boolean => url.startsWith("/oauth2/") && !url.startsWith("/oauth2/authorize") && !url.startsWith("/oauth2/end_session");
+const wantsJson = (url: string): boolean => url.startsWith("/oauth2/") || url.startsWith("/.well-known/");
 
-export async function buildApp(ctx: Context, options: { logger?: boolean; revocationPollMs?: number } = {}): Promise<FastifyInstance> {
-  const fastLane = createFastLane(ctx, { trustProxy: ctx.config.http.trust_proxy });
+export interface BuildOptions {
+  /** Write logs (JSON lines on stdout, or to `logDestination`); off: nothing is logged. */
+  logger?: boolean;
+  logDestination?: DestinationStream;
+  revocationPollMs?: number;
+}
+
+export async function buildApp(ctx: Context, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const logger = options.logger || options.logDestination ? createLogger({ level: ctx.config.log.level, destination: options.logDestination }) : silentLogger();
+  const nudges = ctx.redis ? await redisNudges(ctx.redis, `${ctx.config.redis.key_prefix}revocations`) : undefined;
+  const watcher = await startRevocationWatcher(ctx, { intervalMs: options.revocationPollMs ?? 250, nudges });
+  // Revocations made on other nodes reach this node's cache through the shared log.
+  watcher.subscribe((events) => { for (const e of events) ctx.validity.invalidate(cacheKeyKind(e.kind), e.id); });
+
+  const edge = createEdge({
+    routes: protocolRoutes(ctx, { watcher }),
+    clients: ctx.clients,
+    trustProxy: ctx.config.http.trust_proxy,
+    hsts: ctx.issuer.startsWith("https:"),
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger,
+    requestLogging: ctx.config.log.requests,
+  });
+  // Behind the edge: HTML pages, the admin API and the portal.
   const app = Fastify({
-    serverFactory: (handler) => createServer((req, res) => { if (!fastLane(req, res)) handler(req, res); }),
-    logger: options.logger ? { level: "info", redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
+    serverFactory: (handler) => createServer((req, res) => edge.handle(req, res, handler)),
+    loggerInstance: logger as FastifyBaseLogger,
+    // The edge writes the one access-log line per request; Fastify's own request lines are off.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "req_id" }),
+    genReqId: requestIdOf,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: ctx.config.http.trust_proxy,
     routerOptions: { maxParamLength: 200 },
   });
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES, parser: parseFormStrict });
+  // Its parser (the `cookie` package) keeps a malformed %-escape as it came, as the edge's reader does.
   await app.register(cookie);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : isStorageUnavailable(err) ? 503 : 500;
     if (status === 500) request.log.error({ err }, "unhandled error");
-    const description = status === 500 ? "internal error" : status === 413 ? "request body is too large" : status === 415 ? "unsupported content type" : "malformed request";
-    if (request.url.startsWith("/_api/")) return sendProblem(reply, new AdminError(status === 500 ? "GH_ADMIN_INTERNAL" : "GH_ADMIN_INVALID_REQUEST", description));
+    const description = status === 500 ? `internal error (request ${request.id})` : status === 503 ? "temporarily unavailable; try again shortly" : status === 413 ? "request body is too large" : status === 415 ? "unsupported content type" : "malformed request";
+    if (request.url.startsWith("/_api/")) return sendProblem(reply, new AdminError(status >= 500 ? "GH_ADMIN_INTERNAL" : "GH_ADMIN_INVALID_REQUEST", description));
     if (wantsJson(request.url)) {
-      return sendOAuthJson(reply, new OAuthError(status === 500 ? "server_error" : "invalid_request", description, { status }));
+      return sendOAuthJson(reply, new OAuthError(status === 500 ? "server_error" : status === 503 ? "temporarily_unavailable" : "invalid_request", description, { status }));
     }
-    return sendErrorPage(reply, status, status === 500 ? "Something went wrong" : "Bad request", `The server could not handle this request (${description}).`);
+    return sendErrorPage(reply, status, status === 500 ? "Something went wrong" : status === 503 ? "Temporarily unavailable" : "Bad request", `The server could not handle this request (${description}).`);
   });
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith("/_api/")) return sendProblem(reply, new AdminError("GH_ADMIN_NOT_FOUND", "no such endpoint"));
-    if (wantsJson(request.url) || request.url.startsWith("/.well-known/")) {
+    if (wantsJson(request.url)) {
       return reply.code(404).type("application/json").send(JSON.stringify({ error: "not_found", error_description: "no such endpoint" }));
     }
     return sendErrorPage(reply, 404, "Page not found", "There is nothing at this address.");
   });
 
-  app.get("/healthz", async (_req, reply) => reply.type("application/json").send('{"status":"ok"}'));
-  registerCors(app, ctx.clients);
-  registerOAuthRoutes(app, ctx);
   registerAuthUiRoutes(app, ctx);
   registerAccountRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerPortal(app);
-  const nudges = ctx.redis ? await redisNudges(ctx.redis, `${ctx.config.redis.key_prefix}revocations`) : undefined;
-  const watcher = await startRevocationWatcher(ctx, { intervalMs: options.revocationPollMs ?? 250, nudges });
-  // Revocations made on other nodes reach this node's cache through the shared log.
-  watcher.subscribe((events) => { for (const e of events) ctx.validity.invalidate(cacheKeyKind(e.kind), e.id); });
-  registerRevocationFeedRoutes(app, ctx, watcher);
 
   const sweep = setInterval(() => {
     ctx.storage.codes.deleteExpired(ctx.now() - 3600).catch((err) => app.log.warn({ err }, "sweeping expired codes failed"));
     sweepAccountState(ctx).catch((err) => app.log.warn({ err }, "sweeping expired account state failed"));
   }, 10 * 60 * 1000);
   sweep.unref();
+  // Event streams never end on their own: end them so the server can close.
+  app.addHook("preClose", async () => edge.closeStreams());
   app.addHook("onClose", async () => {
     clearInterval(sweep);
     watcher.stop();

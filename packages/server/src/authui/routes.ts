@@ -6,7 +6,7 @@ import type { Context } from "../context.ts";
 import { callerFromCookie } from "../session/caller.ts";
 import { verifyLogin } from "../users/users.ts";
 import { clientInfo } from "../http/client-info.ts";
-import { sessionCookieSettings } from "../http/cookies.ts";
+import { sessionCookieSettings } from "../session/cookie.ts";
 import { UI_CSS } from "../http/html.ts";
 import { guardCredential } from "../account/limits/guard.ts";
 import { loadFlow, type FlowView } from "../account/login/flow.ts";

@@ -74,6 +74,12 @@ export const configSchema = z
         trust_proxy: z.boolean().default(false).describe("Trust X-Forwarded-* headers for the client IP."),
       })
       .prefault({}),
+    log: z
+      .object({
+        level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("The lowest level written to the log (JSON lines on stdout)."),
+        requests: z.enum(["all", "errors", "none"]).default("all").describe("The access log: every request, only those answered with a 5xx, or none."),
+      })
+      .prefault({}),
     database: z
       .object({
         url: z.string().default("sqlite:./data/gatehouse.db").describe("sqlite:PATH or postgres://…"),

@@ -3,26 +3,34 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-export function page(options: { title: string; body: string; lang?: string }): string {
+/** The one frame of every hosted page: login, sign-up, account, consent, errors, logout. */
+export function page(options: { title: string; body: string; lang?: string; productName?: string; wide?: boolean }): string {
   return `<!doctype html>
 <html lang="${escapeHtml(options.lang ?? "en")}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${escapeHtml(options.title)} · Gatehouse</title>
+<title>${escapeHtml(options.title)} · ${escapeHtml(options.productName ?? "Gatehouse")}</title>
 <link rel="stylesheet" href="/_gatehouse/ui.css">
+<link rel="stylesheet" href="/_gatehouse/account.css">
 </head>
 <body>
-<main class="card">
+<main class="card${options.wide ? " wide" : ""}">
 ${options.body}
 </main>
 </body>
 </html>`;
 }
 
+/** The body of a page that only says what went wrong (or what happened), with an optional way on. */
+export function problemBody(title: string, message: string, link?: { href: string; label: string }): string {
+  const more = link ? `\n<p class="alt"><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>` : "";
+  return `<h1>${escapeHtml(title)}</h1>\n<p role="alert">${escapeHtml(message)}</p>${more}`;
+}
+
 export function errorPage(title: string, message: string): string {
-  return page({ title, body: `<h1>${escapeHtml(title)}</h1>\n<p role="alert">${escapeHtml(message)}</p>` });
+  return page({ title, body: problemBody(title, message) });
 }
 
 export const UI_CSS = `

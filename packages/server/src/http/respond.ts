@@ -1,27 +1,18 @@
-// How OAuth errors and UI errors leave the server: JSON with no-store, WWW-Authenticate for
-// bearer failures, or a readable page when the redirect URI cannot be trusted.
+// How errors leave the Fastify side (pages, admin API): the same values the edge builds
+// (edge/responses.ts), written on a Fastify reply.
 import type { FastifyReply } from "fastify";
-import { OAuthError } from "../oauth/errors.ts";
-import { errorPage } from "./html.ts";
-import { setPageSecurityHeaders } from "./security-headers.ts";
-import { sendPlain, type PlainResponse } from "./plain-response.ts";
+import type { OAuthError } from "../oauth/errors.ts";
+import { errorPageResponse, oauthErrorResponse } from "../edge/responses.ts";
+import type { EdgeResponse } from "../edge/types.ts";
 
-/** An OAuth error as a JSON response (RFC 6749 §5.2); Basic client-auth failures get a challenge. */
-export function oauthErrorResponse(err: OAuthError): PlainResponse {
-  const headers: Record<string, string> = { "cache-control": "no-store", pragma: "no-cache", "content-type": "application/json" };
-  if (err.status === 401 && err.cause === "basic") headers["www-authenticate"] = 'Basic realm="gatehouse"';
-  return { status: err.status, headers, body: JSON.stringify(err.toJSON()) };
+export function sendResponse(reply: FastifyReply, r: EdgeResponse): FastifyReply {
+  return reply.code(r.status).headers(r.headers).send(r.body);
 }
 
 export function sendOAuthJson(reply: FastifyReply, err: OAuthError): FastifyReply {
-  return sendPlain(reply, oauthErrorResponse(err));
+  return sendResponse(reply, oauthErrorResponse(err));
 }
 
 export function sendErrorPage(reply: FastifyReply, status: number, title: string, message: string): FastifyReply {
-  setPageSecurityHeaders(reply, []);
-  return reply.code(status).type("text/html; charset=utf-8").send(errorPage(title, message));
-}
-
-export function sendOAuthErrorPage(reply: FastifyReply, err: OAuthError): FastifyReply {
-  return sendErrorPage(reply, err.status, "This sign-in request cannot be completed", `${err.error}: ${err.description}`);
+  return sendResponse(reply, errorPageResponse(status, title, message));
 }

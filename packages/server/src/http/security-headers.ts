@@ -1,15 +1,23 @@
 import type { FastifyReply } from "fastify";
 
 /**
- * CSP for UI pages. form-action must list where our forms may end up: Chromium applies it to the
- * redirects that follow a form POST, and a login ends with a redirect to the app.
+ * Headers for every HTML page. form-action must list where our forms may end up: Chromium applies it
+ * to the redirects that follow a form POST, and a login ends with a redirect to the app.
  */
-export function setPageSecurityHeaders(reply: FastifyReply, formTargets: string[]): void {
+export function pageSecurityHeaders(formTargets: string[]): Record<string, string> {
   const formAction = ["'self'", ...formTargets].join(" ");
-  reply
-    .header("content-security-policy", `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`)
-    .header("x-frame-options", "DENY")
-    .header("x-content-type-options", "nosniff")
-    .header("referrer-policy", "no-referrer")
-    .header("cache-control", "no-store");
+  return {
+    "content-security-policy": `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+  };
 }
+
+export function setPageSecurityHeaders(reply: FastifyReply, formTargets: string[]): void {
+  reply.headers(pageSecurityHeaders(formTargets));
+}
+
+/** RFC 6797: on an https origin every response tells browsers to stay on https (a year, subdomains too). */
+export const HSTS_VALUE = "max-age=31536000; includeSubDomains";

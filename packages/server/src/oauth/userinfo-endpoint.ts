@@ -1,34 +1,55 @@
-// GET|POST /oauth2/userinfo as plain data: a Bearer token or the session cookie; a missing or dead
-// one is a 401 with WWW-Authenticate (RFC 6750 §3.1) and Authgear's invalid_grant body.
+// GET|POST /oauth2/userinfo (OIDC Core §5.3). The access token comes in the Authorization header
+// (RFC 6750 §2.1) or, on POST, as `access_token` in a form body (§2.2); without one, the session
+// cookie (Authgear's cookie mode). Failures are `invalid_token` with a WWW-Authenticate challenge
+// (§3.1), never a grant error.
 import type { Context } from "../context.ts";
 import { bearerToken, callerFromBearer, callerFromCookie, type Caller } from "../session/caller.ts";
-import type { ClientInfo } from "../session/idp-sessions.ts";
-import type { PlainResponse } from "../http/plain-response.ts";
+import { sessionCookieSettings } from "../session/cookie.ts";
+import { jsonResponse } from "../edge/responses.ts";
+import type { EdgeRequest, EdgeResponse, Handler } from "../edge/types.ts";
 import { userinfoClaims } from "./userinfo.ts";
 
-function unauthorized(error: "invalid_token" | "invalid_request", description: string): PlainResponse {
-  return {
-    status: 401,
-    headers: {
-      "www-authenticate": `Bearer error="${error}", error_description="${description}"`,
-      "cache-control": "no-store",
-      "content-type": "application/json",
-    },
-    body: JSON.stringify({ error: "invalid_grant", error_description: description }),
-  };
+function unauthorized(error: "invalid_token" | "invalid_request", description: string): EdgeResponse {
+  return jsonResponse(error === "invalid_request" ? 400 : 401, { error, error_description: description }, {
+    "www-authenticate": `Bearer error="${error}", error_description="${description}"`,
+  });
 }
 
-export async function userinfoResponse(ctx: Context, input: { authorization: string | undefined; sessionCookie: string | undefined; client: ClientInfo }): Promise<PlainResponse> {
-  let caller: Caller | null;
-  if (input.authorization !== undefined) {
-    const token = bearerToken(input.authorization);
-    if (!token) return unauthorized("invalid_request", "malformed Authorization header");
-    const result = await callerFromBearer(ctx, token, input.client);
-    if (!result.ok) return unauthorized("invalid_token", "the access token is invalid or its session has ended");
-    caller = result.caller;
-  } else {
-    caller = input.sessionCookie ? await callerFromCookie(ctx, input.sessionCookie, input.client) : null;
-    if (!caller) return unauthorized("invalid_token", "no session");
+/** The token from the header or the form body; more than one way at once is an error (§2). */
+function presentedToken(request: EdgeRequest): { token: string | null; error?: string } | null {
+  const header = request.headers.authorization;
+  let fromBody: string | undefined;
+  if (request.method === "POST" && request.headers["content-type"] !== undefined) {
+    const form = request.form();
+    const value = form.access_token;
+    if (Array.isArray(value)) return { token: null, error: "access_token was sent more than once" };
+    fromBody = value;
   }
-  return { status: 200, headers: { "cache-control": "no-store", "content-type": "application/json" }, body: JSON.stringify(userinfoClaims(caller)) };
+  if (header !== undefined && fromBody !== undefined) return { token: null, error: "the access token was sent in more than one way" };
+  if (header !== undefined) {
+    const token = bearerToken(header);
+    // Another scheme (Basic) or a malformed header carries no usable token: a 401 challenge, as for none.
+    return token ? { token } : { token: null, error: "the Authorization header holds no bearer token" };
+  }
+  if (fromBody !== undefined) return fromBody ? { token: fromBody } : { token: null, error: "access_token is empty" };
+  return null;
+}
+
+export function userinfoEndpoint(ctx: Context): Handler {
+  const cookieName = sessionCookieSettings(ctx.config).name;
+  return async (request) => {
+    let caller: Caller | null;
+    const presented = presentedToken(request);
+    if (presented) {
+      if (!presented.token) return unauthorized(presented.error?.startsWith("the Authorization") ? "invalid_token" : "invalid_request", presented.error ?? "malformed request");
+      const result = await callerFromBearer(ctx, presented.token, request.client);
+      if (!result.ok) return unauthorized("invalid_token", "the access token is invalid or its session has ended");
+      caller = result.caller;
+    } else {
+      const value = request.cookie(cookieName);
+      caller = value ? await callerFromCookie(ctx, value, request.client) : null;
+      if (!caller) return unauthorized("invalid_token", "no access token and no session");
+    }
+    return { ...jsonResponse(200, userinfoClaims(caller)), clientId: caller.clientId ?? undefined };
+  };
 }

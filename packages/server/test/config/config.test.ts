@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseConfig, ConfigError } from "../../src/config/load.ts";
-import { deriveCookieDomain } from "../../src/http/cookies.ts";
+import { deriveCookieDomain } from "../../src/session/cookie.ts";
 
 describe("config validation", () => {
   it("fills Authgear's defaults", () => {

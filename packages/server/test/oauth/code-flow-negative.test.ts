@@ -236,7 +236,7 @@ describe("refresh token lifetimes and rotation", () => {
       const res = await fetch(`${f.server.url}/oauth2/userinfo`, { headers: authorization ? { authorization } : {} });
       assert.equal(res.status, 401, String(authorization));
       assert.match(res.headers.get("www-authenticate") ?? "", /^Bearer/);
-      assert.equal((await res.json()).error, "invalid_grant");
+      assert.equal((await res.json()).error, "invalid_token");
     }
   });
 });

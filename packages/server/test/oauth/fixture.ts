@@ -13,7 +13,7 @@ export interface Fixture {
   userId: string;
 }
 
-export async function setup(options: { clients?: Record<string, unknown>[]; databaseUrl?: string; config?: Record<string, unknown>; revocationPollMs?: number } = {}): Promise<Fixture> {
+export async function setup(options: Parameters<typeof startTestServer>[0] = {}): Promise<Fixture> {
   const server = await startTestServer(options);
   const userId = await server.createUser(EMAIL, PASSWORD);
   const spa = await oidc.discovery(new URL(server.url), SPA_CLIENT.client_id, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import type { FastifyInstance } from "fastify";
-import { buildApp, createContext } from "../../src/app.ts";
+import { buildApp, createContext, type BuildOptions } from "../../src/app.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import type { Context } from "../../src/context.ts";
 import { createUser } from "../../src/users/users.ts";
@@ -47,7 +47,7 @@ export const CONFIDENTIAL_CLIENT = {
   post_logout_redirect_uris: ["http://127.0.0.1:9/backend/"],
 };
 
-export async function startTestServer(options: { clients?: Record<string, unknown>[]; config?: Record<string, unknown>; databaseUrl?: string; host?: string; revocationPollMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(options: { clients?: Record<string, unknown>[]; config?: Record<string, unknown>; databaseUrl?: string; host?: string; revocationPollMs?: number; build?: BuildOptions } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "gatehouse-test-"));
   const port = await freePort();
   const host = options.host ?? "127.0.0.1";
@@ -61,7 +61,7 @@ export async function startTestServer(options: { clients?: Record<string, unknow
   });
   let offset = 0;
   const ctx = await createContext(config, { now: () => Math.floor(Date.now() / 1000) + offset });
-  const app = await buildApp(ctx, { revocationPollMs: options.revocationPollMs });
+  const app = await buildApp(ctx, { revocationPollMs: options.revocationPollMs, ...options.build });
   await app.listen({ host: "127.0.0.1", port });
   return {
     url: `http://${host}:${port}`,

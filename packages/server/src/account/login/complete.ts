@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../../context.ts";
 import { clientInfo } from "../../http/client-info.ts";
-import { sessionCookieSettings } from "../../http/cookies.ts";
+import { sessionCookieSettings, setSessionCookie } from "../../session/cookie.ts";
 import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH } from "../../oauth/authorize/sso.ts";
 import { createIdpSession } from "../../session/idp-sessions.ts";
 import type { User } from "../../storage/ports.ts";
@@ -19,7 +19,7 @@ export async function completeLogin(ctx: Context, request: FastifyRequest, reply
   if (flow?.suppressCookie) {
     reply.setCookie(LOGIN_HANDOFF_COOKIE, cookieValue, { path: LOGIN_HANDOFF_PATH, secure: cookie.secure, httpOnly: true, sameSite: "lax", maxAge: 600 });
   } else {
-    reply.setCookie(cookie.name, cookieValue, { path: "/", domain: cookie.domain, secure: cookie.secure, httpOnly: true, sameSite: "lax", maxAge: cookie.maxAge });
+    setSessionCookie(reply, cookie, cookieValue);
   }
   return seeOther(ctx, reply, flow ? `/oauth2/authorize/resume?flow=${encodeURIComponent(flow.id)}` : "/");
 }

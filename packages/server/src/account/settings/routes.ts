@@ -1,7 +1,7 @@
 // /settings and its forms. Every route needs the `session` cookie; without it, the login page.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../../context.ts";
-import { sessionCookieSettings } from "../../http/cookies.ts";
+import { clearSessionCookie, sessionCookieSettings } from "../../session/cookie.ts";
 import type { Caller } from "../../session/caller.ts";
 import type { MessageKey } from "../messages/index.ts";
 import { hasTotp, qrCodeDataUrl, totpUri } from "../mfa/totp.ts";
@@ -109,7 +109,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
     // Signing this browser out: its cookie goes too, and the settings page is no longer reachable.
     if (f.kind === "idp_session" && caller.session.kind === "idp_session" && caller.session.id === f.id) {
       const cookie = sessionCookieSettings(ctx.config);
-      reply.clearCookie(cookie.name, { path: "/", domain: cookie.domain, secure: cookie.secure, httpOnly: true, sameSite: "lax" });
+      clearSessionCookie(reply, cookie);
       return seeOther(ctx, reply, "/login");
     }
     return seeOther(ctx, reply, "/settings?notice=revoked");

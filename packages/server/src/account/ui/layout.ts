@@ -1,6 +1,6 @@
 // Building blocks of the account pages: one layout, labelled fields, status boxes. Every value is
 // escaped here; callers pass plain text (already translated) and trusted markup built from these.
-import { escapeHtml } from "../../http/html.ts";
+import { escapeHtml, page } from "../../http/html.ts";
 import type { Translate } from "../messages/index.ts";
 
 export interface PageOptions {
@@ -13,22 +13,7 @@ export interface PageOptions {
 }
 
 export function accountPage(o: PageOptions): string {
-  return `<!doctype html>
-<html lang="${escapeHtml(o.locale)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(o.title)} · ${escapeHtml(o.t("product.name"))}</title>
-<link rel="stylesheet" href="/_gatehouse/ui.css">
-<link rel="stylesheet" href="/_gatehouse/account.css">
-</head>
-<body>
-<main class="card${o.wide ? " wide" : ""}">
-${o.body}
-</main>
-</body>
-</html>`;
+  return page({ title: o.title, body: o.body, lang: o.locale, productName: o.t("product.name"), wide: o.wide });
 }
 
 /** The exact shape test helpers (and humans reading the source) expect for hidden inputs. */

@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../../context.ts";
 import { csrfToken, csrfValid } from "../../authui/csrf.ts";
-import { sessionCookieSettings } from "../../http/cookies.ts";
+import { sessionCookieSettings } from "../../session/cookie.ts";
 import { clientInfo } from "../../http/client-info.ts";
 import { callerFromCookie, type Caller } from "../../session/caller.ts";
 import { readForm, type FormFields, type FormSpec } from "./form.ts";

@@ -1,7 +1,7 @@
 // How account pages leave the server: HTML with our CSP, in the reader's language.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../../context.ts";
-import { escapeHtml } from "../../http/html.ts";
+import { problemBody } from "../../http/html.ts";
 import { setPageSecurityHeaders } from "../../http/security-headers.ts";
 import { pickLocale, translator, type MessageKey, type Translate } from "../messages/index.ts";
 import { accountPage } from "./layout.ts";
@@ -40,8 +40,7 @@ export function sendProblemPage(
   ctx: Context, reply: FastifyReply, ui: Ui, status: number,
   keys: { title: MessageKey; message: MessageKey }, link?: { href: string; label: MessageKey },
 ): FastifyReply {
-  const more = link ? `\n<p class="alt"><a href="${escapeHtml(link.href)}">${escapeHtml(ui.t(link.label))}</a></p>` : "";
-  const body = `<h1>${escapeHtml(ui.t(keys.title))}</h1>\n<p role="alert">${escapeHtml(ui.t(keys.message))}</p>${more}`;
+  const body = problemBody(ui.t(keys.title), ui.t(keys.message), link && { href: link.href, label: ui.t(link.label) });
   return sendHtml(ctx, reply, accountPage({ ...ui, title: ui.t(keys.title), body }), status);
 }
 

@@ -1,0 +1,184 @@
+// The one front door. Every request passes through here: it gets an id, its client IP and user agent,
+// a body limit, HSTS on https, and one access-log line. Protocol endpoints are answered from the route
+// table (routes.ts) as plain functions; everything else (HTML pages, admin API, portal) goes on to
+// Fastify. Errors become responses here and nowhere else: OAuth errors as data, storage outages as
+// 503, anything unexpected logged with its stack and answered with a generic 500.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
+import { OAuthError } from "../oauth/errors.ts";
+import { isStorageUnavailable } from "../storage/errors.ts";
+import type { ClientRegistry } from "../oauth/clients.ts";
+import { HSTS_VALUE } from "../http/security-headers.ts";
+import type { Logger, RequestLogging } from "../observability/logger.ts";
+import { corsHeaders } from "./cors.ts";
+import { declaredTooLarge, readBody } from "./body.ts";
+import { clientInfoOf } from "./client-info.ts";
+import { IncomingEdgeRequest } from "./request.ts";
+import { errorPageResponse, jsonResponse, oauthErrorPage, oauthErrorResponse } from "./responses.ts";
+import type { EdgeRequest, EdgeResponse, Route } from "./types.ts";
+
+export interface EdgeOptions {
+  routes: Route[];
+  clients: ClientRegistry;
+  trustProxy: boolean;
+  /** The public origin is https: send HSTS. */
+  hsts: boolean;
+  bodyLimit: number;
+  logger: Logger;
+  requestLogging: RequestLogging;
+  /** Told of every answered request (metrics). */
+  onResponse?: (route: string, method: string, status: number, seconds: number) => void;
+}
+
+export type Fallback = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface Edge {
+  handle(req: IncomingMessage, res: ServerResponse, fallback: Fallback): void;
+  /** Ends open event streams (they never end on their own), so the server can close. */
+  closeStreams(): void;
+}
+
+const REQUEST_ID = Symbol("gatehouse.requestId");
+/** The edge's id for a request, for Fastify's logger behind it. */
+export const requestIdOf = (req: IncomingMessage): string => (req as IncomingMessage & { [REQUEST_ID]?: string })[REQUEST_ID] ?? "-";
+
+const TOO_LARGE = new OAuthError("invalid_request", "request body is too large", { status: 413, redirectable: false });
+const UNAVAILABLE = new OAuthError("temporarily_unavailable", "the service is temporarily unavailable; try again shortly", { redirectable: false });
+
+/** Which error style a path answers in when no route names one (requests that go on to Fastify). */
+const jsonPath = (path: string): boolean => path.startsWith("/_api/") || path.startsWith("/oauth2/") || path.startsWith("/.well-known/");
+
+export function createEdge(options: EdgeOptions): Edge {
+  const byPath = new Map(options.routes.map((r) => [r.path, r]));
+  const { logger } = options;
+  const idPrefix = randomBytes(4).toString("hex");
+  let counter = 0;
+  const streams = new Set<() => void>();
+
+  function accessLog(req: IncomingMessage, id: string, path: string, status: number, started: number, clientId: string | undefined): void {
+    const seconds = (performance.now() - started) / 1000;
+    options.onResponse?.(byPath.has(path) ? path : "other", req.method ?? "", status, seconds);
+    if (options.requestLogging === "none" || (options.requestLogging === "errors" && status < 500)) return;
+    const line = { req_id: id, method: req.method, path: path.length > 200 ? `${path.slice(0, 200)}…` : path, status, ms: Math.round(seconds * 10000) / 10, ip: clientInfoOf(req, options.trustProxy).ip, client_id: clientId };
+    if (status >= 500) logger.error(line, "request");
+    else logger.info(line, "request");
+  }
+
+  function errorResponse(err: unknown, style: "json" | "page", request: { id: string; method?: string; path: string }): EdgeResponse {
+    if (err instanceof OAuthError) return style === "json" ? oauthErrorResponse(err) : oauthErrorPage(err);
+    if (isStorageUnavailable(err)) {
+      logger.warn({ req_id: request.id, path: request.path, err: (err as Error).message }, "storage unavailable");
+      return style === "json"
+        ? { ...oauthErrorResponse(UNAVAILABLE), headers: { ...oauthErrorResponse(UNAVAILABLE).headers, "retry-after": "5" } }
+        : errorPageResponse(503, "Temporarily unavailable", "The service cannot answer right now. Try again in a few seconds.", { "retry-after": "5" });
+    }
+    logger.error({ req_id: request.id, method: request.method, path: request.path, err }, "unhandled error");
+    return style === "json"
+      ? jsonResponse(500, { error: "server_error", error_description: `internal error (request ${request.id})` })
+      : errorPageResponse(500, "Something went wrong", `The server could not handle this request. If it keeps happening, quote request ${request.id}.`);
+  }
+
+  function write(req: IncomingMessage, res: ServerResponse, route: Route | undefined, path: string, r: EdgeResponse, started: number, id: string): void {
+    const headers: Record<string, string | string[]> = r.headers["content-length"] === undefined && !r.stream
+      ? { ...r.headers, "content-length": String(Buffer.byteLength(r.body)) }
+      : r.headers;
+    if (route?.cors && req.headers.origin !== undefined) Object.assign(headers, corsHeaders(options.clients, req.method, req.headers.origin));
+    res.writeHead(r.status, headers);
+    if (r.stream) {
+      if (r.body) res.write(r.body);
+      const stop = r.stream.start((chunk) => res.write(chunk));
+      let closed = false;
+      const end = (): void => { res.end(); };
+      const close = (): void => {
+        if (closed) return;
+        closed = true;
+        streams.delete(end);
+        stop();
+      };
+      streams.add(end);
+      res.once("close", close);
+      // The client may have gone while the stream was being set up: its slot is freed all the same.
+      if (res.destroyed) close();
+    } else {
+      res.end(req.method === "HEAD" ? undefined : r.body);
+    }
+    accessLog(req, id, path, r.status, started, r.clientId);
+  }
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse, route: Route, path: string, rawQuery: string, started: number, id: string): Promise<void> {
+    let body: string | undefined;
+    if (route.body && req.method !== "GET" && req.method !== "HEAD") {
+      const read = await readBody(req, options.bodyLimit);
+      if (read === null) {
+        res.setHeader("connection", "close");
+        return write(req, res, route, path, errorResponse(TOO_LARGE, route.errors, { id, path }), started, id);
+      }
+      body = read;
+    }
+    const request: EdgeRequest = new IncomingEdgeRequest(id, req.method ?? "GET", path, req.headers, clientInfoOf(req, options.trustProxy), rawQuery, body);
+    let r: EdgeResponse;
+    try {
+      const result = route.handler(request);
+      r = result instanceof Promise ? await result : result;
+    } catch (err) {
+      r = errorResponse(err, route.errors, { id, method: req.method, path });
+      if (route.inDoubt && !(err instanceof OAuthError)) r = route.inDoubt();
+    }
+    write(req, res, route, path, r, started, id);
+  }
+
+  function allows(route: Route, method: string): boolean {
+    if (route.methods === "*") return true;
+    return route.methods.includes(method) || (method === "HEAD" && route.methods.includes("GET"));
+  }
+
+  return {
+    handle(req, res, fallback) {
+      const started = performance.now();
+      const id = `${idPrefix}-${(++counter).toString(36)}`;
+      (req as IncomingMessage & { [REQUEST_ID]?: string })[REQUEST_ID] = id;
+      res.setHeader("x-request-id", id);
+      if (options.hsts) res.setHeader("strict-transport-security", HSTS_VALUE);
+      const url = req.url ?? "/";
+      const q = url.indexOf("?");
+      const path = q < 0 ? url : url.slice(0, q);
+      const route = byPath.get(path);
+      const method = req.method ?? "GET";
+
+      // RFC 9110 §15.5.14: refuse a declared body over the limit before reading any of it, everywhere.
+      if (declaredTooLarge(req, options.bodyLimit)) {
+        res.setHeader("connection", "close");
+        return write(req, res, route, path, errorResponse(TOO_LARGE, route?.errors ?? (jsonPath(path) ? "json" : "page"), { id, path }), started, id);
+      }
+      if (!route) {
+        res.once("finish", () => accessLog(req, id, path, res.statusCode, started, clientIdInQuery(url, q)));
+        return fallback(req, res);
+      }
+      if (method === "OPTIONS" && route.cors) {
+        return write(req, res, route, path, { status: 204, headers: { "cache-control": "no-store" }, body: "" }, started, id);
+      }
+      if (!allows(route, method)) {
+        const allow = route.methods === "*" ? "" : [...route.methods, ...(route.methods.includes("GET") ? ["HEAD"] : [])].join(", ");
+        return write(req, res, route, path, jsonResponse(405, { error: "invalid_request", error_description: `method ${method.slice(0, 16)} is not allowed here` }, { allow }), started, id);
+      }
+      dispatch(req, res, route, path, q < 0 ? "" : url.slice(q + 1), started, id).catch((err) => {
+        // Only a failure while writing gets here (the socket went away); nothing is left to answer.
+        logger.warn({ req_id: id, path, err: (err as Error).message }, "response not written");
+        if (!res.headersSent) res.destroy();
+      });
+    },
+    closeStreams() {
+      for (const end of streams) end();
+    },
+  };
+}
+
+/** The client_id of a page request (authorize, login) for the access log; other query values are never logged. */
+function clientIdInQuery(url: string, q: number): string | undefined {
+  if (q < 0 || url.indexOf("client_id=", q) < 0) return undefined;
+  try {
+    return new URLSearchParams(url.slice(q + 1)).get("client_id")?.slice(0, 200) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,70 @@
+// GET|POST /oauth2/authorize and GET /oauth2/authorize/resume as edge endpoints. Errors go back to the
+// client only once its redirect URI is trusted (RFC 6749 §4.1.2.1); before that they are a page.
+import type { Context } from "../../context.ts";
+import { OAuthError } from "../errors.ts";
+import { toParams, type Params } from "../params.ts";
+import { validateAuthorizationRequest, checkClient, checkRedirectUri } from "./request.ts";
+import { decideAuthorization, type AuthorizeOutcome } from "./decide.ts";
+import { errorRedirect } from "./redirect.ts";
+import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH, suppressesIdpSessionCookie } from "./sso.ts";
+import { callerFromCookie, type Caller } from "../../session/caller.ts";
+import { serializeCookie, sessionCookieSettings } from "../../session/cookie.ts";
+import { errorPageResponse, oauthErrorPage, redirectResponse } from "../../edge/responses.ts";
+import type { EdgeRequest, EdgeResponse, Handler } from "../../edge/types.ts";
+
+/** Flow ids are 43-character base64url tokens; anything else is refused before it reaches storage. */
+const FLOW_ID = /^[A-Za-z0-9_-]{16,100}$/;
+
+function outcomeResponse(outcome: AuthorizeOutcome, headers: Record<string, string> = {}): EdgeResponse {
+  if (outcome.kind === "redirect") return redirectResponse(outcome.location, headers);
+  return redirectResponse(`/${outcome.page}?flow=${encodeURIComponent(outcome.flowId)}`, headers);
+}
+
+export function authorizeEndpoints(ctx: Context): { authorize: Handler; resume: Handler } {
+  const cookie = sessionCookieSettings(ctx.config);
+  const clearedHandoff = serializeCookie(LOGIN_HANDOFF_COOKIE, "", { path: LOGIN_HANDOFF_PATH, httpOnly: true, sameSite: "lax", secure: cookie.secure, maxAge: 0 });
+
+  async function cookieCaller(request: EdgeRequest): Promise<Caller | null> {
+    const value = request.cookie(cookie.name);
+    return value ? callerFromCookie(ctx, value, request.client) : null;
+  }
+
+  /** Runs an authorization request; `resumed` carries the caller who just logged in on our page. */
+  async function authorize(request: EdgeRequest, p: Params, resumed?: { caller: Caller; since: number; headers: Record<string, string> }): Promise<EdgeResponse> {
+    let redirectUri: string | null = null;
+    try {
+      const client = checkClient(ctx.clients, p);
+      redirectUri = checkRedirectUri(client, p);
+      const req = validateAuthorizationRequest(ctx.clients, p);
+      // With SSO off, an existing shared session is not reused: every app login is its own.
+      const caller = resumed?.caller ?? (suppressesIdpSessionCookie(p) ? null : await cookieCaller(request));
+      const outcome = await decideAuthorization(ctx, req, caller, { loggedInSince: resumed?.since });
+      return { ...outcomeResponse(outcome, resumed?.headers), clientId: client.client_id };
+    } catch (err) {
+      if (!(err instanceof OAuthError)) throw err;
+      if (!err.redirectable || redirectUri === null) return oauthErrorPage(err);
+      return { ...redirectResponse(errorRedirect(redirectUri, err, p.state ?? null, ctx.issuer), resumed?.headers), clientId: p.client_id };
+    }
+  }
+
+  return {
+    authorize: (request) => authorize(request, toParams(request.method === "POST" ? request.form() : request.query(), { redirectable: false })),
+
+    // After our login page: pick the stored request up again. The flow id is single-use.
+    async resume(request) {
+      const flowId = request.query().flow;
+      const flow = typeof flowId === "string" && FLOW_ID.test(flowId) ? await ctx.storage.authFlows.get(flowId) : null;
+      if (!flow || flow.expiresAt <= ctx.now()) {
+        return errorPageResponse(400, "This sign-in link has expired", "Go back to the app and start signing in again.");
+      }
+      const handoff = request.cookie(LOGIN_HANDOFF_COOKIE);
+      const headers: Record<string, string> = handoff !== undefined ? { "set-cookie": clearedHandoff } : {};
+      const caller = (handoff ? await callerFromCookie(ctx, handoff, request.client) : null) ?? (await cookieCaller(request));
+      if (!caller) {
+        return errorPageResponse(400, "You are not signed in", "Your browser did not keep the sign-in cookie. Allow cookies for this site and try again.", headers);
+      }
+      await ctx.storage.authFlows.delete(flow.id);
+      return authorize(request, flow.params, { caller, since: flow.createdAt, headers });
+    },
+  };
+}

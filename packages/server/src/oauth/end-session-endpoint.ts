@@ -1,0 +1,70 @@
+// /oauth2/end_session as an edge endpoint, with a guard against logout CSRF: a cross-site page must
+// not be able to sign a person out by navigating them here (SameSite=Lax cookies ride along on
+// top-level navigations). The session ends at once when the request carries an ID token hint for
+// this session's user, or comes from our own site (Sec-Fetch-Site, else Origin/Referer); otherwise
+// the person is asked to confirm, and the confirmation is a same-origin POST.
+import { getDomain } from "tldts";
+import type { Context } from "../context.ts";
+import { parseSessionCookie } from "../session/idp-sessions.ts";
+import { callerFromCookie } from "../session/caller.ts";
+import { revokeSession } from "../session/revocation.ts";
+import { clearedSessionCookieHeader, sessionCookieSettings } from "../session/cookie.ts";
+import { escapeHtml, page } from "../http/html.ts";
+import { errorPageResponse, pageResponse, redirectResponse } from "../edge/responses.ts";
+import type { EdgeRequest, Handler } from "../edge/types.ts";
+import { toParams, type Params } from "./params.ts";
+import { endSessionRedirect, idTokenHint } from "./end-session.ts";
+
+const siteOf = (origin: string): string | null => {
+  try {
+    const url = new URL(origin);
+    return `${url.protocol}//${getDomain(url.hostname, { allowPrivateDomains: true }) ?? url.hostname}`;
+  } catch {
+    return null;
+  }
+};
+
+/** Did this request come from our own site (or from the person, typing or bookmarking the URL)? */
+export function fromOwnSite(request: EdgeRequest, issuer: string): boolean {
+  const fetchSite = request.headers["sec-fetch-site"];
+  if (typeof fetchSite === "string") return fetchSite === "same-origin" || fetchSite === "same-site" || fetchSite === "none";
+  // Browsers without Fetch Metadata: the Origin (POST) or Referer must be on our site.
+  const from = request.headers.origin ?? request.headers.referer;
+  return typeof from === "string" && from !== "null" && siteOf(from) === siteOf(issuer);
+}
+
+function confirmPage(p: Params): string {
+  const keep = ["post_logout_redirect_uri", "state", "client_id", "ui_locales"]
+    .filter((k) => p[k] !== undefined)
+    .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(p[k])}">`)
+    .join("\n");
+  return page({
+    title: "Sign out?",
+    body: `<h1>Sign out?</h1>
+<p>An app asked to sign you out. Do you want to sign out?</p>
+<form method="post" action="/oauth2/end_session">
+${keep}
+<button type="submit">Sign out</button>
+</form>`,
+  });
+}
+
+export function endSessionEndpoint(ctx: Context): Handler {
+  const cookie = sessionCookieSettings(ctx.config);
+  const cleared = clearedSessionCookieHeader(cookie);
+  return async (request) => {
+    const p = toParams(request.method === "POST" ? request.form() : request.query(), { redirectable: false });
+    const location = endSessionRedirect(ctx, p);
+    const value = request.cookie(cookie.name);
+    const parsed = value ? parseSessionCookie(value) : null;
+    const caller = parsed && value ? await callerFromCookie(ctx, value, request.client) : null;
+    if (caller && parsed) {
+      const hinted = idTokenHint(ctx, p.id_token_hint)?.userId === caller.user.id;
+      if (!hinted && !fromOwnSite(request, ctx.issuer)) return pageResponse(200, confirmPage(p));
+      await revokeSession(ctx, parsed.id);
+    }
+    const headers: Record<string, string> = value !== undefined ? { "set-cookie": cleared } : {};
+    if (location) return redirectResponse(location, headers);
+    return errorPageResponse(200, "Signed out", "You have been signed out. You can close this window.", headers);
+  };
+}

@@ -2,6 +2,8 @@
 // fails while the database does not answer, so a load balancer stops sending requests that could
 // only end in 503s, and an orchestrator does not restart a process that is fine (issue 10 §3).
 import type { Context } from "../context.ts";
+import { jsonResponse } from "../edge/responses.ts";
+import type { Handler } from "../edge/types.ts";
 
 export interface ReadinessCheck {
   ok: boolean;
@@ -44,4 +46,12 @@ async function timed(check: () => Promise<void>, timeoutMs: number): Promise<Rea
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** GET /readyz: 200 `{"status":"ready",…}` or 503 `{"status":"not_ready",…}`, with each check's result. */
+export function readinessEndpoint(ctx: Pick<Context, "storage" | "redis">): Handler {
+  return async () => {
+    const r = await checkReady(ctx);
+    return jsonResponse(r.ok ? 200 : 503, { status: r.ok ? "ready" : "not_ready", checks: r.checks });
+  };
 }

@@ -31,6 +31,8 @@ import { protocolRoutes } from "./edge/routes.ts";
 import { BODY_LIMIT_BYTES } from "./edge/body.ts";
 import { isStorageUnavailable } from "./storage/errors.ts";
 import { createLogger, silentLogger } from "./observability/logger.ts";
+import { createMetrics } from "./observability/metrics.ts";
+import { startMetricsListener } from "./observability/metrics-endpoint.ts";
 import type { DestinationStream } from "pino";
 import { registerAccountRoutes } from "./account/routes.ts";
 import { sweepAccountState } from "./account/sweep.ts";
@@ -41,7 +43,7 @@ const cacheKeyKind = (kind: RevocationKind): "sid" | "user" => (kind === "sessio
 /** Opens stores and services. `redis: false` skips Redis (one-shot CLI commands need only the database). */
 export async function createContext(config: Config, options: { now?: () => number; redis?: boolean } = {}): Promise<Context> {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
-  const storage = await openStorage(config.database.url);
+  const storage = await openStorage(config.database);
   await storage.migrate();
   const h = config.authentication.password_hash;
   const clients = createClientRegistry(config.oauth.clients);
@@ -66,6 +68,7 @@ export async function createContext(config: Config, options: { now?: () => numbe
       ? createRedisRateLimiter(redis, { prefix: config.redis.key_prefix, onError: redisTrouble })
       : createMemoryRateLimiter(),
     redis,
+    metrics: createMetrics({ poolStats: () => storage.poolStats() }),
     now,
     async close() {
       await storage.close();
@@ -106,7 +109,9 @@ export async function buildApp(ctx: Context, options: BuildOptions = {}): Promis
     bodyLimit: BODY_LIMIT_BYTES,
     logger,
     requestLogging: ctx.config.log.requests,
+    onResponse: ctx.metrics.observeRequest,
   });
+  const metricsListener = ctx.config.metrics.listen ? await startMetricsListener(ctx, ctx.config.metrics.listen) : null;
   // Behind the edge: HTML pages, the admin API and the portal.
   const app = Fastify({
     serverFactory: (handler) => createServer((req, res) => edge.handle(req, res, handler)),
@@ -155,6 +160,7 @@ export async function buildApp(ctx: Context, options: BuildOptions = {}): Promis
   app.addHook("onClose", async () => {
     clearInterval(sweep);
     watcher.stop();
+    await new Promise((resolve) => (metricsListener ? metricsListener.close(resolve) : resolve(undefined)));
     await nudges?.close();
     await ctx.mailer.idle();
     await ctx.mailer.close();

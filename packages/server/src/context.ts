@@ -10,6 +10,7 @@ import type { VerifiedTokenCache } from "./crypto/verified-tokens.ts";
 import type { Mailer } from "./account/messaging/mailer.ts";
 import type { RateLimiter } from "./account/limits/rate-limiter.ts";
 import type { Redis } from "ioredis";
+import type { Metrics } from "./observability/metrics.ts";
 
 export interface Context {
   config: Config;
@@ -31,6 +32,8 @@ export interface Context {
   rateLimiter: RateLimiter;
   /** The Redis connection when `redis.url` is set; closed with the app. */
   redis: Redis | null;
+  /** Prometheus metrics: this node's counters, served at GET /metrics. */
+  metrics: Metrics;
   /** Unix seconds; injectable so tests can move time. */
   now(): number;
   /** Closes the database and Redis connections. */

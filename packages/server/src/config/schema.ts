@@ -81,7 +81,26 @@ export const configSchema = z
       })
       .prefault({}),
     database: z
-      .object({ url: z.string().default("sqlite:./data/gatehouse.db").describe("sqlite:PATH or postgres://…") })
+      .object({
+        url: z.string().default("sqlite:./data/gatehouse.db").describe("sqlite:PATH or postgres://…"),
+        // Gatehouse's own fields (PostgreSQL only): a database that stalls must not hang requests.
+        // A request that hits one of these limits is answered 503 temporarily_unavailable.
+        connect_timeout_ms: z.number().int().min(100).max(60_000).default(2000)
+          .describe("PostgreSQL: longest wait for a new connection or a free pooled one."),
+        query_timeout_ms: z.number().int().min(100).max(300_000).default(5000)
+          .describe("PostgreSQL: longest wait for a query's answer; the connection is then dropped."),
+        statement_timeout_ms: z.number().int().min(100).max(300_000).default(4000)
+          .describe("PostgreSQL statement_timeout: the server cancels a statement running longer (keep it below query_timeout_ms)."),
+        idle_in_transaction_timeout_ms: z.number().int().min(100).max(300_000).default(3000)
+          .describe("PostgreSQL idle_in_transaction_session_timeout: the server ends a session whose transaction waits longer for its next statement, rolling it back (keep it below query_timeout_ms, so a client that gave up never has its transaction committed later)."),
+        keepalive: z.boolean().default(true).describe("PostgreSQL: TCP keepalive on database connections, so a vanished server is noticed."),
+        pool_max: z.number().int().min(1).max(1000).default(10).describe("PostgreSQL: connections per Gatehouse process."),
+      })
+      .superRefine((d, ctx) => {
+        for (const key of ["statement_timeout_ms", "idle_in_transaction_timeout_ms"] as const) {
+          if (d[key] >= d.query_timeout_ms) ctx.addIssue({ code: "custom", path: [key], message: "must be below query_timeout_ms" });
+        }
+      })
       .prefault({}),
     redis: z
       .object({
@@ -90,6 +109,15 @@ export const configSchema = z
         key_prefix: z.string().min(1).max(64).default("gatehouse:").describe("Prepended to every key, so deployments can share a Redis."),
       })
       .prefault({}),
+    metrics: z
+      .object({
+        listen: z.string().regex(/^[^:]*:\d+$/, "must be host:port").optional()
+          .describe("Serve GET /metrics (Prometheus text) on this separate address, e.g. 127.0.0.1:9464. Unset: not served there."),
+        bearer_token: z.string().min(16).optional()
+          .describe("Serve GET /metrics on the main listener to requests with `Authorization: Bearer <this>`. Unset: not served there."),
+      })
+      .prefault({})
+      .describe("Metrics are never served without one of these: they describe traffic and accounts."),
     session: z
       .object({
         lifetime_seconds: z.number().int().min(60).default(31449600),

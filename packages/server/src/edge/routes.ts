@@ -11,6 +11,8 @@ import { resolverEndpoint, resolverInDoubt } from "../resolver/endpoint.ts";
 import { revocationFeedEndpoints } from "../revocation-feed/endpoints.ts";
 import type { RevocationWatcher } from "../revocation-feed/watcher.ts";
 import { healthEndpoint } from "../observability/health.ts";
+import { readinessEndpoint } from "../observability/readiness.ts";
+import { metricsEndpoint } from "../observability/metrics-endpoint.ts";
 import type { Route } from "./types.ts";
 
 export function protocolRoutes(ctx: Context, deps: { watcher: RevocationWatcher }): Route[] {
@@ -32,5 +34,10 @@ export function protocolRoutes(ctx: Context, deps: { watcher: RevocationWatcher 
     { path: "/_api/revocations", methods: ["GET"], handler: feed.poll, errors: "json" },
     { path: "/_api/revocations/stream", methods: ["GET"], handler: feed.stream, errors: "json" },
     { path: "/healthz", methods: ["GET"], handler: healthEndpoint(), errors: "json" },
+    { path: "/readyz", methods: ["GET"], handler: readinessEndpoint(ctx), errors: "json" },
+    // On the main listener only behind a bearer token; `metrics.listen` serves it on its own address.
+    ...(ctx.config.metrics.bearer_token
+      ? [{ path: "/metrics", methods: ["GET"], handler: metricsEndpoint(ctx, ctx.config.metrics.bearer_token), errors: "json" } satisfies Route]
+      : []),
   ];
 }

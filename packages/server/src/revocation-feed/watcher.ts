@@ -25,6 +25,8 @@ export async function startRevocationWatcher(ctx: Context, options: { intervalMs
       const events = await ctx.storage.revocations.since(seq, 500);
       if (events.length === 0) return;
       seq = events[events.length - 1].seq;
+      // How far behind the log this node is: the newest event's age as it is read here.
+      ctx.metrics.revocationSeen(events[events.length - 1].at);
       for (const listener of listeners) listener(events);
     }
   }

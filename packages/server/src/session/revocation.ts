@@ -17,6 +17,8 @@ async function announce(ctx: Context, kind: RevocationKind, id: string): Promise
   const at = ctx.now();
   await ctx.storage.revocations.append({ kind, id, at, expiresAt: horizon(ctx) });
   ctx.revocationListeners.forEach((listener) => listener(kind, id));
+  // "user_changed" only tells caches to re-read a user: not a revocation.
+  if (kind !== "user_changed") ctx.metrics.revoked(kind);
 }
 
 export async function revokeGrant(ctx: Context, grantId: string): Promise<void> {

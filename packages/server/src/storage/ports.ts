@@ -158,5 +158,18 @@ export interface Storage extends AdminStorage, AccountStorage {
   authFlows: AuthFlowStore;
   signingKeys: SigningKeyStore;
   migrate(): Promise<void>;
+  /** Resolves once the database answers a trivial query; StorageUnavailableError after `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<void>;
+  /** Connection pool use, for metrics; null when the adapter has no pool (SQLite). */
+  poolStats(): PoolStats | null;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Connections open (idle + in use). */
+  total: number;
+  idle: number;
+  /** Requests waiting for a connection. */
+  waiting: number;
+  max: number;
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { openSqlite } from "../../src/storage/sqlite/index.ts";
 import { startRevocationWatcher } from "../../src/revocation-feed/watcher.ts";
 import type { Context } from "../../src/context.ts";
+import { createMetrics } from "../../src/observability/metrics.ts";
 import type { RevocationEvent } from "../../src/storage/admin-ports.ts";
 
 describe("revocation watcher", () => {
@@ -31,7 +32,7 @@ describe("revocation watcher", () => {
       if (reads === 1) await held;
       return events;
     };
-    const ctx = { storage, revocationListeners: new Set(), now: () => 1000 } as unknown as Context;
+    const ctx = { storage, revocationListeners: new Set(), metrics: createMetrics({ processMetrics: false }), now: () => 1000 } as unknown as Context;
     const watcher = await startRevocationWatcher(ctx, { intervalMs: 3_600_000 });
     const heard: RevocationEvent[] = [];
     watcher.subscribe((events) => heard.push(...events));

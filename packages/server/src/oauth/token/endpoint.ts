@@ -14,5 +14,7 @@ export async function handleTokenRequest(ctx: Context, request: TokenRequest): P
   if (!grantType) throw new OAuthError("invalid_request", "grant_type is required");
   const grant = grants.get(grantType);
   if (!grant) throw new OAuthError("unsupported_grant_type", "this grant_type is not supported");
-  return grant.handle(ctx, request);
+  const response = await grant.handle(ctx, request);
+  ctx.metrics.tokenIssued(grantType);
+  return response;
 }

@@ -1,6 +1,7 @@
 // PostgreSQL adapter of the account ports. Single statements are atomic on their own; the lockout
 // read-modify-write locks its row (SELECT … FOR UPDATE) inside a transaction.
 import type pg from "pg";
+import { transaction } from "./transaction.ts";
 import type { AccountStorage, LockoutRecord, OneTimeCodeStore, PendingLoginStore, TotpStore } from "../account-ports.ts";
 import {
   ONE_TIME_CODE_COLUMNS, PENDING_LOGIN_COLUMNS, oneTimeCodeValues, pendingLoginValues, toLockoutRecord, toOneTimeCode,
@@ -88,9 +89,7 @@ export function postgresAccountStores(pool: pg.Pool): AccountStorage {
   };
 
   async function updateLockout(key: string, change: (r: LockoutRecord | null) => LockoutRecord | null): Promise<LockoutRecord | null> {
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
+    return transaction(pool, async (client) => {
       // Make sure a row exists to lock, so two first failures cannot both start from nothing.
       await client.query("INSERT INTO lockouts (lock_key, record, expires_at) VALUES ($1, 'null', 0) ON CONFLICT (lock_key) DO NOTHING", [key]);
       const r = (await client.query("SELECT record FROM lockouts WHERE lock_key = $1 FOR UPDATE", [key])).rows[0] as Row;
@@ -101,14 +100,8 @@ export function postgresAccountStores(pool: pg.Pool): AccountStorage {
         const expiresAt = Math.max(next.expiresAt, ...Object.values(next.lockedUntil));
         await client.query("UPDATE lockouts SET record = $2, expires_at = $3 WHERE lock_key = $1", [key, JSON.stringify(next), expiresAt]);
       }
-      await client.query("COMMIT");
       return next;
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   return {
@@ -116,18 +109,10 @@ export function postgresAccountStores(pool: pg.Pool): AccountStorage {
     totp,
     recoveryCodes: {
       async replace(userId, hashes, at) {
-        const client = await pool.connect();
-        try {
-          await client.query("BEGIN");
+        return transaction(pool, async (client) => {
           await client.query("DELETE FROM recovery_codes WHERE user_id = $1", [userId]);
           for (const h of hashes) await client.query("INSERT INTO recovery_codes (user_id, code_hash, created_at, used_at) VALUES ($1, $2, $3, NULL)", [userId, h, at]);
-          await client.query("COMMIT");
-        } catch (err) {
-          await client.query("ROLLBACK").catch(() => undefined);
-          throw err;
-        } finally {
-          client.release();
-        }
+        });
       },
       async consume(userId, hash, at) {
         return (await changed("UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL", [at, userId, hash])) > 0;

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { transaction } from "./transaction.ts";
 import type { AdminStorage } from "../admin-ports.ts";
 import { userListQuery, userPage, toAdminKey, toAudit, toRevocation, toUser, type Row } from "../rows.ts";
 
@@ -56,19 +57,11 @@ export function postgresAdminStores(pool: pg.Pool): AdminStorage {
         // Readers follow the log by seq. Concurrent BIGSERIAL inserts can commit out of order, and a
         // reader past seq n would never see a smaller n committed later; so appends take a lock that
         // is held until commit, making seq order commit order. Revocations are rare; this costs nothing.
-        const client = await pool.connect();
-        try {
-          await client.query("BEGIN");
+        return transaction(pool, async (client) => {
           await client.query("SELECT pg_advisory_xact_lock($1)", [REVOCATION_LOG_LOCK]);
           const r = await client.query("INSERT INTO revocations (kind, id, at, expires_at) VALUES ($1, $2, $3, $4) RETURNING seq", [e.kind, e.id, e.at, e.expiresAt]);
-          await client.query("COMMIT");
           return Number(r.rows[0].seq);
-        } catch (err) {
-          await client.query("ROLLBACK").catch(() => undefined);
-          throw err;
-        } finally {
-          client.release();
-        }
+        });
       },
       async since(after, limit) {
         return (await rows("SELECT * FROM revocations WHERE seq > $1 ORDER BY seq LIMIT $2", [after, limit])).map(toRevocation);

@@ -2,6 +2,7 @@
 // Storage; `?schema=NAME` in the URL (or options.schema) keeps all tables in that schema.
 import pg from "pg";
 import type { Storage } from "../ports.ts";
+import { fromPostgresError, translateErrors } from "../errors.ts";
 import { postgresMigrations } from "../schema-sql.ts";
 import { postgresStores } from "./stores.ts";
 import { postgresAdminStores } from "./admin-stores.ts";
@@ -19,35 +20,90 @@ export function splitSchema(url: string): { url: string; schema: string | null }
 // The name goes into SQL and into the startup `options`, so only plain identifiers are allowed.
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-export function openPostgres(url: string, options: { schema?: string } = {}): Storage {
+/** Limits that keep a stalled database from hanging requests (config `database.*`, in ms). */
+export interface PostgresLimits {
+  connectTimeoutMs: number;
+  queryTimeoutMs: number;
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+  keepAlive: boolean;
+  poolMax: number;
+}
+
+export const DEFAULT_POSTGRES_LIMITS: PostgresLimits = {
+  connectTimeoutMs: 2000, queryTimeoutMs: 5000, statementTimeoutMs: 4000, idleInTransactionTimeoutMs: 3000, keepAlive: true, poolMax: 10,
+};
+
+/** The pool every adapter method uses, with its limits applied; exported for tests. */
+export function createPostgresPool(url: string, options: { schema?: string; limits?: Partial<PostgresLimits> } = {}): { pool: pg.Pool; schema: string | null; limits: PostgresLimits } {
   const split = splitSchema(url);
   const schema = options.schema ?? split.schema;
   if (schema !== null && !IDENTIFIER.test(schema)) throw new Error(`database schema ${JSON.stringify(schema)}: use letters, digits and _`);
+  const limits = { ...DEFAULT_POSTGRES_LIMITS, ...options.limits };
   const pool = new pg.Pool({
     connectionString: split.url,
-    max: 10,
+    max: limits.poolMax,
+    // Without these a frozen or unreachable server hangs every request for as long as it lasts
+    // (issue 11 §3). connectionTimeoutMillis bounds both a new connection and the wait for a
+    // pooled one; query_timeout is the client's own bound on an answer (pg then drops the
+    // connection); statement_timeout and idle_in_transaction_session_timeout make the server give
+    // up first, so it rolls back rather than committing work for a client that stopped waiting.
+    connectionTimeoutMillis: limits.connectTimeoutMs,
+    query_timeout: limits.queryTimeoutMs,
+    statement_timeout: limits.statementTimeoutMs,
+    idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
+    keepAlive: limits.keepAlive,
+    keepAliveInitialDelayMillis: 10_000,
     // Set at connection start, so every pooled connection (and every query on it) sees the schema.
     ...(schema !== null ? { options: `-c search_path=${schema}` } : {}),
   });
   // A pooled idle connection the server drops is discarded by the pool; without a listener the
   // 'error' event would crash the process.
   pool.on("error", (err) => console.error(`gatehouse: postgres connection lost: ${err.message}`));
+  return { pool, schema, limits };
+}
 
-  return {
+export function openPostgres(url: string, options: { schema?: string; limits?: Partial<PostgresLimits> } = {}): Storage {
+  const { pool, schema, limits } = createPostgresPool(url, options);
+
+  const stores = translateErrors({
     ...postgresStores(pool),
     ...postgresAdminStores(pool),
     ...postgresAccountStores(pool),
+  }, fromPostgresError);
+  return {
+    ...stores,
     migrate: () => migrate(pool, schema),
+    async ping(timeoutMs = 1000): Promise<void> {
+      // Bounded twice: the wait for a connection (connectionTimeoutMillis) and the answer.
+      try {
+        // pg reads query_timeout from the query config too; @types/pg does not declare it.
+        await pool.query({ text: "SELECT 1", query_timeout: timeoutMs } as pg.QueryConfig);
+      } catch (err) {
+        throw fromPostgresError(err);
+      }
+    },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: limits.poolMax }),
     async close(): Promise<void> {
       await pool.end();
     },
   };
 }
 
+// Migrations may build indexes on large tables and wait for another node's lock: the request
+// limits above do not apply to them. Their connection is discarded afterwards, so the lifted
+// limits never reach a request.
+const MIGRATION_QUERY_TIMEOUT_MS = 24 * 3600 * 1000;
+
 async function migrate(pool: pg.Pool, schema: string | null): Promise<void> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
+  const pooled = await pool.connect();
+  const client = {
+    query: (text: string, values?: unknown[]) => pooled.query({ text, values, query_timeout: MIGRATION_QUERY_TIMEOUT_MS } as pg.QueryConfig),
+  };
+  let broken: Error | undefined = new Error("migration connection retired");
   try {
+    await client.query("SET statement_timeout = 0");
+    await client.query("SET idle_in_transaction_session_timeout = 0");
     // A session-level advisory lock, held across all migrations: a second node starting at the
     // same time waits here, then finds everything applied. Keyed by schema, so separate schemas
     // on one database (tests, tenants) do not wait on each other.
@@ -73,7 +129,7 @@ async function migrate(pool: pg.Pool, schema: string | null): Promise<void> {
       await client.query("SELECT pg_advisory_unlock(hashtext($1))", [`gatehouse:migrate:${schema ?? ""}`]).catch((e: Error) => { broken = e; });
     }
   } finally {
-    // A connection that could not roll back or unlock is discarded, which also drops its lock.
-    client.release(broken);
+    // Always discarded (see above), which also drops the lock if unlocking failed.
+    pooled.release(broken);
   }
 }

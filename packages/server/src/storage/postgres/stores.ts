@@ -1,6 +1,7 @@
 // PostgreSQL adapter of the core ports: the same semantics as sqlite/stores.ts, with atomicity
 // from single statements (UPDATE … RETURNING) and the unique index rather than check-then-insert.
 import type pg from "pg";
+import { transaction } from "./transaction.ts";
 import type {
   AuthFlowStore, AuthorizationCodeStore, OfflineGrantStore, PasswordStore, SessionStore, SigningKeyStore, UserStore,
 } from "../ports.ts";
@@ -18,28 +19,11 @@ export function postgresStores(pool: pg.Pool) {
   const rows = async (sql: string, args: unknown[] = []): Promise<Row[]> => (await pool.query(sql, args)).rows as Row[];
   const one = async (sql: string, args: unknown[] = []): Promise<Row | null> => (await rows(sql, args))[0] ?? null;
   const changed = async (sql: string, args: unknown[]): Promise<number> => (await pool.query(sql, args)).rowCount ?? 0;
-  /** Runs `fn` in a transaction on one connection; a connection that cannot even roll back is discarded. */
-  async function transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query("BEGIN");
-      const result = await fn(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (err) {
-      await client.query("ROLLBACK").catch((e: Error) => { broken = e; });
-      throw err;
-    } finally {
-      client.release(broken);
-    }
-  }
-
   const users: UserStore = {
     async create(user, passwordHash) {
       const u = { ...user, email: normalizeEmail(user.email) };
       try {
-        await transaction(async (client) => {
+        await transaction(pool, async (client) => {
           await client.query(insertSql("users", USER_COLUMNS), userValues(u, pgBool));
           if (passwordHash !== null) await client.query("INSERT INTO passwords (user_id, hash, updated_at) VALUES ($1, $2, $3)", [u.id, passwordHash, u.createdAt]);
         });
@@ -62,7 +46,7 @@ export function postgresStores(pool: pg.Pool) {
     async update(id, patch, at) {
       // Read-modify-write under a row lock, so two nodes patching different fields at once do not
       // lose one patch (SQLite gets this from its single synchronous writer).
-      return transaction(async (client) => {
+      return transaction(pool, async (client) => {
         const current = (await client.query("SELECT * FROM users WHERE id = $1 FOR UPDATE", [id])).rows[0] as Row | undefined;
         if (!current) return null;
         const next = { ...toUser(current), ...patch, updatedAt: at };
@@ -124,10 +108,16 @@ export function postgresStores(pool: pg.Pool) {
     },
     async touch(id, o) {
       if (o.newTokenHash !== undefined) {
-        return (await changed(
+        // In a transaction, not autocommit: if the answer is lost (database stalled, connection
+        // dropped by query_timeout) the client is told the refresh failed and keeps its old token,
+        // so the rotation must not commit later. An autocommit UPDATE still waiting in a socket
+        // buffer would commit whenever it arrived; here the COMMIT is only sent after the UPDATE
+        // answered, and a session left waiting for it is ended (and rolled back) by the server's
+        // idle_in_transaction_session_timeout, set below query_timeout.
+        return transaction(pool, async (client) => ((await client.query(
           "UPDATE offline_grants SET last_accessed_at = $1, ip = $2, user_agent = $3, token_hash = $4 WHERE id = $5 AND token_hash = $6 AND revoked_at IS NULL",
           [o.at, o.ip, o.userAgent, o.newTokenHash, id, o.expectedTokenHash ?? ""],
-        )) > 0;
+        )).rowCount ?? 0) > 0);
       }
       return (await changed("UPDATE offline_grants SET last_accessed_at = $1, ip = $2, user_agent = $3 WHERE id = $4 AND revoked_at IS NULL", [o.at, o.ip, o.userAgent, id])) > 0;
     },

@@ -4,22 +4,25 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Storage } from "../ports.ts";
+import { fromSqliteError, translateErrors } from "../errors.ts";
 import { sqliteMigrations } from "../schema-sql.ts";
 import { sqliteStores } from "./stores.ts";
 import { sqliteAdminStores } from "./admin-stores.ts";
 import { sqliteAccountStores } from "./account-stores.ts";
 
-export function openSqlite(path: string): Storage {
+export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): Storage {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
-  db.pragma("busy_timeout = 5000");
+  // Another process (a CLI command) holding the write lock longer than this: SQLITE_BUSY, a 503.
+  db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores>;
   let stores: Stores | null = null;
   const ready = (): Stores => {
-    stores ??= { ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db) };
+    // SQLITE_BUSY/FULL/IOERR/READONLY become StorageUnavailableError (503), not a 500 with nothing logged.
+    stores ??= translateErrors({ ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db) }, fromSqliteError);
     return stores;
   };
   // Stores prepare their statements when first used, after migrate() has created the tables: until
@@ -45,6 +48,16 @@ export function openSqlite(path: string): Storage {
       }
       Object.assign(storage, ready());
     },
+    async ping(): Promise<void> {
+      // In-process and synchronous: nothing to time out. Fails if the file became unreadable.
+      try {
+        db.prepare("SELECT 1").get();
+      } catch (err) {
+        throw fromSqliteError(err);
+      }
+    },
+    // No pool: one connection, used synchronously.
+    poolStats: () => null,
     async close(): Promise<void> {
       db.close();
     },

@@ -1,0 +1,63 @@
+// The real server as production runs it: `node bin/gatehouse.mjs start --config FILE`, in a process
+// group of its own so kill -9 takes the whole group, with its output kept in a log file.
+import { spawn, type ChildProcess } from "node:child_process";
+import { openSync, closeSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const ROOT = new URL("../../../", import.meta.url).pathname;
+
+export interface ServerProcess {
+  readonly url: string;
+  /** Starts (or restarts) the server and waits for /healthz; returns the milliseconds it took. */
+  start(): Promise<number>;
+  kill9(): void;
+  /** SIGTERM and wait (bounded). */
+  stop(): Promise<void>;
+  log(): string;
+}
+
+export function serverProcess(dir: string, config: Record<string, unknown>, port: number): ServerProcess {
+  const configFile = join(dir, "gatehouse.json");
+  writeFileSync(configFile, JSON.stringify(config, null, 2));
+  const logFile = join(dir, "server.log");
+  writeFileSync(logFile, "");
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | null = null;
+
+  return {
+    url,
+    async start() {
+      const started = performance.now();
+      const fd = openSync(logFile, "a");
+      child = spawn(process.execPath, [join(ROOT, "bin/gatehouse.mjs"), "start", "--config", configFile], {
+        cwd: dir, detached: true, stdio: ["ignore", fd, fd],
+      });
+      closeSync(fd);
+      const exited = new Promise<number>((resolve) => child!.once("exit", (code) => resolve(code ?? -1)));
+      for (let i = 0; i < 300; i++) {
+        const res = await Promise.race([fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).catch(() => null), exited.then(() => "exited" as const)]);
+        if (res === "exited") throw new Error(`server exited at start-up; log:\n${readFileSync(logFile, "utf8").slice(-2000)}`);
+        if (res?.status === 200) return performance.now() - started;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error("server did not become healthy in 30 s");
+    },
+    kill9() {
+      if (child?.pid) {
+        try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
+      }
+      child = null;
+    },
+    async stop() {
+      const c = child;
+      child = null;
+      if (!c?.pid || c.exitCode !== null) return;
+      const exited = new Promise((resolve) => c.once("exit", resolve));
+      try { process.kill(-c.pid, "SIGTERM"); } catch { return; }
+      const timer = setTimeout(() => { try { process.kill(-c.pid!, "SIGKILL"); } catch { /* gone */ } }, 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+    log: () => readFileSync(logFile, "utf8"),
+  };
+}

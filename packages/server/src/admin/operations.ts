@@ -3,7 +3,7 @@
 import type { Context } from "../context.ts";
 import { isGrantAlive, isSessionAlive } from "../session/liveness.ts";
 import { announceUserBlocked, announceUserChanged, revokeAllForUser, revokeGrant, revokeSession } from "../session/revocation.ts";
-import type { User } from "../storage/ports.ts";
+import type { User } from "../domain/user.ts";
 import { decodeSid } from "../tokens/sid.ts";
 import { createUser, isValidEmail, passwordProblem } from "../users/users.ts";
 import { AdminError, notFound } from "./errors.ts";

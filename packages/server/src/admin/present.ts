@@ -1,7 +1,8 @@
 // Domain objects → admin API JSON (snake_case, ISO times).
 import type { Client } from "../oauth/clients.ts";
-import type { AuditEntry } from "../storage/admin-ports.ts";
-import type { IdpSession, OfflineGrant, User } from "../storage/ports.ts";
+import type { AuditEntry } from "../domain/admin.ts";
+import type { IdpSession, OfflineGrant } from "../domain/session.ts";
+import type { User } from "../domain/user.ts";
 import { encodeSid } from "../tokens/sid.ts";
 
 const iso = (t: number): string => new Date(t * 1000).toISOString();

@@ -1,7 +1,8 @@
 // Signing keys: generated on first start, stored, published in JWKS. Rotation adds a new key and
 // keeps the old one published (it no longer signs) so tokens it signed still verify until they expire.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import type { SigningKeyStore, SigningKey } from "../storage/ports.ts";
+import type { SigningKeyStore } from "../storage/ports.ts";
+import type { SigningKey } from "../domain/signing-key.ts";
 import { randomId } from "./secrets.ts";
 
 export interface LoadedKey {

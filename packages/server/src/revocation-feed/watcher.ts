@@ -2,7 +2,7 @@
 // feed through any node — hears of revocations made on any node. Polling the log is cheap (an
 // indexed range scan) and needs nothing but the shared database.
 import type { Context } from "../context.ts";
-import type { RevocationEvent } from "../storage/admin-ports.ts";
+import type { RevocationEvent } from "../domain/revocation.ts";
 import type { Nudges } from "./redis-nudge.ts";
 
 export type FeedListener = (events: RevocationEvent[]) => void;

@@ -1,11 +1,10 @@
 // Every revocation goes through here: the store is updated, the revocation log gets an event (for
 // other nodes' caches and for backends following the feed), and listeners on this node hear it.
 import type { Context } from "../context.ts";
-import type { RevocationKind } from "../storage/admin-ports.ts";
+import type { RevocationKind, RevocationListener } from "../domain/revocation.ts";
 import { encodeSid } from "../tokens/sid.ts";
 
-/** Told of revocations made on this node, synchronously, before the revoking request returns. */
-export type RevocationListener = (kind: RevocationKind, id: string) => void;
+export type { RevocationListener };
 
 /** Until when might a token affected by a revocation now still be unexpired? */
 function horizon(ctx: Context): number {

@@ -1,17 +1,14 @@
 // Storage ports: one small async repository per aggregate. Adapters: sqlite/ (embedded
 // default) and postgres/. Times are unix seconds; opaque secrets arrive here already hashed.
+// The domain types they store live in domain/; they are re-exported here for older callers.
+import type { User } from "../domain/user.ts";
+import type { IdpSession, OfflineGrant } from "../domain/session.ts";
+import type { AuthFlow, AuthorizationCode } from "../domain/authorization.ts";
+import type { SigningKey } from "../domain/signing-key.ts";
+import type { AdminStorage } from "./admin-ports.ts";
+import type { AccountStorage } from "./account-ports.ts";
 
-export interface User {
-  id: string;
-  email: string;
-  isVerified: boolean;
-  isAnonymous: boolean;
-  disabled: boolean;
-  disabledReason: string | null;
-  roles: string[];
-  createdAt: number;
-  updatedAt: number;
-}
+export type { User, IdpSession, OfflineGrant, AuthFlow, AuthorizationCode, SigningKey };
 
 export interface UserStore {
   /** Creates the user and its email login identity atomically; returns null if the email is taken. */
@@ -27,21 +24,6 @@ export interface PasswordStore {
   set(userId: string, hash: string, at: number): Promise<void>;
 }
 
-/** An IdP session: what the `session` cookie points at. */
-export interface IdpSession {
-  id: string;
-  userId: string;
-  tokenHash: string;
-  amr: string[];
-  authenticatedAt: number;
-  createdAt: number;
-  lastAccessedAt: number;
-  expiresAt: number;
-  ip: string;
-  userAgent: string;
-  revokedAt: number | null;
-}
-
 export interface SessionStore {
   create(session: IdpSession): Promise<void>;
   get(id: string): Promise<IdpSession | null>;
@@ -49,25 +31,6 @@ export interface SessionStore {
   revoke(id: string, at: number): Promise<boolean>;
   listByUser(userId: string): Promise<IdpSession[]>;
   revokeByUser(userId: string, at: number): Promise<number>;
-}
-
-/** An offline grant: what a refresh token `<grant id>.<secret>` points at. */
-export interface OfflineGrant {
-  id: string;
-  clientId: string;
-  userId: string;
-  /** The IdP session the grant was born from (null if that is unknown). */
-  idpSessionId: string | null;
-  scopes: string[];
-  amr: string[];
-  authenticatedAt: number;
-  tokenHash: string;
-  createdAt: number;
-  lastAccessedAt: number;
-  expiresAt: number;
-  ip: string;
-  userAgent: string;
-  revokedAt: number | null;
 }
 
 export interface OfflineGrantStore {
@@ -81,25 +44,6 @@ export interface OfflineGrantStore {
   listByUser(userId: string): Promise<OfflineGrant[]>;
   revokeByUser(userId: string, at: number): Promise<number>;
   revokeBySession(idpSessionId: string, at: number): Promise<number>;
-}
-
-export interface AuthorizationCode {
-  codeHash: string;
-  clientId: string;
-  userId: string;
-  idpSessionId: string;
-  redirectUri: string;
-  scopes: string[];
-  nonce: string | null;
-  codeChallenge: string | null;
-  codeChallengeMethod: string | null;
-  authenticatedAt: number;
-  amr: string[];
-  createdAt: number;
-  expiresAt: number;
-  /** Set once the code has been exchanged: what that exchange issued (RFC 6749 §4.1.2). */
-  usedAt: number | null;
-  issuedGrantId: string | null;
 }
 
 export type ConsumeResult =
@@ -116,28 +60,10 @@ export interface AuthorizationCodeStore {
   deleteExpired(before: number): Promise<number>;
 }
 
-/** A pending authorization request, waiting for the user to sign in. */
-export interface AuthFlow {
-  id: string;
-  clientId: string;
-  params: Record<string, string>;
-  createdAt: number;
-  expiresAt: number;
-}
-
 export interface AuthFlowStore {
   create(flow: AuthFlow): Promise<void>;
   get(id: string): Promise<AuthFlow | null>;
   delete(id: string): Promise<void>;
-}
-
-export interface SigningKey {
-  kid: string;
-  privateJwk: string;
-  createdAt: number;
-  /** After this, the key no longer signs; it stays published until retiredAt. */
-  rotatedAt: number | null;
-  retiredAt: number | null;
 }
 
 export interface SigningKeyStore {
@@ -145,9 +71,6 @@ export interface SigningKeyStore {
   insert(key: SigningKey): Promise<void>;
   markRotated(kid: string, at: number): Promise<void>;
 }
-
-import type { AdminStorage } from "./admin-ports.ts";
-import type { AccountStorage } from "./account-ports.ts";
 
 export interface Storage extends AdminStorage, AccountStorage {
   users: UserStore;

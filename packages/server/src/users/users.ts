@@ -1,7 +1,7 @@
 // User accounts with an email login ID and a password.
 import type { Context } from "../context.ts";
 import { randomUUID } from "node:crypto";
-import type { User } from "../storage/ports.ts";
+import type { User } from "../domain/user.ts";
 
 export const MAX_PASSWORD_LENGTH = 256;
 export const MIN_PASSWORD_LENGTH = 8;

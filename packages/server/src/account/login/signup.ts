@@ -2,7 +2,7 @@
 // error — unless verification is required, when it gets the same "check your email" step as a new
 // account (the owner is told by email instead), so sign-up does not reveal who has an account.
 import type { Context } from "../../context.ts";
-import type { User } from "../../storage/ports.ts";
+import type { User } from "../../domain/user.ts";
 import { createUser, isValidEmail } from "../../users/users.ts";
 import { accountLimits } from "../limits/buckets.ts";
 import { passwordViolations, type PasswordRule } from "../policy/password-policy.ts";

@@ -5,7 +5,7 @@ import type { Context } from "../../context.ts";
 import { randomToken, safeEqual, sha256 } from "../../crypto/secrets.ts";
 import { revokeAllForUser, announceUserChanged } from "../../session/revocation.ts";
 import { normalizeEmail } from "../../storage/rows.ts";
-import type { OneTimeCode } from "../../storage/account-ports.ts";
+import type { OneTimeCode } from "../../domain/account.ts";
 import { CODE_PATTERN, MAX_CODE_FAILURES, cleanCode, newNumericCode } from "../codes.ts";
 import { RESEND_COOLDOWN_SECONDS } from "../limits/buckets.ts";
 import { lockoutKey } from "../limits/guard.ts";

@@ -1,7 +1,7 @@
 // What the settings page does, as plain functions: change the password, turn TOTP on and off,
 // make new recovery codes. Every proof (password, code) goes through the credential guard.
 import type { Context } from "../../context.ts";
-import type { User } from "../../storage/ports.ts";
+import type { User } from "../../domain/user.ts";
 import { CODE_PATTERN, cleanCode } from "../codes.ts";
 import { guardCredential, type Guarded } from "../limits/guard.ts";
 import { issueRecoveryCodes } from "../mfa/recovery-codes.ts";

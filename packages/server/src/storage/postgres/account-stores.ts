@@ -1,7 +1,8 @@
 // PostgreSQL adapter of the account ports. Single statements are atomic on their own; the lockout
 // read-modify-write locks its row (SELECT … FOR UPDATE) inside a transaction.
 import type pg from "pg";
-import type { AccountStorage, LockoutRecord, OneTimeCodeStore, PendingLoginStore, TotpStore } from "../account-ports.ts";
+import type { AccountStorage, OneTimeCodeStore, PendingLoginStore, TotpStore } from "../account-ports.ts";
+import type { LockoutRecord } from "../../domain/account.ts";
 import {
   ONE_TIME_CODE_COLUMNS, PENDING_LOGIN_COLUMNS, oneTimeCodeValues, pendingLoginValues, toLockoutRecord, toOneTimeCode,
   toOutboxMessage, toPendingLogin, toTotp, type Row,

@@ -5,6 +5,7 @@ import type { User } from "../domain/user.ts";
 import type { IdpSession, OfflineGrant } from "../domain/session.ts";
 import type { AuthFlow, AuthorizationCode } from "../domain/authorization.ts";
 import type { SigningKey } from "../domain/signing-key.ts";
+import type { RevocationKind } from "../domain/revocation.ts";
 import type { AdminStorage } from "./admin-ports.ts";
 import type { AccountStorage } from "./account-ports.ts";
 
@@ -16,7 +17,6 @@ export interface UserStore {
   get(id: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
   update(id: string, patch: Partial<Pick<User, "isVerified" | "disabled" | "disabledReason" | "roles" | "email">>, at: number): Promise<User | null>;
-  delete(id: string): Promise<boolean>;
 }
 
 export interface PasswordStore {
@@ -28,9 +28,8 @@ export interface SessionStore {
   create(session: IdpSession): Promise<void>;
   get(id: string): Promise<IdpSession | null>;
   touch(id: string, at: number, ip: string, userAgent: string): Promise<void>;
-  revoke(id: string, at: number): Promise<boolean>;
+  /** Newest first, revoked and expired ones included. */
   listByUser(userId: string): Promise<IdpSession[]>;
-  revokeByUser(userId: string, at: number): Promise<number>;
 }
 
 export interface OfflineGrantStore {
@@ -40,10 +39,40 @@ export interface OfflineGrantStore {
   getWithUser(id: string): Promise<{ grant: OfflineGrant; user: User | null } | null>;
   /** Records a use; with `newTokenHash` the refresh token rotates, but only if `expectedTokenHash` still matches. */
   touch(id: string, options: { at: number; ip: string; userAgent: string; expectedTokenHash?: string; newTokenHash?: string }): Promise<boolean>;
-  revoke(id: string, at: number): Promise<boolean>;
+  /** Newest first, revoked and expired ones included. */
   listByUser(userId: string): Promise<OfflineGrant[]>;
-  revokeByUser(userId: string, at: number): Promise<number>;
-  revokeBySession(idpSessionId: string, at: number): Promise<number>;
+}
+
+/** A revocation-log event a cascade wrote (a sid `i.…`/`o.…`, or a user id): this node's listeners hear each. */
+export interface LoggedRevocation {
+  kind: RevocationKind;
+  id: string;
+}
+
+export interface CascadeOptions {
+  at: number;
+  /** `expiresAt` of the revocation-log events written: when no token they affect can still be valid. */
+  logUntil: number;
+}
+
+/**
+ * Revocation cascades. Each method changes its rows AND appends one revocation-log event per session,
+ * grant or user it ends, in ONE transaction with a constant number of statements however many rows it
+ * touches: a failure half-way leaves nothing half-revoked, and other nodes hear of exactly what changed.
+ * Rows already revoked are left as they are and logged no second time.
+ */
+export interface RevocationCascadeStore {
+  revokeByGrant(grantId: string, o: CascadeOptions): Promise<LoggedRevocation[]>;
+  /** An IdP session and every offline grant born from it: logging out ends the whole login. */
+  revokeBySession(sessionId: string, o: CascadeOptions): Promise<LoggedRevocation[]>;
+  /** Every session and grant of a user; `exceptSessionId` and the grants born from it live on ("sign out everywhere else"). */
+  revokeByUser(userId: string, o: CascadeOptions & { exceptSessionId?: string }): Promise<LoggedRevocation[]>;
+  /** Sets the password and ends every session and grant: whoever knew the old one is out. */
+  resetPassword(userId: string, passwordHash: string, o: CascadeOptions): Promise<LoggedRevocation[]>;
+  /** Disables the user, ends every session and grant, and logs `user`; null if there is no such user. */
+  disableUser(userId: string, reason: string | null, o: CascadeOptions): Promise<{ user: User; revoked: LoggedRevocation[] } | null>;
+  /** Ends every session and grant, deletes the user (its rows go with it) and logs `user`; null if there is no such user. */
+  deleteUser(userId: string, o: CascadeOptions): Promise<LoggedRevocation[] | null>;
 }
 
 export type ConsumeResult =
@@ -77,6 +106,7 @@ export interface Storage extends AdminStorage, AccountStorage {
   passwords: PasswordStore;
   sessions: SessionStore;
   offlineGrants: OfflineGrantStore;
+  cascades: RevocationCascadeStore;
   codes: AuthorizationCodeStore;
   authFlows: AuthFlowStore;
   signingKeys: SigningKeyStore;

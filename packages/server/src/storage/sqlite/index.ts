@@ -8,6 +8,7 @@ import { sqliteMigrations } from "../schema-sql.ts";
 import { sqliteStores } from "./stores.ts";
 import { sqliteAdminStores } from "./admin-stores.ts";
 import { sqliteAccountStores } from "./account-stores.ts";
+import { sqliteCascades } from "./cascades.ts";
 
 export function openSqlite(path: string): Storage {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -16,10 +17,10 @@ export function openSqlite(path: string): Storage {
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
-  type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores>;
+  type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & { cascades: ReturnType<typeof sqliteCascades> };
   let stores: Stores | null = null;
   const ready = (): Stores => {
-    stores ??= { ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db) };
+    stores ??= { ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), cascades: sqliteCascades(db) };
     return stores;
   };
   // Stores prepare their statements when first used, after migrate() has created the tables: until
@@ -28,7 +29,7 @@ export function openSqlite(path: string): Storage {
   const lazy = <K extends keyof Stores>(key: K): Stores[K] =>
     new Proxy({} as Stores[K], { get: (_t, prop) => (ready()[key] as unknown as Record<PropertyKey, unknown>)[prop] });
   const keys = [
-    "users", "passwords", "sessions", "offlineGrants", "codes", "authFlows", "signingKeys", "userDirectory", "adminKeys",
+    "users", "passwords", "sessions", "offlineGrants", "cascades", "codes", "authFlows", "signingKeys", "userDirectory", "adminKeys",
     "auditLog", "clientSettings", "revocations", "oneTimeCodes", "totp", "recoveryCodes", "pendingLogins", "lockouts", "outbox",
   ] as const satisfies readonly (keyof Stores)[];
   const storage = {

@@ -109,6 +109,7 @@ for (const backend of backends) {
         const many = await countQueries(() => op(big.userId));
         assert.equal(many, few, `${name}: ${many} queries for 1,000 sessions and grants, ${few} for one`);
         assert.ok(many <= 12, `${name}: ${many} queries`);
+        if (process.env.GATEHOUSE_PRINT_COUNTS) console.log(`${name}: ${many} queries`);
         assert.equal(await liveCount(big.userId), 0);
       }
     });

@@ -50,9 +50,17 @@ export async function startRevocationWatcher(ctx: Context, options: { intervalMs
   sweep.unref();
   // Local revocations are published at once rather than at the next tick (the event is in the log
   // by the time listeners hear of it), and other nodes are nudged to read the log now.
+  // A cascade tells listeners of each session and grant it ended, synchronously: one poll and one
+  // nudge per batch (a user with 1,000 sessions must not send 1,000 nudges), after the batch.
+  let pending = false;
   const onLocal = (): void => {
-    poll().catch(() => undefined);
-    options.nudges?.publish();
+    if (pending) return;
+    pending = true;
+    queueMicrotask(() => {
+      pending = false;
+      poll().catch(() => undefined);
+      options.nudges?.publish();
+    });
   };
   ctx.revocationListeners.add(onLocal);
   options.nudges?.onNudge(() => { poll().catch(() => undefined); });

@@ -10,6 +10,7 @@ import { parseConfig } from "../../src/config/load.ts";
 import type { Context } from "../../src/context.ts";
 import { adminDeleteUser, adminRevokeAllSessions, adminSetDisabled } from "../../src/admin/operations.ts";
 import { revokeAllForUser } from "../../src/session/revocation.ts";
+import { startRevocationWatcher } from "../../src/revocation-feed/watcher.ts";
 import { backends, POSTGRES_URL } from "../storage/backends.ts";
 import { newGrant, newSession, newUser, skipPostgres } from "../storage/fixtures.ts";
 
@@ -95,6 +96,25 @@ for (const backend of backends) {
       assert.equal(heard.length, 2000);
       assert.ok(heard.includes(`session i.${big.sessionIds[999]}`) && heard.includes(`grant o.${big.grantIds[0]}`));
       assert.equal((await ctx.storage.revocations.since(seq, 5000)).length, 2000);
+    });
+
+    it("one cascade sends other nodes one nudge, not one per session", async () => {
+      let nudges = 0;
+      const watcher = await startRevocationWatcher(ctx, {
+        intervalMs: 60_000,
+        nudges: { id: "spy", publish: () => void nudges++, onNudge: () => undefined, close: async () => undefined },
+      });
+      const seen: number[] = [];
+      watcher.subscribe((events) => seen.push(events.length));
+      try {
+        const u = await userWith(300);
+        await revokeAllForUser(ctx, u.userId);
+        await watcher.poll();
+        assert.equal(nudges, 1);
+        assert.equal(seen.reduce((a, b) => a + b, 0), 600, "the feed carried every event");
+      } finally {
+        watcher.stop();
+      }
     });
 
     it("costs the same few round trips for 1,000 sessions and grants as for one", { skip: backend.name !== "postgres" }, async () => {

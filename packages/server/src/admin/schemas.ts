@@ -1,6 +1,7 @@
 // Request and response schemas of the admin API: they validate requests and shape responses,
 // and the OpenAPI document is generated from them.
 import { z } from "zod";
+import { tokenLifetimeFields } from "../config/token-lifetimes.ts";
 import { MAX_PASSWORD_LENGTH } from "../account/policy/password-policy.ts";
 
 export const userSchema = z.object({
@@ -46,13 +47,8 @@ export const sessionSchema = z.object({
 }).meta({ id: "Session" });
 export const sessionListSchema = z.object({ items: z.array(sessionSchema) }).meta({ id: "SessionList" });
 
-export const clientSettingsFields = {
-  access_token_lifetime_seconds: z.number().int().min(300).max(86400 * 30),
-  refresh_token_lifetime_seconds: z.number().int().min(300),
-  refresh_token_idle_timeout_enabled: z.boolean(),
-  refresh_token_idle_timeout_seconds: z.number().int().min(300),
-  refresh_token_rotation_enabled: z.boolean(),
-};
+/** The config file's own definitions (config/token-lifetimes.ts): the API allows exactly what the config does. */
+const clientSettingsFields = tokenLifetimeFields;
 export const clientSchema = z.object({
   client_id: z.string(),
   name: z.string(),

@@ -1,9 +1,9 @@
-// Periodic clean-up of expired account state (called by the app's sweep timer).
+// Superseded by maintenance/sweeper.ts (the one sweeper): kept only so the app's current timer keeps
+// sweeping until it calls sweepExpired directly; delete this file then.
 import type { Context } from "../context.ts";
+import { sweepExpired } from "../maintenance/sweeper.ts";
 
+/** @deprecated Call sweepExpired (maintenance/sweeper.ts). */
 export async function sweepAccountState(ctx: Context): Promise<void> {
-  const before = ctx.now() - 3600;
-  await ctx.storage.oneTimeCodes.deleteExpired(before);
-  await ctx.storage.pendingLogins.deleteExpired(before);
-  await ctx.storage.lockouts.deleteExpired(ctx.now());
+  await sweepExpired(ctx);
 }

@@ -98,7 +98,10 @@ export const configSchema = z
       .object({
         clients: z.array(clientSchema).default([]),
         rate_limits: z
-          .object({ token_per_ip: rateLimit(120, "1m", "Requests to /oauth2/token per client IP (429 slow_down beyond it).") })
+          .object({
+            token_per_ip: rateLimit(120, "1m", "Requests to /oauth2/token per client IP (429 slow_down beyond it)."),
+            authorize_per_ip: rateLimit(60, "1m", "Pending sign-ins (GET /oauth2/authorize without a session) created per client IP."),
+          })
           .prefault({}),
       })
       .prefault({}),

@@ -46,8 +46,7 @@ export async function startRevocationWatcher(ctx: Context, options: { intervalMs
   };
   const timer = setInterval(() => { poll().catch(() => undefined); }, options.intervalMs);
   timer.unref();
-  const sweep = setInterval(() => { ctx.storage.revocations.deleteExpired(ctx.now()).catch(() => undefined); }, 10 * 60 * 1000);
-  sweep.unref();
+  // Expired events are deleted by the one sweeper (maintenance/sweeper.ts).
   // Local revocations are published at once rather than at the next tick (the event is in the log
   // by the time listeners hear of it), and other nodes are nudged to read the log now.
   // A cascade tells listeners of each session and grant it ended, synchronously: one poll and one
@@ -73,7 +72,6 @@ export async function startRevocationWatcher(ctx: Context, options: { intervalMs
     poll,
     stop() {
       clearInterval(timer);
-      clearInterval(sweep);
       ctx.revocationListeners.delete(onLocal);
     },
   };

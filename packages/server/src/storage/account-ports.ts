@@ -61,6 +61,7 @@ export interface OutboxStore {
   append(message: Omit<OutboxMessage, "id">): Promise<void>;
   /** Newest first. */
   list(limit: number): Promise<OutboxMessage[]>;
+  deleteOlderThan(before: number): Promise<number>;
 }
 
 export interface AccountStorage {

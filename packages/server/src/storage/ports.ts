@@ -30,6 +30,8 @@ export interface SessionStore {
   touch(id: string, at: number, ip: string, userAgent: string): Promise<void>;
   /** Newest first, revoked and expired ones included. */
   listByUser(userId: string): Promise<IdpSession[]>;
+  /** Deletes sessions that expired or were revoked before `before` (the sweeper keeps them a while first). */
+  deleteEnded(before: number): Promise<number>;
 }
 
 export interface OfflineGrantStore {
@@ -41,6 +43,8 @@ export interface OfflineGrantStore {
   touch(id: string, options: { at: number; ip: string; userAgent: string; expectedTokenHash?: string; newTokenHash?: string }): Promise<boolean>;
   /** Newest first, revoked and expired ones included. */
   listByUser(userId: string): Promise<OfflineGrant[]>;
+  /** Deletes grants that expired or were revoked before `before`. */
+  deleteEnded(before: number): Promise<number>;
 }
 
 /** A revocation-log event a cascade wrote (a sid `i.…`/`o.…`, or a user id): this node's listeners hear each. */
@@ -93,6 +97,7 @@ export interface AuthFlowStore {
   create(flow: AuthFlow): Promise<void>;
   get(id: string): Promise<AuthFlow | null>;
   delete(id: string): Promise<void>;
+  deleteExpired(before: number): Promise<number>;
 }
 
 export interface SigningKeyStore {

@@ -158,6 +158,9 @@ export function postgresAccountStores(pool: pg.Pool): AccountStorage {
       async list(limit) {
         return (await rows("SELECT * FROM outbox ORDER BY id DESC LIMIT $1", [limit])).map(toOutboxMessage);
       },
+      async deleteOlderThan(before) {
+        return changed("DELETE FROM outbox WHERE created_at < $1", [before]);
+      },
     },
   };
 }

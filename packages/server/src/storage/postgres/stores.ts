@@ -99,6 +99,9 @@ export function postgresStores(pool: pg.Pool) {
     async listByUser(userId) {
       return (await rows("SELECT * FROM idp_sessions WHERE user_id = $1 ORDER BY created_at DESC", [userId])).map(toSession);
     },
+    async deleteEnded(before) {
+      return changed("DELETE FROM idp_sessions WHERE expires_at < $1 OR revoked_at < $1", [before]);
+    },
   };
 
   const offlineGrants: OfflineGrantStore = {
@@ -124,6 +127,9 @@ export function postgresStores(pool: pg.Pool) {
     },
     async listByUser(userId) {
       return (await rows("SELECT * FROM offline_grants WHERE user_id = $1 ORDER BY created_at DESC", [userId])).map(toGrant);
+    },
+    async deleteEnded(before) {
+      return changed("DELETE FROM offline_grants WHERE expires_at < $1 OR revoked_at < $1", [before]);
     },
   };
 
@@ -156,6 +162,9 @@ export function postgresStores(pool: pg.Pool) {
     },
     async delete(id) {
       await pool.query("DELETE FROM auth_flows WHERE id = $1", [id]);
+    },
+    async deleteExpired(before) {
+      return changed("DELETE FROM auth_flows WHERE expires_at < $1", [before]);
     },
   };
 

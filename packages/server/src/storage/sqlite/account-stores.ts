@@ -138,6 +138,9 @@ export function sqliteAccountStores(db: Database.Database): AccountStorage {
       async list(limit) {
         return (q("SELECT * FROM outbox ORDER BY id DESC LIMIT ?").all(limit) as Row[]).map(toOutboxMessage);
       },
+      async deleteOlderThan(before) {
+        return q("DELETE FROM outbox WHERE created_at < ?").run(before).changes;
+      },
     },
   };
 }

@@ -85,6 +85,9 @@ export function sqliteStores(db: Database.Database) {
       async listByUser(userId) {
         return (q("SELECT * FROM idp_sessions WHERE user_id = ? ORDER BY created_at DESC").all(userId) as Row[]).map(toSession);
       },
+      async deleteEnded(before) {
+        return q("DELETE FROM idp_sessions WHERE expires_at < ? OR revoked_at < ?").run(before, before).changes;
+      },
     };
   })();
 
@@ -114,6 +117,9 @@ export function sqliteStores(db: Database.Database) {
       },
       async listByUser(userId) {
         return (q("SELECT * FROM offline_grants WHERE user_id = ? ORDER BY created_at DESC").all(userId) as Row[]).map(toGrant);
+      },
+      async deleteEnded(before) {
+        return q("DELETE FROM offline_grants WHERE expires_at < ? OR revoked_at < ?").run(before, before).changes;
       },
     };
   })();
@@ -154,6 +160,9 @@ export function sqliteStores(db: Database.Database) {
     },
     async delete(id) {
       q("DELETE FROM auth_flows WHERE id = ?").run(id);
+    },
+    async deleteExpired(before) {
+      return q("DELETE FROM auth_flows WHERE expires_at < ?").run(before).changes;
     },
   };
 

@@ -11,6 +11,7 @@ import { createUser } from "../users/users.ts";
 import { createAdminKey } from "../admin/keys.ts";
 import { formatOutbox } from "../account/messaging/outbox-view.ts";
 import { isStorageUnavailable } from "../storage/errors.ts";
+import { violationsInWords } from "../account/policy/describe.ts";
 
 const USAGE = `usage:
   gatehouse init [--config gatehouse.yaml]
@@ -92,7 +93,9 @@ export async function main(argv: string[]): Promise<number> {
         try {
           const result = await createUser(ctx, { email: values.email, password: values.password, verified: values.verified });
           if (!result.ok) {
-            console.error({ invalid_email: "invalid email address", weak_password: "password must be 8 to 256 characters", email_taken: "a user with this email already exists" }[result.reason]);
+            console.error(result.reason === "weak_password"
+              ? `password refused by authentication.password_policy: it must ${violationsInWords(result.rules, ctx.config.authentication.password_policy)}`
+              : { invalid_email: "invalid email address", email_taken: "a user with this email already exists" }[result.reason]);
             return 1;
           }
           console.log(result.user.id);

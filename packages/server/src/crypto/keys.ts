@@ -3,7 +3,8 @@
 // once the longest token lifetime has passed since the rotation, nothing it signed is still valid and
 // it leaves the JWKS (a published key nobody needs is only a liability).
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import type { SigningKeyStore, SigningKey } from "../storage/ports.ts";
+import type { SigningKeyStore } from "../storage/ports.ts";
+import type { SigningKey } from "../domain/signing-key.ts";
 import { randomId } from "./secrets.ts";
 
 export interface LoadedKey {

@@ -1,24 +1,13 @@
 // Storage ports for end-user account features: emailed one-time codes, TOTP, recovery codes, the
 // pending state between login steps, lockout records and the local mail outbox. Secrets (codes,
 // link tokens, recovery codes, pending-login secrets) arrive here already hashed (SHA-256).
+// The domain types live in domain/; re-exported here for older callers.
+import type {
+  LockoutRecord, OneTimeCode, OneTimeCodePurpose, OutboxMessage, PendingLogin, PendingLoginStage, TotpAuthenticator,
+} from "../domain/account.ts";
 
-export type OneTimeCodePurpose = "verify_email" | "reset_password";
+export type { LockoutRecord, OneTimeCode, OneTimeCodePurpose, OutboxMessage, PendingLogin, PendingLoginStage, TotpAuthenticator };
 
-/** One live code per (purpose, user): sending a new one replaces the old. */
-export interface OneTimeCode {
-  purpose: OneTimeCodePurpose;
-  userId: string;
-  /** The address the code was sent to: verifying proves this address, not whatever the user has now. */
-  target: string;
-  /** Null once the code has been used (a reset may go on with its link token). */
-  codeHash: string | null;
-  /** Reset links: the token in the emailed URL. */
-  linkTokenHash: string | null;
-  failedAttempts: number;
-  createdAt: number;
-  expiresAt: number;
-  consumedAt: number | null;
-}
 
 export interface OneTimeCodeStore {
   put(code: OneTimeCode): Promise<void>;
@@ -32,17 +21,6 @@ export interface OneTimeCodeStore {
    */
   consume(purpose: OneTimeCodePurpose, userId: string, options: { expectedHash: string; at: number; nextLinkTokenHash?: string }): Promise<boolean>;
   deleteExpired(before: number): Promise<number>;
-}
-
-export interface TotpAuthenticator {
-  userId: string;
-  /** Base32. Stored as is: verifying a TOTP needs the secret itself. */
-  secret: string;
-  createdAt: number;
-  /** Null while being set up: enabled only after the user typed a code from it. */
-  confirmedAt: number | null;
-  /** The last RFC 6238 time step accepted; a code is never accepted twice. */
-  lastUsedStep: number;
 }
 
 export interface TotpStore {
@@ -64,41 +42,12 @@ export interface RecoveryCodeStore {
   deleteAll(userId: string): Promise<void>;
 }
 
-export type PendingLoginStage = "totp" | "verify";
-
-/** Between login steps: who passed the password, what is left, bound to the browser by a cookie secret. */
-export interface PendingLogin {
-  id: string;
-  secretHash: string;
-  /** Null for a sign-up with a taken email when verification is required: it answers like a real one. */
-  userId: string | null;
-  email: string;
-  flowId: string | null;
-  stage: PendingLoginStage;
-  amr: string[];
-  createdAt: number;
-  expiresAt: number;
-  consumedAt: number | null;
-}
-
 export interface PendingLoginStore {
   create(pending: PendingLogin): Promise<void>;
   get(id: string): Promise<PendingLogin | null>;
   /** Compare-and-set: moves a live login at stage `from` on (or, with `to: null`, consumes it). */
   advance(id: string, from: PendingLoginStage, to: { stage: PendingLoginStage; amr: string[] } | null, at: number): Promise<boolean>;
   deleteExpired(before: number): Promise<number>;
-}
-
-/** Failed-attempt history for one lockout key (one account): see account/limits/lockout.ts. */
-export interface LockoutRecord {
-  /** Failures from every contributor (IP) together. */
-  total: number;
-  /** Failures per contributor (IP). */
-  byContributor: Record<string, number>;
-  /** Lock expiry per lock key ("*" for per_user, the IP for per_user_per_ip). */
-  lockedUntil: Record<string, number>;
-  /** The record is forgotten after this. */
-  expiresAt: number;
 }
 
 export interface LockoutStore {
@@ -108,19 +57,11 @@ export interface LockoutStore {
   deleteExpired(before: number): Promise<number>;
 }
 
-export interface OutboxMessage {
-  id: number;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  createdAt: number;
-}
-
 export interface OutboxStore {
   append(message: Omit<OutboxMessage, "id">): Promise<void>;
   /** Newest first. */
   list(limit: number): Promise<OutboxMessage[]>;
+  deleteOlderThan(before: number): Promise<number>;
 }
 
 export interface AccountStorage {

@@ -4,7 +4,7 @@
 //   min(minimum_duration × backoff_factor^(failures − max_attempts), maximum_duration).
 // Unlike Authgear, the history lives on for history_duration after the *lock* ends as well, so the
 // backoff works even when history_duration is not longer than the lock (as with the defaults).
-import type { LockoutRecord } from "../../storage/account-ports.ts";
+import type { LockoutRecord } from "../../domain/account.ts";
 
 export interface LockoutPolicy {
   maxAttempts: number;

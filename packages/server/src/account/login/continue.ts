@@ -2,8 +2,8 @@
 // verification when it is required or the account was just created).
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../../context.ts";
-import type { PendingLoginStage } from "../../storage/account-ports.ts";
-import type { User } from "../../storage/ports.ts";
+import type { PendingLoginStage } from "../../domain/account.ts";
+import type { User } from "../../domain/user.ts";
 import { hasTotp } from "../mfa/totp.ts";
 import { sendVerificationCode } from "../verification/service.ts";
 import { seeOther } from "../ui/respond.ts";

@@ -3,16 +3,17 @@
 // work done are the same, and the email leaves in the background.
 import type { Context } from "../../context.ts";
 import { randomToken, safeEqual, sha256 } from "../../crypto/secrets.ts";
-import { revokeAllForUser, announceUserChanged } from "../../session/revocation.ts";
+import { announceUserChanged, resetPasswordEverywhere } from "../../session/revocation.ts";
 import { normalizeEmail } from "../../storage/rows.ts";
-import type { OneTimeCode } from "../../storage/account-ports.ts";
+import type { OneTimeCode } from "../../domain/account.ts";
 import { CODE_PATTERN, MAX_CODE_FAILURES, cleanCode, newNumericCode } from "../codes.ts";
 import { RESEND_COOLDOWN_SECONDS } from "../limits/buckets.ts";
 import { lockoutKey } from "../limits/guard.ts";
 import { translator } from "../messages/index.ts";
 import { resetEmail } from "../messaging/emails.ts";
 import { queueEmail } from "../messaging/send.ts";
-import { passwordViolations, type PasswordRule } from "../policy/password-policy.ts";
+import type { PasswordRule } from "../policy/password-policy.ts";
+import { newPasswordViolations } from "../../users/users.ts";
 
 export const RESET_LIFETIME_SECONDS = 900;
 
@@ -69,13 +70,13 @@ export type ResetResult = { kind: "done" } | { kind: "invalid" } | { kind: "weak
 export async function completePasswordReset(ctx: Context, input: { token: string; password: string }): Promise<ResetResult> {
   const target = await resetLinkTarget(ctx, input.token);
   if (!target) return { kind: "invalid" };
-  const rules = passwordViolations(input.password, ctx.config.authentication.password_policy, { email: target.email });
+  const rules = newPasswordViolations(ctx, input.password, target.email);
   if (rules.length > 0) return { kind: "weak", rules };
   const now = ctx.now();
   if (!(await ctx.storage.oneTimeCodes.consume("reset_password", target.userId, { expectedHash: sha256(input.token), at: now }))) return { kind: "invalid" };
-  await ctx.storage.passwords.set(target.userId, await ctx.passwords.hash(input.password), now);
-  // Whoever knew the old password (or held a session) is out, everywhere.
-  await revokeAllForUser(ctx, target.userId);
+  // Whoever knew the old password (or held a session) is out, everywhere: the new password and the
+  // revocations commit together, so a failure cannot leave the new password with the old sessions.
+  await resetPasswordEverywhere(ctx, target.userId, await ctx.passwords.hash(input.password));
   // The link proved control of the mailbox: the address is verified, and the lock is lifted.
   const user = await ctx.storage.users.get(target.userId);
   if (user && !user.isVerified) {

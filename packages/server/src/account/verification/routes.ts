@@ -1,8 +1,8 @@
 // /verify: the email verification step, reached during a login (pending state) or from settings.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../../context.ts";
-import type { PendingLogin } from "../../storage/account-ports.ts";
-import type { User } from "../../storage/ports.ts";
+import type { PendingLogin } from "../../domain/account.ts";
+import type { User } from "../../domain/user.ts";
 import { accountLimits } from "../limits/buckets.ts";
 import { afterStep } from "../login/continue.ts";
 import { completeLogin } from "../login/complete.ts";

@@ -2,7 +2,8 @@
 // read-modify-write locks its row (SELECT … FOR UPDATE) inside a transaction.
 import type pg from "pg";
 import { transaction } from "./transaction.ts";
-import type { AccountStorage, LockoutRecord, OneTimeCodeStore, PendingLoginStore, TotpStore } from "../account-ports.ts";
+import type { AccountStorage, OneTimeCodeStore, PendingLoginStore, TotpStore } from "../account-ports.ts";
+import type { LockoutRecord } from "../../domain/account.ts";
 import {
   ONE_TIME_CODE_COLUMNS, PENDING_LOGIN_COLUMNS, oneTimeCodeValues, pendingLoginValues, toLockoutRecord, toOneTimeCode,
   toOutboxMessage, toPendingLogin, toTotp, type Row,
@@ -141,6 +142,9 @@ export function postgresAccountStores(pool: pg.Pool): AccountStorage {
       },
       async list(limit) {
         return (await rows("SELECT * FROM outbox ORDER BY id DESC LIMIT $1", [limit])).map(toOutboxMessage);
+      },
+      async deleteOlderThan(before) {
+        return changed("DELETE FROM outbox WHERE created_at < $1", [before]);
       },
     },
   };

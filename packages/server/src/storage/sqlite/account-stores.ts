@@ -1,7 +1,8 @@
 // SQLite adapter of the account ports. better-sqlite3 is synchronous, so each read-modify-write
 // runs in one (IMMEDIATE) transaction and is atomic against other connections to the same file.
 import type Database from "better-sqlite3";
-import type { AccountStorage, LockoutRecord, OneTimeCodeStore, PendingLoginStore, TotpStore } from "../account-ports.ts";
+import type { AccountStorage, OneTimeCodeStore, PendingLoginStore, TotpStore } from "../account-ports.ts";
+import type { LockoutRecord } from "../../domain/account.ts";
 import {
   ONE_TIME_CODE_COLUMNS, PENDING_LOGIN_COLUMNS, oneTimeCodeValues, pendingLoginValues, toLockoutRecord, toOneTimeCode,
   toOutboxMessage, toPendingLogin, toTotp, type Row,
@@ -136,6 +137,9 @@ export function sqliteAccountStores(db: Database.Database): AccountStorage {
       },
       async list(limit) {
         return (q("SELECT * FROM outbox ORDER BY id DESC LIMIT ?").all(limit) as Row[]).map(toOutboxMessage);
+      },
+      async deleteOlderThan(before) {
+        return q("DELETE FROM outbox WHERE created_at < ?").run(before).changes;
       },
     },
   };

@@ -38,7 +38,8 @@ export async function rotateRefreshToken(
   if (matchRefreshToken(row, presented.hash) !== "previous" || row.rotatedAt === null || row.rotationSalt === null) {
     throw invalidGrant("the refresh token has already been used");
   }
-  if (use.at - row.rotatedAt <= client.refresh_token_rotation_grace_period_seconds) {
+  const grace = client.refresh_token_rotation_grace_period_seconds;
+  if (grace > 0 && use.at - row.rotatedAt <= grace) {
     const successor = successorRefreshToken(row.id, presented.secret, row.rotationSalt);
     // Always true while previous hash, salt and current hash are written together (rotate()).
     if (safeEqual(successor.hash, row.tokenHash)) return successor.token;

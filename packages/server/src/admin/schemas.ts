@@ -48,7 +48,7 @@ export const sessionSchema = z.object({
 export const sessionListSchema = z.object({ items: z.array(sessionSchema) }).meta({ id: "SessionList" });
 
 /** The config file's own definitions (config/token-lifetimes.ts): the API allows exactly what the config does. */
-const clientSettingsFields = tokenLifetimeFields;
+export const clientSettingsFields = tokenLifetimeFields;
 export const clientSchema = z.object({
   client_id: z.string(),
   name: z.string(),

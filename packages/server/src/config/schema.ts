@@ -53,6 +53,7 @@ const clientSchema = z
     refresh_token_idle_timeout_enabled: tokenLifetimeFields.refresh_token_idle_timeout_enabled.default(true),
     refresh_token_idle_timeout_seconds: tokenLifetimeFields.refresh_token_idle_timeout_seconds.default(2592000),
     refresh_token_rotation_enabled: tokenLifetimeFields.refresh_token_rotation_enabled.default(false),
+    refresh_token_rotation_grace_period_seconds: tokenLifetimeFields.refresh_token_rotation_grace_period_seconds.default(10),
     issue_jwt_access_token: z.boolean().default(true).describe("Gatehouse always issues JWTs; kept for compatibility."),
   })
   .superRefine((c, ctx) => {

@@ -19,4 +19,6 @@ export const tokenLifetimeFields = {
   refresh_token_idle_timeout_enabled: z.boolean(),
   refresh_token_idle_timeout_seconds: seconds("refresh_token_idle_timeout_seconds", "A grant unused this long expires"),
   refresh_token_rotation_enabled: z.boolean(),
+  refresh_token_rotation_grace_period_seconds: z.number().int().min(0).max(300)
+    .describe("Gatehouse's own field (Authgear has none): with rotation on, for this long after a rotation the replaced refresh token still works and yields the same new token, so concurrent refreshes (two tabs, a retried request) converge; after it, presenting the replaced token revokes the grant. 0: no grace."),
 };

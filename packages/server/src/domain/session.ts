@@ -33,4 +33,13 @@ export interface OfflineGrant {
   ip: string;
   userAgent: string;
   revokedAt: number | null;
+  /**
+   * Set by rotation: the hash of the token the current one replaced, when, and the salt the
+   * current secret was derived with from the replaced one (refresh-token-format.ts). A retry of
+   * the replaced token within the grace window is answered with that same successor; after it,
+   * the replaced token is told apart from a forgery and revokes the grant (RFC 9700 §4.14.2).
+   */
+  previousTokenHash: string | null;
+  rotatedAt: number | null;
+  rotationSalt: string | null;
 }

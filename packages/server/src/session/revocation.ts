@@ -5,6 +5,7 @@ import type { Context } from "../context.ts";
 import type { RevocationListener } from "../domain/revocation.ts";
 import type { User } from "../domain/user.ts";
 import type { CascadeOptions, LoggedRevocation } from "../storage/ports.ts";
+import { encodeSid, type SessionRef } from "../tokens/sid.ts";
 
 export type { RevocationListener };
 
@@ -26,13 +27,34 @@ function tell(ctx: Context, revoked: LoggedRevocation[]): number {
   return revoked.length;
 }
 
-export async function revokeGrant(ctx: Context, grantId: string): Promise<void> {
-  tell(ctx, await ctx.storage.cascades.revokeByGrant(grantId, options(ctx)));
+/** Ends an offline grant; true if this call ended it (false: missing or already revoked). */
+export async function revokeGrant(ctx: Context, grantId: string): Promise<boolean> {
+  return tell(ctx, await ctx.storage.cascades.revokeByGrant(grantId, options(ctx))) > 0;
 }
 
-/** Ends an IdP session and every offline grant born from it (logout ends the whole login). */
-export async function revokeSession(ctx: Context, sessionId: string): Promise<void> {
-  tell(ctx, await ctx.storage.cascades.revokeBySession(sessionId, options(ctx)));
+/**
+ * Ends an IdP session and every offline grant born from it (logout ends the whole login); true
+ * if this call ended the session itself.
+ */
+export async function revokeSession(ctx: Context, sessionId: string): Promise<boolean> {
+  const revoked = await ctx.storage.cascades.revokeBySession(sessionId, options(ctx));
+  tell(ctx, revoked);
+  return revoked.some((e) => e.kind === "session");
+}
+
+/**
+ * A used-up credential came back: a rotated refresh token after its grace window (RFC 9700
+ * §4.14.2) or a spent authorization code (RFC 6749 §4.1.2, RFC 9700 §4.5). Someone else may
+ * hold it, so what it names is revoked, and the audit log says why. Of concurrent replays only
+ * the one that actually revoked writes the entry.
+ */
+export async function revokeOnReplay(ctx: Context, ref: SessionRef, details: { userId: string; clientId: string; reason: "refresh_token_reuse" | "authorization_code_replay" }): Promise<void> {
+  const revoked = ref.kind === "offline_grant" ? await revokeGrant(ctx, ref.id) : await revokeSession(ctx, ref.id);
+  if (!revoked) return;
+  await ctx.storage.auditLog.append({
+    at: ctx.now(), actor: "system", action: "session.revoke", targetType: "user", targetId: details.userId,
+    details: { sid: encodeSid(ref), reason: details.reason, client_id: details.clientId },
+  });
 }
 
 /**

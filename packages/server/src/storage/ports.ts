@@ -39,8 +39,15 @@ export interface OfflineGrantStore {
   get(id: string): Promise<OfflineGrant | null>;
   /** The grant and its user in one read: the refresh grant needs both (one round trip, not two). */
   getWithUser(id: string): Promise<{ grant: OfflineGrant; user: User | null } | null>;
-  /** Records a use; with `newTokenHash` the refresh token rotates, but only if `expectedTokenHash` still matches. */
-  touch(id: string, options: { at: number; ip: string; userAgent: string; expectedTokenHash?: string; newTokenHash?: string }): Promise<boolean>;
+  /** Records a use (last access, IP, user agent); false if the grant is missing or revoked. */
+  touch(id: string, options: { at: number; ip: string; userAgent: string }): Promise<boolean>;
+  /**
+   * Records a use and rotates the refresh token, atomically and only if `expectedTokenHash` is
+   * still current and the grant is not revoked: the expected hash becomes `previousTokenHash`,
+   * with `rotatedAt = at` and the `salt` the new secret was derived with. Of concurrent
+   * rotations of one token exactly one returns true.
+   */
+  rotate(id: string, options: { at: number; ip: string; userAgent: string; expectedTokenHash: string; newTokenHash: string; salt: string }): Promise<boolean>;
   /** Newest first, revoked and expired ones included. */
   listByUser(userId: string): Promise<OfflineGrant[]>;
   /** Deletes grants that expired or were revoked before `before`. */
@@ -86,10 +93,14 @@ export type ConsumeResult =
 
 export interface AuthorizationCodeStore {
   create(code: AuthorizationCode): Promise<void>;
-  /** Atomically marks the code used; a second call reports `reused` with what the first one recorded. */
-  consume(codeHash: string, at: number): Promise<ConsumeResult>;
-  /** Records the offline grant the exchange issued, so a replay can revoke it. */
-  recordIssuedGrant(codeHash: string, grantId: string): Promise<void>;
+  /** Reads a code without using it: the exchange checks client and PKCE before it spends the code. */
+  get(codeHash: string): Promise<AuthorizationCode | null>;
+  /**
+   * Atomically marks the code used and records the offline grant the exchange issued (if any), in
+   * one write: a concurrent second call reports `reused` with that grant already recorded, so a
+   * replay always finds what to revoke (RFC 6749 §4.1.2).
+   */
+  consume(codeHash: string, options: { at: number; issuedGrantId: string | null }): Promise<ConsumeResult>;
   deleteExpired(before: number): Promise<number>;
 }
 

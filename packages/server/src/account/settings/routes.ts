@@ -14,10 +14,13 @@ import { beginTotpSetup, changePassword, confirmTotpSetup, disableTotp, regenera
 import { listUserSessions, revokeUserSession } from "./sessions.ts";
 import { recoveryCodesPage, totpSetupPage } from "./totp-pages.ts";
 
-/** Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is echoed). */
-const NOTICES: Record<string, MessageKey> = {
-  verified: "verify.done", password: "settings.password.changed", mfa_off: "settings.mfa.disabled", revoked: "settings.sessions.revoked",
-};
+/**
+ * Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is
+ * echoed). A Map: `?notice=constructor` must find nothing, not Object.prototype's constructor.
+ */
+const NOTICES = new Map<string, MessageKey>([
+  ["verified", "verify.done"], ["password", "settings.password.changed"], ["mfa_off", "settings.mfa.disabled"], ["revoked", "settings.sessions.revoked"],
+]);
 
 export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void {
   const policy = ctx.config.authentication.password_policy;
@@ -52,7 +55,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
     const caller = await sessionCaller(ctx, request);
     if (!caller) return seeOther(ctx, reply, "/login");
     const ui = uiFor(request);
-    const key = NOTICES[String((request.query as Record<string, unknown>).notice ?? "")];
+    const key = NOTICES.get(String((request.query as Record<string, unknown>).notice ?? ""));
     return render(request, reply, ui, caller, { notice: key ? ui.t(key) : undefined });
   });
 

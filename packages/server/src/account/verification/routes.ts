@@ -66,7 +66,7 @@ export function registerVerificationRoutes(app: FastifyInstance, ctx: Context): 
     await ctx.rateLimiter.refund(limit, request.ip, now);
     if (s.kind === "settings") return seeOther(ctx, reply, "/settings?notice=verified");
     const user = { ...s.user, isVerified: true };
-    return (await afterStep(ctx, request, reply, { pendingId: s.pending.id, from: "verify", user, amr: s.pending.amr, flowId: s.pending.flowId })) ?? stepExpired(reply, ui);
+    return afterStep(ctx, request, reply, { pendingId: s.pending.id, from: "verify", user, amr: s.pending.amr, flowId: s.pending.flowId, stale: () => stepExpired(reply, ui) });
   });
 
   app.post("/verify/resend", async (request, reply) => {

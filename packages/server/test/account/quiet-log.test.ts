@@ -47,7 +47,7 @@ authentication:
     child = spawn(process.execPath, [BIN, "start", "--config", configFile], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.on("data", (d: Buffer) => { output += d.toString(); });
     child.stderr!.on("data", (d: Buffer) => { output += d.toString(); });
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 300; i++) { // up to 30 s: the machine may be busy
       if (await fetch(`${url}/healthz`).then((res) => res.ok, () => false)) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -13,8 +13,12 @@ export interface OneTimeCodeStore {
   put(code: OneTimeCode): Promise<void>;
   get(purpose: OneTimeCodePurpose, userId: string): Promise<OneTimeCode | null>;
   findByLinkToken(purpose: OneTimeCodePurpose, linkTokenHash: string): Promise<OneTimeCode | null>;
-  /** Counts a wrong guess; returns the new count (0 if there is no live code). */
-  recordFailure(purpose: OneTimeCodePurpose, userId: string): Promise<number>;
+  /**
+   * Counts a guess *before* it is checked, in one conditional statement: only while the code is
+   * unspent, unexpired and has had fewer than `cap` guesses. Returns the code as it is after the
+   * count, or null (no guess left): parallel guesses can never check more than `cap` times.
+   */
+  reserveAttempt(purpose: OneTimeCodePurpose, userId: string, options: { cap: number; at: number }): Promise<OneTimeCode | null>;
   /**
    * Atomically spends the code if it is still unspent and its code (or link token) hash is still
    * `expectedHash`; with `nextLinkTokenHash` the row lives on with a new link token instead.
@@ -52,7 +56,11 @@ export interface PendingLoginStore {
 
 export interface LockoutStore {
   get(key: string): Promise<LockoutRecord | null>;
-  /** Atomic read-modify-write of one record; `change` returns null to delete it. */
+  /**
+   * Atomic read-modify-write of one record (concurrent updates of a key run one after the other,
+   * each seeing the last one's result); `change` returns null to delete it. `change` may run more
+   * than once: only what its last run returned is stored.
+   */
   update(key: string, change: (current: LockoutRecord | null) => LockoutRecord | null): Promise<LockoutRecord | null>;
   deleteExpired(before: number): Promise<number>;
 }

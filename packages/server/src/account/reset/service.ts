@@ -44,12 +44,11 @@ export async function redeemResetCode(ctx: Context, input: { email: string; code
   const now = ctx.now();
   const code = cleanCode(input.code);
   const user = input.email.length <= 254 ? await ctx.storage.users.findByEmail(input.email) : null;
-  const row = user ? await ctx.storage.oneTimeCodes.get("reset_password", user.id) : null;
-  if (!live(row, now) || row.codeHash === null || row.failedAttempts >= MAX_CODE_FAILURES) return { kind: "invalid" };
-  if (!CODE_PATTERN.test(code) || !safeEqual(row.codeHash, sha256(code))) {
-    await ctx.storage.oneTimeCodes.recordFailure("reset_password", row.userId);
-    return { kind: "invalid" };
-  }
+  // The guess is counted before it is compared (see reserveAttempt): parallel guesses cannot
+  // outrun the cap. A right code is spent below, so its count no longer matters.
+  const row = user ? await ctx.storage.oneTimeCodes.reserveAttempt("reset_password", user.id, { cap: MAX_CODE_FAILURES, at: now }) : null;
+  if (!live(row, now) || row.codeHash === null) return { kind: "invalid" };
+  if (!CODE_PATTERN.test(code) || !safeEqual(row.codeHash, sha256(code))) return { kind: "invalid" };
   const token = randomToken();
   const ok = await ctx.storage.oneTimeCodes.consume("reset_password", row.userId, { expectedHash: row.codeHash, at: now, nextLinkTokenHash: sha256(token) });
   return ok ? { kind: "ok", token } : { kind: "invalid" };

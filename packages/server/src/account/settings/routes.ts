@@ -15,10 +15,13 @@ import { listUserSessions, revokeOtherSessions, revokeUserSession } from "../../
 import { encodeSid } from "../../tokens/sid.ts";
 import { recoveryCodesPage, totpSetupPage } from "./totp-pages.ts";
 
-/** Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is echoed). */
-const NOTICES: Record<string, MessageKey> = {
-  verified: "verify.done", password: "settings.password.changed", mfa_off: "settings.mfa.disabled", revoked: "settings.sessions.revoked", revoked_others: "settings.sessions.revoked_others",
-};
+/**
+ * Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is
+ * echoed). A Map: `?notice=constructor` must find nothing, not Object.prototype's constructor.
+ */
+const NOTICES = new Map<string, MessageKey>([
+  ["verified", "verify.done"], ["password", "settings.password.changed"], ["mfa_off", "settings.mfa.disabled"], ["revoked", "settings.sessions.revoked"], ["revoked_others", "settings.sessions.revoked_others"],
+]);
 
 /** The browser session this request came with (null when a bearer token, not the cookie, signed it in). */
 const currentSession = (caller: Caller): string | null => (caller.session.kind === "idp_session" ? caller.session.id : null);
@@ -56,7 +59,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
     const caller = await sessionCaller(ctx, request);
     if (!caller) return seeOther(ctx, reply, "/login");
     const ui = uiFor(request);
-    const key = NOTICES[String((request.query as Record<string, unknown>).notice ?? "")];
+    const key = NOTICES.get(String((request.query as Record<string, unknown>).notice ?? ""));
     return render(request, reply, ui, caller, { notice: key ? ui.t(key) : undefined });
   });
 

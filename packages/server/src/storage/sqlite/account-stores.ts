@@ -27,10 +27,11 @@ export function sqliteAccountStores(db: Database.Database): AccountStorage {
       const r = q("SELECT * FROM one_time_codes WHERE purpose = ? AND link_token_hash = ?").get(purpose, hash) as Row | undefined;
       return r ? toOneTimeCode(r) : null;
     },
-    async recordFailure(purpose, userId) {
-      const r = q("UPDATE one_time_codes SET failed_attempts = failed_attempts + 1 WHERE purpose = ? AND user_id = ? AND consumed_at IS NULL RETURNING failed_attempts")
-        .get(purpose, userId) as { failed_attempts: number } | undefined;
-      return r?.failed_attempts ?? 0;
+    async reserveAttempt(purpose, userId, o) {
+      const r = q(`UPDATE one_time_codes SET failed_attempts = failed_attempts + 1
+        WHERE purpose = ? AND user_id = ? AND consumed_at IS NULL AND expires_at > ? AND failed_attempts < ? RETURNING *`)
+        .get(purpose, userId, o.at, o.cap) as Row | undefined;
+      return r ? toOneTimeCode(r) : null;
     },
     async consume(purpose, userId, o) {
       const sql = o.nextLinkTokenHash !== undefined

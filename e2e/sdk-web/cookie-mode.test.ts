@@ -50,19 +50,6 @@ async function assertFrom(request: Request, transport: Transport, expected: { fe
   assert.equal(headers["referer"], expected.referer);
 }
 
-/**
- * Known Gatehouse defects in the confirmation page (packages/server/src/oauth/end-session-endpoint.ts),
- * found by this test: the test runs and reports as TODO until they are fixed; then drop the todo.
- */
-const CONFIRM_TODO: Record<Transport, string | undefined> = {
-  // The page is served with Referrer-Policy: no-referrer, so Chromium sends `Origin: null` and no
-  // Referer with the form POST; without Fetch Metadata, fromOwnSite() then says "not our site" and
-  // the POST answers with the same "Sign out?" page again, for ever.
-  "plain http": "end_session confirmation POST carries Origin: null (Referrer-Policy: no-referrer) and is asked about again",
-  // The page's CSP has form-action 'self' only; Chromium applies form-action to the redirect after
-  // the POST, so the 302 to the app's post-logout URI is blocked (the session has ended by then).
-  "secure context": "end_session confirmation page's CSP form-action 'self' blocks the redirect to post_logout_redirect_uri",
-};
 
 // The two transports are independent (own servers, own browser) and run side by side; the tests
 // within one run in order, in one browser.
@@ -251,7 +238,7 @@ function transportSuite(transport: Transport): void { describe(transport, { conc
   }));
 
   // Continues on the "Sign out?" page the previous test left open.
-  it("confirming on that page signs out and lands on the redirect URI", { todo: CONFIRM_TODO[transport] }, () => withBrowserLog(async () => {
+  it("confirming on that page signs out and lands on the redirect URI", () => withBrowserLog(async () => {
     assert.match(await page.title(), /^Sign out\?/, "the previous test left the confirmation page open");
     const sessionCookie = `session=${(await sessionCookies())[0].value}`;
     const confirm = page.waitForRequest((r) => r.url() === `${gatehouse.url}/oauth2/end_session` && r.method() === "POST");

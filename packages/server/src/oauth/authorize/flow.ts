@@ -34,12 +34,17 @@ export function flowParams(raw: Params): Params {
   return kept;
 }
 
-/** Stores a pending request for the login page; `ip` is the client's, for the per-IP limit. */
+/**
+ * Stores a pending request for the login page. `ip` is the client's, for the per-IP limit; a caller
+ * that cannot tell it passes none and gets no limit (one shared bucket would throttle everyone).
+ */
 export async function createAuthFlow(ctx: Context, req: AuthorizationRequest, o: { ip?: string } = {}): Promise<string> {
   const params = flowParams(req.raw);
   const now = ctx.now();
-  const limited = await ctx.rateLimiter.take(accountLimits(ctx.config).authorizeFlowPerIp, o.ip ?? "unknown", now);
-  if (!limited.ok) throw new OAuthError("temporarily_unavailable", "too many sign-in requests from this network; try again in a minute");
+  if (o.ip !== undefined) {
+    const limited = await ctx.rateLimiter.take(accountLimits(ctx.config).authorizeFlowPerIp, o.ip, now);
+    if (!limited.ok) throw new OAuthError("temporarily_unavailable", "too many sign-in requests from this network; try again in a minute");
+  }
   const id = randomToken();
   await ctx.storage.authFlows.create({ id, clientId: req.client.client_id, params, createdAt: now, expiresAt: now + AUTH_FLOW_LIFETIME_SECONDS });
   return id;

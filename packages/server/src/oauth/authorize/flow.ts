@@ -52,7 +52,8 @@ export async function createAuthFlow(ctx: Context, req: AuthorizationRequest, o:
 
 /** The live flow a `?flow=` value names, or null (malformed, unknown or expired). */
 export async function loadAuthFlow(ctx: Context, flowId: unknown): Promise<AuthFlow | null> {
-  if (typeof flowId !== "string" || flowId.length === 0 || flowId.length >= 100) return null;
+  // Flow ids are 43-character base64url tokens; anything else (a NUL byte, unicode) never reaches storage.
+  if (typeof flowId !== "string" || !/^[A-Za-z0-9_-]{16,100}$/.test(flowId)) return null;
   const flow = await ctx.storage.authFlows.get(flowId);
   return flow && flow.expiresAt > ctx.now() ? flow : null;
 }

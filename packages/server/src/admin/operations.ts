@@ -9,6 +9,7 @@ import { createUser, isValidEmail, passwordProblem } from "../users/users.ts";
 import { AdminError, notFound } from "./errors.ts";
 import { presentClient, presentGrant, presentSession, presentUser } from "./present.ts";
 import type { ClientConfig } from "../config/schema.ts";
+import { isUserId } from "../input/ids.ts";
 
 export interface Actor {
   id: string;
@@ -19,7 +20,8 @@ async function audit(ctx: Context, actor: Actor, action: string, targetType: str
 }
 
 async function mustGetUser(ctx: Context, id: string): Promise<User> {
-  const user = await ctx.storage.users.get(id);
+  // Ids are UUIDs (users/users.ts): anything else names no user and need not reach the database.
+  const user = isUserId(id) ? await ctx.storage.users.get(id) : null;
   if (!user) throw notFound("user");
   return user;
 }
@@ -28,7 +30,7 @@ export async function adminCreateUser(ctx: Context, actor: Actor, body: { email:
   const result = await createUser(ctx, body);
   if (!result.ok) {
     if (result.reason === "email_taken") throw new AdminError("GH_ADMIN_CONFLICT", "a user with this email already exists");
-    throw new AdminError("GH_ADMIN_INVALID_REQUEST", result.reason === "invalid_email" ? "email is not a valid address" : "password must be 8 to 256 characters");
+    throw new AdminError("GH_ADMIN_INVALID_REQUEST", result.reason === "invalid_email" ? "email is not a valid address" : passwordProblem(body.password) ?? "password is not acceptable");
   }
   await audit(ctx, actor, "user.create", "user", result.user.id, { email: result.user.email });
   return presentUser(result.user);

@@ -2,6 +2,7 @@
 import type { Context } from "../context.ts";
 import { randomUUID } from "node:crypto";
 import type { User } from "../storage/ports.ts";
+import { isCleanText, textProblem } from "../input/text.ts";
 
 export const MAX_PASSWORD_LENGTH = 256;
 export const MIN_PASSWORD_LENGTH = 8;
@@ -10,14 +11,17 @@ const EMAIL = /^[^\s@<>()"',;:\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0
 
 export type CreateUserResult = { ok: true; user: User } | { ok: false; reason: "invalid_email" | "weak_password" | "email_taken" };
 
+/** The local part may be any Unicode (RFC 6531) but no controls, direction marks or lone surrogates. */
 export function isValidEmail(email: string): boolean {
-  return email.length <= 254 && EMAIL.test(email);
+  return email.length <= 254 && EMAIL.test(email) && isCleanText(email, "identifier");
 }
 
 export function passwordProblem(password: string): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) return `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`;
   if (password.length > MAX_PASSWORD_LENGTH) return `Password must be at most ${MAX_PASSWORD_LENGTH} characters.`;
-  return null;
+  // The login form refuses these characters (account/ui/form.ts): a password holding one could never be typed in.
+  const problem = textProblem(password, "text");
+  return problem ? `Password ${problem}.` : null;
 }
 
 export async function createUser(ctx: Context, input: { email: string; password: string; verified?: boolean }): Promise<CreateUserResult> {

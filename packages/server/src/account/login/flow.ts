@@ -2,6 +2,7 @@
 import type { Context } from "../../context.ts";
 import { parseLoginHint } from "../../oauth/authorize/login-hint.ts";
 import { suppressesIdpSessionCookie } from "../../oauth/authorize/sso.ts";
+import { isFlowId } from "../../input/ids.ts";
 
 export interface FlowView {
   id: string;
@@ -11,9 +12,10 @@ export interface FlowView {
   suppressCookie: boolean;
 }
 
-/** The flow id must name a live pending request; anything else (too long, unknown, expired) is null. */
+/** The flow id must name a live pending request; anything else (wrong shape, unknown, expired) is null. */
 export async function loadFlow(ctx: Context, flowId: string): Promise<FlowView | null> {
-  if (!flowId || flowId.length >= 100) return null;
+  // Flow ids are randomToken()s (oauth/authorize/decide.ts): other shapes never reach the database.
+  if (!isFlowId(flowId)) return null;
   const flow = await ctx.storage.authFlows.get(flowId);
   if (!flow || flow.expiresAt <= ctx.now()) return null;
   return {

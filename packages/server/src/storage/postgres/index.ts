@@ -6,6 +6,7 @@ import { postgresMigrations } from "../schema-sql.ts";
 import { postgresStores } from "./stores.ts";
 import { postgresAdminStores } from "./admin-stores.ts";
 import { postgresAccountStores } from "./account-stores.ts";
+import { guardPool } from "./nul-guard.ts";
 
 /** Takes `schema` out of the URL: pg would pass unknown query parameters on to the server. */
 export function splitSchema(url: string): { url: string; schema: string | null } {
@@ -33,10 +34,11 @@ export function openPostgres(url: string, options: { schema?: string } = {}): St
   // 'error' event would crash the process.
   pool.on("error", (err) => console.error(`gatehouse: postgres connection lost: ${err.message}`));
 
+  const stores = guardPool(pool);
   return {
-    ...postgresStores(pool),
-    ...postgresAdminStores(pool),
-    ...postgresAccountStores(pool),
+    ...postgresStores(stores),
+    ...postgresAdminStores(stores),
+    ...postgresAccountStores(stores),
     migrate: () => migrate(pool, schema),
     async close(): Promise<void> {
       await pool.end();

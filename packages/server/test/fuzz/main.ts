@@ -6,7 +6,7 @@ import { ENDPOINTS } from "./endpoints.ts";
 import { fuzzEndpoint, optionsFromEnv, table, type EndpointResult } from "./run.ts";
 import { startFuzzTarget, type Backend } from "./target.ts";
 
-const options = optionsFromEnv({ runs: 10_000, huge: 1_000_000, snapshotEvery: 20 });
+const options = optionsFromEnv({ runs: 10_000, huge: 1_000_000, snapshotEvery: 50, concurrency: 8 });
 const backends = (process.env.FUZZ_BACKENDS ?? "sqlite,postgres").split(",").filter(Boolean) as Backend[];
 const filters = (process.env.FUZZ_ENDPOINTS ?? "").split(",").filter(Boolean);
 const endpoints = ENDPOINTS.filter((e) => filters.length === 0 || filters.some((f) => e.name.includes(f)));

@@ -23,7 +23,8 @@ for (const backend of backends) {
       const r = await fuzzEndpoint(target, spec, options);
       results.push(r);
       const bad = [...r.failureCounts.values()].reduce((a, b) => a + b, 0);
-      console.error(`${backend} ${spec.name}: ${r.cases} cases in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${bad} failing`);
+      const statuses = [...r.statuses].sort().map(([k, n]) => `${k}:${n}`).join(" ");
+      console.error(`${backend} ${spec.name}: ${r.cases} cases in ${((Date.now() - t0) / 1000).toFixed(1)} s [${statuses}] ${bad} failing ${[...r.failureCounts].map(([k, n]) => `${n}× ${k}`).join("; ")}`);
     }
   } finally {
     await target.close();

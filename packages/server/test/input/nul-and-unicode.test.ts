@@ -95,6 +95,15 @@ for (const backend of ["sqlite", "postgres"] as const) {
       assert.equal((await server.ctx.storage.users.get(userId))!.disabled, false);
     });
 
+    it("treats prototype names in lookups as unknown names", async () => {
+      for (const notice of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+        const res = await get(`/settings?notice=${notice}`, { cookie });
+        assert.equal(res.status, 200, notice);
+        assert.doesNotMatch(await res.text(), /class="notice"/, notice);
+      }
+      assert.equal((await get("/oauth2/authorize?client_id=test-spa&response_type=code&scope=openid&__proto__=x&constructor=y&code_challenge_method=S256&code_challenge=" + "a".repeat(43), { cookie })).status, 302);
+    });
+
     it("refuses OAuth parameters with NUL or controls before anything is stored", async () => {
       const base = "/oauth2/authorize?client_id=test-spa&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code&scope=openid&code_challenge_method=S256&code_challenge=" + "a".repeat(43);
       for (const extra of ["&nonce=%00", "&state=a%00", "&login_hint=%01", "&x_page=%0D%0A", "&%00=x"]) {

@@ -2,7 +2,7 @@
 import type { Context } from "../../context.ts";
 import { parseLoginHint } from "../../oauth/authorize/login-hint.ts";
 import { suppressesIdpSessionCookie } from "../../oauth/authorize/sso.ts";
-import { isFlowId } from "../../input/ids.ts";
+import { loadLiveFlow } from "../../oauth/authorize/resume.ts";
 
 export interface FlowView {
   id: string;
@@ -14,10 +14,8 @@ export interface FlowView {
 
 /** The flow id must name a live pending request; anything else (wrong shape, unknown, expired) is null. */
 export async function loadFlow(ctx: Context, flowId: string): Promise<FlowView | null> {
-  // Flow ids are randomToken()s (oauth/authorize/decide.ts): other shapes never reach the database.
-  if (!isFlowId(flowId)) return null;
-  const flow = await ctx.storage.authFlows.get(flowId);
-  if (!flow || flow.expiresAt <= ctx.now()) return null;
+  const flow = await loadLiveFlow(ctx, flowId);
+  if (!flow) return null;
   return {
     id: flow.id,
     appName: ctx.clients.get(flow.clientId)?.name ?? "",

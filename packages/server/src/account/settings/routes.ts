@@ -52,7 +52,9 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
     const caller = await sessionCaller(ctx, request);
     if (!caller) return seeOther(ctx, reply, "/login");
     const ui = uiFor(request);
-    const key = NOTICES[String((request.query as Record<string, unknown>).notice ?? "")];
+    const notice = (request.query as Record<string, unknown>).notice;
+    // Own keys only: ?notice=constructor must not find Object.prototype.constructor.
+    const key = typeof notice === "string" && Object.hasOwn(NOTICES, notice) ? NOTICES[notice] : undefined;
     return render(request, reply, ui, caller, { notice: key ? ui.t(key) : undefined });
   });
 

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { startTestServer, type TestServer } from "../support/server.ts";
+import { CONFIDENTIAL_CLIENT, SPA_CLIENT, startTestServer, type TestServer } from "../support/server.ts";
 import { POSTGRES_URL } from "../storage/backends.ts";
 import { createAdminKey } from "../../src/admin/keys.ts";
 import { createIdpSession } from "../../src/session/idp-sessions.ts";
@@ -44,7 +44,7 @@ export async function startFuzzTarget(backend: Backend): Promise<FuzzTarget> {
     ...(backend === "postgres" ? { databaseUrl: `${POSTGRES_URL}?schema=${schema}` } : {}),
     // The token endpoint's per-IP limit would turn nearly every case into a 429 before the grant
     // logic runs; the account limits stay as shipped (they are part of what is under attack).
-    config: { oauth: { rate_limits: { token_per_ip: { burst: 100_000_000 } } } },
+    config: { oauth: { clients: [SPA_CLIENT, CONFIDENTIAL_CLIENT], rate_limits: { token_per_ip: { burst: 100_000_000 } } } },
   });
   const ctx = server.ctx;
   const email = "fuzz@example.com";

@@ -67,7 +67,10 @@ function judge(spec: EndpointSpec, c: Case, res: RawResponse): string | null {
 
 function allowedWrites(spec: EndpointSpec, c: Case, status: number): string[] {
   const accepted = status > 0 && status < 400;
-  return [...((accepted ? spec.mayWrite?.accepted : spec.mayWrite?.refused) ?? [])];
+  const tables = [...((accepted ? spec.mayWrite?.accepted : spec.mayWrite?.refused) ?? [])];
+  // A request carrying the live session cookie may refresh its last-seen time, whatever the answer.
+  if (c.realCredential) tables.push("idp_sessions");
+  return tables;
 }
 
 export async function fuzzEndpoint(target: FuzzTarget, spec: EndpointSpec, o: FuzzOptions): Promise<EndpointResult> {
@@ -75,7 +78,7 @@ export async function fuzzEndpoint(target: FuzzTarget, spec: EndpointSpec, o: Fu
   const examples = new Map<string, number>();
   let explained = 0;
   const fail = (kind: string, status: number, c: Case, culprit = ""): void => {
-    const label = culprit ? `${kind} (${culprit.split(":")[0]})` : kind;
+    const label = culprit ? `${kind} (${culprit.split(" + ").map((part) => part.split(":")[0]).join(" + ")})` : kind;
     result.failureCounts.set(label, (result.failureCounts.get(label) ?? 0) + 1);
     // A few examples per kind of failure and the part of the request that causes it.
     const seen = examples.get(label) ?? 0;
@@ -83,7 +86,7 @@ export async function fuzzEndpoint(target: FuzzTarget, spec: EndpointSpec, o: Fu
     examples.set(label, seen + 1);
     result.failures.push({ endpoint: spec.name, kind: culprit ? `${kind}, caused by ${culprit}` : kind, status, input: describe(c) });
   };
-  /** Which part of a failing request causes the failure: the first whose removal makes it pass. */
+  /** The parts of a failing request it needs: each one whose removal alone makes the failure go away. */
   const culpritOf = async (c: Case, kind: string): Promise<string> => {
     if (explained++ >= 300) return "";
     const still = async (v: Case): Promise<boolean> => {
@@ -91,15 +94,16 @@ export async function fuzzEndpoint(target: FuzzTarget, spec: EndpointSpec, o: Fu
       return judge(spec, v, r) === kind;
     };
     const short = (v: string): string => JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+    const needed: string[] = [];
     for (let i = 0; i < c.headers.length; i++) {
       const [name, value] = c.headers[i];
       if (name === "content-type" && c.body) continue;
-      if (!(await still({ ...c, headers: c.headers.filter((_, j) => j !== i) }))) return `header ${name}: ${short(value)}`;
+      if (!(await still({ ...c, headers: c.headers.filter((_, j) => j !== i) }))) needed.push(`header ${name}: ${short(value)}`);
     }
     const q = c.target.indexOf("?");
-    if (q >= 0 && !(await still({ ...c, target: c.target.slice(0, q) }))) return `query: ${short(c.target.slice(q))}`;
-    if (c.body && !(await still({ ...c, body: undefined }))) return `body: ${short(c.body.toString("latin1"))}`;
-    return `the whole request`;
+    if (q >= 0 && !(await still({ ...c, target: c.target.slice(0, q) }))) needed.push(`query: ${short(c.target.slice(q))}`);
+    if (c.body && !(await still({ ...c, body: undefined }))) needed.push(`body: ${short(c.body.toString("latin1"))}`);
+    return needed.length ? needed.join(" + ") : "the whole request";
   };
   let before = await target.snapshot();
   let pending: { c: Case; allowed: string[]; status: number }[] = [];

@@ -2,7 +2,7 @@
 // 0/1 for booleans and pg gives BIGINT as strings, so everything goes through num()/bool().
 import type { AuthFlow, AuthorizationCode, IdpSession, OfflineGrant, SigningKey, User } from "./ports.ts";
 import type { AdminKey, AuditEntry, RevocationEvent, RevocationKind } from "./admin-ports.ts";
-import { isUserId } from "../input/ids.ts";
+import { isCleanText } from "../input/text.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -176,7 +176,7 @@ export function decodeUserCursor(cursor: string | undefined): { createdAt: numbe
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
     // Only what encodeUserCursor makes: a forged cursor must not carry NUL or 1e400 into a query.
-    return Number.isSafeInteger(createdAt) && isUserId(id) ? { createdAt: createdAt as number, id } : null;
+    return Number.isSafeInteger(createdAt) && typeof id === "string" && id.length <= 200 && isCleanText(id, "identifier") ? { createdAt: createdAt as number, id } : null;
   } catch {
     return null;
   }

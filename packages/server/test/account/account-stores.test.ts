@@ -129,7 +129,6 @@ for (const backend of backends) {
       await s().lockouts.update("k", () => null);
       assert.equal(await s().lockouts.update("k", (r) => r), null);
       await s().lockouts.deleteExpired(1); // cleared records may be left for the sweep
-      assert.equal(await s().lockouts.update("k", (r) => r), null);
       await s().lockouts.update("k2", (r) => addFailure(r, policy, "ip", 1000));
       assert.equal(await s().lockouts.deleteExpired(1299), 0);
       assert.equal(await s().lockouts.deleteExpired(1301), 1);

@@ -60,7 +60,9 @@ export interface CrossDomainSessions {
 }
 
 interface Transaction { state: string; nonce: string; verifier: string; returnTo: string }
-interface StoredSession { access_token: string; refresh_token: string | null; expires_at: number; sub: string }
+// id_token: the latest ID token, kept only to send as id_token_hint at logout (OIDC RP-Initiated
+// Logout §2): it proves to Gatehouse that the logout comes from the app, not a cross-site page.
+interface StoredSession { access_token: string; refresh_token: string | null; expires_at: number; sub: string; id_token?: string }
 type RefreshOutcome = { kind: "refreshed"; session: StoredSession } | { kind: "revoked" };
 
 const TRANSACTION_SECONDS = 600;
@@ -105,19 +107,20 @@ export function createCrossDomainSession(options: CrossDomainOptions): CrossDoma
     return { userId: s.sub, accessToken: s.access_token, expiresAt: new Date(s.expires_at * 1000), claims };
   }
 
-  const stored = (tokens: TokenResponse, sub: string, previousRefreshToken: string | null): StoredSession => ({
+  const stored = (tokens: TokenResponse, sub: string, previousRefreshToken: string | null, previousIdToken?: string): StoredSession => ({
     access_token: tokens.access_token,
     // Without rotation the server sends no new refresh token: the old one stays valid.
     refresh_token: tokens.refresh_token ?? previousRefreshToken,
     // Our own clock plus expires_in: immune to clock skew between the app and Gatehouse.
     expires_at: nowSeconds() + tokens.expires_in,
     sub,
+    id_token: tokens.id_token ?? previousIdToken,
   });
 
   async function refresh(s: StoredSession & { refresh_token: string }): Promise<RefreshOutcome> {
     try {
       const tokens = await requestTokens(client, { grant_type: "refresh_token", refresh_token: s.refresh_token });
-      return { kind: "refreshed", session: stored(tokens, s.sub, s.refresh_token) };
+      return { kind: "refreshed", session: stored(tokens, s.sub, s.refresh_token, s.id_token) };
     } catch (err) {
       // RFC 6749 §5.2: invalid_grant = the refresh token is revoked, expired or unknown.
       if (err instanceof TokenEndpointError && err.error === "invalid_grant") return { kind: "revoked" };
@@ -225,6 +228,8 @@ export function createCrossDomainSession(options: CrossDomainOptions): CrossDoma
         url.searchParams.set("client_id", options.clientId);
         if (logoutOptions.state) url.searchParams.set("state", logoutOptions.state);
       }
+      // Without the hint Gatehouse asks the person to confirm (the app is on another site).
+      if (s?.id_token) url.searchParams.set("id_token_hint", s.id_token);
       redirect(res, url.toString());
     },
   };

@@ -63,7 +63,7 @@ for (const backend of backends) {
       const values = (rows: object[]): string => rows.map((r) => `(${Object.values(r).map(q).join(", ")})`).join(",\n");
       if (n > 0) {
         await sql(`INSERT INTO idp_sessions (id, user_id, token_hash, amr, authenticated_at, created_at, last_accessed_at, expires_at, ip, user_agent, revoked_at) VALUES ${values(sessions)}`);
-        await sql(`INSERT INTO offline_grants (id, client_id, user_id, idp_session_id, scopes, amr, authenticated_at, token_hash, created_at, last_accessed_at, expires_at, ip, user_agent, revoked_at) VALUES ${values(grants)}`);
+        await sql(`INSERT INTO offline_grants (id, client_id, user_id, idp_session_id, scopes, amr, authenticated_at, token_hash, created_at, last_accessed_at, expires_at, ip, user_agent, revoked_at, previous_token_hash, rotated_at, rotation_salt) VALUES ${values(grants)}`);
       }
       return { userId: u.id, sessionIds: sessions.map((s) => s.id), grantIds: grants.map((g) => g.id) };
     }

@@ -11,7 +11,7 @@ export const skipPostgres = process.env.GATEHOUSE_SKIP_POSTGRES === "1" ? "GATEH
 export const id = (prefix: string): string => `${prefix}_${randomUUID()}`;
 
 export const newUser = (over: Partial<User> = {}): User => ({
-  id: id("u"), email: `${randomUUID()}@example.com`, isVerified: false, isAnonymous: false, disabled: false,
+  id: randomUUID(), email: `${randomUUID()}@example.com`, isVerified: false, isAnonymous: false, disabled: false,
   disabledReason: null, roles: [], createdAt: T, updatedAt: T, ...over,
 });
 

@@ -14,6 +14,8 @@ export interface ServerProcess {
   /** SIGTERM and wait (bounded). */
   stop(): Promise<void>;
   log(): string;
+  /** Exits the suite did not cause. */
+  crashes(): number;
 }
 
 export function serverProcess(dir: string, config: Record<string, unknown>, port: number): ServerProcess {
@@ -23,6 +25,7 @@ export function serverProcess(dir: string, config: Record<string, unknown>, port
   writeFileSync(logFile, "");
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
+  let deaths = 0;
 
   return {
     url,
@@ -33,6 +36,14 @@ export function serverProcess(dir: string, config: Record<string, unknown>, port
         cwd: dir, detached: true, stdio: ["ignore", fd, fd],
       });
       closeSync(fd);
+      const me = child;
+      // A death we did not cause (kill9/stop clear `child` first) is a crash: counted and logged.
+      me.once("exit", (code, signal) => {
+        if (child === me) {
+          deaths++;
+          console.log(`    SERVER CRASHED (exit ${code ?? signal}); log tail:\n${readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n")}`);
+        }
+      });
       const exited = new Promise<number>((resolve) => child!.once("exit", (code) => resolve(code ?? -1)));
       for (let i = 0; i < 300; i++) {
         const res = await Promise.race([fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).catch(() => null), exited.then(() => "exited" as const)]);
@@ -59,5 +70,6 @@ export function serverProcess(dir: string, config: Record<string, unknown>, port
       clearTimeout(timer);
     },
     log: () => readFileSync(logFile, "utf8"),
+    crashes: () => deaths,
   };
 }

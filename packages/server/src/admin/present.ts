@@ -33,6 +33,7 @@ export function presentClient(c: Client) {
     access_token_lifetime_seconds: c.access_token_lifetime_seconds, refresh_token_lifetime_seconds: c.refresh_token_lifetime_seconds,
     refresh_token_idle_timeout_enabled: c.refresh_token_idle_timeout_enabled, refresh_token_idle_timeout_seconds: c.refresh_token_idle_timeout_seconds,
     refresh_token_rotation_enabled: c.refresh_token_rotation_enabled,
+    refresh_token_rotation_grace_period_seconds: c.refresh_token_rotation_grace_period_seconds,
   };
 }
 

@@ -51,6 +51,7 @@ export const clientSettingsFields = {
   refresh_token_idle_timeout_enabled: z.boolean(),
   refresh_token_idle_timeout_seconds: z.number().int().min(300),
   refresh_token_rotation_enabled: z.boolean(),
+  refresh_token_rotation_grace_period_seconds: z.number().int().min(0).max(300),
 };
 export const clientSchema = z.object({
   client_id: z.string(),

@@ -51,6 +51,8 @@ const clientSchema = z
     refresh_token_idle_timeout_enabled: z.boolean().default(true),
     refresh_token_idle_timeout_seconds: z.number().int().min(300).default(2592000),
     refresh_token_rotation_enabled: z.boolean().default(false),
+    refresh_token_rotation_grace_period_seconds: z.number().int().min(0).max(300).default(10)
+      .describe("Gatehouse's own field (Authgear has none): with rotation on, for this long after a rotation the replaced refresh token still works and yields the same new token, so concurrent refreshes (two tabs, a retried request) converge; after it, presenting the replaced token revokes the grant. 0: no grace."),
     issue_jwt_access_token: z.boolean().default(true).describe("Gatehouse always issues JWTs; kept for compatibility."),
   })
   .superRefine((c, ctx) => {

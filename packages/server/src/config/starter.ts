@@ -39,6 +39,9 @@ oauth:
       refresh_token_idle_timeout_enabled: true
       refresh_token_idle_timeout_seconds: 2592000
       refresh_token_rotation_enabled: false
+      # With rotation on: how long a rotated refresh token still works (concurrent refreshes converge
+      # on one new token); presenting it later revokes the grant as a stolen token's reuse. 0: no grace.
+      refresh_token_rotation_grace_period_seconds: 10
     # A server-side app on another domain authenticates with a secret:
     # - client_id: "my-backend"
     #   x_application_type: confidential

@@ -2,7 +2,7 @@
 // other nodes' caches and for backends following the feed), and listeners on this node hear it.
 import type { Context } from "../context.ts";
 import type { RevocationKind } from "../storage/admin-ports.ts";
-import { encodeSid } from "../tokens/sid.ts";
+import { encodeSid, type SessionRef } from "../tokens/sid.ts";
 
 /** Told of revocations made on this node, synchronously, before the revoking request returns. */
 export type RevocationListener = (kind: RevocationKind, id: string) => void;
@@ -21,21 +21,40 @@ async function announce(ctx: Context, kind: RevocationKind, id: string): Promise
   if (kind !== "user_changed") ctx.metrics.revoked(kind);
 }
 
-export async function revokeGrant(ctx: Context, grantId: string): Promise<void> {
-  if (await ctx.storage.offlineGrants.revoke(grantId, ctx.now())) {
-    await announce(ctx, "grant", encodeSid({ kind: "offline_grant", id: grantId }));
-  }
+/** Ends an offline grant; true if this call ended it (false: missing or already revoked). */
+export async function revokeGrant(ctx: Context, grantId: string): Promise<boolean> {
+  if (!(await ctx.storage.offlineGrants.revoke(grantId, ctx.now()))) return false;
+  await announce(ctx, "grant", encodeSid({ kind: "offline_grant", id: grantId }));
+  return true;
 }
 
-/** Ends an IdP session and every offline grant born from it (logout ends the whole login). */
-export async function revokeSession(ctx: Context, sessionId: string): Promise<void> {
+/**
+ * Ends an IdP session and every offline grant born from it (logout ends the whole login); true
+ * if this call ended the session itself.
+ */
+export async function revokeSession(ctx: Context, sessionId: string): Promise<boolean> {
   const session = await ctx.storage.sessions.get(sessionId);
-  if (!session) return;
-  if (await ctx.storage.sessions.revoke(sessionId, ctx.now())) {
-    await announce(ctx, "session", encodeSid({ kind: "idp_session", id: sessionId }));
-  }
+  if (!session) return false;
+  const revoked = await ctx.storage.sessions.revoke(sessionId, ctx.now());
+  if (revoked) await announce(ctx, "session", encodeSid({ kind: "idp_session", id: sessionId }));
   const grants = await ctx.storage.offlineGrants.listByUser(session.userId);
   for (const g of grants) if (g.idpSessionId === sessionId && g.revokedAt === null) await revokeGrant(ctx, g.id);
+  return revoked;
+}
+
+/**
+ * A used-up credential came back: a rotated refresh token after its grace window (RFC 9700
+ * §4.14.2) or a spent authorization code (RFC 6749 §4.1.2, RFC 9700 §4.5). Someone else may
+ * hold it, so what it names is revoked, and the audit log says why. Of concurrent replays only
+ * the one that actually revoked writes the entry.
+ */
+export async function revokeOnReplay(ctx: Context, ref: SessionRef, details: { userId: string; clientId: string; reason: "refresh_token_reuse" | "authorization_code_replay" }): Promise<void> {
+  const revoked = ref.kind === "offline_grant" ? await revokeGrant(ctx, ref.id) : await revokeSession(ctx, ref.id);
+  if (!revoked) return;
+  await ctx.storage.auditLog.append({
+    at: ctx.now(), actor: "system", action: "session.revoke", targetType: "user", targetId: details.userId,
+    details: { sid: encodeSid(ref), reason: details.reason, client_id: details.clientId },
+  });
 }
 
 /** Ends everything a user has: every IdP session and every offline grant. */

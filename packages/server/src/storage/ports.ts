@@ -68,6 +68,15 @@ export interface OfflineGrant {
   ip: string;
   userAgent: string;
   revokedAt: number | null;
+  /**
+   * Set by rotation: the hash of the token the current one replaced, when, and the salt the
+   * current secret was derived with from the replaced one (refresh-token-format.ts). A retry of
+   * the replaced token within the grace window is answered with that same successor; after it,
+   * the replaced token is told apart from a forgery and revokes the grant (RFC 9700 §4.14.2).
+   */
+  previousTokenHash: string | null;
+  rotatedAt: number | null;
+  rotationSalt: string | null;
 }
 
 export interface OfflineGrantStore {
@@ -75,8 +84,15 @@ export interface OfflineGrantStore {
   get(id: string): Promise<OfflineGrant | null>;
   /** The grant and its user in one read: the refresh grant needs both (one round trip, not two). */
   getWithUser(id: string): Promise<{ grant: OfflineGrant; user: User | null } | null>;
-  /** Records a use; with `newTokenHash` the refresh token rotates, but only if `expectedTokenHash` still matches. */
-  touch(id: string, options: { at: number; ip: string; userAgent: string; expectedTokenHash?: string; newTokenHash?: string }): Promise<boolean>;
+  /** Records a use (last access, IP, user agent); false if the grant is missing or revoked. */
+  touch(id: string, options: { at: number; ip: string; userAgent: string }): Promise<boolean>;
+  /**
+   * Records a use and rotates the refresh token, atomically and only if `expectedTokenHash` is
+   * still current and the grant is not revoked: the expected hash becomes `previousTokenHash`,
+   * with `rotatedAt = at` and the `salt` the new secret was derived with. Of concurrent
+   * rotations of one token exactly one returns true.
+   */
+  rotate(id: string, options: { at: number; ip: string; userAgent: string; expectedTokenHash: string; newTokenHash: string; salt: string }): Promise<boolean>;
   revoke(id: string, at: number): Promise<boolean>;
   listByUser(userId: string): Promise<OfflineGrant[]>;
   revokeByUser(userId: string, at: number): Promise<number>;
@@ -109,10 +125,14 @@ export type ConsumeResult =
 
 export interface AuthorizationCodeStore {
   create(code: AuthorizationCode): Promise<void>;
-  /** Atomically marks the code used; a second call reports `reused` with what the first one recorded. */
-  consume(codeHash: string, at: number): Promise<ConsumeResult>;
-  /** Records the offline grant the exchange issued, so a replay can revoke it. */
-  recordIssuedGrant(codeHash: string, grantId: string): Promise<void>;
+  /** Reads a code without using it: the exchange checks client and PKCE before it spends the code. */
+  get(codeHash: string): Promise<AuthorizationCode | null>;
+  /**
+   * Atomically marks the code used and records the offline grant the exchange issued (if any), in
+   * one write: a concurrent second call reports `reused` with that grant already recorded, so a
+   * replay always finds what to revoke (RFC 6749 §4.1.2).
+   */
+  consume(codeHash: string, options: { at: number; issuedGrantId: string | null }): Promise<ConsumeResult>;
   deleteExpired(before: number): Promise<number>;
 }
 

@@ -58,6 +58,9 @@ export function toGrant(r: Row): OfflineGrant {
     ip: str(r.ip),
     userAgent: str(r.user_agent),
     revokedAt: numOrNull(r.revoked_at),
+    previousTokenHash: strOrNull(r.previous_token_hash),
+    rotatedAt: numOrNull(r.rotated_at),
+    rotationSalt: strOrNull(r.rotation_salt),
   };
 }
 
@@ -104,7 +107,10 @@ export function toKey(r: Row): SigningKey {
 /** Column values for an INSERT, in the order of the matching *_COLUMNS list. */
 export const USER_COLUMNS = ["id", "email", "is_verified", "is_anonymous", "disabled", "disabled_reason", "roles", "created_at", "updated_at"] as const;
 export const SESSION_COLUMNS = ["id", "user_id", "token_hash", "amr", "authenticated_at", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at"] as const;
-export const GRANT_COLUMNS = ["id", "client_id", "user_id", "idp_session_id", "scopes", "amr", "authenticated_at", "token_hash", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at"] as const;
+export const GRANT_COLUMNS = [
+  "id", "client_id", "user_id", "idp_session_id", "scopes", "amr", "authenticated_at", "token_hash", "created_at", "last_accessed_at", "expires_at",
+  "ip", "user_agent", "revoked_at", "previous_token_hash", "rotated_at", "rotation_salt",
+] as const;
 /**
  * SELECT of a grant and its user (LEFT JOIN: the user may be gone), every GRANT_COLUMNS then every
  * USER_COLUMNS, read positionally (SQLite's raw mode, pg's rowMode "array"): on the refresh path,
@@ -135,7 +141,7 @@ export function sessionValues(s: IdpSession): unknown[] {
 }
 
 export function grantValues(g: OfflineGrant): unknown[] {
-  return [g.id, g.clientId, g.userId, g.idpSessionId, JSON.stringify(g.scopes), JSON.stringify(g.amr), g.authenticatedAt, g.tokenHash, g.createdAt, g.lastAccessedAt, g.expiresAt, g.ip, g.userAgent, g.revokedAt];
+  return [g.id, g.clientId, g.userId, g.idpSessionId, JSON.stringify(g.scopes), JSON.stringify(g.amr), g.authenticatedAt, g.tokenHash, g.createdAt, g.lastAccessedAt, g.expiresAt, g.ip, g.userAgent, g.revokedAt, g.previousTokenHash, g.rotatedAt, g.rotationSalt];
 }
 
 export function codeValues(c: AuthorizationCode): unknown[] {

@@ -183,14 +183,25 @@ CREATE TABLE outbox (
 );
 `;
 
+// Refresh-token reuse detection (issue #11): what the last rotation replaced, when, and the salt that
+// derived the current secret from the replaced one (so a retry of the replaced token within the
+// grace window is answered with the same successor, and a reuse after it is told from a forgery).
+const refreshRotation = (opts: { bigint: string }): string => `
+ALTER TABLE offline_grants ADD COLUMN previous_token_hash TEXT;
+ALTER TABLE offline_grants ADD COLUMN rotated_at ${opts.bigint};
+ALTER TABLE offline_grants ADD COLUMN rotation_salt TEXT;
+`;
+
 export const sqliteMigrations: Migration[] = [
   { version: 1, name: "core", sql: core({ bigint: "INTEGER", bool: "INTEGER", falseValue: "0" }) },
   { version: 2, name: "admin", sql: admin({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 3, name: "accounts", sql: accounts({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
+  { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "INTEGER" }) },
 ];
 
 export const postgresMigrations: Migration[] = [
   { version: 1, name: "core", sql: core({ bigint: "BIGINT", bool: "BOOLEAN", falseValue: "FALSE" }) },
   { version: 2, name: "admin", sql: admin({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
   { version: 3, name: "accounts", sql: accounts({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
+  { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "BIGINT" }) },
 ];

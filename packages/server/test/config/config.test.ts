@@ -10,6 +10,7 @@ describe("config validation", () => {
     assert.equal(c.oauth.clients[0].access_token_lifetime_seconds, 1800);
     assert.equal(c.oauth.clients[0].refresh_token_lifetime_seconds, 31449600);
     assert.equal(c.oauth.clients[0].refresh_token_idle_timeout_seconds, 2592000);
+    assert.equal(c.oauth.clients[0].refresh_token_rotation_grace_period_seconds, 10);
     assert.equal(c.session.idle_timeout_seconds, 2592000);
   });
 

@@ -110,7 +110,7 @@ for (const backend of backends) {
         assert.equal(await s.passwords.get(u.id), null);
         assert.equal(await s.sessions.get(sess.id), null);
         assert.equal(await s.offlineGrants.get(grant.id), null);
-        assert.deepEqual(await s.codes.consume(code.codeHash, T), { kind: "missing" });
+        assert.deepEqual(await s.codes.consume(code.codeHash, { at: T, issuedGrantId: null }), { kind: "missing" });
         assert.equal(await s.users.delete(u.id), false);
       });
     });
@@ -195,22 +195,32 @@ for (const backend of backends) {
         assert.equal(await s.offlineGrants.getWithUser(g.id), null);
       });
 
-      it("touch records a use; rotation needs the expected hash", async () => {
+      it("touch records a use", async () => {
         const u = await user();
         const g = newGrant(u.id);
         await s.offlineGrants.create(g);
-        const use = (at: number, more: { expectedTokenHash?: string; newTokenHash?: string } = {}) =>
-          s.offlineGrants.touch(g.id, { at, ip: `10.0.0.${at - T}`, userAgent: `ua-${at - T}`, ...more });
-        assert.equal(await use(T + 1), true);
+        assert.equal(await s.offlineGrants.touch(g.id, { at: T + 1, ip: "10.0.0.1", userAgent: "ua-1" }), true);
         assert.deepEqual(await s.offlineGrants.get(g.id), { ...g, lastAccessedAt: T + 1, ip: "10.0.0.1", userAgent: "ua-1" });
-        assert.equal(await use(T + 2, { expectedTokenHash: "wrong", newTokenHash: "next" }), false);
-        assert.equal(await use(T + 2, { newTokenHash: "next" }), false);
-        assert.deepEqual(await s.offlineGrants.get(g.id), { ...g, lastAccessedAt: T + 1, ip: "10.0.0.1", userAgent: "ua-1" });
-        assert.equal(await use(T + 3, { expectedTokenHash: g.tokenHash, newTokenHash: "next" }), true);
-        assert.deepEqual(await s.offlineGrants.get(g.id), { ...g, tokenHash: "next", lastAccessedAt: T + 3, ip: "10.0.0.3", userAgent: "ua-3" });
-        // The old token lost the race: it cannot rotate again.
-        assert.equal(await use(T + 4, { expectedTokenHash: g.tokenHash, newTokenHash: "other" }), false);
         assert.equal(await s.offlineGrants.touch(id("missing"), { at: T, ip: "", userAgent: "" }), false);
+      });
+
+      it("rotate needs the expected hash, and keeps the replaced hash, when, and the salt", async () => {
+        const u = await user();
+        const g = newGrant(u.id);
+        await s.offlineGrants.create(g);
+        const rotate = (at: number, expectedTokenHash: string, newTokenHash: string) =>
+          s.offlineGrants.rotate(g.id, { at, ip: `10.0.0.${at - T}`, userAgent: `ua-${at - T}`, expectedTokenHash, newTokenHash, salt: `salt-${at - T}` });
+        assert.equal(await rotate(T + 2, "wrong", "next"), false);
+        assert.deepEqual(await s.offlineGrants.get(g.id), g);
+        assert.equal(await rotate(T + 3, g.tokenHash, "next"), true);
+        const once = { ...g, tokenHash: "next", lastAccessedAt: T + 3, ip: "10.0.0.3", userAgent: "ua-3", previousTokenHash: g.tokenHash, rotatedAt: T + 3, rotationSalt: "salt-3" };
+        assert.deepEqual(await s.offlineGrants.get(g.id), once);
+        assert.deepEqual((await s.offlineGrants.getWithUser(g.id))!.grant, once);
+        // The old token lost: it cannot rotate again; the new one can, and only the last step is kept.
+        assert.equal(await rotate(T + 4, g.tokenHash, "other"), false);
+        assert.equal(await rotate(T + 5, "next", "third"), true);
+        assert.deepEqual(await s.offlineGrants.get(g.id), { ...once, tokenHash: "third", lastAccessedAt: T + 5, ip: "10.0.0.5", userAgent: "ua-5", previousTokenHash: "next", rotatedAt: T + 5, rotationSalt: "salt-5" });
+        assert.equal(await s.offlineGrants.rotate(id("missing"), { at: T, ip: "", userAgent: "", expectedTokenHash: "x", newTokenHash: "y", salt: "z" }), false);
       });
 
       it("of 5 concurrent rotations with one token exactly one wins", async () => {
@@ -219,9 +229,11 @@ for (const backend of backends) {
         await s.offlineGrants.create(g);
         await warmPool();
         const racers = await Promise.all([1, 2, 3, 4, 5].map((i) =>
-          s.offlineGrants.touch(g.id, { at: T + i, ip: "", userAgent: "", expectedTokenHash: g.tokenHash, newTokenHash: `r${i}` })));
+          s.offlineGrants.rotate(g.id, { at: T + i, ip: "", userAgent: "", expectedTokenHash: g.tokenHash, newTokenHash: `r${i}`, salt: `s${i}` })));
         assert.equal(racers.filter(Boolean).length, 1);
-        assert.equal((await s.offlineGrants.get(g.id))!.tokenHash, `r${racers.indexOf(true) + 1}`);
+        const winner = racers.indexOf(true) + 1;
+        const row = (await s.offlineGrants.get(g.id))!;
+        assert.deepEqual([row.tokenHash, row.previousTokenHash, row.rotationSalt, row.rotatedAt], [`r${winner}`, g.tokenHash, `s${winner}`, T + winner]);
       });
 
       it("revoke once; a revoked grant can neither be touched nor rotated", async () => {
@@ -232,7 +244,7 @@ for (const backend of backends) {
         assert.equal(await s.offlineGrants.revoke(g.id, T + 2), false);
         assert.equal((await s.offlineGrants.get(g.id))!.revokedAt, T + 1);
         assert.equal(await s.offlineGrants.touch(g.id, { at: T + 3, ip: "", userAgent: "" }), false);
-        assert.equal(await s.offlineGrants.touch(g.id, { at: T + 3, ip: "", userAgent: "", expectedTokenHash: g.tokenHash, newTokenHash: "x" }), false);
+        assert.equal(await s.offlineGrants.rotate(g.id, { at: T + 3, ip: "", userAgent: "", expectedTokenHash: g.tokenHash, newTokenHash: "x", salt: "y" }), false);
       });
 
       it("revokeBySession, revokeByUser and listByUser", async () => {
@@ -250,30 +262,36 @@ for (const backend of backends) {
     });
 
     describe("authorization codes", () => {
-      it("consume: ok, then reused with the recorded grant, and missing", async () => {
+      it("get reads without using; consume: ok with the issued grant, then reused with it, and missing", async () => {
         const u = await user();
         const code = newCode(u.id);
         await s.codes.create(code);
-        assert.deepEqual(await s.codes.consume(code.codeHash, T + 1), { kind: "ok", code: { ...code, usedAt: T + 1 } });
-        await s.codes.recordIssuedGrant(code.codeHash, "grant-1");
-        assert.deepEqual(await s.codes.consume(code.codeHash, T + 2), { kind: "reused", code: { ...code, usedAt: T + 1, issuedGrantId: "grant-1" } });
-        assert.deepEqual(await s.codes.consume(id("missing"), T), { kind: "missing" });
+        assert.deepEqual(await s.codes.get(code.codeHash), code);
+        assert.equal(await s.codes.get(id("missing")), null);
+        assert.deepEqual(await s.codes.consume(code.codeHash, { at: T + 1, issuedGrantId: "grant-1" }), { kind: "ok", code: { ...code, usedAt: T + 1, issuedGrantId: "grant-1" } });
+        assert.deepEqual(await s.codes.get(code.codeHash), { ...code, usedAt: T + 1, issuedGrantId: "grant-1" });
+        // A second exchange neither re-marks the code nor overwrites what the first one recorded.
+        assert.deepEqual(await s.codes.consume(code.codeHash, { at: T + 2, issuedGrantId: "grant-2" }), { kind: "reused", code: { ...code, usedAt: T + 1, issuedGrantId: "grant-1" } });
+        assert.deepEqual(await s.codes.consume(id("missing"), { at: T, issuedGrantId: null }), { kind: "missing" });
         const bare = newCode(u.id, { nonce: null, codeChallenge: null, codeChallengeMethod: null });
         await s.codes.create(bare);
-        assert.deepEqual(await s.codes.consume(bare.codeHash, T + 1), { kind: "ok", code: { ...bare, usedAt: T + 1 } });
+        assert.deepEqual(await s.codes.consume(bare.codeHash, { at: T + 1, issuedGrantId: null }), { kind: "ok", code: { ...bare, usedAt: T + 1 } });
       });
 
-      it("of 10 concurrent consumes exactly one is ok", async () => {
+      it("of 10 concurrent consumes exactly one is ok, and every loser sees the grant it recorded", async () => {
         const u = await user();
         const code = newCode(u.id);
         await s.codes.create(code);
         await warmPool();
-        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => s.codes.consume(code.codeHash, T + 1 + i)));
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => s.codes.consume(code.codeHash, { at: T + 1 + i, issuedGrantId: `grant-${i}` })));
         const ok = results.filter((r) => r.kind === "ok");
         assert.equal(ok.length, 1);
         assert.equal(results.filter((r) => r.kind === "reused").length, 9);
-        const usedAt = ok[0].kind === "ok" ? ok[0].code.usedAt : null;
-        for (const r of results) assert.equal(r.kind !== "missing" && r.code.usedAt, usedAt);
+        const winner = ok[0].kind === "ok" ? ok[0].code : null;
+        for (const r of results) {
+          assert.equal(r.kind !== "missing" && r.code.usedAt, winner!.usedAt);
+          assert.equal(r.kind !== "missing" && r.code.issuedGrantId, winner!.issuedGrantId);
+        }
       });
 
       it("deleteExpired removes only codes that expired before the cutoff", async () => {
@@ -283,9 +301,9 @@ for (const backend of backends) {
         for (const c of [old, edge, live]) await s.codes.create(c);
         assert.equal(await s.codes.deleteExpired(150), 1);
         assert.equal(await s.codes.deleteExpired(150), 0);
-        assert.deepEqual(await s.codes.consume(old.codeHash, T), { kind: "missing" });
-        assert.equal((await s.codes.consume(edge.codeHash, T)).kind, "ok");
-        assert.equal((await s.codes.consume(live.codeHash, T)).kind, "ok");
+        assert.equal(await s.codes.get(old.codeHash), null);
+        assert.deepEqual(await s.codes.get(edge.codeHash), edge);
+        assert.deepEqual(await s.codes.get(live.codeHash), live);
         assert.equal(await s.codes.deleteExpired(201), 2);
       });
     });

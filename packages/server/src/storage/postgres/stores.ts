@@ -107,19 +107,22 @@ export function postgresStores(pool: pg.Pool) {
       return values ? toGrantWithUser(values) : null;
     },
     async touch(id, o) {
-      if (o.newTokenHash !== undefined) {
-        // In a transaction, not autocommit: if the answer is lost (database stalled, connection
-        // dropped by query_timeout) the client is told the refresh failed and keeps its old token,
-        // so the rotation must not commit later. An autocommit UPDATE still waiting in a socket
-        // buffer would commit whenever it arrived; here the COMMIT is only sent after the UPDATE
-        // answered, and a session left waiting for it is ended (and rolled back) by the server's
-        // idle_in_transaction_session_timeout, set below query_timeout.
-        return transaction(pool, async (client) => ((await client.query(
-          "UPDATE offline_grants SET last_accessed_at = $1, ip = $2, user_agent = $3, token_hash = $4 WHERE id = $5 AND token_hash = $6 AND revoked_at IS NULL",
-          [o.at, o.ip, o.userAgent, o.newTokenHash, id, o.expectedTokenHash ?? ""],
-        )).rowCount ?? 0) > 0);
-      }
       return (await changed("UPDATE offline_grants SET last_accessed_at = $1, ip = $2, user_agent = $3 WHERE id = $4 AND revoked_at IS NULL", [o.at, o.ip, o.userAgent, id])) > 0;
+    },
+    async rotate(id, o) {
+      // One statement: the row lock makes every concurrent rotation of the same token but the
+      // first re-check `token_hash` after it commits, and find it changed.
+      // In a transaction, not autocommit: if the answer is lost (database stalled, connection
+      // dropped by query_timeout) the client is told the refresh failed and keeps its old token,
+      // so the rotation must not commit later. An autocommit UPDATE still waiting in a socket
+      // buffer would commit whenever it arrived; here the COMMIT is only sent after the UPDATE
+      // answered, and a session left waiting for it is ended (and rolled back) by the server's
+      // idle_in_transaction_session_timeout, set below query_timeout.
+      return transaction(pool, async (client) => ((await client.query(
+        "UPDATE offline_grants SET last_accessed_at = $1, ip = $2, user_agent = $3, previous_token_hash = token_hash, token_hash = $4, rotated_at = $1, rotation_salt = $5 " +
+        "WHERE id = $6 AND token_hash = $7 AND revoked_at IS NULL",
+        [o.at, o.ip, o.userAgent, o.newTokenHash, o.salt, id, o.expectedTokenHash],
+      )).rowCount ?? 0) > 0);
     },
     async revoke(id, at) {
       return (await changed("UPDATE offline_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [at, id])) > 0;
@@ -139,15 +142,17 @@ export function postgresStores(pool: pg.Pool) {
     async create(c) {
       await pool.query(insertSql("authorization_codes", CODE_COLUMNS), codeValues(c));
     },
-    async consume(hash, at) {
-      // One statement: of any number of concurrent exchanges, exactly one sees used_at IS NULL.
-      const r = await one("UPDATE authorization_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL RETURNING *", [at, hash]);
+    async get(hash) {
+      const r = await one("SELECT * FROM authorization_codes WHERE code_hash = $1", [hash]);
+      return r ? toCode(r) : null;
+    },
+    async consume(hash, o) {
+      // One statement: of any number of concurrent exchanges, exactly one sees used_at IS NULL,
+      // and the losers' SELECT runs after it committed, so they see the grant it recorded.
+      const r = await one("UPDATE authorization_codes SET used_at = $1, issued_grant_id = $2 WHERE code_hash = $3 AND used_at IS NULL RETURNING *", [o.at, o.issuedGrantId, hash]);
       if (r) return { kind: "ok", code: toCode(r) };
       const used = await one("SELECT * FROM authorization_codes WHERE code_hash = $1", [hash]);
       return used ? { kind: "reused", code: toCode(used) } : { kind: "missing" };
-    },
-    async recordIssuedGrant(hash, grantId) {
-      await pool.query("UPDATE authorization_codes SET issued_grant_id = $1 WHERE code_hash = $2", [grantId, hash]);
     },
     async deleteExpired(before) {
       return changed("DELETE FROM authorization_codes WHERE expires_at < $1", [before]);

@@ -102,7 +102,10 @@ export function sqliteStores(db: Database.Database) {
     const byId = q("SELECT * FROM offline_grants WHERE id = ?");
     const withUser = db.prepare(GRANT_WITH_USER_SQL.replace("$1", "?")).raw(true);
     const touch = q("UPDATE offline_grants SET last_accessed_at = ?, ip = ?, user_agent = ? WHERE id = ? AND revoked_at IS NULL");
-    const rotate = q("UPDATE offline_grants SET last_accessed_at = ?, ip = ?, user_agent = ?, token_hash = ? WHERE id = ? AND token_hash = ? AND revoked_at IS NULL");
+    const rotate = q(
+      "UPDATE offline_grants SET last_accessed_at = ?, ip = ?, user_agent = ?, previous_token_hash = token_hash, token_hash = ?, rotated_at = ?, rotation_salt = ? " +
+      "WHERE id = ? AND token_hash = ? AND revoked_at IS NULL",
+    );
     return {
       async create(g) {
         insert.run(...grantValues(g));
@@ -116,10 +119,10 @@ export function sqliteStores(db: Database.Database) {
         return values ? toGrantWithUser(values) : null;
       },
       async touch(id, o) {
-        if (o.newTokenHash !== undefined) {
-          return rotate.run(o.at, o.ip, o.userAgent, o.newTokenHash, id, o.expectedTokenHash ?? "").changes > 0;
-        }
         return touch.run(o.at, o.ip, o.userAgent, id).changes > 0;
+      },
+      async rotate(id, o) {
+        return rotate.run(o.at, o.ip, o.userAgent, o.newTokenHash, o.at, o.salt, id, o.expectedTokenHash).changes > 0;
       },
       async revoke(id, at) {
         return q("UPDATE offline_grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(at, id).changes > 0;
@@ -139,22 +142,23 @@ export function sqliteStores(db: Database.Database) {
   const codes = ((): AuthorizationCodeStore => {
     const insert = q(insertSql("authorization_codes", CODE_COLUMNS));
     const byHash = q("SELECT * FROM authorization_codes WHERE code_hash = ?");
-    const markUsed = q("UPDATE authorization_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL");
-    const consume = db.transaction((hash: string, at: number): ConsumeResult => {
+    const markUsed = q("UPDATE authorization_codes SET used_at = ?, issued_grant_id = ? WHERE code_hash = ? AND used_at IS NULL");
+    const consume = db.transaction((hash: string, at: number, issuedGrantId: string | null): ConsumeResult => {
       const r = byHash.get(hash) as Row | undefined;
       if (!r) return { kind: "missing" };
-      if (markUsed.run(at, hash).changes === 0) return { kind: "reused", code: toCode(r) };
-      return { kind: "ok", code: { ...toCode(r), usedAt: at } };
+      if (markUsed.run(at, issuedGrantId, hash).changes === 0) return { kind: "reused", code: toCode(r) };
+      return { kind: "ok", code: { ...toCode(r), usedAt: at, issuedGrantId } };
     });
     return {
       async create(c) {
         insert.run(...codeValues(c));
       },
-      async consume(hash, at) {
-        return consume.immediate(hash, at);
+      async get(hash) {
+        const r = byHash.get(hash) as Row | undefined;
+        return r ? toCode(r) : null;
       },
-      async recordIssuedGrant(hash, grantId) {
-        q("UPDATE authorization_codes SET issued_grant_id = ? WHERE code_hash = ?").run(grantId, hash);
+      async consume(hash, o) {
+        return consume.immediate(hash, o.at, o.issuedGrantId);
       },
       async deleteExpired(before) {
         return q("DELETE FROM authorization_codes WHERE expires_at < ?").run(before).changes;

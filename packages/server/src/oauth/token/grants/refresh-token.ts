@@ -1,12 +1,13 @@
 // refresh_token grant (RFC 6749 §6). Absolute lifetime and idle timeout per client; optional
-// rotation (RFC 9700 §4.14.2), atomic so two concurrent refreshes cannot both win.
-import { safeEqual, sha256 } from "../../../crypto/secrets.ts";
+// rotation with reuse detection and a grace window for concurrent refreshes (../rotation.ts).
+import { sha256 } from "../../../crypto/secrets.ts";
 import { isGrantAlive, TOUCH_INTERVAL_SECONDS } from "../../../session/liveness.ts";
 import { OAuthError, invalidGrant } from "../../errors.ts";
 import { parseScope } from "../../scopes.ts";
 import { authenticateClient } from "../client-auth.ts";
 import { issueTokens } from "../issue.ts";
-import { newRefreshToken, parseRefreshToken } from "../refresh-token-format.ts";
+import { matchRefreshToken, parseRefreshToken } from "../refresh-token-format.ts";
+import { rotateRefreshToken } from "../rotation.ts";
 import type { GrantHandler } from "../types.ts";
 
 export const refreshTokenGrant: GrantHandler = {
@@ -20,7 +21,10 @@ export const refreshTokenGrant: GrantHandler = {
     const now = ctx.now();
     const found = await ctx.storage.offlineGrants.getWithUser(parsed.grantId);
     const secretHash = sha256(parsed.secret);
-    if (!found || !safeEqual(found.grant.tokenHash, secretHash)) throw invalidGrant("the refresh token is invalid");
+    // Neither the current token nor the one the last rotation replaced: a guess or a forgery,
+    // which says nothing about who holds the grant, so it revokes nothing.
+    const presented = found ? matchRefreshToken(found.grant, secretHash) : null;
+    if (!found || !presented) throw invalidGrant("the refresh token is invalid");
     const { grant, user } = found;
     if (grant.clientId !== client.client_id) throw invalidGrant("the refresh token was issued to another client");
     if (!isGrantAlive(grant, client, now)) throw invalidGrant("the refresh token has expired or been revoked");
@@ -37,11 +41,10 @@ export const refreshTokenGrant: GrantHandler = {
     const info = { at: now, ip: request.client.ip, userAgent: request.client.userAgent.slice(0, 512) };
     let refreshToken: string | undefined;
     if (client.refresh_token_rotation_enabled) {
-      const next = newRefreshToken(grant.id);
-      if (!(await ctx.storage.offlineGrants.touch(grant.id, { ...info, expectedTokenHash: grant.tokenHash, newTokenHash: next.hash }))) {
-        throw invalidGrant("the refresh token has already been used");
-      }
-      refreshToken = next.token;
+      refreshToken = await rotateRefreshToken(ctx, client, grant, { secret: parsed.secret, hash: secretHash }, info);
+    } else if (presented === "previous") {
+      // Rotated while rotation was on; with it off there is no grace and no reuse detection.
+      throw invalidGrant("the refresh token has already been used");
     } else if (grant.lastAccessedAt + TOUCH_INTERVAL_SECONDS <= now && !(await ctx.storage.offlineGrants.touch(grant.id, info))) {
       // Last-access writes are debounced like the session's: idle timeouts are far longer.
       throw invalidGrant("the refresh token has been revoked");

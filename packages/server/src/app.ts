@@ -35,7 +35,7 @@ import { createMetrics } from "./observability/metrics.ts";
 import { startMetricsListener } from "./observability/metrics-endpoint.ts";
 import type { DestinationStream } from "pino";
 import { registerAccountRoutes } from "./account/routes.ts";
-import { sweepAccountState } from "./account/sweep.ts";
+import { sweepExpired } from "./maintenance/sweeper.ts";
 
 
 const cacheKeyKind = (kind: RevocationKind): "sid" | "user" => (kind === "session" || kind === "grant" ? "sid" : "user");
@@ -59,7 +59,8 @@ export async function createContext(config: Config, options: { now?: () => numbe
     issuer: new URL(config.http.public_origin).origin,
     storage,
     clients,
-    keys: await openKeyRing(storage.signingKeys, now),
+    // ID tokens live 300 s; access tokens as long as their client says (at most a day, config and admin API).
+    keys: await openKeyRing(storage.signingKeys, now, { retireAfterSeconds: () => Math.max(300, ...clients.all().map((c) => c.access_token_lifetime_seconds)) + 300 }),
     revocationListeners,
     passwords: createPasswordHasher({ memoryKib: h.memory_kib, iterations: h.iterations, parallelism: h.parallelism }),
     mailer: createMailer(config, storage.outbox, { now, onError: (err) => console.error(`gatehouse: sending email failed: ${(err as Error).message}`) }),
@@ -149,9 +150,9 @@ export async function buildApp(ctx: Context, options: BuildOptions = {}): Promis
   registerAdminRoutes(app, ctx);
   registerPortal(app);
 
+  // One sweeper for every table with expiring rows; each node runs it, the deletes are idempotent.
   const sweep = setInterval(() => {
-    ctx.storage.codes.deleteExpired(ctx.now() - 3600).catch((err) => app.log.warn({ err }, "sweeping expired codes failed"));
-    sweepAccountState(ctx).catch((err) => app.log.warn({ err }, "sweeping expired account state failed"));
+    sweepExpired(ctx).catch((err) => app.log.warn({ err }, "sweeping expired rows failed"));
   }, 10 * 60 * 1000);
   sweep.unref();
   // Event streams never end on their own: end them so the server can close.

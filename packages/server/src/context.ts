@@ -4,7 +4,7 @@ import type { Storage } from "./storage/ports.ts";
 import type { ClientRegistry } from "./oauth/clients.ts";
 import type { KeyRing } from "./crypto/keys.ts";
 import type { PasswordHasher } from "./users/password-hash.ts";
-import type { RevocationListener } from "./session/revocation.ts";
+import type { RevocationListener } from "./domain/revocation.ts";
 import type { ValidityCache } from "./session/validity-cache.ts";
 import type { VerifiedTokenCache } from "./crypto/verified-tokens.ts";
 import type { Mailer } from "./account/messaging/mailer.ts";

@@ -1,13 +1,14 @@
 // Admin operations as plain functions: each does one thing, records it in the audit log, and
 // routes revocations through session/revocation.ts so they reach every node and backend.
 import type { Context } from "../context.ts";
-import { isGrantAlive, isSessionAlive } from "../session/liveness.ts";
-import { announceUserBlocked, announceUserChanged, revokeAllForUser, revokeGrant, revokeSession } from "../session/revocation.ts";
-import type { User } from "../storage/ports.ts";
-import { decodeSid } from "../tokens/sid.ts";
-import { createUser, isValidEmail, passwordProblem } from "../users/users.ts";
+import { announceUserChanged, deleteUser, disableUser } from "../session/revocation.ts";
+import { listUserSessions, revokeOtherSessions, revokeUserSession } from "../session/user-sessions.ts";
+import type { User } from "../domain/user.ts";
+import { createUser, isValidEmail, setPassword } from "../users/users.ts";
+import { violationsInWords } from "../account/policy/describe.ts";
+import type { PasswordRule } from "../account/policy/password-policy.ts";
 import { AdminError, notFound } from "./errors.ts";
-import { presentClient, presentGrant, presentSession, presentUser } from "./present.ts";
+import { presentClient, presentSession, presentUser } from "./present.ts";
 import type { ClientConfig } from "../config/schema.ts";
 
 export interface Actor {
@@ -24,11 +25,17 @@ async function mustGetUser(ctx: Context, id: string): Promise<User> {
   return user;
 }
 
+/** A policy violation in words, as the problem's detail. */
+function weakPassword(ctx: Context, rules: PasswordRule[]): AdminError {
+  return new AdminError("GH_ADMIN_INVALID_REQUEST", `password does not meet the password policy: it must ${violationsInWords(rules, ctx.config.authentication.password_policy)}`);
+}
+
 export async function adminCreateUser(ctx: Context, actor: Actor, body: { email: string; password: string; verified: boolean }) {
   const result = await createUser(ctx, body);
   if (!result.ok) {
     if (result.reason === "email_taken") throw new AdminError("GH_ADMIN_CONFLICT", "a user with this email already exists");
-    throw new AdminError("GH_ADMIN_INVALID_REQUEST", result.reason === "invalid_email" ? "email is not a valid address" : "password must be 8 to 256 characters");
+    if (result.reason === "weak_password") throw weakPassword(ctx, result.rules);
+    throw new AdminError("GH_ADMIN_INVALID_REQUEST", "email is not a valid address");
   }
   await audit(ctx, actor, "user.create", "user", result.user.id, { email: result.user.email });
   return presentUser(result.user);
@@ -53,54 +60,45 @@ export async function adminUpdateUser(ctx: Context, actor: Actor, id: string, bo
   return presentUser(updated);
 }
 
+/** Disabling ends every session and grant at once (as Authgear does); enabling lets the user sign in again. */
 export async function adminSetDisabled(ctx: Context, actor: Actor, id: string, disabled: boolean, reason: string) {
   await mustGetUser(ctx, id);
-  const updated = await ctx.storage.users.update(id, { disabled, disabledReason: disabled ? reason || null : null }, ctx.now());
+  const updated = disabled
+    ? await disableUser(ctx, id, reason || null)
+    : await ctx.storage.users.update(id, { disabled: false, disabledReason: null }, ctx.now());
   if (!updated) throw notFound("user");
-  await (disabled ? announceUserBlocked(ctx, id) : announceUserChanged(ctx, id));
+  if (!disabled) await announceUserChanged(ctx, id);
   await audit(ctx, actor, disabled ? "user.disable" : "user.enable", "user", id, disabled ? { reason } : {});
   return presentUser(updated);
 }
 
 export async function adminDeleteUser(ctx: Context, actor: Actor, id: string): Promise<void> {
   const user = await mustGetUser(ctx, id);
-  await revokeAllForUser(ctx, id);
-  await ctx.storage.users.delete(id);
-  await announceUserBlocked(ctx, id);
+  if (!(await deleteUser(ctx, id))) throw notFound("user");
   await audit(ctx, actor, "user.delete", "user", id, { email: user.email });
 }
 
 export async function adminSetPassword(ctx: Context, actor: Actor, id: string, password: string): Promise<void> {
-  await mustGetUser(ctx, id);
-  const problem = passwordProblem(password);
-  if (problem) throw new AdminError("GH_ADMIN_INVALID_REQUEST", problem);
-  await ctx.storage.passwords.set(id, await ctx.passwords.hash(password), ctx.now());
+  const result = await setPassword(ctx, await mustGetUser(ctx, id), password);
+  if (!result.ok) throw weakPassword(ctx, result.rules);
   await audit(ctx, actor, "user.set_password", "user", id);
 }
 
 /** A user's live sessions: IdP sessions (cookies) and offline grants (refresh tokens). */
 export async function adminListSessions(ctx: Context, userId: string) {
   await mustGetUser(ctx, userId);
-  const now = ctx.now();
-  const sessions = (await ctx.storage.sessions.listByUser(userId)).filter((s) => isSessionAlive(s, ctx.config.session, now)).map(presentSession);
-  const grants = (await ctx.storage.offlineGrants.listByUser(userId)).filter((g) => isGrantAlive(g, ctx.clients.get(g.clientId), now)).map(presentGrant);
-  return { items: [...sessions, ...grants].sort((a, b) => b.created_at.localeCompare(a.created_at)) };
+  return { items: (await listUserSessions(ctx, userId)).map(presentSession) };
 }
 
 export async function adminRevokeSession(ctx: Context, actor: Actor, userId: string, sid: string): Promise<void> {
-  const ref = decodeSid(sid);
-  if (!ref) throw notFound("session");
-  const owner = ref.kind === "idp_session" ? await ctx.storage.sessions.get(ref.id) : await ctx.storage.offlineGrants.get(ref.id);
-  if (!owner || owner.userId !== userId) throw notFound("session");
-  if (ref.kind === "idp_session") await revokeSession(ctx, ref.id);
-  else await revokeGrant(ctx, ref.id);
+  if (!(await revokeUserSession(ctx, userId, sid))) throw notFound("session");
   await audit(ctx, actor, "session.revoke", "user", userId, { sid });
 }
 
 export async function adminRevokeAllSessions(ctx: Context, actor: Actor, userId: string): Promise<void> {
   await mustGetUser(ctx, userId);
-  await revokeAllForUser(ctx, userId);
-  await audit(ctx, actor, "session.revoke_all", "user", userId);
+  const count = await revokeOtherSessions(ctx, userId);
+  await audit(ctx, actor, "session.revoke_all", "user", userId, { count });
 }
 
 export async function adminUpdateClient(ctx: Context, actor: Actor, clientId: string, patch: Partial<ClientConfig>) {

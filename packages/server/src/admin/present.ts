@@ -1,8 +1,8 @@
 // Domain objects → admin API JSON (snake_case, ISO times).
 import type { Client } from "../oauth/clients.ts";
-import type { AuditEntry } from "../storage/admin-ports.ts";
-import type { IdpSession, OfflineGrant, User } from "../storage/ports.ts";
-import { encodeSid } from "../tokens/sid.ts";
+import type { AuditEntry } from "../domain/admin.ts";
+import type { UserSession } from "../session/user-sessions.ts";
+import type { User } from "../domain/user.ts";
 
 const iso = (t: number): string => new Date(t * 1000).toISOString();
 
@@ -13,17 +13,11 @@ export function presentUser(u: User) {
   };
 }
 
-export function presentSession(s: IdpSession) {
+/** A session or grant as the admin API shows it; `id` is its sid (`i.<id>` or `o.<id>`). */
+export function presentSession(s: UserSession) {
   return {
-    id: encodeSid({ kind: "idp_session", id: s.id }), type: "idp_session" as const, client_id: null, created_at: iso(s.createdAt),
-    last_accessed_at: iso(s.lastAccessedAt), expires_at: iso(s.expiresAt), ip: s.ip, user_agent: s.userAgent, amr: s.amr,
-  };
-}
-
-export function presentGrant(g: OfflineGrant) {
-  return {
-    id: encodeSid({ kind: "offline_grant", id: g.id }), type: "offline_grant" as const, client_id: g.clientId, created_at: iso(g.createdAt),
-    last_accessed_at: iso(g.lastAccessedAt), expires_at: iso(g.expiresAt), ip: g.ip, user_agent: g.userAgent, amr: g.amr,
+    id: s.sid, type: s.kind, client_id: s.clientId, created_at: iso(s.createdAt), last_accessed_at: iso(s.lastAccessedAt),
+    expires_at: iso(s.expiresAt), ip: s.ip, user_agent: s.userAgent, amr: s.amr,
   };
 }
 

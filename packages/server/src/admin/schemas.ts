@@ -1,6 +1,8 @@
 // Request and response schemas of the admin API: they validate requests and shape responses,
 // and the OpenAPI document is generated from them.
 import { z } from "zod";
+import { tokenLifetimeFields } from "../config/token-lifetimes.ts";
+import { MAX_PASSWORD_LENGTH } from "../account/policy/password-policy.ts";
 
 export const userSchema = z.object({
   id: z.string(),
@@ -18,7 +20,7 @@ export const userListSchema = z.object({ items: z.array(userSchema), next_cursor
 
 export const createUserBody = z.object({
   email: z.string().max(254),
-  password: z.string().min(8).max(256),
+  password: z.string().max(MAX_PASSWORD_LENGTH).describe("Must satisfy authentication.password_policy (the same policy as sign-up)."),
   verified: z.boolean().default(false),
 }).strict();
 
@@ -30,7 +32,7 @@ export const updateUserBody = z.object({
 }).strict();
 
 export const disableBody = z.object({ reason: z.string().max(500).default("") }).strict();
-export const passwordBody = z.object({ password: z.string().min(8).max(256) }).strict();
+export const passwordBody = z.object({ password: z.string().max(MAX_PASSWORD_LENGTH).describe("Must satisfy authentication.password_policy.") }).strict();
 
 export const sessionSchema = z.object({
   id: z.string().describe("The `sid` tokens carry: `i.<id>` for an IdP session, `o.<id>` for an offline grant"),
@@ -45,14 +47,8 @@ export const sessionSchema = z.object({
 }).meta({ id: "Session" });
 export const sessionListSchema = z.object({ items: z.array(sessionSchema) }).meta({ id: "SessionList" });
 
-export const clientSettingsFields = {
-  access_token_lifetime_seconds: z.number().int().min(300).max(86400 * 30),
-  refresh_token_lifetime_seconds: z.number().int().min(300),
-  refresh_token_idle_timeout_enabled: z.boolean(),
-  refresh_token_idle_timeout_seconds: z.number().int().min(300),
-  refresh_token_rotation_enabled: z.boolean(),
-  refresh_token_rotation_grace_period_seconds: z.number().int().min(0).max(300),
-};
+/** The config file's own definitions (config/token-lifetimes.ts): the API allows exactly what the config does. */
+export const clientSettingsFields = tokenLifetimeFields;
 export const clientSchema = z.object({
   client_id: z.string(),
   name: z.string(),

@@ -14,8 +14,12 @@ export function csrfToken(request: FastifyRequest, reply: FastifyReply, secure: 
 }
 
 export function csrfValid(request: FastifyRequest, submitted: unknown, issuer: string): boolean {
+  // An Origin, when sent, must be ours. "null" is not ours: browsers send it from sandboxed
+  // iframes, data: and file: documents and after cross-origin redirects (RFC 6454 §7.3) — exactly
+  // where a forged form comes from. Only a missing Origin (older browsers) is left to the
+  // double-submit token alone.
   const origin = request.headers.origin;
-  if (typeof origin === "string" && origin !== "null" && origin !== new URL(issuer).origin) return false;
+  if (origin !== undefined && origin !== new URL(issuer).origin) return false;
   const cookie = request.cookies[CSRF_COOKIE];
   return typeof submitted === "string" && typeof cookie === "string" && cookie.length > 0 && safeEqual(cookie, submitted);
 }

@@ -47,19 +47,25 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     });
   }
 
-  /** The common start of both POSTs: CSRF, a strict read of the fields, a live flow if one is named. */
-  async function accept(request: FastifyRequest, reply: FastifyReply): Promise<{ ui: Ui; email: string; password: string; flow: FlowView | null; view: Omit<FormView, "csrf" | "error"> } | FastifyReply> {
+  /**
+   * The common start of both POSTs: CSRF, a strict read of the fields, a live flow if one is named.
+   * A refusal comes back wrapped: a FastifyReply is a thenable, so an async function returning it
+   * bare resolves to undefined once it is sent (the caller then threw after the 403 went out).
+   */
+  async function accept(request: FastifyRequest, reply: FastifyReply): Promise<
+    { ok: true; ui: Ui; email: string; password: string; flow: FlowView | null; view: Omit<FormView, "csrf" | "error"> } | { ok: false; reply: FastifyReply }
+  > {
     const form = acceptForm(ctx, request, reply, { flow: 200, email: 254, password: 256 });
-    if (!form.ok) return form.reply;
+    if (!form.ok) return form;
     const flow = await loadFlow(ctx, form.fields.flow);
-    if (form.fields.flow && !flow) return expired(reply, form.ui);
+    if (form.fields.flow && !flow) return { ok: false, reply: expired(reply, form.ui) };
     const email = form.fields.email.trim();
-    return { ui: form.ui, email, password: form.fields.password, flow, view: { flowId: flow?.id ?? null, email, appName: flow?.appName ?? "" } };
+    return { ok: true, ui: form.ui, email, password: form.fields.password, flow, view: { flowId: flow?.id ?? null, email, appName: flow?.appName ?? "" } };
   }
 
   app.post("/login", async (request, reply) => {
     const a = await accept(request, reply);
-    if (!("ui" in a)) return a;
+    if (!a.ok) return a.reply;
     // Rate limits and the lockout are keyed by the email, known or not: the answers never differ.
     const result = await guardCredential(ctx, { email: a.email, ip: request.ip }, () => verifyLogin(ctx, a.email, a.password));
     countRefusedSignIn(ctx, result);
@@ -70,7 +76,7 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
 
   app.post("/signup", async (request, reply) => {
     const a = await accept(request, reply);
-    if (!("ui" in a)) return a;
+    if (!a.ok) return a.reply;
     const { t } = a.ui;
     const result = await signUp(ctx, { email: a.email, password: a.password, ip: request.ip });
     switch (result.kind) {

@@ -10,6 +10,8 @@ import { startServer } from "./start.ts";
 import { createUser } from "../users/users.ts";
 import { createAdminKey } from "../admin/keys.ts";
 import { formatOutbox } from "../account/messaging/outbox-view.ts";
+import { isStorageUnavailable } from "../storage/errors.ts";
+import { violationsInWords } from "../account/policy/describe.ts";
 
 const USAGE = `usage:
   gatehouse init [--config gatehouse.yaml]
@@ -91,7 +93,9 @@ export async function main(argv: string[]): Promise<number> {
         try {
           const result = await createUser(ctx, { email: values.email, password: values.password, verified: values.verified });
           if (!result.ok) {
-            console.error({ invalid_email: "invalid email address", weak_password: "password must be 8 to 256 characters", email_taken: "a user with this email already exists" }[result.reason]);
+            console.error(result.reason === "weak_password"
+              ? `password refused by authentication.password_policy: it must ${violationsInWords(result.rules, ctx.config.authentication.password_policy)}`
+              : { invalid_email: "invalid email address", email_taken: "a user with this email already exists" }[result.reason]);
             return 1;
           }
           console.log(result.user.id);
@@ -145,6 +149,23 @@ export async function main(argv: string[]): Promise<number> {
       console.error(err.message);
       return 1;
     }
+    const problem = startupProblem(err);
+    if (problem) {
+      console.error(`gatehouse: ${problem}`);
+      return 1;
+    }
     throw err;
   }
+}
+
+/** A failure an operator fixes in the config or on the machine: one line naming the field, no stack. */
+function startupProblem(err: unknown): string | null {
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  const code = typeof e?.code === "string" ? e.code : "";
+  if (code === "EADDRINUSE") return `http.listen: ${e.address ?? ""}:${e.port ?? ""} is already in use; stop what listens there, or pick another port (--port, PORT)`;
+  if (code === "EACCES" && e.syscall === "listen") return `http.listen: not allowed to listen on ${e.address ?? ""}:${e.port ?? ""}; use a port above 1023`;
+  if (isStorageUnavailable(err) || code.startsWith("SQLITE_") || e?.name === "SqliteError") {
+    return `database.url: the database cannot be opened or written (${e.message}); check the path, its permissions and free space`;
+  }
+  return null;
 }

@@ -1,6 +1,7 @@
 // One typed schema for gatehouse.yaml. Field names follow Authgear's authgear.yaml so that
 // an Authgear config can be carried over; defaults are Authgear's unless noted.
 import { z } from "zod";
+import { tokenLifetimeFields } from "./token-lifetimes.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -46,13 +47,13 @@ const clientSchema = z
     client_secrets: z.array(z.string().min(16)).optional().describe("Several secrets, for rotation."),
     redirect_uris: z.array(absoluteUrl).default([]),
     post_logout_redirect_uris: z.array(absoluteUrl).default([]),
-    access_token_lifetime_seconds: z.number().int().min(300).default(1800),
-    refresh_token_lifetime_seconds: z.number().int().min(300).default(31449600),
-    refresh_token_idle_timeout_enabled: z.boolean().default(true),
-    refresh_token_idle_timeout_seconds: z.number().int().min(300).default(2592000),
-    refresh_token_rotation_enabled: z.boolean().default(false),
-    refresh_token_rotation_grace_period_seconds: z.number().int().min(0).max(300).default(10)
-      .describe("Gatehouse's own field (Authgear has none): with rotation on, for this long after a rotation the replaced refresh token still works and yields the same new token, so concurrent refreshes (two tabs, a retried request) converge; after it, presenting the replaced token revokes the grant. 0: no grace."),
+    // The same fields (and bounds) as the admin API's client PATCH: see token-lifetimes.ts.
+    access_token_lifetime_seconds: tokenLifetimeFields.access_token_lifetime_seconds.default(1800),
+    refresh_token_lifetime_seconds: tokenLifetimeFields.refresh_token_lifetime_seconds.default(31449600),
+    refresh_token_idle_timeout_enabled: tokenLifetimeFields.refresh_token_idle_timeout_enabled.default(true),
+    refresh_token_idle_timeout_seconds: tokenLifetimeFields.refresh_token_idle_timeout_seconds.default(2592000),
+    refresh_token_rotation_enabled: tokenLifetimeFields.refresh_token_rotation_enabled.default(false),
+    refresh_token_rotation_grace_period_seconds: tokenLifetimeFields.refresh_token_rotation_grace_period_seconds.default(10),
     issue_jwt_access_token: z.boolean().default(true).describe("Gatehouse always issues JWTs; kept for compatibility."),
   })
   .superRefine((c, ctx) => {
@@ -132,7 +133,10 @@ export const configSchema = z
       .object({
         clients: z.array(clientSchema).default([]),
         rate_limits: z
-          .object({ token_per_ip: rateLimit(120, "1m", "Requests to /oauth2/token per client IP (429 slow_down beyond it).") })
+          .object({
+            token_per_ip: rateLimit(120, "1m", "Requests to /oauth2/token per client IP (429 slow_down beyond it)."),
+            authorize_per_ip: rateLimit(60, "1m", "Pending sign-ins (GET /oauth2/authorize without a session) created per client IP."),
+          })
           .prefault({}),
       })
       .prefault({}),

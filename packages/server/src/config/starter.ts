@@ -47,9 +47,11 @@ oauth:
     #   x_application_type: confidential
     #   client_secret: "at-least-16-characters-of-secret"
     #   redirect_uris: ["https://otherapp.example/callback"]
-  # Requests to /oauth2/token per client IP (429 slow_down beyond it).
+  # Requests to /oauth2/token per client IP (429 slow_down beyond it), and pending sign-ins
+  # (GET /oauth2/authorize without a session) created per client IP.
   # rate_limits:
   #   token_per_ip: { enabled: true, period: "1m", burst: 120 }
+  #   authorize_per_ip: { enabled: true, period: "1m", burst: 60 }
 
 # Email for verification codes and password resets. Without an SMTP host, messages stay in a
 # local outbox: \`gatehouse outbox --config FILE\` prints them (development).

@@ -1,7 +1,10 @@
 // Signing keys: generated on first start, stored, published in JWKS. Rotation adds a new key and
-// keeps the old one published (it no longer signs) so tokens it signed still verify until they expire.
+// keeps the old one published (it no longer signs) so tokens it signed still verify until they expire;
+// once the longest token lifetime has passed since the rotation, nothing it signed is still valid and
+// it leaves the JWKS (a published key nobody needs is only a liability).
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import type { SigningKeyStore, SigningKey } from "../storage/ports.ts";
+import type { SigningKeyStore } from "../storage/ports.ts";
+import type { SigningKey } from "../domain/signing-key.ts";
 import { randomId } from "./secrets.ts";
 
 export interface LoadedKey {
@@ -40,16 +43,26 @@ function generate(now: number): SigningKey {
   return { kid: randomId(), privateJwk: JSON.stringify(privateKey.export({ format: "jwk" })), createdAt: now, rotatedAt: null, retiredAt: null };
 }
 
-export async function openKeyRing(store: SigningKeyStore, now: () => number): Promise<KeyRing> {
+export interface KeyRingOptions {
+  /** Seconds after its rotation that a key stops being published: the longest lifetime of a token it signed. */
+  retireAfterSeconds?: () => number;
+}
+
+export async function openKeyRing(store: SigningKeyStore, now: () => number, options: KeyRingOptions = {}): Promise<KeyRing> {
   let keys: LoadedKey[] = [];
   let signing: LoadedKey;
   let jwks = "";
 
+  const published = (k: SigningKey): boolean => {
+    const retiredAt = k.retiredAt ?? (k.rotatedAt !== null && options.retireAfterSeconds ? k.rotatedAt + options.retireAfterSeconds() : null);
+    return retiredAt === null || retiredAt > now();
+  };
+
   async function refresh(): Promise<void> {
-    let stored = (await store.list()).filter((k) => k.retiredAt === null || k.retiredAt > now());
+    let stored = (await store.list()).filter(published);
     if (!stored.some((k) => k.rotatedAt === null)) {
       await store.insert(generate(now()));
-      stored = (await store.list()).filter((k) => k.retiredAt === null || k.retiredAt > now());
+      stored = (await store.list()).filter(published);
     }
     keys = stored.map(load);
     // The newest unrotated key signs; if two nodes raced on first start, both pick the same one.

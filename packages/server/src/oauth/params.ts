@@ -7,7 +7,9 @@ export const MAX_PARAM_LENGTH = 4096;
 
 /** Flattens Fastify's parsed query/body into single string values, or says why it cannot. */
 export function toParams(raw: unknown, options: { redirectable?: boolean } = {}): Params {
-  const out: Params = {};
+  // Null prototype: parameter names are the client's, and `__proto__=…` must be a parameter like
+  // any other (an ordinary object would take it as its prototype), nor may `p.constructor` exist.
+  const out: Params = Object.create(null) as Params;
   if (raw === undefined || raw === null) return out;
   if (typeof raw !== "object") throw new OAuthError("invalid_request", "request body must be form-encoded", { redirectable: false });
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {

@@ -1,7 +1,7 @@
 // What the public feed says about a revocation. Ids are published as SHA-256 hashes: a backend
 // holding a token can hash its `sid`/`sub` and look it up, but the feed itself reveals no ids.
 import { sha256 } from "../crypto/secrets.ts";
-import type { RevocationEvent } from "../storage/admin-ports.ts";
+import type { RevocationEvent } from "../domain/revocation.ts";
 
 export interface FeedEvent {
   seq: number;

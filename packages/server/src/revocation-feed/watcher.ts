@@ -2,7 +2,7 @@
 // feed through any node — hears of revocations made on any node. Polling the log is cheap (an
 // indexed range scan) and needs nothing but the shared database.
 import type { Context } from "../context.ts";
-import type { RevocationEvent } from "../storage/admin-ports.ts";
+import type { RevocationEvent } from "../domain/revocation.ts";
 import type { Nudges } from "./redis-nudge.ts";
 
 export type FeedListener = (events: RevocationEvent[]) => void;
@@ -48,13 +48,20 @@ export async function startRevocationWatcher(ctx: Context, options: { intervalMs
   };
   const timer = setInterval(() => { poll().catch(() => undefined); }, options.intervalMs);
   timer.unref();
-  const sweep = setInterval(() => { ctx.storage.revocations.deleteExpired(ctx.now()).catch(() => undefined); }, 10 * 60 * 1000);
-  sweep.unref();
+  // Expired events are deleted by the one sweeper (maintenance/sweeper.ts).
   // Local revocations are published at once rather than at the next tick (the event is in the log
   // by the time listeners hear of it), and other nodes are nudged to read the log now.
+  // A cascade tells listeners of each session and grant it ended, synchronously: one poll and one
+  // nudge per batch (a user with 1,000 sessions must not send 1,000 nudges), after the batch.
+  let pending = false;
   const onLocal = (): void => {
-    poll().catch(() => undefined);
-    options.nudges?.publish();
+    if (pending) return;
+    pending = true;
+    queueMicrotask(() => {
+      pending = false;
+      poll().catch(() => undefined);
+      options.nudges?.publish();
+    });
   };
   ctx.revocationListeners.add(onLocal);
   options.nudges?.onNudge(() => { poll().catch(() => undefined); });
@@ -67,7 +74,6 @@ export async function startRevocationWatcher(ctx: Context, options: { intervalMs
     poll,
     stop() {
       clearInterval(timer);
-      clearInterval(sweep);
       ctx.revocationListeners.delete(onLocal);
     },
   };

@@ -3,7 +3,8 @@
 import type { Context } from "../context.ts";
 import { decodeJwt, verifyRs256 } from "../crypto/jwt.ts";
 import { safeEqual, sha256 } from "../crypto/secrets.ts";
-import type { IdpSession, OfflineGrant, User } from "../storage/ports.ts";
+import type { IdpSession, OfflineGrant } from "../domain/session.ts";
+import type { User } from "../domain/user.ts";
 import type { SessionRecord } from "./validity-cache.ts";
 import { decodeSid, type SessionRef } from "../tokens/sid.ts";
 import { parseSessionCookie, type ClientInfo } from "./idp-sessions.ts";

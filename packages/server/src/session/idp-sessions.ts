@@ -2,7 +2,8 @@
 // only the secret's SHA-256 is stored.
 import type { Context } from "../context.ts";
 import { randomId, randomToken, sha256 } from "../crypto/secrets.ts";
-import type { IdpSession, User } from "../storage/ports.ts";
+import type { IdpSession } from "../domain/session.ts";
+import type { User } from "../domain/user.ts";
 
 export interface ClientInfo {
   ip: string;

@@ -1,6 +1,6 @@
 // When is a session or an offline grant still alive? Absolute lifetime, idle timeout, revocation.
 import type { Config } from "../config/schema.ts";
-import type { IdpSession, OfflineGrant } from "../storage/ports.ts";
+import type { IdpSession, OfflineGrant } from "../domain/session.ts";
 import type { Client } from "../oauth/clients.ts";
 
 export function isSessionAlive(s: IdpSession, config: Config["session"], now: number): boolean {

@@ -1,11 +1,13 @@
-// Every revocation goes through here: the store is updated, the revocation log gets an event (for
-// other nodes' caches and for backends following the feed), and listeners on this node hear it.
+// Every revocation goes through here. The storage cascades (storage/ports.ts RevocationCascadeStore)
+// update the rows and append the revocation-log events in one transaction — other nodes' caches and
+// backends following the feed read the log — and then listeners on this node hear each event.
 import type { Context } from "../context.ts";
-import type { RevocationKind } from "../storage/admin-ports.ts";
+import type { RevocationListener } from "../domain/revocation.ts";
+import type { User } from "../domain/user.ts";
+import type { CascadeOptions, LoggedRevocation } from "../storage/ports.ts";
 import { encodeSid, type SessionRef } from "../tokens/sid.ts";
 
-/** Told of revocations made on this node, synchronously, before the revoking request returns. */
-export type RevocationListener = (kind: RevocationKind, id: string) => void;
+export type { RevocationListener };
 
 /** Until when might a token affected by a revocation now still be unexpired? */
 function horizon(ctx: Context): number {
@@ -13,19 +15,21 @@ function horizon(ctx: Context): number {
   return ctx.now() + longest;
 }
 
-async function announce(ctx: Context, kind: RevocationKind, id: string): Promise<void> {
-  const at = ctx.now();
-  await ctx.storage.revocations.append({ kind, id, at, expiresAt: horizon(ctx) });
-  ctx.revocationListeners.forEach((listener) => listener(kind, id));
-  // "user_changed" only tells caches to re-read a user: not a revocation.
-  if (kind !== "user_changed") ctx.metrics.revoked(kind);
+const options = (ctx: Context): CascadeOptions => ({ at: ctx.now(), logUntil: horizon(ctx) });
+
+/** After the commit: the events are in the log by the time this node's listeners hear of them. */
+function tell(ctx: Context, revoked: LoggedRevocation[]): number {
+  for (const e of revoked) {
+    ctx.revocationListeners.forEach((listener) => listener(e.kind, e.id));
+    // "user_changed" only tells caches to re-read a user: not a revocation.
+    if (e.kind !== "user_changed") ctx.metrics.revoked(e.kind);
+  }
+  return revoked.length;
 }
 
 /** Ends an offline grant; true if this call ended it (false: missing or already revoked). */
 export async function revokeGrant(ctx: Context, grantId: string): Promise<boolean> {
-  if (!(await ctx.storage.offlineGrants.revoke(grantId, ctx.now()))) return false;
-  await announce(ctx, "grant", encodeSid({ kind: "offline_grant", id: grantId }));
-  return true;
+  return tell(ctx, await ctx.storage.cascades.revokeByGrant(grantId, options(ctx))) > 0;
 }
 
 /**
@@ -33,13 +37,9 @@ export async function revokeGrant(ctx: Context, grantId: string): Promise<boolea
  * if this call ended the session itself.
  */
 export async function revokeSession(ctx: Context, sessionId: string): Promise<boolean> {
-  const session = await ctx.storage.sessions.get(sessionId);
-  if (!session) return false;
-  const revoked = await ctx.storage.sessions.revoke(sessionId, ctx.now());
-  if (revoked) await announce(ctx, "session", encodeSid({ kind: "idp_session", id: sessionId }));
-  const grants = await ctx.storage.offlineGrants.listByUser(session.userId);
-  for (const g of grants) if (g.idpSessionId === sessionId && g.revokedAt === null) await revokeGrant(ctx, g.id);
-  return revoked;
+  const revoked = await ctx.storage.cascades.revokeBySession(sessionId, options(ctx));
+  tell(ctx, revoked);
+  return revoked.some((e) => e.kind === "session");
 }
 
 /**
@@ -57,18 +57,38 @@ export async function revokeOnReplay(ctx: Context, ref: SessionRef, details: { u
   });
 }
 
-/** Ends everything a user has: every IdP session and every offline grant. */
-export async function revokeAllForUser(ctx: Context, userId: string): Promise<void> {
-  for (const s of await ctx.storage.sessions.listByUser(userId)) if (s.revokedAt === null) await revokeSession(ctx, s.id);
-  for (const g of await ctx.storage.offlineGrants.listByUser(userId)) if (g.revokedAt === null) await revokeGrant(ctx, g.id);
+/**
+ * Ends everything a user has: every IdP session and every offline grant — or, with
+ * `exceptSessionId`, everything but that session and the grants born from it. Returns how many ended.
+ */
+export async function revokeAllForUser(ctx: Context, userId: string, o: { exceptSessionId?: string } = {}): Promise<number> {
+  return tell(ctx, await ctx.storage.cascades.revokeByUser(userId, { ...options(ctx), ...o }));
 }
 
-/** A disabled or deleted user: their tokens stop working everywhere, sessions stay recorded. */
-export async function announceUserBlocked(ctx: Context, userId: string): Promise<void> {
-  await announce(ctx, "user", userId);
+/** A password reset: the new password is set and every session and grant ends, together. */
+export async function resetPasswordEverywhere(ctx: Context, userId: string, passwordHash: string): Promise<void> {
+  tell(ctx, await ctx.storage.cascades.resetPassword(userId, passwordHash, options(ctx)));
+}
+
+/** Disables a user: their sessions and grants end and their tokens stop working everywhere. Null if no such user. */
+export async function disableUser(ctx: Context, userId: string, reason: string | null): Promise<User | null> {
+  const r = await ctx.storage.cascades.disableUser(userId, reason, options(ctx));
+  if (!r) return null;
+  tell(ctx, r.revoked);
+  return r.user;
+}
+
+/** Deletes a user and everything they own, ending their tokens everywhere. False if no such user. */
+export async function deleteUser(ctx: Context, userId: string): Promise<boolean> {
+  const revoked = await ctx.storage.cascades.deleteUser(userId, options(ctx));
+  if (!revoked) return false;
+  tell(ctx, revoked);
+  return true;
 }
 
 /** A user's attributes changed (roles, verification, re-enabled): caches on every node re-read them. */
 export async function announceUserChanged(ctx: Context, userId: string): Promise<void> {
-  await announce(ctx, "user_changed", userId);
+  const at = ctx.now();
+  await ctx.storage.revocations.append({ kind: "user_changed", id: userId, at, expiresAt: horizon(ctx) });
+  tell(ctx, [{ kind: "user_changed", id: userId }]);
 }

@@ -3,7 +3,8 @@
 // revocation service tells it) and within a poll interval on other nodes (the revocation log), so
 // it never lets a revoked session through; the TTL only bounds how stale a *live* record can be.
 import type { Storage } from "../storage/ports.ts";
-import type { IdpSession, OfflineGrant, User } from "../storage/ports.ts";
+import type { IdpSession, OfflineGrant } from "../domain/session.ts";
+import type { User } from "../domain/user.ts";
 import type { SessionRef } from "../tokens/sid.ts";
 import { encodeSid } from "../tokens/sid.ts";
 

@@ -1,48 +1,30 @@
 // Storage ports for end-user account features: emailed one-time codes, TOTP, recovery codes, the
 // pending state between login steps, lockout records and the local mail outbox. Secrets (codes,
 // link tokens, recovery codes, pending-login secrets) arrive here already hashed (SHA-256).
+// The domain types live in domain/; re-exported here for older callers.
+import type {
+  LockoutRecord, OneTimeCode, OneTimeCodePurpose, OutboxMessage, PendingLogin, PendingLoginStage, TotpAuthenticator,
+} from "../domain/account.ts";
 
-export type OneTimeCodePurpose = "verify_email" | "reset_password";
+export type { LockoutRecord, OneTimeCode, OneTimeCodePurpose, OutboxMessage, PendingLogin, PendingLoginStage, TotpAuthenticator };
 
-/** One live code per (purpose, user): sending a new one replaces the old. */
-export interface OneTimeCode {
-  purpose: OneTimeCodePurpose;
-  userId: string;
-  /** The address the code was sent to: verifying proves this address, not whatever the user has now. */
-  target: string;
-  /** Null once the code has been used (a reset may go on with its link token). */
-  codeHash: string | null;
-  /** Reset links: the token in the emailed URL. */
-  linkTokenHash: string | null;
-  failedAttempts: number;
-  createdAt: number;
-  expiresAt: number;
-  consumedAt: number | null;
-}
 
 export interface OneTimeCodeStore {
   put(code: OneTimeCode): Promise<void>;
   get(purpose: OneTimeCodePurpose, userId: string): Promise<OneTimeCode | null>;
   findByLinkToken(purpose: OneTimeCodePurpose, linkTokenHash: string): Promise<OneTimeCode | null>;
-  /** Counts a wrong guess; returns the new count (0 if there is no live code). */
-  recordFailure(purpose: OneTimeCodePurpose, userId: string): Promise<number>;
+  /**
+   * Counts a guess *before* it is checked, in one conditional statement: only while the code is
+   * unspent, unexpired and has had fewer than `cap` guesses. Returns the code as it is after the
+   * count, or null (no guess left): parallel guesses can never check more than `cap` times.
+   */
+  reserveAttempt(purpose: OneTimeCodePurpose, userId: string, options: { cap: number; at: number }): Promise<OneTimeCode | null>;
   /**
    * Atomically spends the code if it is still unspent and its code (or link token) hash is still
    * `expectedHash`; with `nextLinkTokenHash` the row lives on with a new link token instead.
    */
   consume(purpose: OneTimeCodePurpose, userId: string, options: { expectedHash: string; at: number; nextLinkTokenHash?: string }): Promise<boolean>;
   deleteExpired(before: number): Promise<number>;
-}
-
-export interface TotpAuthenticator {
-  userId: string;
-  /** Base32. Stored as is: verifying a TOTP needs the secret itself. */
-  secret: string;
-  createdAt: number;
-  /** Null while being set up: enabled only after the user typed a code from it. */
-  confirmedAt: number | null;
-  /** The last RFC 6238 time step accepted; a code is never accepted twice. */
-  lastUsedStep: number;
 }
 
 export interface TotpStore {
@@ -64,23 +46,6 @@ export interface RecoveryCodeStore {
   deleteAll(userId: string): Promise<void>;
 }
 
-export type PendingLoginStage = "totp" | "verify";
-
-/** Between login steps: who passed the password, what is left, bound to the browser by a cookie secret. */
-export interface PendingLogin {
-  id: string;
-  secretHash: string;
-  /** Null for a sign-up with a taken email when verification is required: it answers like a real one. */
-  userId: string | null;
-  email: string;
-  flowId: string | null;
-  stage: PendingLoginStage;
-  amr: string[];
-  createdAt: number;
-  expiresAt: number;
-  consumedAt: number | null;
-}
-
 export interface PendingLoginStore {
   create(pending: PendingLogin): Promise<void>;
   get(id: string): Promise<PendingLogin | null>;
@@ -89,38 +54,22 @@ export interface PendingLoginStore {
   deleteExpired(before: number): Promise<number>;
 }
 
-/** Failed-attempt history for one lockout key (one account): see account/limits/lockout.ts. */
-export interface LockoutRecord {
-  /** Failures from every contributor (IP) together. */
-  total: number;
-  /** Failures per contributor (IP). */
-  byContributor: Record<string, number>;
-  /** Lock expiry per lock key ("*" for per_user, the IP for per_user_per_ip). */
-  lockedUntil: Record<string, number>;
-  /** The record is forgotten after this. */
-  expiresAt: number;
-}
-
 export interface LockoutStore {
   get(key: string): Promise<LockoutRecord | null>;
-  /** Atomic read-modify-write of one record; `change` returns null to delete it. */
+  /**
+   * Atomic read-modify-write of one record (concurrent updates of a key run one after the other,
+   * each seeing the last one's result); `change` returns null to delete it. `change` may run more
+   * than once: only what its last run returned is stored.
+   */
   update(key: string, change: (current: LockoutRecord | null) => LockoutRecord | null): Promise<LockoutRecord | null>;
   deleteExpired(before: number): Promise<number>;
-}
-
-export interface OutboxMessage {
-  id: number;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  createdAt: number;
 }
 
 export interface OutboxStore {
   append(message: Omit<OutboxMessage, "id">): Promise<void>;
   /** Newest first. */
   list(limit: number): Promise<OutboxMessage[]>;
+  deleteOlderThan(before: number): Promise<number>;
 }
 
 export interface AccountStorage {

@@ -1,6 +1,6 @@
 // Row ↔ domain mapping for the account tables, shared by the SQLite and PostgreSQL adapters
 // (SQLite returns numbers, pg returns BIGINT as strings: everything goes through Number()).
-import type { LockoutRecord, OneTimeCode, OneTimeCodePurpose, OutboxMessage, PendingLogin, PendingLoginStage, TotpAuthenticator } from "./account-ports.ts";
+import type { LockoutRecord, OneTimeCode, OneTimeCodePurpose, OutboxMessage, PendingLogin, PendingLoginStage, TotpAuthenticator } from "../domain/account.ts";
 
 export type Row = Record<string, unknown>;
 

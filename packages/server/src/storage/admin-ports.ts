@@ -1,6 +1,11 @@
 // Storage ports for operators: user search, admin API keys, the audit log, stored client
 // settings, and the revocation log that feeds caches and backends.
-import type { User } from "./ports.ts";
+// The domain types live in domain/; re-exported here for older callers.
+import type { User } from "../domain/user.ts";
+import type { AdminKey, AuditEntry } from "../domain/admin.ts";
+import type { RevocationEvent, RevocationKind } from "../domain/revocation.ts";
+
+export type { AdminKey, AuditEntry, RevocationEvent, RevocationKind };
 
 export interface Page<T> {
   items: T[];
@@ -13,31 +18,11 @@ export interface UserDirectory {
   list(options: { query?: string; cursor?: string; limit: number }): Promise<Page<User>>;
 }
 
-export interface AdminKey {
-  id: string;
-  name: string;
-  secretHash: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-  revokedAt: number | null;
-}
-
 export interface AdminKeyStore {
   create(key: AdminKey): Promise<void>;
   get(id: string): Promise<AdminKey | null>;
   list(): Promise<AdminKey[]>;
   revoke(id: string, at: number): Promise<boolean>;
-}
-
-export interface AuditEntry {
-  id: number;
-  at: number;
-  /** Who: `key:<id>` for an API key. */
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string;
-  details: Record<string, unknown>;
 }
 
 export interface AuditLogStore {
@@ -50,19 +35,6 @@ export interface ClientSettingsStore {
   /** Operator-set overrides of a client's token settings, keyed by client_id. */
   all(): Promise<Record<string, Record<string, unknown>>>;
   put(clientId: string, settings: Record<string, unknown>, at: number): Promise<void>;
-}
-
-/** `user_changed` is not a revocation: it tells other nodes to re-read a user (roles, verification). */
-export type RevocationKind = "session" | "grant" | "user" | "user_changed";
-
-export interface RevocationEvent {
-  seq: number;
-  kind: RevocationKind;
-  /** A session/grant id (as in the tokens' `sid`, e.g. `o.<id>`) or a user id. */
-  id: string;
-  at: number;
-  /** After this, no token it could affect is still valid: consumers may forget it. */
-  expiresAt: number;
 }
 
 export interface RevocationLog {

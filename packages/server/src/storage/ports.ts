@@ -1,17 +1,15 @@
 // Storage ports: one small async repository per aggregate. Adapters: sqlite/ (embedded
 // default) and postgres/. Times are unix seconds; opaque secrets arrive here already hashed.
+// The domain types they store live in domain/; they are re-exported here for older callers.
+import type { User } from "../domain/user.ts";
+import type { IdpSession, OfflineGrant } from "../domain/session.ts";
+import type { AuthFlow, AuthorizationCode } from "../domain/authorization.ts";
+import type { SigningKey } from "../domain/signing-key.ts";
+import type { RevocationKind } from "../domain/revocation.ts";
+import type { AdminStorage } from "./admin-ports.ts";
+import type { AccountStorage } from "./account-ports.ts";
 
-export interface User {
-  id: string;
-  email: string;
-  isVerified: boolean;
-  isAnonymous: boolean;
-  disabled: boolean;
-  disabledReason: string | null;
-  roles: string[];
-  createdAt: number;
-  updatedAt: number;
-}
+export type { User, IdpSession, OfflineGrant, AuthFlow, AuthorizationCode, SigningKey };
 
 export interface UserStore {
   /** Creates the user and its email login identity atomically; returns null if the email is taken. */
@@ -19,7 +17,6 @@ export interface UserStore {
   get(id: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
   update(id: string, patch: Partial<Pick<User, "isVerified" | "disabled" | "disabledReason" | "roles" | "email">>, at: number): Promise<User | null>;
-  delete(id: string): Promise<boolean>;
 }
 
 export interface PasswordStore {
@@ -27,56 +24,14 @@ export interface PasswordStore {
   set(userId: string, hash: string, at: number): Promise<void>;
 }
 
-/** An IdP session: what the `session` cookie points at. */
-export interface IdpSession {
-  id: string;
-  userId: string;
-  tokenHash: string;
-  amr: string[];
-  authenticatedAt: number;
-  createdAt: number;
-  lastAccessedAt: number;
-  expiresAt: number;
-  ip: string;
-  userAgent: string;
-  revokedAt: number | null;
-}
-
 export interface SessionStore {
   create(session: IdpSession): Promise<void>;
   get(id: string): Promise<IdpSession | null>;
   touch(id: string, at: number, ip: string, userAgent: string): Promise<void>;
-  revoke(id: string, at: number): Promise<boolean>;
+  /** Newest first, revoked and expired ones included. */
   listByUser(userId: string): Promise<IdpSession[]>;
-  revokeByUser(userId: string, at: number): Promise<number>;
-}
-
-/** An offline grant: what a refresh token `<grant id>.<secret>` points at. */
-export interface OfflineGrant {
-  id: string;
-  clientId: string;
-  userId: string;
-  /** The IdP session the grant was born from (null if that is unknown). */
-  idpSessionId: string | null;
-  scopes: string[];
-  amr: string[];
-  authenticatedAt: number;
-  tokenHash: string;
-  createdAt: number;
-  lastAccessedAt: number;
-  expiresAt: number;
-  ip: string;
-  userAgent: string;
-  revokedAt: number | null;
-  /**
-   * Set by rotation: the hash of the token the current one replaced, when, and the salt the
-   * current secret was derived with from the replaced one (refresh-token-format.ts). A retry of
-   * the replaced token within the grace window is answered with that same successor; after it,
-   * the replaced token is told apart from a forgery and revokes the grant (RFC 9700 §4.14.2).
-   */
-  previousTokenHash: string | null;
-  rotatedAt: number | null;
-  rotationSalt: string | null;
+  /** Deletes sessions that expired or were revoked before `before` (the sweeper keeps them a while first). */
+  deleteEnded(before: number): Promise<number>;
 }
 
 export interface OfflineGrantStore {
@@ -93,29 +48,42 @@ export interface OfflineGrantStore {
    * rotations of one token exactly one returns true.
    */
   rotate(id: string, options: { at: number; ip: string; userAgent: string; expectedTokenHash: string; newTokenHash: string; salt: string }): Promise<boolean>;
-  revoke(id: string, at: number): Promise<boolean>;
+  /** Newest first, revoked and expired ones included. */
   listByUser(userId: string): Promise<OfflineGrant[]>;
-  revokeByUser(userId: string, at: number): Promise<number>;
-  revokeBySession(idpSessionId: string, at: number): Promise<number>;
+  /** Deletes grants that expired or were revoked before `before`. */
+  deleteEnded(before: number): Promise<number>;
 }
 
-export interface AuthorizationCode {
-  codeHash: string;
-  clientId: string;
-  userId: string;
-  idpSessionId: string;
-  redirectUri: string;
-  scopes: string[];
-  nonce: string | null;
-  codeChallenge: string | null;
-  codeChallengeMethod: string | null;
-  authenticatedAt: number;
-  amr: string[];
-  createdAt: number;
-  expiresAt: number;
-  /** Set once the code has been exchanged: what that exchange issued (RFC 6749 §4.1.2). */
-  usedAt: number | null;
-  issuedGrantId: string | null;
+/** A revocation-log event a cascade wrote (a sid `i.…`/`o.…`, or a user id): this node's listeners hear each. */
+export interface LoggedRevocation {
+  kind: RevocationKind;
+  id: string;
+}
+
+export interface CascadeOptions {
+  at: number;
+  /** `expiresAt` of the revocation-log events written: when no token they affect can still be valid. */
+  logUntil: number;
+}
+
+/**
+ * Revocation cascades. Each method changes its rows AND appends one revocation-log event per session,
+ * grant or user it ends, in ONE transaction with a constant number of statements however many rows it
+ * touches: a failure half-way leaves nothing half-revoked, and other nodes hear of exactly what changed.
+ * Rows already revoked are left as they are and logged no second time.
+ */
+export interface RevocationCascadeStore {
+  revokeByGrant(grantId: string, o: CascadeOptions): Promise<LoggedRevocation[]>;
+  /** An IdP session and every offline grant born from it: logging out ends the whole login. */
+  revokeBySession(sessionId: string, o: CascadeOptions): Promise<LoggedRevocation[]>;
+  /** Every session and grant of a user; `exceptSessionId` and the grants born from it live on ("sign out everywhere else"). */
+  revokeByUser(userId: string, o: CascadeOptions & { exceptSessionId?: string }): Promise<LoggedRevocation[]>;
+  /** Sets the password and ends every session and grant: whoever knew the old one is out. */
+  resetPassword(userId: string, passwordHash: string, o: CascadeOptions): Promise<LoggedRevocation[]>;
+  /** Disables the user, ends every session and grant, and logs `user`; null if there is no such user. */
+  disableUser(userId: string, reason: string | null, o: CascadeOptions): Promise<{ user: User; revoked: LoggedRevocation[] } | null>;
+  /** Ends every session and grant, deletes the user (its rows go with it) and logs `user`; null if there is no such user. */
+  deleteUser(userId: string, o: CascadeOptions): Promise<LoggedRevocation[] | null>;
 }
 
 export type ConsumeResult =
@@ -136,28 +104,11 @@ export interface AuthorizationCodeStore {
   deleteExpired(before: number): Promise<number>;
 }
 
-/** A pending authorization request, waiting for the user to sign in. */
-export interface AuthFlow {
-  id: string;
-  clientId: string;
-  params: Record<string, string>;
-  createdAt: number;
-  expiresAt: number;
-}
-
 export interface AuthFlowStore {
   create(flow: AuthFlow): Promise<void>;
   get(id: string): Promise<AuthFlow | null>;
   delete(id: string): Promise<void>;
-}
-
-export interface SigningKey {
-  kid: string;
-  privateJwk: string;
-  createdAt: number;
-  /** After this, the key no longer signs; it stays published until retiredAt. */
-  rotatedAt: number | null;
-  retiredAt: number | null;
+  deleteExpired(before: number): Promise<number>;
 }
 
 export interface SigningKeyStore {
@@ -166,14 +117,12 @@ export interface SigningKeyStore {
   markRotated(kid: string, at: number): Promise<void>;
 }
 
-import type { AdminStorage } from "./admin-ports.ts";
-import type { AccountStorage } from "./account-ports.ts";
-
 export interface Storage extends AdminStorage, AccountStorage {
   users: UserStore;
   passwords: PasswordStore;
   sessions: SessionStore;
   offlineGrants: OfflineGrantStore;
+  cascades: RevocationCascadeStore;
   codes: AuthorizationCodeStore;
   authFlows: AuthFlowStore;
   signingKeys: SigningKeyStore;

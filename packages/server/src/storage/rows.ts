@@ -1,7 +1,11 @@
 // Row ↔ domain mapping shared by every SQL adapter: both return snake_case rows; SQLite gives
 // 0/1 for booleans and pg gives BIGINT as strings, so everything goes through num()/bool().
-import type { AuthFlow, AuthorizationCode, IdpSession, OfflineGrant, SigningKey, User } from "./ports.ts";
-import type { AdminKey, AuditEntry, RevocationEvent, RevocationKind } from "./admin-ports.ts";
+import type { AuthFlow, AuthorizationCode } from "../domain/authorization.ts";
+import type { IdpSession, OfflineGrant } from "../domain/session.ts";
+import type { SigningKey } from "../domain/signing-key.ts";
+import type { User } from "../domain/user.ts";
+import type { AdminKey, AuditEntry } from "../domain/admin.ts";
+import type { RevocationEvent, RevocationKind } from "../domain/revocation.ts";
 
 export type Row = Record<string, unknown>;
 

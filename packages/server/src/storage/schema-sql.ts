@@ -192,11 +192,22 @@ ALTER TABLE offline_grants ADD COLUMN rotated_at ${opts.bigint};
 ALTER TABLE offline_grants ADD COLUMN rotation_salt TEXT;
 `;
 
+// The sweeper (maintenance/sweeper.ts) deletes expired and ended rows by these columns.
+const sweeping = `
+CREATE INDEX auth_flows_expires ON auth_flows (expires_at);
+CREATE INDEX idp_sessions_expires ON idp_sessions (expires_at);
+CREATE INDEX idp_sessions_revoked ON idp_sessions (revoked_at);
+CREATE INDEX offline_grants_expires ON offline_grants (expires_at);
+CREATE INDEX offline_grants_revoked ON offline_grants (revoked_at);
+CREATE INDEX outbox_created ON outbox (created_at);
+`;
+
 export const sqliteMigrations: Migration[] = [
   { version: 1, name: "core", sql: core({ bigint: "INTEGER", bool: "INTEGER", falseValue: "0" }) },
   { version: 2, name: "admin", sql: admin({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 3, name: "accounts", sql: accounts({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "INTEGER" }) },
+  { version: 5, name: "sweeping", sql: sweeping },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -204,4 +215,5 @@ export const postgresMigrations: Migration[] = [
   { version: 2, name: "admin", sql: admin({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
   { version: 3, name: "accounts", sql: accounts({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
   { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "BIGINT" }) },
+  { version: 5, name: "sweeping", sql: sweeping },
 ];

@@ -2,7 +2,7 @@
 import { signRs256 } from "../crypto/jwt.ts";
 import { randomUUID } from "node:crypto";
 import type { KeyRing } from "../crypto/keys.ts";
-import type { User } from "../storage/ports.ts";
+import type { User } from "../domain/user.ts";
 import { authgearUserClaims } from "./user-claims.ts";
 import { encodeSid, type SessionRef } from "./sid.ts";
 

@@ -1,4 +1,4 @@
-import type { User } from "../storage/ports.ts";
+import type { User } from "../domain/user.ts";
 
 /** Authgear's user claims, carried in access tokens, ID tokens and userinfo. */
 export function authgearUserClaims(user: User): Record<string, unknown> {

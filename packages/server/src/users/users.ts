@@ -1,29 +1,33 @@
-// User accounts with an email login ID and a password.
+// User accounts with an email login ID and a password. Every way a password is set — sign-up, reset,
+// settings, the admin API and the CLI — goes through newPasswordViolations: one policy, the configured one.
 import type { Context } from "../context.ts";
 import { randomUUID } from "node:crypto";
-import type { User } from "../storage/ports.ts";
+import type { User } from "../domain/user.ts";
+import { MAX_PASSWORD_LENGTH, passwordViolations, type PasswordRule } from "../account/policy/password-policy.ts";
 
-export const MAX_PASSWORD_LENGTH = 256;
-export const MIN_PASSWORD_LENGTH = 8;
+export { MAX_PASSWORD_LENGTH };
 // A practical email check (RFC 5321 length limits); verification proves the address later.
 const EMAIL = /^[^\s@<>()"',;:\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
-export type CreateUserResult = { ok: true; user: User } | { ok: false; reason: "invalid_email" | "weak_password" | "email_taken" };
+export type CreateUserResult =
+  | { ok: true; user: User }
+  | { ok: false; reason: "invalid_email" | "email_taken" }
+  | { ok: false; reason: "weak_password"; rules: PasswordRule[] };
 
 export function isValidEmail(email: string): boolean {
   return email.length <= 254 && EMAIL.test(email);
 }
 
-export function passwordProblem(password: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`;
-  if (password.length > MAX_PASSWORD_LENGTH) return `Password must be at most ${MAX_PASSWORD_LENGTH} characters.`;
-  return null;
+/** The rules of `authentication.password_policy` a new password for `email` breaks (none: it may be set). */
+export function newPasswordViolations(ctx: Context, password: string, email: string): PasswordRule[] {
+  return passwordViolations(password, ctx.config.authentication.password_policy, { email });
 }
 
 export async function createUser(ctx: Context, input: { email: string; password: string; verified?: boolean }): Promise<CreateUserResult> {
   const email = input.email.trim();
   if (!isValidEmail(email)) return { ok: false, reason: "invalid_email" };
-  if (passwordProblem(input.password)) return { ok: false, reason: "weak_password" };
+  const rules = newPasswordViolations(ctx, input.password, email);
+  if (rules.length > 0) return { ok: false, reason: "weak_password", rules };
   const now = ctx.now();
   const user: User = {
     id: randomUUID(), email, isVerified: input.verified ?? false, isAnonymous: false, disabled: false,
@@ -31,6 +35,14 @@ export async function createUser(ctx: Context, input: { email: string; password:
   };
   const created = await ctx.storage.users.create(user, await ctx.passwords.hash(input.password));
   return created ? { ok: true, user: created } : { ok: false, reason: "email_taken" };
+}
+
+/** Sets a user's password under the policy (sessions are left alone: see session/revocation.ts for a reset). */
+export async function setPassword(ctx: Context, user: User, password: string): Promise<{ ok: true } | { ok: false; rules: PasswordRule[] }> {
+  const rules = newPasswordViolations(ctx, password, user.email);
+  if (rules.length > 0) return { ok: false, rules };
+  await ctx.storage.passwords.set(user.id, await ctx.passwords.hash(password), ctx.now());
+  return { ok: true };
 }
 
 /** Checks email + password. Unknown emails cost the same argon2 time as known ones. */

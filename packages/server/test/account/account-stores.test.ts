@@ -47,8 +47,12 @@ for (const backend of backends) {
       await s().oneTimeCodes.put({ ...code, codeHash: "c2", linkTokenHash: "l2" });
       assert.equal((await s().oneTimeCodes.get("reset_password", userId))!.codeHash, "c2");
       assert.equal(await s().oneTimeCodes.get("verify_email", userId), null);
-      assert.equal(await s().oneTimeCodes.recordFailure("reset_password", userId), 1);
-      assert.equal(await s().oneTimeCodes.recordFailure("reset_password", userId), 2);
+      assert.equal((await s().oneTimeCodes.reserveAttempt("reset_password", userId, { cap: 5, at: 20 }))!.failedAttempts, 1);
+      assert.equal((await s().oneTimeCodes.reserveAttempt("reset_password", userId, { cap: 5, at: 20 }))!.codeHash, "c2", "the reserved code comes back");
+      assert.equal(await s().oneTimeCodes.reserveAttempt("reset_password", userId, { cap: 2, at: 20 }), null, "no guess left");
+      assert.equal(await s().oneTimeCodes.reserveAttempt("reset_password", userId, { cap: 5, at: 100 }), null, "expired");
+      assert.equal(await s().oneTimeCodes.reserveAttempt("verify_email", userId, { cap: 5, at: 20 }), null, "no such code");
+      assert.equal((await s().oneTimeCodes.get("reset_password", userId))!.failedAttempts, 2);
       assert.equal(await s().oneTimeCodes.consume("reset_password", userId, { expectedHash: "c1", at: 20 }), false, "an old code is dead");
       assert.equal(await s().oneTimeCodes.consume("reset_password", userId, { expectedHash: "c2", at: 20, nextLinkTokenHash: "l3" }), true);
       assert.equal(await s().oneTimeCodes.consume("reset_password", userId, { expectedHash: "c2", at: 20 }), false, "a code works once");
@@ -58,6 +62,17 @@ for (const backend of backends) {
       assert.equal(await s().oneTimeCodes.consume("reset_password", userId, { expectedHash: "l3", at: 31 }), false);
       assert.equal((await s().oneTimeCodes.get("reset_password", userId))!.consumedAt, 30);
       assert.equal(await s().oneTimeCodes.deleteExpired(101), 1);
+    });
+
+    it("one-time codes: parallel guesses never reserve more than the cap", async () => {
+      const userId = await b!.user();
+      await s().oneTimeCodes.put({ purpose: "verify_email", userId, target: "a@example.com", codeHash: "c", linkTokenHash: null, failedAttempts: 0, createdAt: 10, expiresAt: 100, consumedAt: null });
+      const got = await Promise.all(Array.from({ length: 40 }, () => s().oneTimeCodes.reserveAttempt("verify_email", userId, { cap: 5, at: 20 })));
+      assert.equal(got.filter(Boolean).length, 5);
+      assert.deepEqual(got.filter(Boolean).map((c) => c!.failedAttempts).sort(), [1, 2, 3, 4, 5]);
+      assert.equal((await s().oneTimeCodes.get("verify_email", userId))!.failedAttempts, 5);
+      assert.equal(await s().oneTimeCodes.consume("verify_email", userId, { expectedHash: "c", at: 21 }), true);
+      assert.equal(await s().oneTimeCodes.reserveAttempt("verify_email", userId, { cap: 50, at: 22 }), null, "a spent code takes no guesses");
     });
 
     it("TOTP: pending until confirmed, a confirmed one is not replaced, steps are used once", async () => {
@@ -107,7 +122,13 @@ for (const backend of backends) {
     it("lockouts: atomic read-modify-write under concurrency, delete, expiry", async () => {
       await Promise.all(Array.from({ length: 10 }, () => s().lockouts.update("k", (r) => addFailure(r, { ...policy, maxAttempts: 100 }, "ip", 1000))));
       assert.equal((await s().lockouts.get("k"))!.total, 10, "no lost updates");
+      // Deletes in the middle (a success clearing the record) must not lose or break the others.
+      const ops = await Promise.all(Array.from({ length: 30 }, (_, i) => s().lockouts.update("k3", (r) => (i % 3 === 2 ? null : addFailure(r, { ...policy, maxAttempts: 100 }, "ip", 1000)))));
+      assert.equal(ops.length, 30);
+      await s().lockouts.update("k3", () => null);
       await s().lockouts.update("k", () => null);
+      assert.equal(await s().lockouts.get("k"), null);
+      await s().lockouts.deleteExpired(1); // cleared records may be left for the sweep
       assert.equal(await s().lockouts.get("k"), null);
       await s().lockouts.update("k2", (r) => addFailure(r, policy, "ip", 1000));
       assert.equal(await s().lockouts.deleteExpired(1299), 0);

@@ -2,7 +2,7 @@
 // 300 s first lock doubling up to 3600 s.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { addFailure, clearContributor, lockDuration, lockedUntil, type LockoutPolicy } from "../../src/account/limits/lockout.ts";
+import { addFailure, clearContributor, lockDuration, lockedUntil, reserveAttempt, type LockoutPolicy } from "../../src/account/limits/lockout.ts";
 import type { LockoutRecord } from "../../src/storage/account-ports.ts";
 
 const policy: LockoutPolicy = { maxAttempts: 6, historyDuration: 300, minimumDuration: 300, maximumDuration: 3600, backoffFactor: 2, perUserPerIp: false };
@@ -56,4 +56,47 @@ describe("lockout arithmetic", () => {
     assert.deepEqual(cleared.byContributor, { "2.2.2.2": 2 });
     assert.equal(clearContributor(fail(1, null, 0, "1.1.1.1"), "1.1.1.1", 1), null, "nothing left: the record goes");
   });
+
+  it("reserves an attempt before the check: counted at once, refused once locked, the max_attempts-th still tried", () => {
+    let r: LockoutRecord | null = null;
+    const outcomes: (number | null)[] = [];
+    for (let i = 0; i < 8; i++) {
+      const res = reserveAttempt(r, policy, "1.1.1.1", 1000);
+      outcomes.push(res.lockedUntil);
+      r = res.record;
+    }
+    assert.deepEqual(outcomes, [null, null, null, null, null, null, 1300, 1300], "six tried, then refused");
+    assert.equal(r!.total, 6, "refused attempts are not counted");
+  });
+
+  it("a success on the attempt that set the lock lifts that lock (the owner is not locked out by their own success)", () => {
+    const five = fail(5, null, 1000)!;
+    const res = reserveAttempt(five, policy, "1.1.1.1", 1000);
+    assert.deepEqual(res.setLock, { key: "*", until: 1300 });
+    assert.equal(clearContributor(res.record, "1.1.1.1", 1000, res.setLock), null);
+    // A lock someone else's failures set stays.
+    const mixed = reserveAttempt(fail(5, null, 1000, "2.2.2.2"), policy, "1.1.1.1", 1000);
+    const cleared = clearContributor(mixed.record, "1.1.1.1", 1000)!;
+    assert.equal(lockedUntil(cleared, policy, "3.3.3.3", 1000), 1300);
+  });
+
+  it("treats contributors named like Object.prototype members as plain keys (X-Forwarded-For is the client's)", () => {
+    const perIp = { ...policy, perUserPerIp: true };
+    for (const ip of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      const r = fail(6, null, 0, ip, perIp)!;
+      assert.equal(r.byContributor[ip], 6, ip);
+      assert.equal(lockedUntil(r, perIp, ip, 1), 300, `${ip} is locked`);
+      assert.equal(lockedUntil(r, perIp, "1.1.1.1", 1), null);
+      assert.equal(Object.getPrototypeOf(r.byContributor), Object.prototype);
+      const stored = JSON.parse(JSON.stringify(r)) as LockoutRecord;
+      assert.equal(lockedUntil(stored, perIp, ip, 1), 300, `${ip} is still locked after a round trip through JSON`);
+      assert.equal(clearContributor(addFailure(null, perIp, ip, 0), ip, 1), null);
+    }
+    assert.equal(lockedUntil(fail(1, null, 0), perIpPolicy(), "constructor", 1), null, "a key never stored is not a lock");
+  });
 });
+
+function perIpPolicy(): LockoutPolicy {
+  return { ...policy, perUserPerIp: true };
+}
+

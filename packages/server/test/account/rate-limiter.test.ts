@@ -43,6 +43,22 @@ for (const impl of implementations) {
       assert.equal((await limiter.take({ ...spec, enabled: false }, "ip", 110)).ok, true);
     });
 
+    it("refund gives a token back within the period, never beyond burst", async () => {
+      const limiter = await impl.make();
+      const spec = { name: "r", enabled: true, burst: 2, period: 60 };
+      await limiter.refund(spec, "ip", 0); // nothing taken: nothing to give back
+      assert.equal((await limiter.take(spec, "ip", 0)).ok, true);
+      assert.equal((await limiter.take(spec, "ip", 0)).ok, true);
+      assert.equal((await limiter.take(spec, "ip", 0)).ok, false);
+      await limiter.refund(spec, "ip", 1);
+      assert.equal((await limiter.take(spec, "ip", 1)).ok, true, "the refunded token");
+      assert.equal((await limiter.take(spec, "ip", 1)).ok, false);
+      for (let i = 0; i < 5; i++) await limiter.refund(spec, "ip", 2);
+      assert.equal((await limiter.take(spec, "ip", 2)).ok, true);
+      assert.equal((await limiter.take(spec, "ip", 2)).ok, true);
+      assert.equal((await limiter.take(spec, "ip", 2)).ok, false, "refunds never exceed burst");
+    });
+
     it("check takes nothing", async () => {
       const limiter = await impl.make();
       const spec = { name: "c", enabled: true, burst: 1, period: 60 };

@@ -3,6 +3,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { setup, loginWithPkce, exchange, postToken, type Fixture, SPA_CLIENT } from "../oauth/fixture.ts";
 import { createAdminKey } from "../../src/admin/keys.ts";
+import { startTestServer, type TestServer } from "../support/server.ts";
 
 describe("admin API", () => {
   let f: Fixture;
@@ -59,7 +60,7 @@ describe("admin API", () => {
     assert.equal((await api("GET", `/users/${id}`)).status, 404);
   });
 
-  it("disables a user: resolver, userinfo and refresh fail on the next request; enable restores", async () => {
+  it("disables a user: resolver, userinfo and refresh fail on the next request and stay dead; enabled, the user signs in again", async () => {
     const tokens = await exchange(f, await loginWithPkce(f));
     const bearer = { authorization: `Bearer ${tokens.access_token}` };
     const res = await api("POST", `/users/${f.userId}/disable`, { reason: "fraud" });
@@ -68,8 +69,12 @@ describe("admin API", () => {
     assert.equal((await fetch(`${f.server.url}/_resolver/resolve`, { headers: bearer })).headers.get("x-authgear-session-valid"), "false");
     assert.equal((await fetch(`${f.server.url}/oauth2/userinfo`, { headers: bearer })).status, 401);
     assert.equal((await postToken(f, { grant_type: "refresh_token", client_id: SPA_CLIENT.client_id, refresh_token: tokens.refresh_token! })).body.error, "invalid_grant");
+    assert.equal((await api("GET", `/users/${f.userId}/sessions`)).body.items.length, 0, "disabling ended every session and grant");
     await api("POST", `/users/${f.userId}/enable`);
-    assert.equal((await fetch(`${f.server.url}/oauth2/userinfo`, { headers: bearer })).status, 200);
+    // As in Authgear, disabling terminated the sessions: enabling does not bring them back.
+    assert.equal((await fetch(`${f.server.url}/oauth2/userinfo`, { headers: bearer })).status, 401);
+    const fresh = await exchange(f, await loginWithPkce(f));
+    assert.equal((await fetch(`${f.server.url}/oauth2/userinfo`, { headers: { authorization: `Bearer ${fresh.access_token}` } })).status, 200);
   });
 
   it("lists and revokes sessions, one or all", async () => {
@@ -118,5 +123,42 @@ describe("admin API", () => {
     const res = await fetch(`${f.server.url}/_api/admin/users`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: "{oops" });
     assert.equal(res.status, 400);
     assert.match(res.headers.get("content-type") ?? "", /problem\+json/);
+  });
+});
+
+describe("admin API under a configured password policy", () => {
+  let server: TestServer;
+  let key: string;
+  before(async () => {
+    server = await startTestServer({ config: { authentication: { password_hash: { memory_kib: 8192, iterations: 1, parallelism: 1 }, password_policy: { min_length: 12, excluded_keywords: ["gatehouse"] } } } });
+    key = (await createAdminKey(server.ctx, "test")).key;
+  });
+  after(async () => { await server.close(); });
+
+  const api = async (method: string, path: string, body: unknown) => {
+    const res = await fetch(`${server.url}/_api/admin${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    return { status: res.status, type: res.headers.get("content-type"), body: await res.json() as Record<string, unknown> };
+  };
+
+  it("refuses to create a user or set a password the policy refuses, with a problem naming the rule", async () => {
+    const short = await api("POST", "/users", { email: "pol@example.com", password: "nine-char" });
+    assert.equal(short.status, 400);
+    assert.match(short.type ?? "", /problem\+json/);
+    assert.equal(short.body.code, "GH_ADMIN_INVALID_REQUEST");
+    assert.match(String(short.body.detail), /password policy.*at least 12 characters/);
+    const banned = await api("POST", "/users", { email: "pol@example.com", password: "my gatehouse password" });
+    assert.equal(banned.status, 400);
+    assert.match(String(banned.body.detail), /banned words/);
+    assert.equal(await server.ctx.storage.users.findByEmail("pol@example.com"), null);
+
+    const created = await api("POST", "/users", { email: "pol@example.com", password: "a long enough phrase" });
+    assert.equal(created.status, 201);
+    const id = String(created.body.id);
+    const hash = await server.ctx.storage.passwords.get(id);
+    const weak = await api("POST", `/users/${id}/password`, { password: "too-short" });
+    assert.equal(weak.status, 400);
+    assert.match(String(weak.body.detail), /at least 12 characters/);
+    assert.equal(await server.ctx.storage.passwords.get(id), hash, "the password is unchanged");
+    assert.equal((await api("POST", `/users/${id}/password`, { password: "another long phrase" })).status, 200);
   });
 });

@@ -33,6 +33,17 @@ describe("gatehouse CLI", () => {
     assert.match(dup.stderr, /already exists/);
   });
 
+  it("users create applies the configured password policy: a one-line error and a non-zero exit", () => {
+    writeFileSync(join(dir, "p.yaml"), `database:\n  url: "sqlite:${join(dir, "p.sqlite")}"\nauthentication:\n  password_policy:\n    min_length: 12\n    digit_required: true\n`);
+    const weak = run(["users", "create", "--config", "p.yaml", "--email", "pat@example.com", "--password", "pats-password"], dir);
+    assert.equal(weak.status, 1);
+    assert.equal(weak.stderr.trim().split("\n").length, 1, weak.stderr);
+    assert.match(weak.stderr, /password_policy: it must include a digit/);
+    assert.equal(weak.stdout, "");
+    const ok = run(["users", "create", "--config", "p.yaml", "--email", "pat@example.com", "--password", "pats-password-2"], dir);
+    assert.equal(ok.status, 0, ok.stderr);
+  });
+
   it("keys rotate adds a signing key and keeps the old one published", () => {
     writeFileSync(join(dir, "k.yaml"), `database:\n  url: "sqlite:${join(dir, "keys.sqlite")}"\n`);
     const r = run(["keys", "rotate", "--config", "k.yaml"], dir);

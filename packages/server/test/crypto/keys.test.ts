@@ -31,3 +31,22 @@ describe("key ring", () => {
     await storage.close();
   });
 });
+
+describe("retired signing keys", () => {
+  it("leave the JWKS once the longest token lifetime has passed since their rotation", async () => {
+    const storage = openSqlite(join(mkdtempSync(join(tmpdir(), "gatehouse-keys-")), "db.sqlite"));
+    await storage.migrate();
+    let t = 1000;
+    const ring = await openKeyRing(storage.signingKeys, () => t, { retireAfterSeconds: () => 2100 });
+    const old = ring.current().kid;
+    await ring.rotate(2000);
+    t = 2000 + 2099;
+    await ring.reload();
+    assert.deepEqual(JSON.parse(ring.jwksJson()).keys.map((k: { kid: string }) => k.kid).sort(), [old, ring.current().kid].sort(), "still needed");
+    t = 2000 + 2100;
+    await ring.reload();
+    assert.deepEqual(JSON.parse(ring.jwksJson()).keys.map((k: { kid: string }) => k.kid), [ring.current().kid]);
+    assert.equal(ring.byKid(old), undefined);
+    await storage.close();
+  });
+});

@@ -3,6 +3,16 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { setup, loginWithPkce, exchange, postToken, type Fixture, SPA_CLIENT } from "../oauth/fixture.ts";
 import { rawRequest, sendHead } from "../support/raw-http.ts";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { POSTGRES_URL } from "../storage/backends.ts";
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+}
 
 type LogLine = Record<string, unknown>;
 const capture = (): { lines: LogLine[]; write(s: string): void } => {
@@ -10,11 +20,15 @@ const capture = (): { lines: LogLine[]; write(s: string): void } => {
   return { lines, write: (s) => { lines.push(JSON.parse(s)); } };
 };
 
-describe("the edge", () => {
+for (const backend of ["sqlite", "postgres"] as const) describe(`the edge (${backend})`, () => {
   let f: Fixture;
   const log = capture();
-  before(async () => { f = await setup({ build: { logDestination: log } }); });
-  after(async () => f.server.close());
+  const schema = `gh_test_${randomBytes(6).toString("hex")}`;
+  before(async () => { f = await setup({ build: { logDestination: log }, databaseUrl: backend === "postgres" ? `${POSTGRES_URL}?schema=${schema}` : undefined }); });
+  after(async () => {
+    await f.server.close();
+    if (backend === "postgres") await dropSchema(schema);
+  });
 
   it("answers a malformed session cookie with 200 valid:false at the resolver and 401 invalid_token at userinfo, logging no error", async () => {
     const errorsBefore = log.lines.filter((l) => (l.level as number) >= 50).length;

@@ -97,22 +97,6 @@ for (const backend of backends) {
         assert.equal((await s.users.get(b.id))!.email, b.email);
       });
 
-      it("delete removes the user with its password, sessions, grants and codes", async () => {
-        const u = (await s.users.create(newUser(), "hash"))!;
-        const sess = newSession(u.id);
-        const grant = newGrant(u.id, { idpSessionId: sess.id });
-        const code = newCode(u.id);
-        await s.sessions.create(sess);
-        await s.offlineGrants.create(grant);
-        await s.codes.create(code);
-        assert.equal(await s.users.delete(u.id), true);
-        assert.equal(await s.users.get(u.id), null);
-        assert.equal(await s.passwords.get(u.id), null);
-        assert.equal(await s.sessions.get(sess.id), null);
-        assert.equal(await s.offlineGrants.get(grant.id), null);
-        assert.deepEqual(await s.codes.consume(code.codeHash, { at: T, issuedGrantId: null }), { kind: "missing" });
-        assert.equal(await s.users.delete(u.id), false);
-      });
     });
 
     it("passwords: get, set, overwrite", async () => {
@@ -145,28 +129,14 @@ for (const backend of backends) {
         assert.deepEqual(await s.sessions.get(sess.id), moved);
       });
 
-      it("revoke once; a second revoke reports false", async () => {
-        const u = await user();
-        const sess = newSession(u.id);
-        await s.sessions.create(sess);
-        assert.equal(await s.sessions.revoke(sess.id, T + 1), true);
-        assert.equal(await s.sessions.revoke(sess.id, T + 2), false);
-        assert.equal((await s.sessions.get(sess.id))!.revokedAt, T + 1);
-        assert.equal(await s.sessions.revoke(id("missing"), T), false);
-      });
 
-      it("listByUser is newest first; revokeByUser counts only live sessions", async () => {
+      it("listByUser is newest first, the user's only", async () => {
         const u = await user();
         const other = await user();
         const [a, b, c] = [1, 3, 2].map((n) => newSession(u.id, { createdAt: T + n }));
         for (const x of [a, b, c]) await s.sessions.create(x);
         await s.sessions.create(newSession(other.id));
         assert.deepEqual((await s.sessions.listByUser(u.id)).map((x) => x.id), [b.id, c.id, a.id]);
-        await s.sessions.revoke(a.id, T + 5);
-        assert.equal(await s.sessions.revokeByUser(u.id, T + 9), 2);
-        assert.deepEqual((await s.sessions.listByUser(u.id)).map((x) => x.revokedAt), [T + 9, T + 9, T + 5]);
-        assert.equal(await s.sessions.revokeByUser(u.id, T + 10), 0);
-        assert.equal((await s.sessions.listByUser(other.id))[0].revokedAt, null);
         assert.deepEqual(await s.sessions.listByUser(id("missing")), []);
       });
     });
@@ -191,7 +161,7 @@ for (const backend of backends) {
         const disabled = await s.users.update(u.id, { disabled: true, disabledReason: "spam", roles: ["a"] }, T + 3);
         assert.deepEqual(await s.offlineGrants.getWithUser(g.id), { grant: g, user: disabled });
         assert.equal(await s.offlineGrants.getWithUser(id("missing")), null);
-        await s.users.delete(u.id);
+        await s.cascades.deleteUser(u.id, { at: T + 4, logUntil: T + 9 });
         assert.equal(await s.offlineGrants.getWithUser(g.id), null);
       });
 
@@ -236,28 +206,105 @@ for (const backend of backends) {
         assert.deepEqual([row.tokenHash, row.previousTokenHash, row.rotationSalt, row.rotatedAt], [`r${winner}`, g.tokenHash, `s${winner}`, T + winner]);
       });
 
-      it("revoke once; a revoked grant can neither be touched nor rotated", async () => {
+
+    });
+
+    describe("revocation cascades", () => {
+      const o = { at: T + 5, logUntil: T + 900 };
+      /** What the log holds for these ids (kind and id), in log order. */
+      const logged = async (after: number): Promise<string[]> => (await s.revocations.since(after, 10_000)).map((e) => `${e.kind} ${e.id}`);
+      const sids = (r: { kind: string; id: string }[]): string[] => r.map((e) => `${e.kind} ${e.id}`).sort();
+      /** A user with two sessions, a grant born from each, and one grant of no session. */
+      const family = async () => {
         const u = await user();
-        const g = newGrant(u.id);
-        await s.offlineGrants.create(g);
-        assert.equal(await s.offlineGrants.revoke(g.id, T + 1), true);
-        assert.equal(await s.offlineGrants.revoke(g.id, T + 2), false);
-        assert.equal((await s.offlineGrants.get(g.id))!.revokedAt, T + 1);
-        assert.equal(await s.offlineGrants.touch(g.id, { at: T + 3, ip: "", userAgent: "" }), false);
-        assert.equal(await s.offlineGrants.rotate(g.id, { at: T + 3, ip: "", userAgent: "", expectedTokenHash: g.tokenHash, newTokenHash: "x", salt: "y" }), false);
+        const [s1, s2] = [newSession(u.id, { createdAt: T + 1 }), newSession(u.id, { createdAt: T + 2 })];
+        const [g1, g2, g3] = [newGrant(u.id, { idpSessionId: s1.id }), newGrant(u.id, { idpSessionId: s2.id }), newGrant(u.id)];
+        for (const x of [s1, s2]) await s.sessions.create(x);
+        for (const g of [g1, g2, g3]) await s.offlineGrants.create(g);
+        return { u, s1, s2, g1, g2, g3 };
+      };
+      const revokedAt = async (f: Awaited<ReturnType<typeof family>>): Promise<(number | null | "gone")[]> => [
+        ...(await Promise.all([f.s1, f.s2].map(async (x) => s.sessions.get(x.id)))),
+        ...(await Promise.all([f.g1, f.g2, f.g3].map(async (x) => s.offlineGrants.get(x.id)))),
+      ].map((row) => (row ? row.revokedAt : "gone"));
+
+      it("revokeByGrant ends one grant and logs it once; a revoked grant can neither be touched nor rotated", async () => {
+        const f = await family();
+        const seq = await s.revocations.latestSeq();
+        assert.deepEqual(sids(await s.cascades.revokeByGrant(f.g3.id, o)), [`grant o.${f.g3.id}`]);
+        assert.deepEqual(await s.cascades.revokeByGrant(f.g3.id, { ...o, at: T + 6 }), []);
+        assert.deepEqual(await s.cascades.revokeByGrant(id("missing"), o), []);
+        assert.deepEqual(await revokedAt(f), [null, null, null, null, T + 5]);
+        assert.deepEqual(await logged(seq), [`grant o.${f.g3.id}`]);
+        const [event] = await s.revocations.since(seq, 1);
+        assert.deepEqual([event.at, event.expiresAt], [T + 5, T + 900]);
+        assert.equal(await s.offlineGrants.touch(f.g3.id, { at: T + 7, ip: "", userAgent: "" }), false);
+        assert.equal(await s.offlineGrants.rotate(f.g3.id, { at: T + 7, ip: "", userAgent: "", expectedTokenHash: f.g3.tokenHash, newTokenHash: "x", salt: "y" }), false);
       });
 
-      it("revokeBySession, revokeByUser and listByUser", async () => {
-        const u = await user();
-        const sid = id("s");
-        const [a, b, c] = [newGrant(u.id, { idpSessionId: sid, createdAt: T + 1 }), newGrant(u.id, { idpSessionId: sid, createdAt: T + 3 }), newGrant(u.id, { createdAt: T + 2 })];
-        for (const g of [a, b, c]) await s.offlineGrants.create(g);
-        assert.deepEqual((await s.offlineGrants.listByUser(u.id)).map((g) => g.id), [b.id, c.id, a.id]);
-        assert.equal(await s.offlineGrants.revokeBySession(sid, T + 5), 2);
-        assert.equal(await s.offlineGrants.revokeBySession(sid, T + 6), 0);
-        assert.equal(await s.offlineGrants.revokeByUser(u.id, T + 7), 1);
-        assert.equal(await s.offlineGrants.revokeByUser(u.id, T + 8), 0);
-        assert.deepEqual((await s.offlineGrants.listByUser(u.id)).map((g) => g.revokedAt), [T + 5, T + 7, T + 5]);
+      it("revokeBySession ends the session and the grants born from it", async () => {
+        const f = await family();
+        const seq = await s.revocations.latestSeq();
+        assert.deepEqual(sids(await s.cascades.revokeBySession(f.s1.id, o)), [`grant o.${f.g1.id}`, `session i.${f.s1.id}`]);
+        assert.deepEqual(await s.cascades.revokeBySession(f.s1.id, o), []);
+        assert.deepEqual(await revokedAt(f), [T + 5, null, T + 5, null, null]);
+        assert.deepEqual((await logged(seq)).sort(), [`grant o.${f.g1.id}`, `session i.${f.s1.id}`]);
+      });
+
+      it("revokeByUser ends all of one user's sessions and grants, logging only what was live", async () => {
+        const f = await family();
+        const other = await family();
+        await s.cascades.revokeByGrant(f.g3.id, { ...o, at: T + 1 });
+        const seq = await s.revocations.latestSeq();
+        const revoked = await s.cascades.revokeByUser(f.u.id, o);
+        assert.deepEqual(sids(revoked), [`grant o.${f.g1.id}`, `grant o.${f.g2.id}`, `session i.${f.s1.id}`, `session i.${f.s2.id}`].sort());
+        assert.deepEqual(await revokedAt(f), [T + 5, T + 5, T + 5, T + 5, T + 1]);
+        assert.deepEqual(await revokedAt(other), [null, null, null, null, null]);
+        assert.deepEqual((await logged(seq)).sort(), sids(revoked));
+        assert.deepEqual(await s.cascades.revokeByUser(f.u.id, o), []);
+      });
+
+      it("revokeByUser with exceptSessionId keeps that session and the grants born from it", async () => {
+        const f = await family();
+        const revoked = await s.cascades.revokeByUser(f.u.id, { ...o, exceptSessionId: f.s1.id });
+        assert.deepEqual(sids(revoked), [`grant o.${f.g2.id}`, `grant o.${f.g3.id}`, `session i.${f.s2.id}`].sort());
+        assert.deepEqual(await revokedAt(f), [null, T + 5, null, T + 5, T + 5]);
+      });
+
+      it("resetPassword sets the password and ends everything, together", async () => {
+        const f = await family();
+        await s.passwords.set(f.u.id, "old-hash", T);
+        assert.equal((await s.cascades.resetPassword(f.u.id, "new-hash", o)).length, 5);
+        assert.equal(await s.passwords.get(f.u.id), "new-hash");
+        assert.deepEqual(await revokedAt(f), [T + 5, T + 5, T + 5, T + 5, T + 5]);
+      });
+
+      it("disableUser disables, ends everything and logs the user", async () => {
+        const f = await family();
+        const seq = await s.revocations.latestSeq();
+        const r = await s.cascades.disableUser(f.u.id, "fraud", o);
+        assert.deepEqual(r!.user, { ...f.u, disabled: true, disabledReason: "fraud", updatedAt: T + 5 });
+        assert.deepEqual(await s.users.get(f.u.id), r!.user);
+        assert.equal(r!.revoked.length, 6);
+        assert.ok((await logged(seq)).includes(`user ${f.u.id}`));
+        assert.deepEqual(await revokedAt(f), [T + 5, T + 5, T + 5, T + 5, T + 5]);
+        assert.equal(await s.cascades.disableUser(id("missing"), null, o), null);
+      });
+
+      it("deleteUser removes the user with its password, sessions, grants and codes, and logs what ended", async () => {
+        const f = await family();
+        await s.passwords.set(f.u.id, "hash", T);
+        const code = newCode(f.u.id);
+        await s.codes.create(code);
+        const seq = await s.revocations.latestSeq();
+        const revoked = await s.cascades.deleteUser(f.u.id, o);
+        assert.equal(revoked!.length, 6);
+        assert.deepEqual((await logged(seq)).sort(), sids(revoked!));
+        assert.equal(await s.users.get(f.u.id), null);
+        assert.equal(await s.passwords.get(f.u.id), null);
+        assert.deepEqual(await revokedAt(f), ["gone", "gone", "gone", "gone", "gone"]);
+        assert.deepEqual(await s.codes.consume(code.codeHash, { at: T, issuedGrantId: null }), { kind: "missing" });
+        assert.equal(await s.cascades.deleteUser(f.u.id, o), null);
       });
     });
 

@@ -122,7 +122,7 @@ describe("PostgreSQL behind a proxy that stalls and cuts", { skip: skipPostgres 
     await storage.users.get(user.id); // a warm pooled connection: the UPDATE goes out at once
     proxy.freeze();
     const { err } = await timedFailure(() => storage.offlineGrants.rotate(grant.id, {
-      at: grant.createdAt + 60, ip: "192.0.2.9", userAgent: "t", expectedTokenHash: grant.tokenHash, newTokenHash: "rotated-while-frozen", salt: "salt",
+      at: grant.createdAt + 60, ip: "192.0.2.9", userAgent: "t", expectedTokenHash: grant.tokenHash, newTokenHash: "rotated-while-frozen", salt: "s",
     }));
     assert.ok(isStorageUnavailable(err));
     // The held bytes reach the server now, as when a partition heals.

@@ -15,6 +15,7 @@ export interface AccountLimits {
   emailPerIp: RateLimitSpec;
   emailPerTarget: RateLimitSpec;
   tokenPerIp: RateLimitSpec;
+  authorizeFlowPerIp: RateLimitSpec;
 }
 
 export function accountLimits(config: Config): AccountLimits {
@@ -29,6 +30,8 @@ export function accountLimits(config: Config): AccountLimits {
     emailPerIp: fixed("messaging.email.per_ip", 200, 60),
     emailPerTarget: fixed("messaging.email.per_target", 50, 86400),
     tokenPerIp: spec("oauth.token.per_ip", config.oauth.rate_limits.token_per_ip),
+    // Each pending sign-in is a stored row anyone can create: see oauth/authorize/flow.ts.
+    authorizeFlowPerIp: spec("oauth.authorize.per_ip", config.oauth.rate_limits.authorize_per_ip),
   };
 }
 

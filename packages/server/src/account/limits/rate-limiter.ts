@@ -13,10 +13,16 @@ export interface RateLimitSpec {
 export type RateLimitResult = { ok: true } | { ok: false; retryAfter: number };
 
 export interface RateLimiter {
-  /** Is a token left? Takes nothing (credential checks take tokens only when they fail). */
+  /**
+   * Is a token left? Takes nothing. Never use it to guard an operation (check, do, then take):
+   * concurrent requests all pass the check before any takes. Take first, then `refund` if the
+   * operation should not have cost a token (CVE-2024-4629 in Keycloak was that race).
+   */
   check(spec: RateLimitSpec, key: string, now: number): Promise<RateLimitResult>;
-  /** Takes a token if one is left. */
+  /** Takes a token if one is left (atomic: concurrent takes never hand out more than `burst`). */
   take(spec: RateLimitSpec, key: string, now: number): Promise<RateLimitResult>;
+  /** Gives back a token taken earlier in this bucket's period (never more than `burst`). */
+  refund(spec: RateLimitSpec, key: string, now: number): Promise<void>;
 }
 
 interface Bucket {
@@ -62,6 +68,11 @@ export function createMemoryRateLimiter(options: { maxBuckets?: number } = {}): 
       if (b.remaining <= 0) return { ok: false, retryAfter: b.resetAt - now };
       b.remaining -= 1;
       return { ok: true };
+    },
+    async refund(spec, key, now) {
+      if (!spec.enabled) return;
+      const b = current(spec, key, now);
+      if (b) b.remaining = Math.min(spec.burst, b.remaining + 1);
     },
   };
 }

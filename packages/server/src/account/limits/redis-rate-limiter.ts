@@ -24,7 +24,20 @@ if take then redis.call("HINCRBY", KEYS[1], "remaining", -1) end
 return { 1, 0 }
 `;
 
-type BucketRedis = Redis & { gatehouseBucket(key: string, now: number, burst: number, period: number, take: 0 | 1): Promise<[number, number]> };
+// KEYS[1]: the bucket. ARGV: now, burst. Gives one token back if the bucket is still in its period.
+const REFUND_SCRIPT = `
+local now, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local b = redis.call("HMGET", KEYS[1], "remaining", "reset_at")
+local remaining, reset_at = tonumber(b[1]), tonumber(b[2])
+if remaining == nil or reset_at == nil or reset_at <= now or remaining >= burst then return 0 end
+redis.call("HINCRBY", KEYS[1], "remaining", 1)
+return 1
+`;
+
+type BucketRedis = Redis & {
+  gatehouseBucket(key: string, now: number, burst: number, period: number, take: 0 | 1): Promise<[number, number]>;
+  gatehouseRefund(key: string, now: number, burst: number): Promise<number>;
+};
 
 export interface RedisRateLimiterOptions {
   /** Prepended to every key, so deployments (and test runs) sharing a Redis do not share buckets. */
@@ -35,12 +48,14 @@ export interface RedisRateLimiterOptions {
 
 export function createRedisRateLimiter(redis: Redis, options: RedisRateLimiterOptions): RateLimiter {
   redis.defineCommand("gatehouseBucket", { numberOfKeys: 1, lua: BUCKET_SCRIPT });
+  redis.defineCommand("gatehouseRefund", { numberOfKeys: 1, lua: REFUND_SCRIPT });
   const r = redis as BucketRedis;
+  const keyOf = (spec: RateLimitSpec, key: string): string => `${options.prefix}rl:${spec.name}:${key}`;
 
   const run = async (spec: RateLimitSpec, key: string, now: number, take: 0 | 1): Promise<RateLimitResult> => {
     if (!spec.enabled) return { ok: true };
     try {
-      const [allowed, retryAfter] = await r.gatehouseBucket(`${options.prefix}rl:${spec.name}:${key}`, now, spec.burst, spec.period, take);
+      const [allowed, retryAfter] = await r.gatehouseBucket(keyOf(spec, key), now, spec.burst, spec.period, take);
       return allowed === 1 ? { ok: true } : { ok: false, retryAfter };
     } catch (err) {
       // Fail open: while Redis is unreachable, refusing every sign-in and token request would take
@@ -53,5 +68,13 @@ export function createRedisRateLimiter(redis: Redis, options: RedisRateLimiterOp
   return {
     check: (spec, key, now) => run(spec, key, now, 0),
     take: (spec, key, now) => run(spec, key, now, 1),
+    async refund(spec, key, now) {
+      if (!spec.enabled) return;
+      try {
+        await r.gatehouseRefund(keyOf(spec, key), now, spec.burst);
+      } catch (err) {
+        options.onError(err as Error);
+      }
+    },
   };
 }

@@ -7,7 +7,7 @@ import { clientInfo } from "../../http/client-info.ts";
 import { sessionCookieSettings, setSessionCookie } from "../../session/cookie.ts";
 import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH } from "../../oauth/authorize/sso.ts";
 import { createIdpSession } from "../../session/idp-sessions.ts";
-import type { User } from "../../storage/ports.ts";
+import type { User } from "../../domain/user.ts";
 import { seeOther, sendProblemPage, uiFor } from "../ui/respond.ts";
 import { loadFlow } from "./flow.ts";
 

@@ -2,8 +2,8 @@
 // verification when it is required or the account was just created).
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../../context.ts";
-import type { PendingLoginStage } from "../../storage/account-ports.ts";
-import type { User } from "../../storage/ports.ts";
+import type { PendingLoginStage } from "../../domain/account.ts";
+import type { User } from "../../domain/user.ts";
 import { hasTotp } from "../mfa/totp.ts";
 import { sendVerificationCode } from "../verification/service.ts";
 import { seeOther } from "../ui/respond.ts";
@@ -32,14 +32,19 @@ export async function afterFirstFactor(
   return seeOther(ctx, reply, STAGE_PATHS[stage]);
 }
 
-/** A pending step just succeeded: advance the server-side state (single use) or finish. */
+/**
+ * A pending step just succeeded: advance the server-side state (single use) or finish; `stale`
+ * answers when the step was used already. (It is a callback rather than a null to test: a
+ * FastifyReply is a thenable, so awaiting one that was sent gives undefined, and `?? stale()`
+ * would then answer a second time.)
+ */
 export async function afterStep(
   ctx: Context, request: FastifyRequest, reply: FastifyReply,
-  o: { pendingId: string; from: PendingLoginStage; user: User; amr: string[]; flowId: string | null },
-): Promise<FastifyReply | null> {
+  o: { pendingId: string; from: PendingLoginStage; user: User; amr: string[]; flowId: string | null; stale: () => FastifyReply },
+): Promise<FastifyReply> {
   const stage = o.from === "totp" ? await nextStage(ctx, o.user, { totp: true, justSignedUp: false }) : null;
   // Compare-and-set on the stored stage: a second submit of the same step loses here.
-  if (!(await ctx.storage.pendingLogins.advance(o.pendingId, o.from, stage ? { stage, amr: o.amr } : null, ctx.now()))) return null;
+  if (!(await ctx.storage.pendingLogins.advance(o.pendingId, o.from, stage ? { stage, amr: o.amr } : null, ctx.now()))) return o.stale();
   if (stage === null) {
     clearPending(ctx, reply);
     return completeLogin(ctx, request, reply, o.user, o.amr, o.flowId);

@@ -2,6 +2,7 @@
 import type { Context } from "../../context.ts";
 import { parseLoginHint } from "../../oauth/authorize/login-hint.ts";
 import { suppressesIdpSessionCookie } from "../../oauth/authorize/sso.ts";
+import { loadAuthFlow } from "../../oauth/authorize/flow.ts";
 
 export interface FlowView {
   id: string;
@@ -13,9 +14,8 @@ export interface FlowView {
 
 /** The flow id must name a live pending request; anything else (too long, unknown, expired) is null. */
 export async function loadFlow(ctx: Context, flowId: string): Promise<FlowView | null> {
-  if (!flowId || flowId.length >= 100) return null;
-  const flow = await ctx.storage.authFlows.get(flowId);
-  if (!flow || flow.expiresAt <= ctx.now()) return null;
+  const flow = await loadAuthFlow(ctx, flowId);
+  if (!flow) return null;
   return {
     id: flow.id,
     appName: ctx.clients.get(flow.clientId)?.name ?? "",

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../../context.ts";
 import { randomId, randomToken, safeEqual, sha256 } from "../../crypto/secrets.ts";
 import { sessionCookieSettings } from "../../session/cookie.ts";
-import type { PendingLogin, PendingLoginStage } from "../../storage/account-ports.ts";
+import type { PendingLogin, PendingLoginStage } from "../../domain/account.ts";
 
 export const PENDING_COOKIE = "gh_pending";
 export const PENDING_LIFETIME_SECONDS = 300;

@@ -2,10 +2,10 @@
 // error — unless verification is required, when it gets the same "check your email" step as a new
 // account (the owner is told by email instead), so sign-up does not reveal who has an account.
 import type { Context } from "../../context.ts";
-import type { User } from "../../storage/ports.ts";
-import { createUser, isValidEmail } from "../../users/users.ts";
+import type { User } from "../../domain/user.ts";
+import { createUser, isValidEmail, newPasswordViolations } from "../../users/users.ts";
 import { accountLimits } from "../limits/buckets.ts";
-import { passwordViolations, type PasswordRule } from "../policy/password-policy.ts";
+import type { PasswordRule } from "../policy/password-policy.ts";
 
 export type SignupResult =
   | { kind: "created"; user: User }
@@ -18,7 +18,7 @@ export type SignupResult =
 export async function signUp(ctx: Context, input: { email: string; password: string; ip: string }): Promise<SignupResult> {
   const email = input.email.trim();
   if (!isValidEmail(email)) return { kind: "invalid_email" };
-  const rules = passwordViolations(input.password, ctx.config.authentication.password_policy, { email });
+  const rules = newPasswordViolations(ctx, input.password, email);
   if (rules.length > 0) return { kind: "weak_password", rules };
   const limited = await ctx.rateLimiter.take(accountLimits(ctx.config).signupPerIp, input.ip, ctx.now());
   if (!limited.ok) return { kind: "rate_limited", retryAfter: limited.retryAfter };
@@ -26,5 +26,5 @@ export async function signUp(ctx: Context, input: { email: string; password: str
   const result = await createUser(ctx, { email, password: input.password });
   if (result.ok) return { kind: "created", user: result.user };
   if (result.reason === "email_taken") return ctx.config.verification.required ? { kind: "taken_hidden", email } : { kind: "email_taken" };
-  return result.reason === "invalid_email" ? { kind: "invalid_email" } : { kind: "weak_password", rules: ["min_length"] };
+  return result.reason === "weak_password" ? { kind: "weak_password", rules: result.rules } : { kind: "invalid_email" };
 }

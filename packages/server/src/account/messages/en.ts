@@ -141,6 +141,8 @@ export const en = {
   "settings.sessions.revoke_label": "Sign out {what}",
   "settings.sessions.none": "No other sessions.",
   "settings.sessions.revoked": "That session has been signed out.",
+  "settings.sessions.revoke_others": "Sign out everywhere else",
+  "settings.sessions.revoked_others": "You have been signed out everywhere else.",
 
   "totp_setup.title": "Set up an authenticator app",
   "totp_setup.heading": "Set up an authenticator app",

@@ -6,7 +6,9 @@ export type { MessageKey };
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-const CATALOGUES: Record<string, Record<MessageKey, string>> = { en };
+// A Map, not an object: the locale comes from the Accept-Language header, and an object would
+// answer "constructor" or "__proto__" with Object.prototype's members (a 500 on every page).
+const CATALOGUES = new Map<string, Record<MessageKey, string>>([["en", en]]);
 export const DEFAULT_LOCALE = "en";
 
 /** The best catalogue for an Accept-Language header (RFC 9110 §12.5.4), by language tag prefix. */
@@ -22,13 +24,13 @@ export function pickLocale(acceptLanguage: string | undefined): string {
     .sort((a, b) => b.q - a.q);
   for (const w of wanted) {
     const base = w.tag.split("-")[0];
-    if (CATALOGUES[w.tag]) return w.tag;
-    if (CATALOGUES[base]) return base;
+    if (CATALOGUES.has(w.tag)) return w.tag;
+    if (CATALOGUES.has(base)) return base;
   }
   return DEFAULT_LOCALE;
 }
 
 export function translator(locale: string = DEFAULT_LOCALE): Translate {
-  const catalogue = CATALOGUES[locale] ?? CATALOGUES[DEFAULT_LOCALE];
-  return (key, params = {}) => catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  const catalogue = CATALOGUES.get(locale) ?? en;
+  return (key, params = {}) => catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
 }

@@ -2,7 +2,7 @@
 // with the link made clickable: nothing in it is remote (no images, no tracking).
 import { escapeHtml } from "../../http/html.ts";
 import type { MessageKey, Params, Translate } from "../messages/index.ts";
-import type { MailMessage } from "./mailer.ts";
+import type { MailMessage } from "./message.ts";
 
 function build(t: Translate, to: string, subject: MessageKey, text: MessageKey, params: Params, link?: string): MailMessage {
   const body = t(text, params);

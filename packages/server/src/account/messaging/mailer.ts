@@ -6,12 +6,7 @@ import type { Config } from "../../config/schema.ts";
 import type { OutboxStore } from "../../storage/account-ports.ts";
 import { createSmtpTransport } from "./smtp.ts";
 
-export interface MailMessage {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-}
+import type { MailMessage } from "./message.ts";
 
 export type MailJob = () => Promise<MailMessage | null>;
 

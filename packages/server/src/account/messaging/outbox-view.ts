@@ -1,6 +1,6 @@
 // The local outbox, for people: the development page (/_dev/outbox) and `gatehouse outbox`.
 import { escapeHtml } from "../../http/html.ts";
-import type { OutboxMessage } from "../../storage/account-ports.ts";
+import type { OutboxMessage } from "../../domain/account.ts";
 import { accountPage } from "../ui/layout.ts";
 import type { Ui } from "../ui/respond.ts";
 

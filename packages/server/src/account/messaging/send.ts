@@ -2,7 +2,7 @@
 import type { Context } from "../../context.ts";
 import { normalizeEmail } from "../../storage/rows.ts";
 import { accountLimits } from "../limits/buckets.ts";
-import type { MailMessage } from "./mailer.ts";
+import type { MailMessage } from "./message.ts";
 
 /** Sends after the answer: a job may first do the work only a real account needs (see reset/service.ts). */
 export function queueEmail(ctx: Context, message: MailMessage | (() => Promise<MailMessage | null>), options: { ip: string }): void {

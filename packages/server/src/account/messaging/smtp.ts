@@ -2,7 +2,7 @@
 // `secure: true`), authentication when a user is configured.
 import nodemailer from "nodemailer";
 import type { Config } from "../../config/schema.ts";
-import type { MailMessage } from "./mailer.ts";
+import type { MailMessage } from "./message.ts";
 
 export interface SmtpTransport {
   send(message: MailMessage): Promise<void>;

@@ -55,7 +55,7 @@ export function registerSecondFactorRoutes(app: FastifyInstance, ctx: Context): 
       if (result.kind === "locked") return render(request, reply, ui, pending.email, ui.t("login.error.locked"), 429);
       if (result.kind === "invalid") return render(request, reply, ui, pending.email, ui.t(m.invalid), 401);
       const amr = [...pending.amr, ...m.amr];
-      return (await afterStep(ctx, request, reply, { pendingId: pending.id, from: "totp", user, amr, flowId: pending.flowId })) ?? stepExpired(reply, ui);
+      return afterStep(ctx, request, reply, { pendingId: pending.id, from: "totp", user, amr, flowId: pending.flowId, stale: () => stepExpired(reply, ui) });
     });
   }
 }

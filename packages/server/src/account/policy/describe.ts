@@ -1,8 +1,7 @@
 // The password policy in words, for the pages: the list of requirements and the error message.
 import { escapeHtml } from "../../http/html.ts";
-import type { Translate } from "../messages/index.ts";
-import { MAX_PASSWORD_LENGTH } from "../../users/users.ts";
-import { activeRules, type PasswordPolicy, type PasswordRule } from "./password-policy.ts";
+import { translator, type Translate } from "../messages/index.ts";
+import { MAX_PASSWORD_LENGTH, activeRules, type PasswordPolicy, type PasswordRule } from "./password-policy.ts";
 
 export function ruleText(t: Translate, rule: PasswordRule, policy: PasswordPolicy): string {
   switch (rule) {
@@ -15,6 +14,12 @@ export function ruleText(t: Translate, rule: PasswordRule, policy: PasswordPolic
     case "excluded_keywords": return t("policy.excluded_keywords");
     case "guessable": return t("policy.guessable");
   }
+}
+
+/** The broken rules in plain English, for operators (admin API, CLI): "be at least 12 characters long; include a digit". */
+export function violationsInWords(rules: PasswordRule[], policy: PasswordPolicy): string {
+  const t = translator();
+  return rules.map((r) => ruleText(t, r, policy)).join("; ");
 }
 
 export function policyError(t: Translate, rules: PasswordRule[], policy: PasswordPolicy): string {

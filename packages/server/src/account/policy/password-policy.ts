@@ -3,7 +3,9 @@
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import * as common from "@zxcvbn-ts/language-common";
 import type { Config } from "../../config/schema.ts";
-import { MAX_PASSWORD_LENGTH } from "../../users/users.ts";
+
+/** A bound on input size whatever the policy: argon2 of a megabyte is a denial of service. */
+export const MAX_PASSWORD_LENGTH = 256;
 
 export type PasswordRule = "min_length" | "max_length" | "uppercase" | "lowercase" | "digit" | "symbol" | "excluded_keywords" | "guessable";
 export type PasswordPolicy = Config["authentication"]["password_policy"];

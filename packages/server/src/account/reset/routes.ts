@@ -34,15 +34,16 @@ export function registerResetRoutes(app: FastifyInstance, ctx: Context): void {
     const form = acceptForm(ctx, request, reply, { email: 254, code: 32 });
     if (!form.ok) return form.reply;
     const { ui } = form;
+    // The token is taken before the guess is checked and given back if it was right: checking
+    // first would let every parallel guess through before the first one paid.
     const limit = accountLimits(ctx.config).resetCodePerIp;
-    const allowed = await ctx.rateLimiter.check(limit, request.ip, ctx.now());
+    const now = ctx.now();
+    const allowed = await ctx.rateLimiter.take(limit, request.ip, now);
     if (!allowed.ok) return tooMany(ctx, reply, ui, allowed.retryAfter);
     const email = form.fields.email.trim();
     const result = await redeemResetCode(ctx, { email, code: form.fields.code });
-    if (result.kind === "invalid") {
-      await ctx.rateLimiter.take(limit, request.ip, ctx.now());
-      return sendHtml(ctx, reply, resetSentPage(ui, { csrf: form.csrf, email, error: ui.t("forgot.error.invalid") }), 400);
-    }
+    if (result.kind === "invalid") return sendHtml(ctx, reply, resetSentPage(ui, { csrf: form.csrf, email, error: ui.t("forgot.error.invalid") }), 400);
+    await ctx.rateLimiter.refund(limit, request.ip, now);
     return newPassword(request, reply, ui, { token: result.token, email, error: null });
   });
 

@@ -3,16 +3,17 @@
 // work done are the same, and the email leaves in the background.
 import type { Context } from "../../context.ts";
 import { randomToken, safeEqual, sha256 } from "../../crypto/secrets.ts";
-import { revokeAllForUser, announceUserChanged } from "../../session/revocation.ts";
+import { announceUserChanged, resetPasswordEverywhere } from "../../session/revocation.ts";
 import { normalizeEmail } from "../../storage/rows.ts";
-import type { OneTimeCode } from "../../storage/account-ports.ts";
+import type { OneTimeCode } from "../../domain/account.ts";
 import { CODE_PATTERN, MAX_CODE_FAILURES, cleanCode, newNumericCode } from "../codes.ts";
 import { RESEND_COOLDOWN_SECONDS } from "../limits/buckets.ts";
 import { lockoutKey } from "../limits/guard.ts";
 import { translator } from "../messages/index.ts";
 import { resetEmail } from "../messaging/emails.ts";
 import { queueEmail } from "../messaging/send.ts";
-import { passwordViolations, type PasswordRule } from "../policy/password-policy.ts";
+import type { PasswordRule } from "../policy/password-policy.ts";
+import { newPasswordViolations } from "../../users/users.ts";
 
 export const RESET_LIFETIME_SECONDS = 900;
 
@@ -43,12 +44,11 @@ export async function redeemResetCode(ctx: Context, input: { email: string; code
   const now = ctx.now();
   const code = cleanCode(input.code);
   const user = input.email.length <= 254 ? await ctx.storage.users.findByEmail(input.email) : null;
-  const row = user ? await ctx.storage.oneTimeCodes.get("reset_password", user.id) : null;
-  if (!live(row, now) || row.codeHash === null || row.failedAttempts >= MAX_CODE_FAILURES) return { kind: "invalid" };
-  if (!CODE_PATTERN.test(code) || !safeEqual(row.codeHash, sha256(code))) {
-    await ctx.storage.oneTimeCodes.recordFailure("reset_password", row.userId);
-    return { kind: "invalid" };
-  }
+  // The guess is counted before it is compared (see reserveAttempt): parallel guesses cannot
+  // outrun the cap. A right code is spent below, so its count no longer matters.
+  const row = user ? await ctx.storage.oneTimeCodes.reserveAttempt("reset_password", user.id, { cap: MAX_CODE_FAILURES, at: now }) : null;
+  if (!live(row, now) || row.codeHash === null) return { kind: "invalid" };
+  if (!CODE_PATTERN.test(code) || !safeEqual(row.codeHash, sha256(code))) return { kind: "invalid" };
   const token = randomToken();
   const ok = await ctx.storage.oneTimeCodes.consume("reset_password", row.userId, { expectedHash: row.codeHash, at: now, nextLinkTokenHash: sha256(token) });
   return ok ? { kind: "ok", token } : { kind: "invalid" };
@@ -69,13 +69,13 @@ export type ResetResult = { kind: "done" } | { kind: "invalid" } | { kind: "weak
 export async function completePasswordReset(ctx: Context, input: { token: string; password: string }): Promise<ResetResult> {
   const target = await resetLinkTarget(ctx, input.token);
   if (!target) return { kind: "invalid" };
-  const rules = passwordViolations(input.password, ctx.config.authentication.password_policy, { email: target.email });
+  const rules = newPasswordViolations(ctx, input.password, target.email);
   if (rules.length > 0) return { kind: "weak", rules };
   const now = ctx.now();
   if (!(await ctx.storage.oneTimeCodes.consume("reset_password", target.userId, { expectedHash: sha256(input.token), at: now }))) return { kind: "invalid" };
-  await ctx.storage.passwords.set(target.userId, await ctx.passwords.hash(input.password), now);
-  // Whoever knew the old password (or held a session) is out, everywhere.
-  await revokeAllForUser(ctx, target.userId);
+  // Whoever knew the old password (or held a session) is out, everywhere: the new password and the
+  // revocations commit together, so a failure cannot leave the new password with the old sessions.
+  await resetPasswordEverywhere(ctx, target.userId, await ctx.passwords.hash(input.password));
   // The link proved control of the mailbox: the address is verified, and the lock is lifted.
   const user = await ctx.storage.users.get(target.userId);
   if (user && !user.isVerified) {

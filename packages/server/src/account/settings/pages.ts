@@ -4,7 +4,7 @@ import type { PasswordPolicy } from "../policy/password-policy.ts";
 import { policyHelp } from "../policy/describe.ts";
 import { accountPage, errorBox, field, form, hidden, noticeBox } from "../ui/layout.ts";
 import type { Ui } from "../ui/respond.ts";
-import type { SessionItem } from "./sessions.ts";
+import type { UserSession } from "../../session/user-sessions.ts";
 
 export type SettingsSection = "password" | "mfa" | "recovery" | "sessions";
 
@@ -14,7 +14,7 @@ export interface SettingsView {
   verified: boolean;
   totpOn: boolean;
   recoveryLeft: number;
-  sessions: SessionItem[];
+  sessions: UserSession[];
   notice: string | null;
   errors: Partial<Record<SettingsSection, string>>;
   policy: PasswordPolicy;
@@ -23,7 +23,7 @@ export interface SettingsView {
 const when = (ui: Ui, seconds: number): string =>
   new Intl.DateTimeFormat(ui.locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(seconds * 1000)) + " UTC";
 
-function sessionRow(ui: Ui, csrf: string, s: SessionItem): string {
+function sessionRow(ui: Ui, csrf: string, s: UserSession): string {
   const { t } = ui;
   const what = s.kind === "idp_session" ? `${t("settings.sessions.browser")} · ${s.device}` : `${t("settings.sessions.app", { client: s.clientName ?? "" })} · ${s.device}`;
   const details = t("settings.sessions.details", { created: when(ui, s.createdAt), last: when(ui, s.lastAccessedAt), ip: s.ip || "?" });
@@ -63,7 +63,10 @@ ${errorBox(v.errors.recovery ?? null, "recovery-error")}
 ${disclose(t("settings.recovery.regenerate"), form("/settings/recovery-codes", `${csrf}\n<p class="muted" id="regen-help">${escapeHtml(t("settings.recovery.regenerate_help"))}</p>\n${field({ id: "regen_code", name: "code", label: t("totp_login.label"), autocomplete: "one-time-code", maxlength: 6, inputmode: "numeric", pattern: "[0-9]{6}", describedBy: "regen-help" })}\n<button type="submit" class="secondary">${escapeHtml(t("settings.recovery.regenerate"))}</button>`), Boolean(v.errors.recovery))}
 </section>`
     : "";
-  const sessions = v.sessions.length ? `<ul class="sessions">${v.sessions.map((s) => sessionRow(ui, v.csrf, s)).join("\n")}</ul>` : `<p>${escapeHtml(t("settings.sessions.none"))}</p>`;
+  const others = v.sessions.some((s) => !s.current)
+    ? form("/settings/sessions/revoke-others", `${hidden("csrf", v.csrf)}<button type="submit" class="secondary">${escapeHtml(t("settings.sessions.revoke_others"))}</button>`)
+    : "";
+  const sessions = v.sessions.length ? `<ul class="sessions">${v.sessions.map((s) => sessionRow(ui, v.csrf, s)).join("\n")}</ul>\n${others}` : `<p>${escapeHtml(t("settings.sessions.none"))}</p>`;
   return accountPage({
     ...ui,
     wide: true,

@@ -11,13 +11,20 @@ import { seeOther, sendHtml, tooMany, uiFor, type Ui } from "../ui/respond.ts";
 import { sendVerificationCode } from "../verification/service.ts";
 import { settingsPage, type SettingsSection } from "./pages.ts";
 import { beginTotpSetup, changePassword, confirmTotpSetup, disableTotp, regenerateRecoveryCodes, type Refused } from "./service.ts";
-import { listUserSessions, revokeUserSession } from "./sessions.ts";
+import { listUserSessions, revokeOtherSessions, revokeUserSession } from "../../session/user-sessions.ts";
+import { encodeSid } from "../../tokens/sid.ts";
 import { recoveryCodesPage, totpSetupPage } from "./totp-pages.ts";
 
-/** Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is echoed). */
-const NOTICES: Record<string, MessageKey> = {
-  verified: "verify.done", password: "settings.password.changed", mfa_off: "settings.mfa.disabled", revoked: "settings.sessions.revoked",
-};
+/**
+ * Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is
+ * echoed). A Map: `?notice=constructor` must find nothing, not Object.prototype's constructor.
+ */
+const NOTICES = new Map<string, MessageKey>([
+  ["verified", "verify.done"], ["password", "settings.password.changed"], ["mfa_off", "settings.mfa.disabled"], ["revoked", "settings.sessions.revoked"], ["revoked_others", "settings.sessions.revoked_others"],
+]);
+
+/** The browser session this request came with (null when a bearer token, not the cookie, signed it in). */
+const currentSession = (caller: Caller): string | null => (caller.session.kind === "idp_session" ? caller.session.id : null);
 
 export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void {
   const policy = ctx.config.authentication.password_policy;
@@ -28,7 +35,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
     return sendHtml(ctx, reply, settingsPage(ui, {
       csrf: pageCsrf(ctx, request, reply), email: user.email, verified: user.isVerified, totpOn,
       recoveryLeft: totpOn ? await ctx.storage.recoveryCodes.countUnused(user.id) : 0,
-      sessions: await listUserSessions(ctx, user.id, caller.session.kind === "idp_session" ? caller.session.id : null),
+      sessions: await listUserSessions(ctx, user.id, { currentSessionId: currentSession(caller) }),
       notice: o.notice ?? null, errors: o.errors ?? {}, policy,
     }), status);
   }
@@ -52,7 +59,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
     const caller = await sessionCaller(ctx, request);
     if (!caller) return seeOther(ctx, reply, "/login");
     const ui = uiFor(request);
-    const key = NOTICES[String((request.query as Record<string, unknown>).notice ?? "")];
+    const key = NOTICES.get(String((request.query as Record<string, unknown>).notice ?? ""));
     return render(request, reply, ui, caller, { notice: key ? ui.t(key) : undefined });
   });
 
@@ -103,7 +110,8 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
   });
 
   post("/settings/sessions/revoke", { kind: 20, id: 64 }, async (request, reply, ui, caller, f) => {
-    if (!(await revokeUserSession(ctx, caller.user.id, f.kind, f.id))) {
+    const kind = f.kind === "idp_session" || f.kind === "offline_grant" ? f.kind : null;
+    if (!kind || !(await revokeUserSession(ctx, caller.user.id, encodeSid({ kind, id: f.id })))) {
       return render(request, reply, ui, caller, { errors: { sessions: ui.t("error.bad_form.message") } }, 400);
     }
     // Signing this browser out: its cookie goes too, and the settings page is no longer reachable.
@@ -113,5 +121,11 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
       return seeOther(ctx, reply, "/login");
     }
     return seeOther(ctx, reply, "/settings?notice=revoked");
+  });
+
+  // "Sign out everywhere else": this browser's login stays; everything else ends, in one transaction.
+  post("/settings/sessions/revoke-others", {}, async (_request, reply, _ui, caller) => {
+    await revokeOtherSessions(ctx, caller.user.id, { keepSessionId: currentSession(caller) });
+    return seeOther(ctx, reply, "/settings?notice=revoked_others");
   });
 }

@@ -1,12 +1,13 @@
 // What the settings page does, as plain functions: change the password, turn TOTP on and off,
 // make new recovery codes. Every proof (password, code) goes through the credential guard.
 import type { Context } from "../../context.ts";
-import type { User } from "../../storage/ports.ts";
+import type { User } from "../../domain/user.ts";
 import { CODE_PATTERN, cleanCode } from "../codes.ts";
 import { guardCredential, type Guarded } from "../limits/guard.ts";
 import { issueRecoveryCodes } from "../mfa/recovery-codes.ts";
 import { matchTotp, newTotpSecret, useTotp } from "../mfa/totp.ts";
-import { passwordViolations, type PasswordRule } from "../policy/password-policy.ts";
+import type { PasswordRule } from "../policy/password-policy.ts";
+import { newPasswordViolations, setPassword } from "../../users/users.ts";
 
 export type Refused = Exclude<Guarded<unknown>, { kind: "ok" }>;
 
@@ -18,12 +19,12 @@ async function passwordMatches(ctx: Context, user: User, password: string): Prom
 export async function changePassword(
   ctx: Context, user: User, input: { current: string; next: string; ip: string },
 ): Promise<{ kind: "ok" } | { kind: "weak"; rules: PasswordRule[] } | Refused> {
-  const rules = passwordViolations(input.next, ctx.config.authentication.password_policy, { email: user.email });
+  const rules = newPasswordViolations(ctx, input.next, user.email);
   if (rules.length > 0) return { kind: "weak", rules };
   const proof = await guardCredential(ctx, { email: user.email, ip: input.ip }, () => passwordMatches(ctx, user, input.current));
   if (proof.kind !== "ok") return proof;
-  await ctx.storage.passwords.set(user.id, await ctx.passwords.hash(input.next), ctx.now());
-  return { kind: "ok" };
+  const set = await setPassword(ctx, user, input.next);
+  return set.ok ? { kind: "ok" } : { kind: "weak", rules: set.rules };
 }
 
 /** Starts (or restarts) a TOTP setup: the secret is stored unconfirmed until a code from it is typed. */

@@ -1,8 +1,8 @@
 // /verify: the email verification step, reached during a login (pending state) or from settings.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../../context.ts";
-import type { PendingLogin } from "../../storage/account-ports.ts";
-import type { User } from "../../storage/ports.ts";
+import type { PendingLogin } from "../../domain/account.ts";
+import type { User } from "../../domain/user.ts";
 import { accountLimits } from "../limits/buckets.ts";
 import { afterStep } from "../login/continue.ts";
 import { completeLogin } from "../login/complete.ts";
@@ -53,17 +53,20 @@ export function registerVerificationRoutes(app: FastifyInstance, ctx: Context): 
     const { ui } = form;
     const s = await subjectOf(ctx, request);
     if (!s) return stepExpired(reply, ui);
+    // The token is taken before the guess is checked and given back if it was right: checking
+    // first would let every parallel guess through before the first one paid.
     const limit = accountLimits(ctx.config).verifyCodePerIp;
-    const allowed = await ctx.rateLimiter.check(limit, request.ip, ctx.now());
+    const now = ctx.now();
+    const allowed = await ctx.rateLimiter.take(limit, request.ip, now);
     if (!allowed.ok) return tooMany(ctx, reply, ui, allowed.retryAfter);
     const result = s.user ? await checkVerificationCode(ctx, s.user, form.fields.code) : phantomCheck(s.kind === "login" ? s.pending.id : "");
     if (result !== "verified" || !s.user) {
-      await ctx.rateLimiter.take(limit, request.ip, ctx.now());
       return render(request, reply, ui, s, { error: ui.t(result === "too_many" ? "verify.error.too_many" : "verify.error.invalid") }, 400);
     }
+    await ctx.rateLimiter.refund(limit, request.ip, now);
     if (s.kind === "settings") return seeOther(ctx, reply, "/settings?notice=verified");
     const user = { ...s.user, isVerified: true };
-    return (await afterStep(ctx, request, reply, { pendingId: s.pending.id, from: "verify", user, amr: s.pending.amr, flowId: s.pending.flowId })) ?? stepExpired(reply, ui);
+    return afterStep(ctx, request, reply, { pendingId: s.pending.id, from: "verify", user, amr: s.pending.amr, flowId: s.pending.flowId, stale: () => stepExpired(reply, ui) });
   });
 
   app.post("/verify/resend", async (request, reply) => {

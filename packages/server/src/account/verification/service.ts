@@ -36,14 +36,19 @@ export async function sendVerificationCode(ctx: Context, user: { id: string; ema
 
 export async function checkVerificationCode(ctx: Context, user: { id: string; email: string }, input: string): Promise<CheckResult> {
   const code = cleanCode(input);
-  const row = await ctx.storage.oneTimeCodes.get("verify_email", user.id);
   const now = ctx.now();
-  if (!row || row.codeHash === null || row.consumedAt !== null || row.expiresAt <= now) return "invalid";
-  if (row.failedAttempts >= MAX_CODE_FAILURES) return "too_many";
+  // The guess is counted before it is compared (see reserveAttempt): parallel guesses cannot
+  // outrun the cap. A right code is spent below, so its count no longer matters.
+  const row = await ctx.storage.oneTimeCodes.reserveAttempt("verify_email", user.id, { cap: MAX_CODE_FAILURES, at: now });
+  if (!row) {
+    const spent = await ctx.storage.oneTimeCodes.get("verify_email", user.id);
+    const live = spent !== null && spent.codeHash !== null && spent.consumedAt === null && spent.expiresAt > now;
+    return live && spent.failedAttempts >= MAX_CODE_FAILURES ? "too_many" : "invalid";
+  }
+  if (row.codeHash === null) return "invalid";
   // The code proves the address it was sent to; if the account's email changed since, it proves nothing.
   if (!CODE_PATTERN.test(code) || !safeEqual(row.codeHash, sha256(code)) || row.target !== normalizeEmail(user.email)) {
-    const failures = await ctx.storage.oneTimeCodes.recordFailure("verify_email", user.id);
-    return failures >= MAX_CODE_FAILURES ? "too_many" : "invalid";
+    return row.failedAttempts >= MAX_CODE_FAILURES ? "too_many" : "invalid";
   }
   if (!(await ctx.storage.oneTimeCodes.consume("verify_email", user.id, { expectedHash: row.codeHash, at: now }))) return "invalid";
   await ctx.storage.users.update(user.id, { isVerified: true }, now);

@@ -2,13 +2,13 @@
 // login page, or answer the client (code, or just state for response_type=none).
 import type { Context } from "../../context.ts";
 import { randomToken, sha256 } from "../../crypto/secrets.ts";
+import { createAuthFlow } from "./flow.ts";
 import type { Caller } from "../../session/caller.ts";
 import { OAuthError } from "../errors.ts";
 import { errorRedirect, redirectWith } from "./redirect.ts";
 import type { AuthorizationRequest } from "./request.ts";
 
 export const AUTHORIZATION_CODE_LIFETIME_SECONDS = 300;
-export const AUTH_FLOW_LIFETIME_SECONDS = 1800;
 
 export type AuthorizeOutcome =
   | { kind: "redirect"; location: string }
@@ -17,6 +17,8 @@ export type AuthorizeOutcome =
 export interface DecideOptions {
   /** When resuming after our login page: a login at or after this time satisfies prompt=login/max_age. */
   loggedInSince?: number;
+  /** The client's IP: pending sign-ins are rate-limited per IP (oauth.rate_limits.authorize_per_ip). */
+  ip?: string;
 }
 
 export async function decideAuthorization(ctx: Context, req: AuthorizationRequest, caller: Caller | null, options: DecideOptions = {}): Promise<AuthorizeOutcome> {
@@ -30,8 +32,7 @@ export async function decideAuthorization(ctx: Context, req: AuthorizationReques
       const err = new OAuthError("login_required", "the user is not signed in");
       return { kind: "redirect", location: errorRedirect(req.redirectUri, err, req.state, ctx.issuer) };
     }
-    const flowId = randomToken();
-    await ctx.storage.authFlows.create({ id: flowId, clientId: req.client.client_id, params: req.raw, createdAt: now, expiresAt: now + AUTH_FLOW_LIFETIME_SECONDS });
+    const flowId = await createAuthFlow(ctx, req, { ip: options.ip });
     return { kind: "login", flowId, page: req.extras.x_page === "signup" ? "signup" : "login" };
   }
 

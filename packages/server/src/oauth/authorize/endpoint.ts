@@ -38,7 +38,7 @@ export function authorizeEndpoints(ctx: Context): { authorize: Handler; resume: 
       const req = validateAuthorizationRequest(ctx.clients, p);
       // With SSO off, an existing shared session is not reused: every app login is its own.
       const caller = resumed?.caller ?? (suppressesIdpSessionCookie(p) ? null : await cookieCaller(request));
-      const outcome = await decideAuthorization(ctx, req, caller, { loggedInSince: resumed?.since });
+      const outcome = await decideAuthorization(ctx, req, caller, { loggedInSince: resumed?.since, ip: request.client.ip });
       return { ...outcomeResponse(outcome, resumed?.headers), clientId: client.client_id };
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;

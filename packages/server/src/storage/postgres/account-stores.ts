@@ -1,8 +1,10 @@
 // PostgreSQL adapter of the account ports. Single statements are atomic on their own; the lockout
-// read-modify-write locks its row (SELECT … FOR UPDATE) inside a transaction.
+// read-modify-write locks its row (SELECT … FOR UPDATE) inside a transaction, so concurrent
+// reservations of an attempt (account/limits/guard.ts) queue up on it and each sees the last.
 import type pg from "pg";
 import { transaction } from "./transaction.ts";
-import type { AccountStorage, LockoutRecord, OneTimeCodeStore, PendingLoginStore, TotpStore } from "../account-ports.ts";
+import type { AccountStorage, OneTimeCodeStore, PendingLoginStore, TotpStore } from "../account-ports.ts";
+import type { LockoutRecord } from "../../domain/account.ts";
 import {
   ONE_TIME_CODE_COLUMNS, PENDING_LOGIN_COLUMNS, oneTimeCodeValues, pendingLoginValues, toLockoutRecord, toOneTimeCode,
   toOutboxMessage, toPendingLogin, toTotp, type Row,
@@ -32,9 +34,11 @@ export function postgresAccountStores(pool: pg.Pool): AccountStorage {
       const r = await one("SELECT * FROM one_time_codes WHERE purpose = $1 AND link_token_hash = $2", [purpose, hash]);
       return r ? toOneTimeCode(r) : null;
     },
-    async recordFailure(purpose, userId) {
-      const r = await one("UPDATE one_time_codes SET failed_attempts = failed_attempts + 1 WHERE purpose = $1 AND user_id = $2 AND consumed_at IS NULL RETURNING failed_attempts", [purpose, userId]);
-      return r ? Number(r.failed_attempts) : 0;
+    async reserveAttempt(purpose, userId, o) {
+      // One statement: the row lock taken by UPDATE makes concurrent guesses re-check the cap.
+      const r = await one(`UPDATE one_time_codes SET failed_attempts = failed_attempts + 1
+        WHERE purpose = $1 AND user_id = $2 AND consumed_at IS NULL AND expires_at > $3 AND failed_attempts < $4 RETURNING *`, [purpose, userId, o.at, o.cap]);
+      return r ? toOneTimeCode(r) : null;
     },
     async consume(purpose, userId, o) {
       const match = "purpose = $2 AND user_id = $3 AND consumed_at IS NULL AND (code_hash = $4 OR link_token_hash = $4)";
@@ -90,16 +94,20 @@ export function postgresAccountStores(pool: pg.Pool): AccountStorage {
 
   async function updateLockout(key: string, change: (r: LockoutRecord | null) => LockoutRecord | null): Promise<LockoutRecord | null> {
     return transaction(pool, async (client) => {
-      // Make sure a row exists to lock, so two first failures cannot both start from nothing.
-      await client.query("INSERT INTO lockouts (lock_key, record, expires_at) VALUES ($1, 'null', 0) ON CONFLICT (lock_key) DO NOTHING", [key]);
-      const r = (await client.query("SELECT record FROM lockouts WHERE lock_key = $1 FOR UPDATE", [key])).rows[0] as Row;
+      // Make sure a row exists to lock, so two first failures cannot both start from nothing. The
+      // row is never deleted here (a cleared record is stored as null and left to the sweep):
+      // every waiter on the lock would find it gone and have to start again. Only the sweep can
+      // still remove it between the two statements; then the next round inserts it afresh.
+      let r: Row | undefined;
+      for (let round = 0; !r; round++) {
+        if (round === 10) throw new Error(`lockout record ${key}: could not lock its row`);
+        await client.query("INSERT INTO lockouts (lock_key, record, expires_at) VALUES ($1, 'null', 0) ON CONFLICT (lock_key) DO NOTHING", [key]);
+        r = (await client.query("SELECT record FROM lockouts WHERE lock_key = $1 FOR UPDATE", [key])).rows[0] as Row | undefined;
+      }
       const current = toLockoutRecord(r);
       const next = change(current);
-      if (next === null) await client.query("DELETE FROM lockouts WHERE lock_key = $1", [key]);
-      else {
-        const expiresAt = Math.max(next.expiresAt, ...Object.values(next.lockedUntil));
-        await client.query("UPDATE lockouts SET record = $2, expires_at = $3 WHERE lock_key = $1", [key, JSON.stringify(next), expiresAt]);
-      }
+      const expiresAt = next === null ? 0 : Math.max(next.expiresAt, ...Object.values(next.lockedUntil));
+      await client.query("UPDATE lockouts SET record = $2, expires_at = $3 WHERE lock_key = $1", [key, JSON.stringify(next), expiresAt]);
       return next;
     });
   }
@@ -141,6 +149,9 @@ export function postgresAccountStores(pool: pg.Pool): AccountStorage {
       },
       async list(limit) {
         return (await rows("SELECT * FROM outbox ORDER BY id DESC LIMIT $1", [limit])).map(toOutboxMessage);
+      },
+      async deleteOlderThan(before) {
+        return changed("DELETE FROM outbox WHERE created_at < $1", [before]);
       },
     },
   };

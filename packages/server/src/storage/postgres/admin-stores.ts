@@ -3,7 +3,7 @@ import { transaction } from "./transaction.ts";
 import type { AdminStorage } from "../admin-ports.ts";
 import { userListQuery, userPage, toAdminKey, toAudit, toRevocation, toUser, type Row } from "../rows.ts";
 
-const REVOCATION_LOG_LOCK = 0x7265766f6b; // "revok"
+export const REVOCATION_LOG_LOCK = 0x7265766f6b; // "revok"
 
 export function postgresAdminStores(pool: pg.Pool): AdminStorage {
   const rows = async (sql: string, args: unknown[] = []): Promise<Row[]> => (await pool.query(sql, args)).rows as Row[];

@@ -7,6 +7,7 @@ import { postgresMigrations } from "../schema-sql.ts";
 import { postgresStores } from "./stores.ts";
 import { postgresAdminStores } from "./admin-stores.ts";
 import { postgresAccountStores } from "./account-stores.ts";
+import { postgresCascades } from "./cascades.ts";
 
 /** Takes `schema` out of the URL: pg would pass unknown query parameters on to the server. */
 export function splitSchema(url: string): { url: string; schema: string | null } {
@@ -75,6 +76,7 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
     ...postgresStores(pool),
     ...postgresAdminStores(pool),
     ...postgresAccountStores(pool),
+    cascades: postgresCascades(pool),
   }, fromPostgresError);
   return {
     ...stores,

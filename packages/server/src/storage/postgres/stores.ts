@@ -58,9 +58,6 @@ export function postgresStores(pool: pg.Pool) {
         return toUser(r);
       });
     },
-    async delete(id) {
-      return (await changed("DELETE FROM users WHERE id = $1", [id])) > 0;
-    },
   };
 
   const passwords: PasswordStore = {
@@ -83,14 +80,11 @@ export function postgresStores(pool: pg.Pool) {
     async touch(id, at, ip, userAgent) {
       await pool.query("UPDATE idp_sessions SET last_accessed_at = $1, ip = $2, user_agent = $3 WHERE id = $4 AND last_accessed_at < $1", [at, ip, userAgent, id]);
     },
-    async revoke(id, at) {
-      return (await changed("UPDATE idp_sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [at, id])) > 0;
-    },
     async listByUser(userId) {
       return (await rows("SELECT * FROM idp_sessions WHERE user_id = $1 ORDER BY created_at DESC", [userId])).map(toSession);
     },
-    async revokeByUser(userId, at) {
-      return changed("UPDATE idp_sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", [at, userId]);
+    async deleteEnded(before) {
+      return changed("DELETE FROM idp_sessions WHERE expires_at < $1 OR revoked_at < $1", [before]);
     },
   };
 
@@ -124,17 +118,11 @@ export function postgresStores(pool: pg.Pool) {
         [o.at, o.ip, o.userAgent, o.newTokenHash, o.salt, id, o.expectedTokenHash],
       )).rowCount ?? 0) > 0);
     },
-    async revoke(id, at) {
-      return (await changed("UPDATE offline_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [at, id])) > 0;
-    },
     async listByUser(userId) {
       return (await rows("SELECT * FROM offline_grants WHERE user_id = $1 ORDER BY created_at DESC", [userId])).map(toGrant);
     },
-    async revokeByUser(userId, at) {
-      return changed("UPDATE offline_grants SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", [at, userId]);
-    },
-    async revokeBySession(idpSessionId, at) {
-      return changed("UPDATE offline_grants SET revoked_at = $1 WHERE idp_session_id = $2 AND revoked_at IS NULL", [at, idpSessionId]);
+    async deleteEnded(before) {
+      return changed("DELETE FROM offline_grants WHERE expires_at < $1 OR revoked_at < $1", [before]);
     },
   };
 
@@ -169,6 +157,9 @@ export function postgresStores(pool: pg.Pool) {
     },
     async delete(id) {
       await pool.query("DELETE FROM auth_flows WHERE id = $1", [id]);
+    },
+    async deleteExpired(before) {
+      return changed("DELETE FROM auth_flows WHERE expires_at < $1", [before]);
     },
   };
 

@@ -1,7 +1,8 @@
 // SQLite adapter of the account ports. better-sqlite3 is synchronous, so each read-modify-write
 // runs in one (IMMEDIATE) transaction and is atomic against other connections to the same file.
 import type Database from "better-sqlite3";
-import type { AccountStorage, LockoutRecord, OneTimeCodeStore, PendingLoginStore, TotpStore } from "../account-ports.ts";
+import type { AccountStorage, OneTimeCodeStore, PendingLoginStore, TotpStore } from "../account-ports.ts";
+import type { LockoutRecord } from "../../domain/account.ts";
 import {
   ONE_TIME_CODE_COLUMNS, PENDING_LOGIN_COLUMNS, oneTimeCodeValues, pendingLoginValues, toLockoutRecord, toOneTimeCode,
   toOutboxMessage, toPendingLogin, toTotp, type Row,
@@ -26,10 +27,11 @@ export function sqliteAccountStores(db: Database.Database): AccountStorage {
       const r = q("SELECT * FROM one_time_codes WHERE purpose = ? AND link_token_hash = ?").get(purpose, hash) as Row | undefined;
       return r ? toOneTimeCode(r) : null;
     },
-    async recordFailure(purpose, userId) {
-      const r = q("UPDATE one_time_codes SET failed_attempts = failed_attempts + 1 WHERE purpose = ? AND user_id = ? AND consumed_at IS NULL RETURNING failed_attempts")
-        .get(purpose, userId) as { failed_attempts: number } | undefined;
-      return r?.failed_attempts ?? 0;
+    async reserveAttempt(purpose, userId, o) {
+      const r = q(`UPDATE one_time_codes SET failed_attempts = failed_attempts + 1
+        WHERE purpose = ? AND user_id = ? AND consumed_at IS NULL AND expires_at > ? AND failed_attempts < ? RETURNING *`)
+        .get(purpose, userId, o.at, o.cap) as Row | undefined;
+      return r ? toOneTimeCode(r) : null;
     },
     async consume(purpose, userId, o) {
       const sql = o.nextLinkTokenHash !== undefined
@@ -136,6 +138,9 @@ export function sqliteAccountStores(db: Database.Database): AccountStorage {
       },
       async list(limit) {
         return (q("SELECT * FROM outbox ORDER BY id DESC LIMIT ?").all(limit) as Row[]).map(toOutboxMessage);
+      },
+      async deleteOlderThan(before) {
+        return q("DELETE FROM outbox WHERE created_at < ?").run(before).changes;
       },
     },
   };

@@ -54,9 +54,6 @@ export function sqliteStores(db: Database.Database) {
         );
         return next;
       },
-      async delete(id) {
-        return q("DELETE FROM users WHERE id = ?").run(id).changes > 0;
-      },
     };
   })();
 
@@ -85,14 +82,11 @@ export function sqliteStores(db: Database.Database) {
       async touch(id, at, ip, userAgent) {
         touch.run(at, ip, userAgent, id, at);
       },
-      async revoke(id, at) {
-        return q("UPDATE idp_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(at, id).changes > 0;
-      },
       async listByUser(userId) {
         return (q("SELECT * FROM idp_sessions WHERE user_id = ? ORDER BY created_at DESC").all(userId) as Row[]).map(toSession);
       },
-      async revokeByUser(userId, at) {
-        return q("UPDATE idp_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").run(at, userId).changes;
+      async deleteEnded(before) {
+        return q("DELETE FROM idp_sessions WHERE expires_at < ? OR revoked_at < ?").run(before, before).changes;
       },
     };
   })();
@@ -124,17 +118,11 @@ export function sqliteStores(db: Database.Database) {
       async rotate(id, o) {
         return rotate.run(o.at, o.ip, o.userAgent, o.newTokenHash, o.at, o.salt, id, o.expectedTokenHash).changes > 0;
       },
-      async revoke(id, at) {
-        return q("UPDATE offline_grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(at, id).changes > 0;
-      },
       async listByUser(userId) {
         return (q("SELECT * FROM offline_grants WHERE user_id = ? ORDER BY created_at DESC").all(userId) as Row[]).map(toGrant);
       },
-      async revokeByUser(userId, at) {
-        return q("UPDATE offline_grants SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").run(at, userId).changes;
-      },
-      async revokeBySession(idpSessionId, at) {
-        return q("UPDATE offline_grants SET revoked_at = ? WHERE idp_session_id = ? AND revoked_at IS NULL").run(at, idpSessionId).changes;
+      async deleteEnded(before) {
+        return q("DELETE FROM offline_grants WHERE expires_at < ? OR revoked_at < ?").run(before, before).changes;
       },
     };
   })();
@@ -176,6 +164,9 @@ export function sqliteStores(db: Database.Database) {
     },
     async delete(id) {
       q("DELETE FROM auth_flows WHERE id = ?").run(id);
+    },
+    async deleteExpired(before) {
+      return q("DELETE FROM auth_flows WHERE expires_at < ?").run(before).changes;
     },
   };
 

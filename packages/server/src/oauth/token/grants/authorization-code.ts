@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import type { Context } from "../../../context.ts";
 import { randomId, safeEqual, sha256 } from "../../../crypto/secrets.ts";
-import { revokeOnReplay } from "../../../session/revocation.ts";
+import { revokeGrant, revokeOnReplay } from "../../../session/revocation.ts";
 import type { AuthorizationCode } from "../../../storage/ports.ts";
 import type { SessionRef } from "../../../tokens/sid.ts";
 import type { Client } from "../../clients.ts";
@@ -87,7 +87,7 @@ export const authorizationCodeGrant: GrantHandler = {
     const result = await ctx.storage.codes.consume(codeHash, { at: now, issuedGrantId: grant?.id ?? null });
     if (result.kind !== "ok") {
       // Lost the race: the grant written above was never handed out; end it quietly.
-      if (grant) await ctx.storage.offlineGrants.revoke(grant.id, now);
+      if (grant) await revokeGrant(ctx, grant.id);
       if (result.kind === "reused") return replayed(ctx, result.code);
       throw invalidGrant("the authorization code is invalid");
     }

@@ -1,0 +1,45 @@
+// What keeps a user signed in: an IdP session (the `session` cookie) or an offline grant (a
+// refresh token). Revoking either ends every token that carries its sid.
+
+/** An IdP session: what the `session` cookie points at. */
+export interface IdpSession {
+  id: string;
+  userId: string;
+  tokenHash: string;
+  amr: string[];
+  authenticatedAt: number;
+  createdAt: number;
+  lastAccessedAt: number;
+  expiresAt: number;
+  ip: string;
+  userAgent: string;
+  revokedAt: number | null;
+}
+
+/** An offline grant: what a refresh token `<grant id>.<secret>` points at. */
+export interface OfflineGrant {
+  id: string;
+  clientId: string;
+  userId: string;
+  /** The IdP session the grant was born from (null if that is unknown). */
+  idpSessionId: string | null;
+  scopes: string[];
+  amr: string[];
+  authenticatedAt: number;
+  tokenHash: string;
+  createdAt: number;
+  lastAccessedAt: number;
+  expiresAt: number;
+  ip: string;
+  userAgent: string;
+  revokedAt: number | null;
+  /**
+   * Set by rotation: the hash of the token the current one replaced, when, and the salt the
+   * current secret was derived with from the replaced one (refresh-token-format.ts). A retry of
+   * the replaced token within the grace window is answered with that same successor; after it,
+   * the replaced token is told apart from a forgery and revokes the grant (RFC 9700 §4.14.2).
+   */
+  previousTokenHash: string | null;
+  rotatedAt: number | null;
+  rotationSalt: string | null;
+}

@@ -1,7 +1,9 @@
-// A tiny third-party single-page app for the @authgear/web SDK test: its own origin (localhost,
+// A tiny single-page app for the @authgear/web SDK tests: its own origin (by default localhost,
 // while Gatehouse runs on 127.0.0.1, so every SDK call to Gatehouse is a real cross-origin CORS
 // request), a page that loads the SDK's IIFE bundle unmodified from node_modules, and a "backend"
 // endpoint, /api/me, that verifies the SDK's bearer access token locally against Gatehouse's JWKS.
+// The SDK's session type is an option: "refresh_token" (a third-party app holding tokens) or
+// "cookie" (a first-party app on a sibling subdomain of Gatehouse, sharing its `session` cookie).
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,15 +15,21 @@ const SDK_BUNDLE = readFileSync(require.resolve("@authgear/web/dist/authgear-web
 
 export const CLIENT_ID = "sdk-web-e2e";
 
+export type SessionType = "refresh_token" | "cookie";
+
 /** What the page exposes as `window.app`; the test drives the SDK only through these. */
 export interface AppHelpers {
+  /** configure() with the app's session type; returns the SDK's sessionState afterwards. */
   configure(): Promise<string>;
   sessionState(): string;
   start(state: string): Promise<void>;
   finish(): Promise<{ state?: string; sessionState: string; sub: string; email?: string }>;
   me(): Promise<{ status: number; body: { sub?: string; error?: string } }>;
   userInfo(): Promise<{ sub: string; email?: string; emailVerified?: boolean; isVerified: boolean; isAnonymous: boolean }>;
+  /** fetchUserInfo(), with a rejection turned into data (the SDK's error class name and fields). */
+  userInfoOrError(): Promise<{ sub: string } | { errorName: string; error?: string; message: string }>;
   refreshIfNeeded(): Promise<void>;
+  /** In cookie mode this navigates to end_session and never settles; do not await it there. */
   logout(): Promise<string>;
   storedRefreshToken(): string | null;
 }
@@ -33,7 +41,7 @@ const APP_JS = `(() => {
   const REFRESH_TOKEN_KEY = "authgear_default_refreshToken"; // @authgear/web's localStorage key for container "default"
   window.app = {
     async configure() {
-      await authgear.configure({ endpoint: cfg.endpoint, clientID: cfg.clientID, sessionType: "refresh_token" });
+      await authgear.configure({ endpoint: cfg.endpoint, clientID: cfg.clientID, sessionType: cfg.sessionType });
       return authgear.sessionState;
     },
     sessionState: () => authgear.sessionState,
@@ -51,6 +59,13 @@ const APP_JS = `(() => {
       const u = await authgear.fetchUserInfo();
       return { sub: u.sub, email: u.email, emailVerified: u.emailVerified, isVerified: u.isVerified, isAnonymous: u.isAnonymous };
     },
+    async userInfoOrError() {
+      try {
+        return { sub: (await authgear.fetchUserInfo()).sub };
+      } catch (e) {
+        return { errorName: e.constructor.name, error: e.error, message: String(e.message) };
+      }
+    },
     refreshIfNeeded: () => authgear.refreshAccessTokenIfNeeded(),
     async logout() {
       await authgear.logout({ redirectURI: cfg.postLogoutRedirectURI });
@@ -61,7 +76,7 @@ const APP_JS = `(() => {
 })();`;
 
 export interface AppServer {
-  /** http://localhost:PORT */
+  /** http://HOST:PORT (HOST is localhost unless given) */
   origin: string;
   redirectURI: string;
   postLogoutRedirectURI: string;
@@ -74,7 +89,15 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-export async function startAppServer(): Promise<AppServer> {
+export interface AppServerOptions {
+  /** The SDK's sessionType; "refresh_token" by default. */
+  sessionType?: SessionType;
+  /** The host name in the app's origin (resolved to 127.0.0.1 by the browser); "localhost" by default. */
+  host?: string;
+}
+
+export async function startAppServer(options: AppServerOptions = {}): Promise<AppServer> {
+  const sessionType = options.sessionType ?? "refresh_token";
   let gatehouse = "";
   let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   const verified: AppServer["verified"] = [];
@@ -83,12 +106,12 @@ export async function startAppServer(): Promise<AppServer> {
     handle(req, res).catch((e: unknown) => send(res, 500, "application/json", JSON.stringify({ error: String(e) })));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+  const origin = `http://${options.host ?? "localhost"}:${(server.address() as AddressInfo).port}`;
   const redirectURI = `${origin}/callback`;
   const postLogoutRedirectURI = `${origin}/signed-out`;
 
   function page(): string {
-    const config = JSON.stringify({ endpoint: gatehouse, clientID: CLIENT_ID, redirectURI, postLogoutRedirectURI }).replace(/</g, "\\u003c");
+    const config = JSON.stringify({ endpoint: gatehouse, clientID: CLIENT_ID, sessionType, redirectURI, postLogoutRedirectURI }).replace(/</g, "\\u003c");
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SDK test app</title></head>
 <body><h1>SDK test app</h1>
 <script type="application/json" id="config">${config}</script>

@@ -60,7 +60,7 @@ export async function adminUpdateUser(ctx: Context, actor: Actor, id: string, bo
   return presentUser(updated);
 }
 
-/** Disabling ends every session and grant at once (as Authgear does); enabling lets the user sign in again. */
+/** Disabling refuses every token and session of the user at once, on every node; enabling accepts them again. */
 export async function adminSetDisabled(ctx: Context, actor: Actor, id: string, disabled: boolean, reason: string) {
   await mustGetUser(ctx, id);
   const updated = disabled

@@ -10,7 +10,7 @@ export function page(options: { title: string; body: string; lang?: string; prod
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${escapeHtml(options.title)} · ${escapeHtml(options.productName ?? "Gatehouse")}</title>
 <link rel="stylesheet" href="/_gatehouse/ui.css">
 <link rel="stylesheet" href="/_gatehouse/account.css">

@@ -10,7 +10,10 @@ export function pageSecurityHeaders(formTargets: string[]): Record<string, strin
     "content-security-policy": `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     "x-frame-options": "DENY",
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` with our own form
+    // POSTs, which the CSRF check must refuse (a sandboxed frame sends null too). Nothing leaves
+    // for other origins either way.
+    "referrer-policy": "same-origin",
     "cache-control": "no-store",
   };
 }

@@ -2,7 +2,9 @@
 // not be able to sign a person out by navigating them here (SameSite=Lax cookies ride along on
 // top-level navigations). The session ends at once when the request carries an ID token hint for
 // this session's user, or comes from our own site (Sec-Fetch-Site, else Origin/Referer); otherwise
-// the person is asked to confirm, and the confirmation is a same-origin POST.
+// the person is asked to confirm. The confirmation form carries a token derived from the HttpOnly
+// session cookie, which another site cannot read: our pages send no Referer (and so, on plain http
+// without Fetch Metadata, a null Origin), so the POST cannot be recognised by where it came from.
 import { getDomain } from "tldts";
 import type { Context } from "../context.ts";
 import { parseSessionCookie } from "../session/idp-sessions.ts";
@@ -14,6 +16,10 @@ import { errorPageResponse, pageResponse, redirectResponse } from "../edge/respo
 import type { EdgeRequest, Handler } from "../edge/types.ts";
 import { toParams, type Params } from "./params.ts";
 import { endSessionRedirect, idTokenHint } from "./end-session.ts";
+import { safeEqual, sha256 } from "../crypto/secrets.ts";
+
+/** Proof that the confirmation page was shown to the browser holding this session cookie. */
+const confirmToken = (cookieValue: string): string => sha256(`end_session confirmation:${cookieValue}`);
 
 const siteOf = (origin: string): string | null => {
   try {
@@ -33,7 +39,7 @@ export function fromOwnSite(request: EdgeRequest, issuer: string): boolean {
   return typeof from === "string" && from !== "null" && siteOf(from) === siteOf(issuer);
 }
 
-function confirmPage(p: Params): string {
+function confirmPage(p: Params, token: string): string {
   const keep = ["post_logout_redirect_uri", "state", "client_id", "ui_locales"]
     .filter((k) => p[k] !== undefined)
     .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(p[k])}">`)
@@ -44,6 +50,7 @@ function confirmPage(p: Params): string {
 <p>An app asked to sign you out. Do you want to sign out?</p>
 <form method="post" action="/oauth2/end_session">
 ${keep}
+<input type="hidden" name="confirm" value="${token}">
 <button type="submit">Sign out</button>
 </form>`,
   });
@@ -60,7 +67,11 @@ export function endSessionEndpoint(ctx: Context): Handler {
     const caller = parsed && value ? await callerFromCookie(ctx, value, request.client) : null;
     if (caller && parsed) {
       const hinted = idTokenHint(ctx, p.id_token_hint)?.userId === caller.user.id;
-      if (!hinted && !fromOwnSite(request, ctx.issuer)) return pageResponse(200, confirmPage(p));
+      const confirmed = request.method === "POST" && typeof p.confirm === "string" && safeEqual(p.confirm, confirmToken(value!));
+      if (!hinted && !confirmed && !fromOwnSite(request, ctx.issuer)) {
+        // CSP form-action must allow the redirect that follows the confirming POST (Chromium applies it to the hop).
+        return pageResponse(200, confirmPage(p, confirmToken(value!)), { formTargets: location ? [new URL(location).origin] : [] });
+      }
       await revokeSession(ctx, parsed.id);
     }
     const headers: Record<string, string> = value !== undefined ? { "set-cookie": cleared } : {};

@@ -70,7 +70,7 @@ export async function resetPasswordEverywhere(ctx: Context, userId: string, pass
   tell(ctx, await ctx.storage.cascades.resetPassword(userId, passwordHash, options(ctx)));
 }
 
-/** Disables a user: their sessions and grants end and their tokens stop working everywhere. Null if no such user. */
+/** Disables a user: their tokens stop working everywhere at once (sessions are kept for when they are enabled). Null if no such user. */
 export async function disableUser(ctx: Context, userId: string, reason: string | null): Promise<User | null> {
   const r = await ctx.storage.cascades.disableUser(userId, reason, options(ctx));
   if (!r) return null;

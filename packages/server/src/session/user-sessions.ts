@@ -14,6 +14,8 @@ export interface UserSession {
   /** Offline grants: the app holding the refresh token. */
   clientId: string | null;
   clientName: string | null;
+  /** Offline grants: the browser session the app signed in through, if known. */
+  idpSessionId: string | null;
   createdAt: number;
   lastAccessedAt: number;
   expiresAt: number;
@@ -41,12 +43,12 @@ export async function listUserSessions(ctx: Context, userId: string, o: { curren
   const items: UserSession[] = [
     ...sessions.map((s) => ({
       kind: "idp_session" as const, id: s.id, sid: encodeSid({ kind: "idp_session", id: s.id }), clientId: null, clientName: null,
-      createdAt: s.createdAt, lastAccessedAt: s.lastAccessedAt, expiresAt: s.expiresAt, ip: s.ip, userAgent: s.userAgent,
+      idpSessionId: null, createdAt: s.createdAt, lastAccessedAt: s.lastAccessedAt, expiresAt: s.expiresAt, ip: s.ip, userAgent: s.userAgent,
       device: describeUserAgent(s.userAgent), amr: s.amr, current: s.id === o.currentSessionId,
     })),
     ...grants.map((g) => ({
       kind: "offline_grant" as const, id: g.id, sid: encodeSid({ kind: "offline_grant", id: g.id }), clientId: g.clientId,
-      clientName: ctx.clients.get(g.clientId)?.name || g.clientId, createdAt: g.createdAt, lastAccessedAt: g.lastAccessedAt,
+      clientName: ctx.clients.get(g.clientId)?.name || g.clientId, idpSessionId: g.idpSessionId, createdAt: g.createdAt, lastAccessedAt: g.lastAccessedAt,
       expiresAt: g.expiresAt, ip: g.ip, userAgent: g.userAgent, device: describeUserAgent(g.userAgent), amr: g.amr, current: false,
     })),
   ];
@@ -61,6 +63,11 @@ export async function revokeUserSession(ctx: Context, userId: string, sid: strin
   if (!owner || owner.userId !== userId) return false;
   await (ref.kind === "idp_session" ? revokeSession(ctx, ref.id) : revokeGrant(ctx, ref.id));
   return true;
+}
+
+/** Would "sign out everywhere else" end this item? Not the current browser, nor an app signed in through it. */
+export function endsElsewhere(item: UserSession, currentSessionId: string | null): boolean {
+  return !item.current && (currentSessionId === null || item.idpSessionId !== currentSessionId);
 }
 
 /**

@@ -21,8 +21,6 @@ export interface UserDirectory {
 export interface AdminKeyStore {
   create(key: AdminKey): Promise<void>;
   get(id: string): Promise<AdminKey | null>;
-  list(): Promise<AdminKey[]>;
-  revoke(id: string, at: number): Promise<boolean>;
 }
 
 export interface AuditLogStore {

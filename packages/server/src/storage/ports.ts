@@ -80,7 +80,11 @@ export interface RevocationCascadeStore {
   revokeByUser(userId: string, o: CascadeOptions & { exceptSessionId?: string }): Promise<LoggedRevocation[]>;
   /** Sets the password and ends every session and grant: whoever knew the old one is out. */
   resetPassword(userId: string, passwordHash: string, o: CascadeOptions): Promise<LoggedRevocation[]>;
-  /** Disables the user, ends every session and grant, and logs `user`; null if there is no such user. */
+  /**
+   * Disables the user and logs `user`: every token stops working on every node at once. Sessions and
+   * grants are kept (refused while the user is disabled): enabling the user again lets them work.
+   * Null if there is no such user.
+   */
   disableUser(userId: string, reason: string | null, o: CascadeOptions): Promise<{ user: User; revoked: LoggedRevocation[] } | null>;
   /** Ends every session and grant, deletes the user (its rows go with it) and logs `user`; null if there is no such user. */
   deleteUser(userId: string, o: CascadeOptions): Promise<LoggedRevocation[] | null>;

@@ -139,5 +139,13 @@ for (const backend of backends) {
       for (const n of [1, 2, 3]) await s().outbox.append({ to: `u${n}@example.com`, subject: `s${n}`, text: "t", html: "h", createdAt: n });
       assert.deepEqual((await s().outbox.list(2)).map((m) => m.subject), ["s3", "s2"]);
     });
+
+    it("outbox: deleteOlderThan", async () => {
+      for (const [subject, createdAt] of [["old", 10], ["new", 20]] as const) await s().outbox.append({ to: "o@example.com", subject, text: "t", html: "h", createdAt });
+      assert.ok((await s().outbox.deleteOlderThan(15)) >= 1);
+      const left = await s().outbox.list(100);
+      assert.ok(left.every((m) => m.createdAt >= 15));
+      assert.equal(left[0].subject, "new");
+    });
   });
 }

@@ -100,6 +100,11 @@ messaging: { dev_outbox_page: true }
   });
 
   it("keeps the emails in the outbox: `gatehouse outbox` prints them newest first, /_dev/outbox lists them", async () => {
+    // The page first: spawnSync blocks this process for seconds, long enough for the server to close
+    // the pooled keep-alive connection fetch would otherwise reuse (a "fetch failed" flake).
+    const page = await fetch(`${url}/_dev/outbox`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Reset your password[\s\S]*member19@example\.com/);
     const r = spawnSync(process.execPath, [BIN, "outbox", "--config", configFile(), "--limit", "2"], { cwd: dir, encoding: "utf8", timeout: 60000 });
     assert.equal(r.status, 0, r.stderr);
     const blocks = r.stdout.split(/^--- #/m).filter(Boolean);
@@ -107,8 +112,5 @@ messaging: { dev_outbox_page: true }
     assert.match(blocks[0], /To: member19@example\.com\nSubject: Reset your password\n\n[\s\S]*Your code is \d{6}, or open this link:\nhttp:\/\/127\.0\.0\.1:\d+\/reset\?token=[A-Za-z0-9_-]{43}/);
     assert.match(blocks[1], /To: member18@example\.com/);
     assert.doesNotMatch(r.stdout, /stranger/, "unknown addresses got nothing");
-    const page = await fetch(`${url}/_dev/outbox`);
-    assert.equal(page.status, 200);
-    assert.match(await page.text(), /Reset your password[\s\S]*member19@example\.com/);
   });
 });

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { setupAccounts, UserAgent, post, csrfOf, getPage, submitLogin, finishAtApp, type AccountFixture } from "./fixture.ts";
 
 const FORMS = ["/login", "/signup", "/verify", "/verify/resend", "/verify/skip", "/forgot", "/reset/code", "/reset", "/login/totp", "/login/recovery",
-  "/settings/password", "/settings/totp", "/settings/totp/disable", "/settings/recovery-codes", "/settings/sessions/revoke", "/settings/verify"];
+  "/settings/password", "/settings/totp", "/settings/totp/disable", "/settings/recovery-codes", "/settings/sessions/revoke", "/settings/sessions/revoke-others", "/settings/verify"];
 
 describe("hostile input on account forms", () => {
   let f: AccountFixture;

@@ -27,7 +27,15 @@ describe("end_session and logout CSRF", () => {
     const body = `post_logout_redirect_uri=${encodeURIComponent(SPA_CLIENT.post_logout_redirect_uris[0])}`;
     assert.equal((await rawRequest(`${f.server.url}/oauth2/end_session`, { method: "POST", headers: { ...form, "sec-fetch-site": "cross-site", origin: "https://evil.example" }, body })).status, 200);
     assert.equal(await valid(cookie), "true");
-    const done = await rawRequest(`${f.server.url}/oauth2/end_session`, { method: "POST", headers: { ...form, origin: f.server.url }, body });
+    // A browser without Fetch Metadata that sends no usable Origin or Referer (privacy settings,
+    // older browsers): the page's confirm token is what proves the POST came from it.
+    const page = await rawRequest(endSession(), { headers: { cookie } });
+    const confirm = /name="confirm" value="([^"]+)"/.exec(page.body)![1];
+    assert.match(String(page.headers["content-security-policy"]), /form-action 'self' http:\/\/127\.0\.0\.1:9/);
+    const forged = await rawRequest(`${f.server.url}/oauth2/end_session`, { method: "POST", headers: { ...form, origin: "null" }, body: `${body}&confirm=${"0".repeat(43)}` });
+    assert.equal(forged.status, 200);
+    assert.equal(await valid(cookie), "true");
+    const done = await rawRequest(`${f.server.url}/oauth2/end_session`, { method: "POST", headers: { ...form, origin: "null" }, body: `${body}&confirm=${confirm}` });
     assert.equal(done.status, 302);
     assert.equal(done.headers.location, SPA_CLIENT.post_logout_redirect_uris[0]);
     assert.equal(await valid(cookie), "false");

@@ -279,15 +279,15 @@ for (const backend of backends) {
         assert.deepEqual(await revokedAt(f), [T + 5, T + 5, T + 5, T + 5, T + 5]);
       });
 
-      it("disableUser disables, ends everything and logs the user", async () => {
+      it("disableUser disables and logs the user in one go, keeping the sessions for when it is enabled", async () => {
         const f = await family();
         const seq = await s.revocations.latestSeq();
         const r = await s.cascades.disableUser(f.u.id, "fraud", o);
         assert.deepEqual(r!.user, { ...f.u, disabled: true, disabledReason: "fraud", updatedAt: T + 5 });
         assert.deepEqual(await s.users.get(f.u.id), r!.user);
-        assert.equal(r!.revoked.length, 6);
-        assert.ok((await logged(seq)).includes(`user ${f.u.id}`));
-        assert.deepEqual(await revokedAt(f), [T + 5, T + 5, T + 5, T + 5, T + 5]);
+        assert.deepEqual(r!.revoked, [{ kind: "user", id: f.u.id }]);
+        assert.deepEqual(await logged(seq), [`user ${f.u.id}`]);
+        assert.deepEqual(await revokedAt(f), [null, null, null, null, null]);
         assert.equal(await s.cascades.disableUser(id("missing"), null, o), null);
       });
 
@@ -362,6 +362,27 @@ for (const backend of backends) {
       await s.authFlows.delete(flow.id);
       assert.equal(await s.authFlows.get(flow.id), null);
       await s.authFlows.delete(flow.id);
+    });
+
+    it("auth flows: deleteExpired removes only flows past their expiry", async () => {
+      const [gone, kept] = [101, 300].map((expiresAt) => ({ id: id("f"), clientId: "portal", params: {}, createdAt: 1, expiresAt }));
+      for (const f of [gone, kept]) await s.authFlows.create(f);
+      assert.equal(await s.authFlows.deleteExpired(200), 1);
+      assert.equal(await s.authFlows.get(gone.id), null);
+      assert.deepEqual(await s.authFlows.get(kept.id), kept);
+    });
+
+    it("sessions and grants: deleteEnded removes those expired or revoked before the cut-off", async () => {
+      const u = await user();
+      // Times far below T: no other case's rows are that old.
+      const sessions = [newSession(u.id, { expiresAt: 100 }), newSession(u.id, { expiresAt: T, revokedAt: 120 }), newSession(u.id, { expiresAt: 300, revokedAt: 160 }), newSession(u.id, { expiresAt: T })];
+      const grants = [newGrant(u.id, { expiresAt: 100 }), newGrant(u.id, { expiresAt: T, revokedAt: 120 }), newGrant(u.id, { expiresAt: 300 }), newGrant(u.id, { expiresAt: T })];
+      for (const x of sessions) await s.sessions.create(x);
+      for (const g of grants) await s.offlineGrants.create(g);
+      assert.equal(await s.sessions.deleteEnded(150), 2);
+      assert.equal(await s.offlineGrants.deleteEnded(150), 2);
+      assert.deepEqual((await s.sessions.listByUser(u.id)).map((x) => x.id).sort(), [sessions[2].id, sessions[3].id].sort());
+      assert.deepEqual((await s.offlineGrants.listByUser(u.id)).map((x) => x.id).sort(), [grants[2].id, grants[3].id].sort());
     });
 
     it("signing keys: insert, list oldest first, markRotated once", async () => {

@@ -4,7 +4,7 @@ import type { PasswordPolicy } from "../policy/password-policy.ts";
 import { policyHelp } from "../policy/describe.ts";
 import { accountPage, errorBox, field, form, hidden, noticeBox } from "../ui/layout.ts";
 import type { Ui } from "../ui/respond.ts";
-import type { UserSession } from "../../session/user-sessions.ts";
+import { endsElsewhere, type UserSession } from "../../session/user-sessions.ts";
 
 export type SettingsSection = "password" | "mfa" | "recovery" | "sessions";
 
@@ -63,7 +63,8 @@ ${errorBox(v.errors.recovery ?? null, "recovery-error")}
 ${disclose(t("settings.recovery.regenerate"), form("/settings/recovery-codes", `${csrf}\n<p class="muted" id="regen-help">${escapeHtml(t("settings.recovery.regenerate_help"))}</p>\n${field({ id: "regen_code", name: "code", label: t("totp_login.label"), autocomplete: "one-time-code", maxlength: 6, inputmode: "numeric", pattern: "[0-9]{6}", describedBy: "regen-help" })}\n<button type="submit" class="secondary">${escapeHtml(t("settings.recovery.regenerate"))}</button>`), Boolean(v.errors.recovery))}
 </section>`
     : "";
-  const others = v.sessions.some((s) => !s.current)
+  const current = v.sessions.find((s) => s.current)?.id ?? null;
+  const others = v.sessions.some((s) => endsElsewhere(s, current))
     ? form("/settings/sessions/revoke-others", `${hidden("csrf", v.csrf)}<button type="submit" class="secondary">${escapeHtml(t("settings.sessions.revoke_others"))}</button>`)
     : "";
   const sessions = v.sessions.length ? `<ul class="sessions">${v.sessions.map((s) => sessionRow(ui, v.csrf, s)).join("\n")}</ul>\n${others}` : `<p>${escapeHtml(t("settings.sessions.none"))}</p>`;

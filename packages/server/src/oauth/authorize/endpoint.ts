@@ -5,15 +5,13 @@ import { OAuthError } from "../errors.ts";
 import { toParams, type Params } from "../params.ts";
 import { validateAuthorizationRequest, checkClient, checkRedirectUri } from "./request.ts";
 import { decideAuthorization, type AuthorizeOutcome } from "./decide.ts";
+import { loadAuthFlow } from "./flow.ts";
 import { errorRedirect } from "./redirect.ts";
 import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH, suppressesIdpSessionCookie } from "./sso.ts";
 import { callerFromCookie, type Caller } from "../../session/caller.ts";
 import { serializeCookie, sessionCookieSettings } from "../../session/cookie.ts";
 import { errorPageResponse, oauthErrorPage, redirectResponse } from "../../edge/responses.ts";
 import type { EdgeRequest, EdgeResponse, Handler } from "../../edge/types.ts";
-
-/** Flow ids are 43-character base64url tokens; anything else is refused before it reaches storage. */
-const FLOW_ID = /^[A-Za-z0-9_-]{16,100}$/;
 
 function outcomeResponse(outcome: AuthorizeOutcome, headers: Record<string, string> = {}): EdgeResponse {
   if (outcome.kind === "redirect") return redirectResponse(outcome.location, headers);
@@ -52,9 +50,8 @@ export function authorizeEndpoints(ctx: Context): { authorize: Handler; resume: 
 
     // After our login page: pick the stored request up again. The flow id is single-use.
     async resume(request) {
-      const flowId = request.query().flow;
-      const flow = typeof flowId === "string" && FLOW_ID.test(flowId) ? await ctx.storage.authFlows.get(flowId) : null;
-      if (!flow || flow.expiresAt <= ctx.now()) {
+      const flow = await loadAuthFlow(ctx, request.query().flow);
+      if (!flow) {
         return errorPageResponse(400, "This sign-in link has expired", "Go back to the app and start signing in again.");
       }
       const handoff = request.cookie(LOGIN_HANDOFF_COOKIE);

@@ -34,12 +34,17 @@ export function flowParams(raw: Params): Params {
   return kept;
 }
 
-/** Stores a pending request for the login page; `ip` is the client's, for the per-IP limit. */
+/**
+ * Stores a pending request for the login page. `ip` is the client's, for the per-IP limit; a caller
+ * that cannot tell it passes none and gets no limit (one shared bucket would throttle everyone).
+ */
 export async function createAuthFlow(ctx: Context, req: AuthorizationRequest, o: { ip?: string } = {}): Promise<string> {
   const params = flowParams(req.raw);
   const now = ctx.now();
-  const limited = await ctx.rateLimiter.take(accountLimits(ctx.config).authorizeFlowPerIp, o.ip ?? "unknown", now);
-  if (!limited.ok) throw new OAuthError("temporarily_unavailable", "too many sign-in requests from this network; try again in a minute");
+  if (o.ip !== undefined) {
+    const limited = await ctx.rateLimiter.take(accountLimits(ctx.config).authorizeFlowPerIp, o.ip, now);
+    if (!limited.ok) throw new OAuthError("temporarily_unavailable", "too many sign-in requests from this network; try again in a minute");
+  }
   const id = randomToken();
   await ctx.storage.authFlows.create({ id, clientId: req.client.client_id, params, createdAt: now, expiresAt: now + AUTH_FLOW_LIFETIME_SECONDS });
   return id;
@@ -47,7 +52,8 @@ export async function createAuthFlow(ctx: Context, req: AuthorizationRequest, o:
 
 /** The live flow a `?flow=` value names, or null (malformed, unknown or expired). */
 export async function loadAuthFlow(ctx: Context, flowId: unknown): Promise<AuthFlow | null> {
-  if (typeof flowId !== "string" || flowId.length === 0 || flowId.length >= 100) return null;
+  // Flow ids are 43-character base64url tokens; anything else (a NUL byte, unicode) never reaches storage.
+  if (typeof flowId !== "string" || !/^[A-Za-z0-9_-]{16,100}$/.test(flowId)) return null;
   const flow = await ctx.storage.authFlows.get(flowId);
   return flow && flow.expiresAt > ctx.now() ? flow : null;
 }

@@ -23,12 +23,6 @@ export function postgresAdminStores(pool: pg.Pool): AdminStorage {
         const r = await one("SELECT * FROM admin_keys WHERE id = $1", [id]);
         return r ? toAdminKey(r) : null;
       },
-      async list() {
-        return (await rows("SELECT * FROM admin_keys ORDER BY created_at, id")).map(toAdminKey);
-      },
-      async revoke(id, at) {
-        return ((await pool.query("UPDATE admin_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [at, id])).rowCount ?? 0) > 0;
-      },
     },
     auditLog: {
       async append(e) {

@@ -58,9 +58,7 @@ export function postgresCascades(pool: pg.Pool): RevocationCascadeStore {
     }),
     disableUser: (userId, reason, o) => inTransaction(async (c) => {
       const row = (await c.query("UPDATE users SET disabled = TRUE, disabled_reason = $2, updated_at = $3 WHERE id = $1 RETURNING *", [userId, reason, o.at])).rows[0] as Row | undefined;
-      if (!row) return null;
-      const revoked = await ofUser(c, userId, o);
-      return { user: toUser(row), revoked: [...revoked, await logUser(c, userId, o)] };
+      return row ? { user: toUser(row), revoked: [await logUser(c, userId, o)] } : null;
     }),
     deleteUser: (userId, o) => inTransaction(async (c) => {
       // Locks the user first, so a session created meanwhile cannot slip in between the revoke and the delete.

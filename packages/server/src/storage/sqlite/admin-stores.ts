@@ -25,12 +25,6 @@ export function sqliteAdminStores(db: Database.Database): AdminStorage {
         const r = q("SELECT * FROM admin_keys WHERE id = ?").get(id) as Row | undefined;
         return r ? toAdminKey(r) : null;
       },
-      async list() {
-        return (q("SELECT * FROM admin_keys ORDER BY created_at, id").all() as Row[]).map(toAdminKey);
-      },
-      async revoke(id, at) {
-        return q("UPDATE admin_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(at, id).changes > 0;
-      },
     },
     auditLog: {
       async append(e) {

@@ -45,9 +45,7 @@ export function sqliteCascades(db: Database.Database): RevocationCascadeStore {
   });
   const disableAll = db.transaction((userId: string, reason: string | null, o: CascadeOptions) => {
     const row = disable.get(reason, o.at, userId) as Row | undefined;
-    if (!row) return null;
-    const r = ofUser(userId, o, null);
-    return { user: toUser(row), revoked: logged(o, r.sessions, r.grants, userId) };
+    return row ? { user: toUser(row), revoked: logged(o, [], [], userId) } : null;
   });
   const deleteAll = db.transaction((userId: string, o: CascadeOptions) => {
     const r = ofUser(userId, o, null);

@@ -6,6 +6,14 @@ import { join } from "node:path";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
 
+// Servers this suite started and has not stopped: killed when the suite exits, however it exits.
+const live = new Set<number>();
+process.on("exit", () => {
+  for (const pid of live) {
+    try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
+  }
+});
+
 export interface ServerProcess {
   readonly url: string;
   /** Starts (or restarts) the server and waits for /healthz; returns the milliseconds it took. */
@@ -37,6 +45,8 @@ export function serverProcess(dir: string, config: Record<string, unknown>, port
       });
       closeSync(fd);
       const me = child;
+      if (me.pid) live.add(me.pid);
+      me.once("exit", () => { if (me.pid) live.delete(me.pid); });
       // A death we did not cause (kill9/stop clear `child` first) is a crash: counted and logged.
       me.once("exit", (code, signal) => {
         if (child === me) {

@@ -10,6 +10,7 @@ import type { PasswordRule } from "../account/policy/password-policy.ts";
 import { AdminError, notFound } from "./errors.ts";
 import { presentClient, presentSession, presentUser } from "./present.ts";
 import type { ClientConfig } from "../config/schema.ts";
+import { isUserId } from "../input/ids.ts";
 
 export interface Actor {
   id: string;
@@ -20,7 +21,8 @@ async function audit(ctx: Context, actor: Actor, action: string, targetType: str
 }
 
 async function mustGetUser(ctx: Context, id: string): Promise<User> {
-  const user = await ctx.storage.users.get(id);
+  // Ids are UUIDs (users/users.ts): anything else names no user and need not reach the database.
+  const user = isUserId(id) ? await ctx.storage.users.get(id) : null;
   if (!user) throw notFound("user");
   return user;
 }

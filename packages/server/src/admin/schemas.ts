@@ -3,6 +3,13 @@
 import { z } from "zod";
 import { tokenLifetimeFields } from "../config/token-lifetimes.ts";
 import { MAX_PASSWORD_LENGTH } from "../account/policy/password-policy.ts";
+import { textProblem, type TextKind } from "../input/text.ts";
+
+/** A string the shared text validator accepts (input/text.ts): no NUL, controls or lone surrogates. */
+const clean = (kind: TextKind, schema: z.ZodString) => schema.superRefine((value, ctx) => {
+  const problem = textProblem(value, kind);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 export const userSchema = z.object({
   id: z.string(),
@@ -19,20 +26,20 @@ export const userSchema = z.object({
 export const userListSchema = z.object({ items: z.array(userSchema), next_cursor: z.string().nullable() }).meta({ id: "UserList" });
 
 export const createUserBody = z.object({
-  email: z.string().max(254),
-  password: z.string().max(MAX_PASSWORD_LENGTH).describe("Must satisfy authentication.password_policy (the same policy as sign-up)."),
+  email: clean("identifier", z.string().max(254)),
+  password: clean("text", z.string().max(MAX_PASSWORD_LENGTH)).describe("Must satisfy authentication.password_policy (the same policy as sign-up)."),
   verified: z.boolean().default(false),
 }).strict();
 
 const role = z.string().regex(/^[a-z0-9][a-z0-9:_.-]{0,63}$/, "roles are lowercase words: a-z 0-9 : _ . -");
 export const updateUserBody = z.object({
-  email: z.string().max(254).optional(),
+  email: clean("identifier", z.string().max(254)).optional(),
   is_verified: z.boolean().optional(),
   roles: z.array(role).max(50).optional(),
 }).strict();
 
-export const disableBody = z.object({ reason: z.string().max(500).default("") }).strict();
-export const passwordBody = z.object({ password: z.string().max(MAX_PASSWORD_LENGTH).describe("Must satisfy authentication.password_policy.") }).strict();
+export const disableBody = z.object({ reason: clean("text", z.string().max(500)).default("") }).strict();
+export const passwordBody = z.object({ password: clean("text", z.string().max(MAX_PASSWORD_LENGTH)).describe("Must satisfy authentication.password_policy.") }).strict();
 
 export const sessionSchema = z.object({
   id: z.string().describe("The `sid` tokens carry: `i.<id>` for an IdP session, `o.<id>` for an offline grant"),
@@ -70,12 +77,17 @@ export const auditEntrySchema = z.object({
 }).meta({ id: "AuditEntry" });
 export const auditListSchema = z.object({ items: z.array(auditEntrySchema), next_cursor: z.string().nullable() }).meta({ id: "AuditList" });
 
+// Cursors are ours (base64url, or a row number): any other shape is refused before a query runs.
 export const listQuery = z.object({
-  query: z.string().max(254).optional(),
-  cursor: z.string().max(200).optional(),
+  query: clean("identifier", z.string().max(254)).optional(),
+  cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]*$/, "not a cursor this API returned").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-export const auditQuery = z.object({ cursor: z.string().max(40).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), target_id: z.string().max(100).optional() });
+export const auditQuery = z.object({
+  cursor: z.string().max(40).regex(/^\d*$/, "not a cursor this API returned").optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  target_id: clean("identifier", z.string().max(100)).optional(),
+});
 
 export const emptySchema = z.object({}).meta({ id: "Empty" });
 export const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string() }).meta({ id: "Problem" });

@@ -1,6 +1,10 @@
 // Request parameters arrive from a query string or a form body. RFC 6749 §3.1: a parameter sent
 // twice is an error; we also cap sizes so hostile input is refused early.
 import { OAuthError } from "./errors.ts";
+import { isCleanText } from "../input/text.ts";
+
+// Names are echoed in error descriptions: only printable ones, and not at length.
+const safeName = (key: string): string => (isCleanText(key, "identifier") && key.length <= 64 ? key : "(unprintable or too long)");
 
 export type Params = Record<string, string>;
 export const MAX_PARAM_LENGTH = 4096;
@@ -13,9 +17,14 @@ export function toParams(raw: unknown, options: { redirectable?: boolean } = {})
   if (raw === undefined || raw === null) return out;
   if (typeof raw !== "object") throw new OAuthError("invalid_request", "request body must be form-encoded", { redirectable: false });
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (Array.isArray(value)) throw new OAuthError("invalid_request", `parameter ${key.slice(0, 64)} was sent more than once`, options);
-    if (typeof value !== "string") throw new OAuthError("invalid_request", `parameter ${key.slice(0, 64)} must be a string`, options);
-    if (value.length > MAX_PARAM_LENGTH) throw new OAuthError("invalid_request", `parameter ${key.slice(0, 64)} is too long`, options);
+    if (Array.isArray(value)) throw new OAuthError("invalid_request", `parameter ${safeName(key)} was sent more than once`, options);
+    if (typeof value !== "string") throw new OAuthError("invalid_request", `parameter ${safeName(key)} must be a string`, options);
+    if (value.length > MAX_PARAM_LENGTH) throw new OAuthError("invalid_request", `parameter ${safeName(key)} is too long`, options);
+    // Parameter values are printable (RFC 6749 Appendix A: VSCHAR/NQCHAR plus spaces): no controls,
+    // no NUL (PostgreSQL cannot store it), no lone surrogates. Names too: they are echoed and stored.
+    if (!isCleanText(key, "line") || !isCleanText(value, "line")) {
+      throw new OAuthError("invalid_request", `parameter ${safeName(key)} contains control characters or invalid Unicode`, options);
+    }
     out[key] = value;
   }
   return out;

@@ -55,7 +55,6 @@ export interface PendingLoginStore {
 }
 
 export interface LockoutStore {
-  get(key: string): Promise<LockoutRecord | null>;
   /**
    * Atomic read-modify-write of one record (concurrent updates of a key run one after the other,
    * each seeing the last one's result); `change` returns null to delete it. `change` may run more

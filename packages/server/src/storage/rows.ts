@@ -6,6 +6,7 @@ import type { SigningKey } from "../domain/signing-key.ts";
 import type { User } from "../domain/user.ts";
 import type { AdminKey, AuditEntry } from "../domain/admin.ts";
 import type { RevocationEvent, RevocationKind } from "../domain/revocation.ts";
+import { isCleanText } from "../input/text.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -184,7 +185,8 @@ export function decodeUserCursor(cursor: string | undefined): { createdAt: numbe
   if (!cursor) return null;
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
-    return typeof createdAt === "number" && typeof id === "string" ? { createdAt, id } : null;
+    // Only what encodeUserCursor makes: a forged cursor must not carry NUL or 1e400 into a query.
+    return Number.isSafeInteger(createdAt) && typeof id === "string" && id.length <= 200 && isCleanText(id, "identifier") ? { createdAt: createdAt as number, id } : null;
   } catch {
     return null;
   }

@@ -4,6 +4,7 @@ import type { Context } from "../context.ts";
 import { randomUUID } from "node:crypto";
 import type { User } from "../domain/user.ts";
 import { MAX_PASSWORD_LENGTH, passwordViolations, type PasswordRule } from "../account/policy/password-policy.ts";
+import { isCleanText } from "../input/text.ts";
 
 export { MAX_PASSWORD_LENGTH };
 // A practical email check (RFC 5321 length limits); verification proves the address later.
@@ -14,8 +15,9 @@ export type CreateUserResult =
   | { ok: false; reason: "invalid_email" | "email_taken" }
   | { ok: false; reason: "weak_password"; rules: PasswordRule[] };
 
+/** The local part may be any Unicode (RFC 6531) but no controls, direction marks or lone surrogates. */
 export function isValidEmail(email: string): boolean {
-  return email.length <= 254 && EMAIL.test(email);
+  return email.length <= 254 && EMAIL.test(email) && isCleanText(email, "identifier");
 }
 
 /** The rules of `authentication.password_policy` a new password for `email` breaks (none: it may be set). */

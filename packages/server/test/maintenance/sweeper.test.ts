@@ -82,7 +82,7 @@ for (const backend of backends) {
       assert.ok(await s.oneTimeCodes.get("verify_email", other.id));
       assert.equal(await s.oneTimeCodes.get("verify_email", u.id), null);
       assert.ok(await s.pendingLogins.get(livePending.id));
-      assert.ok(await s.lockouts.get(lockKey));
+      assert.ok(await s.lockouts.update(lockKey, (r) => r));
       assert.deepEqual((await s.sessions.listByUser(u.id)).map((x) => x.id).sort(), [sessions[2].id, sessions[3].id].sort());
       assert.deepEqual((await s.offlineGrants.listByUser(u.id)).map((x) => x.id).sort(), [grants[2].id, grants[3].id].sort());
       assert.deepEqual((await s.revocations.since(seq, 10)).map((e) => e.id), ["i.kept"]);

@@ -12,7 +12,7 @@ export interface FlowView {
   suppressCookie: boolean;
 }
 
-/** The flow id must name a live pending request; anything else (too long, unknown, expired) is null. */
+/** The flow id must name a live pending request; anything else (wrong shape, unknown, expired) is null. */
 export async function loadFlow(ctx: Context, flowId: string): Promise<FlowView | null> {
   const flow = await loadAuthFlow(ctx, flowId);
   if (!flow) return null;

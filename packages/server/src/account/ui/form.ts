@@ -1,10 +1,9 @@
 // Reading a submitted form defensively: every field a string of bounded length, no control
 // characters, nothing repeated. Anything else is hostile or broken, and answered with a 400 page.
+import { isCleanText } from "../../input/text.ts";
+
 export type FormSpec = Record<string, number>;
 export type FormFields<S extends FormSpec> = { [K in keyof S]: string };
-
-// C0 controls except tab/newline, DEL, and U+FFFD (what invalid UTF-8 decodes to).
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/;
 
 export function readForm<S extends FormSpec>(body: unknown, spec: S): FormFields<S> | null {
   const source = (body ?? {}) as Record<string, unknown>;
@@ -12,7 +11,7 @@ export function readForm<S extends FormSpec>(body: unknown, spec: S): FormFields
   const out = {} as Record<string, string>;
   for (const [name, max] of Object.entries(spec)) {
     const value = Object.prototype.hasOwnProperty.call(source, name) ? source[name] : "";
-    if (typeof value !== "string" || value.length > max || FORBIDDEN.test(value)) return null;
+    if (typeof value !== "string" || value.length > max || !isCleanText(value, "text")) return null;
     out[name] = value;
   }
   return out as FormFields<S>;

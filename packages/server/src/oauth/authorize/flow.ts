@@ -3,6 +3,7 @@
 // request reads, at most MAX_FLOW_BYTES of them, at most oauth.rate_limits.authorize_per_ip new flows
 // per client IP, and each flow expires (maintenance/sweeper.ts deletes it then).
 import type { Context } from "../../context.ts";
+import { isFlowId } from "../../input/ids.ts";
 import type { AuthFlow } from "../../domain/authorization.ts";
 import { randomToken } from "../../crypto/secrets.ts";
 import { accountLimits } from "../../account/limits/buckets.ts";
@@ -52,8 +53,8 @@ export async function createAuthFlow(ctx: Context, req: AuthorizationRequest, o:
 
 /** The live flow a `?flow=` value names, or null (malformed, unknown or expired). */
 export async function loadAuthFlow(ctx: Context, flowId: unknown): Promise<AuthFlow | null> {
-  // Flow ids are 43-character base64url tokens; anything else (a NUL byte, unicode) never reaches storage.
-  if (typeof flowId !== "string" || !/^[A-Za-z0-9_-]{16,100}$/.test(flowId)) return null;
+  // A value of any other shape (NUL, junk, megabytes) never reaches storage.
+  if (!isFlowId(flowId)) return null;
   const flow = await ctx.storage.authFlows.get(flowId);
   return flow && flow.expiresAt > ctx.now() ? flow : null;
 }

@@ -134,10 +134,6 @@ export function postgresAccountStores(pool: pg.Pool): AccountStorage {
     },
     pendingLogins,
     lockouts: {
-      async get(key) {
-        const r = await one("SELECT record FROM lockouts WHERE lock_key = $1", [key]);
-        return r ? toLockoutRecord(r) : null;
-      },
       update: updateLockout,
       async deleteExpired(before) {
         return changed("DELETE FROM lockouts WHERE expires_at < $1", [before]);

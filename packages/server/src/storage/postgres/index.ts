@@ -8,6 +8,7 @@ import { postgresStores } from "./stores.ts";
 import { postgresAdminStores } from "./admin-stores.ts";
 import { postgresAccountStores } from "./account-stores.ts";
 import { postgresCascades } from "./cascades.ts";
+import { guardPool } from "./nul-guard.ts";
 
 /** Takes `schema` out of the URL: pg would pass unknown query parameters on to the server. */
 export function splitSchema(url: string): { url: string; schema: string | null } {
@@ -70,7 +71,9 @@ export function createPostgresPool(url: string, options: { schema?: string; limi
 }
 
 export function openPostgres(url: string, options: { schema?: string; limits?: Partial<PostgresLimits> } = {}): Storage {
-  const { pool, schema, limits } = createPostgresPool(url, options);
+  const { pool: raw, schema, limits } = createPostgresPool(url, options);
+  // Every query goes through the NUL guard (nul-guard.ts); migrations, pings and pool stats use the pool itself.
+  const pool = guardPool(raw);
 
   const stores = translateErrors({
     ...postgresStores(pool),
@@ -80,19 +83,19 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
   }, fromPostgresError);
   return {
     ...stores,
-    migrate: () => migrate(pool, schema),
+    migrate: () => migrate(raw, schema),
     async ping(timeoutMs = 1000): Promise<void> {
       // Bounded twice: the wait for a connection (connectionTimeoutMillis) and the answer.
       try {
         // pg reads query_timeout from the query config too; @types/pg does not declare it.
-        await pool.query({ text: "SELECT 1", query_timeout: timeoutMs } as pg.QueryConfig);
+        await raw.query({ text: "SELECT 1", query_timeout: timeoutMs } as pg.QueryConfig);
       } catch (err) {
         throw fromPostgresError(err);
       }
     },
-    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: limits.poolMax }),
+    poolStats: () => ({ total: raw.totalCount, idle: raw.idleCount, waiting: raw.waitingCount, max: limits.poolMax }),
     async close(): Promise<void> {
-      await pool.end();
+      await raw.end();
     },
   };
 }

@@ -121,10 +121,6 @@ export function sqliteAccountStores(db: Database.Database): AccountStorage {
     },
     pendingLogins,
     lockouts: {
-      async get(key) {
-        const r = q("SELECT record FROM lockouts WHERE lock_key = ?").get(key) as Row | undefined;
-        return r ? toLockoutRecord(r) : null;
-      },
       async update(key, change) {
         return updateLockout.immediate(key, change);
       },

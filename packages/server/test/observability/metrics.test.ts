@@ -204,7 +204,8 @@ describe("readiness with PostgreSQL cut off through a proxy", { skip: skipPostgr
         assert.equal(((await token.json()) as { error: string }).error, "temporarily_unavailable");
         // A hosted page that needs the database (Fastify behind the edge): a 503 page, logged.
         const logged = logLines.filter((l) => l.msg === "storage unavailable").length;
-        const page = await fetch(`${s.url}/login?flow=${"f".repeat(32)}`);
+        // A well-formed flow id (32 random bytes, base64url), so it is looked up in the database.
+        const page = await fetch(`${s.url}/login?flow=${randomBytes(32).toString("base64url")}`);
         assert.equal(page.status, 503, `login page during ${fault}`);
         assert.match(page.headers.get("content-type") ?? "", /text\/html/);
         assert.ok(logLines.filter((l) => l.msg === "storage unavailable").length > logged, "the page's 503 is logged");

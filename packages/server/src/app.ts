@@ -130,6 +130,8 @@ export async function buildApp(ctx: Context, options: BuildOptions = {}): Promis
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : isStorageUnavailable(err) ? 503 : 500;
     if (status === 500) request.log.error({ err }, "unhandled error");
+    // The same line the edge writes for its own 503s: an outage must show in the log (issue 11 §11).
+    else if (status === 503) request.log.warn({ path: request.url.split("?")[0], err: err.message }, "storage unavailable");
     const description = status === 500 ? `internal error (request ${request.id})` : status === 503 ? "temporarily unavailable; try again shortly" : status === 413 ? "request body is too large" : status === 415 ? "unsupported content type" : "malformed request";
     if (request.url.startsWith("/_api/")) return sendProblem(reply, new AdminError(status >= 500 ? "GH_ADMIN_INTERNAL" : "GH_ADMIN_INVALID_REQUEST", description));
     if (wantsJson(request.url)) {

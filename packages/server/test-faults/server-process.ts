@@ -6,6 +6,14 @@ import { join } from "node:path";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
 
+// Servers this suite started and has not stopped: killed when the suite exits, however it exits.
+const live = new Set<number>();
+process.on("exit", () => {
+  for (const pid of live) {
+    try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
+  }
+});
+
 export interface ServerProcess {
   readonly url: string;
   /** Starts (or restarts) the server and waits for /healthz; returns the milliseconds it took. */
@@ -14,6 +22,8 @@ export interface ServerProcess {
   /** SIGTERM and wait (bounded). */
   stop(): Promise<void>;
   log(): string;
+  /** Exits the suite did not cause. */
+  crashes(): number;
 }
 
 export function serverProcess(dir: string, config: Record<string, unknown>, port: number): ServerProcess {
@@ -23,6 +33,7 @@ export function serverProcess(dir: string, config: Record<string, unknown>, port
   writeFileSync(logFile, "");
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
+  let deaths = 0;
 
   return {
     url,
@@ -33,6 +44,16 @@ export function serverProcess(dir: string, config: Record<string, unknown>, port
         cwd: dir, detached: true, stdio: ["ignore", fd, fd],
       });
       closeSync(fd);
+      const me = child;
+      if (me.pid) live.add(me.pid);
+      me.once("exit", () => { if (me.pid) live.delete(me.pid); });
+      // A death we did not cause (kill9/stop clear `child` first) is a crash: counted and logged.
+      me.once("exit", (code, signal) => {
+        if (child === me) {
+          deaths++;
+          console.log(`    SERVER CRASHED (exit ${code ?? signal}); log tail:\n${readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n")}`);
+        }
+      });
       const exited = new Promise<number>((resolve) => child!.once("exit", (code) => resolve(code ?? -1)));
       for (let i = 0; i < 300; i++) {
         const res = await Promise.race([fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).catch(() => null), exited.then(() => "exited" as const)]);
@@ -59,5 +80,6 @@ export function serverProcess(dir: string, config: Record<string, unknown>, port
       clearTimeout(timer);
     },
     log: () => readFileSync(logFile, "utf8"),
+    crashes: () => deaths,
   };
 }

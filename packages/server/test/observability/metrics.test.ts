@@ -164,9 +164,11 @@ describe("readiness with PostgreSQL cut off through a proxy", { skip: skipPostgr
   const schema = `gh_test_${randomBytes(6).toString("hex")}`;
   let proxy: TcpProxy;
   let s: TestServer;
+  const logLines: Record<string, unknown>[] = [];
   before(async () => {
     proxy = await startTcpProxy({ port: 5432 });
     s = await startTestServer({
+      build: { logDestination: { write: (line: string) => { logLines.push(JSON.parse(line)); } } },
       databaseUrl: `${proxy.url(POSTGRES_URL)}?schema=${schema}`,
       config: { database: { url: `${proxy.url(POSTGRES_URL)}?schema=${schema}`, connect_timeout_ms: 500, query_timeout_ms: 1000, statement_timeout_ms: 800, idle_in_transaction_timeout_ms: 600 } },
     });
@@ -200,6 +202,13 @@ describe("readiness with PostgreSQL cut off through a proxy", { skip: skipPostgr
         });
         assert.equal(token.status, 503, `token endpoint during ${fault}`);
         assert.equal(((await token.json()) as { error: string }).error, "temporarily_unavailable");
+        // A hosted page that needs the database (Fastify behind the edge): a 503 page, logged.
+        const logged = logLines.filter((l) => l.msg === "storage unavailable").length;
+        // A well-formed flow id (32 random bytes, base64url), so it is looked up in the database.
+        const page = await fetch(`${s.url}/login?flow=${randomBytes(32).toString("base64url")}`);
+        assert.equal(page.status, 503, `login page during ${fault}`);
+        assert.match(page.headers.get("content-type") ?? "", /text\/html/);
+        assert.ok(logLines.filter((l) => l.msg === "storage unavailable").length > logged, "the page's 503 is logged");
       } finally {
         proxy.restore();
       }

@@ -13,6 +13,7 @@ import { revokeAllForUser } from "../../src/session/revocation.ts";
 import { startRevocationWatcher } from "../../src/revocation-feed/watcher.ts";
 import { backends, POSTGRES_URL } from "../storage/backends.ts";
 import { newGrant, newSession, newUser, skipPostgres } from "../storage/fixtures.ts";
+import { GRANT_COLUMNS } from "../../src/storage/rows.ts";
 
 const actor = { id: "key:test" };
 
@@ -63,7 +64,8 @@ for (const backend of backends) {
       const values = (rows: object[]): string => rows.map((r) => `(${Object.values(r).map(q).join(", ")})`).join(",\n");
       if (n > 0) {
         await sql(`INSERT INTO idp_sessions (id, user_id, token_hash, amr, authenticated_at, created_at, last_accessed_at, expires_at, ip, user_agent, revoked_at) VALUES ${values(sessions)}`);
-        await sql(`INSERT INTO offline_grants (id, client_id, user_id, idp_session_id, scopes, amr, authenticated_at, token_hash, created_at, last_accessed_at, expires_at, ip, user_agent, revoked_at, previous_token_hash, rotated_at, rotation_salt) VALUES ${values(grants)}`);
+        // Every column, in the fixture's field order (GRANT_COLUMNS grew with the rotation fields).
+        await sql(`INSERT INTO offline_grants (${GRANT_COLUMNS.join(", ")}) VALUES ${values(grants)}`);
       }
       return { userId: u.id, sessionIds: sessions.map((s) => s.id), grantIds: grants.map((g) => g.id) };
     }

@@ -151,6 +151,24 @@ describe("PostgreSQL behind a proxy that stalls and cuts", { skip: skipPostgres 
       await pool.end();
     }
   });
+
+  it("a connection cut while checked out between two queries fails the transaction, not the process", async () => {
+    const { pool } = createPostgresPool(`${proxy.url(POSTGRES_URL)}?schema=${schema}`, { limits: LIMITS });
+    try {
+      const { err } = await timedFailure(() => transaction(pool, async (client) => {
+        await client.query("SELECT 1");
+        proxy.cut();
+        // No query is running when the reset arrives: pg emits 'error' on the client itself.
+        await sleep(100);
+        await client.query("SELECT 1");
+      }));
+      assert.ok(isStorageUnavailable(fromPostgresError(err)), `got ${String(err)}`);
+    } finally {
+      proxy.restore();
+      await pool.end();
+    }
+    await recovers(() => storage.users.get("nobody"), 3000);
+  });
 });
 
 describe("SQLite that cannot write", () => {

@@ -3,6 +3,7 @@
 // ONE statement (data-modifying CTEs feeding INSERT … SELECT), so ending a user with thousands of
 // sessions costs the same few round trips as ending one with none.
 import type pg from "pg";
+import { transaction } from "./transaction.ts";
 import type { CascadeOptions, LoggedRevocation, RevocationCascadeStore } from "../ports.ts";
 import { toUser, type Row } from "../rows.ts";
 import { REVOCATION_LOG_LOCK } from "./admin-stores.ts";
@@ -30,24 +31,13 @@ const LOG_USER = "INSERT INTO revocations (kind, id, at, expires_at) VALUES ('us
 export function postgresCascades(pool: pg.Pool): RevocationCascadeStore {
   /**
    * One transaction holding the revocation log's lock (see admin-stores.ts: seq order must be commit
-   * order for readers following the log). A connection that cannot even roll back is discarded.
+   * order for readers following the log), through the adapter's one transaction helper.
    */
-  async function inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query("BEGIN");
+  const inTransaction = <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> =>
+    transaction(pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock($1)", [REVOCATION_LOG_LOCK]);
-      const result = await fn(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (err) {
-      await client.query("ROLLBACK").catch((e: Error) => { broken = e; });
-      throw err;
-    } finally {
-      client.release(broken);
-    }
-  }
+      return fn(client);
+    });
   const run = async (client: pg.PoolClient, sql: string, args: unknown[]): Promise<LoggedRevocation[]> =>
     (await client.query(sql, args)).rows.map((r: Row) => ({ kind: r.kind as LoggedRevocation["kind"], id: String(r.id) }));
   const ofUser = (client: pg.PoolClient, userId: string, o: CascadeOptions): Promise<LoggedRevocation[]> => run(client, BY_USER, [userId, o.at, o.logUntil]);

@@ -62,6 +62,11 @@ export function createPostgresPool(url: string, options: { schema?: string; limi
   // A pooled idle connection the server drops is discarded by the pool; without a listener the
   // 'error' event would crash the process.
   pool.on("error", (err) => console.error(`gatehouse: postgres connection lost: ${err.message}`));
+  // The pool listens for errors only on idle connections. One that breaks while checked out (a
+  // transaction, between two queries) would emit 'error' with no listener and crash the process
+  // (found by the fault suite: PostgreSQL cut under load). The failure still reaches the caller:
+  // the running or next query on that connection fails, and it is released as broken.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return { pool, schema, limits };
 }
 

@@ -1,5 +1,5 @@
 // The attack suite in `npm test`: every endpoint gets the fixed corpus of known hostile inputs
-// plus a few random ones (FUZZ_RUNS, default 4) on SQLite. `npm run fuzz` runs ≥ 10,000 per
+// plus a few random ones (FUZZ_RUNS, default 3) on SQLite. `npm run fuzz` runs ≥ 10,000 per
 // endpoint on SQLite and PostgreSQL (scripts/fuzz.mjs).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -10,7 +10,7 @@ import { startFuzzTarget, type FuzzTarget } from "./target.ts";
 describe("hostile input on every endpoint (SQLite)", () => {
   let target: FuzzTarget;
   const results: EndpointResult[] = [];
-  const options = optionsFromEnv({ runs: 4, timeoutMs: 5000 });
+  const options = optionsFromEnv({ runs: 3, timeoutMs: 5000 });
   before(async () => { target = await startFuzzTarget("sqlite"); });
   after(async () => {
     if (process.env.FUZZ_VERBOSE) console.log(table(results, `sqlite, seed ${options.seed}`));

@@ -31,6 +31,7 @@ import { protocolRoutes } from "./edge/routes.ts";
 import { BODY_LIMIT_BYTES } from "./edge/body.ts";
 import { isStorageUnavailable } from "./storage/errors.ts";
 import { createLogger, silentLogger } from "./observability/logger.ts";
+import { createAccessLog } from "./observability/access-log.ts";
 import { createMetrics } from "./observability/metrics.ts";
 import { startMetricsListener } from "./observability/metrics-endpoint.ts";
 import type { DestinationStream } from "pino";
@@ -95,7 +96,9 @@ export interface BuildOptions {
 }
 
 export async function buildApp(ctx: Context, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const logger = options.logger || options.logDestination ? createLogger({ level: ctx.config.log.level, destination: options.logDestination }) : silentLogger();
+  const logging = Boolean(options.logger || options.logDestination);
+  const logger = logging ? createLogger({ level: ctx.config.log.level, destination: options.logDestination }) : silentLogger();
+  const accessLog = createAccessLog({ sink: options.logDestination ?? 1, requests: logging ? ctx.config.log.requests : "none", level: ctx.config.log.level });
   const nudges = ctx.redis ? await redisNudges(ctx.redis, `${ctx.config.redis.key_prefix}revocations`) : undefined;
   const watcher = await startRevocationWatcher(ctx, { intervalMs: options.revocationPollMs ?? 250, nudges });
   // Revocations made on other nodes reach this node's cache through the shared log.
@@ -108,7 +111,7 @@ export async function buildApp(ctx: Context, options: BuildOptions = {}): Promis
     hsts: ctx.issuer.startsWith("https:"),
     bodyLimit: BODY_LIMIT_BYTES,
     logger,
-    requestLogging: ctx.config.log.requests,
+    accessLog,
     onResponse: ctx.metrics.observeRequest,
   });
   const metricsListener = ctx.config.metrics.listen ? await startMetricsListener(ctx, ctx.config.metrics.listen) : null;
@@ -159,6 +162,7 @@ export async function buildApp(ctx: Context, options: BuildOptions = {}): Promis
   sweep.unref();
   // Event streams never end on their own: end them so the server can close.
   app.addHook("preClose", async () => edge.closeStreams());
+  app.addHook("onClose", async () => accessLog.flush());
   app.addHook("onClose", async () => {
     clearInterval(sweep);
     watcher.stop();

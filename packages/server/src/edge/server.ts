@@ -9,7 +9,8 @@ import { OAuthError } from "../oauth/errors.ts";
 import { isStorageUnavailable } from "../storage/errors.ts";
 import type { ClientRegistry } from "../oauth/clients.ts";
 import { HSTS_VALUE } from "../http/security-headers.ts";
-import type { Logger, RequestLogging } from "../observability/logger.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { AccessLog } from "../observability/access-log.ts";
 import { corsHeaders } from "./cors.ts";
 import { declaredTooLarge, readBody } from "./body.ts";
 import { clientInfoOf } from "./client-info.ts";
@@ -24,8 +25,10 @@ export interface EdgeOptions {
   /** The public origin is https: send HSTS. */
   hsts: boolean;
   bodyLimit: number;
+  /** Errors and warnings. */
   logger: Logger;
-  requestLogging: RequestLogging;
+  /** One line per request. */
+  accessLog: AccessLog;
   /** Told of every answered request (metrics). */
   onResponse?: (route: string, method: string, status: number, seconds: number) => void;
 }
@@ -58,10 +61,10 @@ export function createEdge(options: EdgeOptions): Edge {
   function accessLog(req: IncomingMessage, id: string, path: string, status: number, started: number, clientId: string | undefined): void {
     const seconds = (performance.now() - started) / 1000;
     options.onResponse?.(byPath.has(path) ? path : "other", req.method ?? "", status, seconds);
-    if (options.requestLogging === "none" || (options.requestLogging === "errors" && status < 500)) return;
-    const line = { req_id: id, method: req.method, path: path.length > 200 ? `${path.slice(0, 200)}…` : path, status, ms: Math.round(seconds * 10000) / 10, ip: clientInfoOf(req, options.trustProxy).ip, client_id: clientId };
-    if (status >= 500) logger.error(line, "request");
-    else logger.info(line, "request");
+    options.accessLog.write({
+      reqId: id, method: req.method ?? "", path: path.length > 200 ? `${path.slice(0, 200)}…` : path, status,
+      ms: Math.round(seconds * 10000) / 10, ip: clientInfoOf(req, options.trustProxy).ip, clientId,
+    });
   }
 
   function errorResponse(err: unknown, style: "json" | "page", request: { id: string; method?: string; path: string }): EdgeResponse {

@@ -9,6 +9,7 @@ import { edgeRequest } from "../../src/edge/request.ts";
 import { OAuthError } from "../../src/oauth/errors.ts";
 import { StorageUnavailableError } from "../../src/storage/errors.ts";
 import { createLogger } from "../../src/observability/logger.ts";
+import { createAccessLog } from "../../src/observability/access-log.ts";
 import { createClientRegistry } from "../../src/oauth/clients.ts";
 import { resolverInDoubt } from "../../src/resolver/endpoint.ts";
 import type { Route } from "../../src/edge/types.ts";
@@ -26,10 +27,11 @@ describe("edge error mapping", () => {
     { path: "/down", methods: ["GET"], handler: () => { throw new StorageUnavailableError("connect ECONNREFUSED"); }, errors: "json" },
     { path: "/doubt", methods: "*", handler: boom, errors: "json", inDoubt: resolverInDoubt },
   ];
+  const sink = { write: (s: string) => { lines.push(JSON.parse(s)); } };
   before(async () => {
     const edge = createEdge({
       routes, clients: createClientRegistry([]), trustProxy: false, hsts: true, bodyLimit: 1024,
-      logger: createLogger({ level: "info", destination: { write: (s: string) => { lines.push(JSON.parse(s)); } } }), requestLogging: "all",
+      logger: createLogger({ level: "info", destination: sink }), accessLog: createAccessLog({ sink, requests: "all", level: "info" }),
     });
     server = createServer((req, res) => edge.handle(req, res, (_q, s) => { s.writeHead(404); s.end("fallback"); }));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

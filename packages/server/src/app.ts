@@ -60,7 +60,7 @@ export async function createContext(config: Config, options: { now?: () => numbe
     issuer: new URL(config.http.public_origin).origin,
     storage,
     clients,
-    // ID tokens live 300 s; access tokens as long as their client says (at most a day, config and admin API).
+    // ID tokens live 300 s; access tokens as long as their client says (config or admin API, at most 30 days).
     keys: await openKeyRing(storage.signingKeys, now, { retireAfterSeconds: () => Math.max(300, ...clients.all().map((c) => c.access_token_lifetime_seconds)) + 300 }),
     revocationListeners,
     passwords: createPasswordHasher({ memoryKib: h.memory_kib, iterations: h.iterations, parallelism: h.parallelism }),

@@ -108,26 +108,49 @@ export function createEdge(options: EdgeOptions): Edge {
     accessLog(req, id, path, r.status, started, r.clientId);
   }
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse, route: Route, path: string, rawQuery: string, started: number, id: string): Promise<void> {
-    let body: string | undefined;
-    if (route.body && req.method !== "GET" && req.method !== "HEAD") {
-      const read = await readBody(req, options.bodyLimit);
-      if (read === null) {
-        res.setHeader("connection", "close");
-        return write(req, res, route, path, errorResponse(TOO_LARGE, route.errors, { id, path }), started, id);
-      }
-      body = read;
-    }
-    const request: EdgeRequest = new IncomingEdgeRequest(id, req.method ?? "GET", path, req.headers, clientInfoOf(req, options.trustProxy), rawQuery, body);
-    let r: EdgeResponse;
+  /** The answer for a handler that threw: an OAuth error, a 503 or a logged 500 (or the route's in-doubt answer). */
+  function failure(route: Route, err: unknown, id: string, method: string, path: string): EdgeResponse {
+    const r = errorResponse(err, route.errors, { id, method, path });
+    return route.inDoubt && !(err instanceof OAuthError) ? route.inDoubt() : r;
+  }
+
+  function run(req: IncomingMessage, res: ServerResponse, route: Route, path: string, rawQuery: string, body: string | undefined, started: number, id: string): void {
+    const method = req.method ?? "GET";
+    const request: EdgeRequest = new IncomingEdgeRequest(id, method, path, req.headers, clientInfoOf(req, options.trustProxy), rawQuery, body);
+    let result: EdgeResponse | Promise<EdgeResponse>;
     try {
-      const result = route.handler(request);
-      r = result instanceof Promise ? await result : result;
+      result = route.handler(request);
     } catch (err) {
-      r = errorResponse(err, route.errors, { id, method: req.method, path });
-      if (route.inDoubt && !(err instanceof OAuthError)) r = route.inDoubt();
+      result = failure(route, err, id, method, path);
     }
-    write(req, res, route, path, r, started, id);
+    // Answers that need no I/O (JWKS, discovery, cached resolver hits) are written at once, without
+    // a trip through the microtask queue.
+    if (!(result instanceof Promise)) {
+      try {
+        write(req, res, route, path, result, started, id);
+      } catch (err) {
+        notWritten(res, id, path, err);
+      }
+      return;
+    }
+    result
+      .then((r) => write(req, res, route, path, r, started, id), (err) => write(req, res, route, path, failure(route, err, id, method, path), started, id))
+      .catch((err) => notWritten(res, id, path, err));
+  }
+
+  /** A failure while writing (the socket went away, a header value node refuses): nothing is left to answer. */
+  function notWritten(res: ServerResponse, id: string, path: string, err: unknown): void {
+    logger.warn({ req_id: id, path, err: (err as Error).message }, "response not written");
+    if (!res.headersSent) res.destroy();
+  }
+
+  async function readThenRun(req: IncomingMessage, res: ServerResponse, route: Route, path: string, rawQuery: string, started: number, id: string): Promise<void> {
+    const body = await readBody(req, options.bodyLimit);
+    if (body === null) {
+      res.setHeader("connection", "close");
+      return write(req, res, route, path, errorResponse(TOO_LARGE, route.errors, { id, path }), started, id);
+    }
+    run(req, res, route, path, rawQuery, body, started, id);
   }
 
   function allows(route: Route, method: string): boolean {
@@ -164,11 +187,9 @@ export function createEdge(options: EdgeOptions): Edge {
         const allow = route.methods === "*" ? "" : [...route.methods, ...(route.methods.includes("GET") ? ["HEAD"] : [])].join(", ");
         return write(req, res, route, path, jsonResponse(405, { error: "invalid_request", error_description: `method ${method.slice(0, 16)} is not allowed here` }, { allow }), started, id);
       }
-      dispatch(req, res, route, path, q < 0 ? "" : url.slice(q + 1), started, id).catch((err) => {
-        // Only a failure while writing gets here (the socket went away); nothing is left to answer.
-        logger.warn({ req_id: id, path, err: (err as Error).message }, "response not written");
-        if (!res.headersSent) res.destroy();
-      });
+      const rawQuery = q < 0 ? "" : url.slice(q + 1);
+      if (route.body && method !== "GET" && method !== "HEAD") readThenRun(req, res, route, path, rawQuery, started, id).catch((err) => notWritten(res, id, path, err));
+      else run(req, res, route, path, rawQuery, undefined, started, id);
     },
     closeStreams() {
       for (const end of streams) end();

@@ -26,6 +26,24 @@ export interface AccessLog {
 export type AccessLogSink = number | { write(text: string): unknown };
 
 const FLUSH_BYTES = 8192;
+
+// Methods come from node's HTTP parser (a fixed list of upper-case tokens) and ids from the edge.
+// Printable ASCII without a quote or backslash needs no escaping; anything else (client-supplied
+// paths, X-Forwarded-For) goes through JSON.stringify.
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const jsonString = (s: string): string => (PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
+
+// Many requests share a millisecond under load: format the timestamp once per millisecond.
+let lastMs = 0;
+let lastIso = "";
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
 const FLUSH_MS = 100;
 
 export function createAccessLog(options: { sink: AccessLogSink; requests: RequestLogging; level: string }): AccessLog {
@@ -55,7 +73,7 @@ export function createAccessLog(options: { sink: AccessLogSink; requests: Reques
     write(l) {
       const error = l.status >= 500;
       if (requests === "none" || (requests === "errors" && !error) || !(error ? errorOn : infoOn)) return;
-      const line = `{"level":${error ? 50 : 30},"time":"${new Date().toISOString()}","req_id":"${l.reqId}","method":${JSON.stringify(l.method)},"path":${JSON.stringify(l.path)},"status":${l.status},"ms":${l.ms},"ip":${JSON.stringify(l.ip)}${l.clientId === undefined ? "" : `,"client_id":${JSON.stringify(l.clientId)}`},"msg":"request"}\n`;
+      const line = `{"level":${error ? 50 : 30},"time":"${isoNow()}","req_id":"${l.reqId}","method":"${l.method}","path":${jsonString(l.path)},"status":${l.status},"ms":${l.ms},"ip":${jsonString(l.ip)}${l.clientId === undefined ? "" : `,"client_id":${jsonString(l.clientId)}`},"msg":"request"}\n`;
       // Tests (and any non-fd sink) get every line at once.
       if (typeof sink !== "number") {
         sink.write(line);

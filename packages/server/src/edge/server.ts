@@ -37,7 +37,7 @@ export type Fallback = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface Edge {
   handle(req: IncomingMessage, res: ServerResponse, fallback: Fallback): void;
-  /** Ends open event streams (they never end on their own), so the server can close. */
+  /** Ends open event streams (they never end on their own) and refuses new requests, so the server can close. */
   closeStreams(): void;
 }
 
@@ -46,6 +46,7 @@ const REQUEST_ID = Symbol("gatehouse.requestId");
 export const requestIdOf = (req: IncomingMessage): string => (req as IncomingMessage & { [REQUEST_ID]?: string })[REQUEST_ID] ?? "-";
 
 const TOO_LARGE = new OAuthError("invalid_request", "request body is too large", { status: 413, redirectable: false });
+const CLOSING = new OAuthError("temporarily_unavailable", "the server is shutting down; try again", { status: 503, redirectable: false });
 const UNAVAILABLE = new OAuthError("temporarily_unavailable", "the service is temporarily unavailable; try again shortly", { redirectable: false });
 
 /** Which error style a path answers in when no route names one (requests that go on to Fastify). */
@@ -57,6 +58,9 @@ export function createEdge(options: EdgeOptions): Edge {
   const idPrefix = randomBytes(4).toString("hex");
   let counter = 0;
   const streams = new Set<() => void>();
+  // Set once the server starts closing: new requests are refused (as Fastify does behind us), or a
+  // feed follower reconnecting on a kept-alive socket would open a stream that keeps the server up.
+  let closing = false;
 
   function accessLog(req: IncomingMessage, id: string, path: string, status: number, started: number, clientId: string | undefined): void {
     const seconds = (performance.now() - started) / 1000;
@@ -102,6 +106,8 @@ export function createEdge(options: EdgeOptions): Edge {
       res.once("close", close);
       // The client may have gone while the stream was being set up: its slot is freed all the same.
       if (res.destroyed) close();
+      // A stream whose set-up finished after closing began ends at once.
+      else if (closing) end();
     } else {
       res.end(req.method === "HEAD" ? undefined : r.body);
     }
@@ -176,6 +182,10 @@ export function createEdge(options: EdgeOptions): Edge {
         res.setHeader("connection", "close");
         return write(req, res, route, path, errorResponse(TOO_LARGE, route?.errors ?? (jsonPath(path) ? "json" : "page"), { id, path }), started, id);
       }
+      if (closing && route) {
+        res.setHeader("connection", "close");
+        return write(req, res, route, path, errorResponse(CLOSING, route.errors, { id, path }), started, id);
+      }
       if (!route) {
         res.once("finish", () => accessLog(req, id, path, res.statusCode, started, clientIdInQuery(url, q)));
         return fallback(req, res);
@@ -192,6 +202,7 @@ export function createEdge(options: EdgeOptions): Edge {
       else run(req, res, route, path, rawQuery, undefined, started, id);
     },
     closeStreams() {
+      closing = true;
       for (const end of streams) end();
     },
   };

@@ -2,6 +2,7 @@
 // and verifiers with an admin key still get one when anonymous subscribers have filled their share.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { Agent, get } from "node:http";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { createAdminKey } from "../../src/admin/keys.ts";
 import { STREAM_LIMITS } from "../../src/revocation-feed/endpoints.ts";
@@ -52,5 +53,35 @@ describe("revocation feed stream slots", () => {
     assert.equal(again.status, 200);
     again.close();
     for (const r of mine) r.close();
+  });
+});
+
+describe("closing with feed followers", () => {
+  it("refuses new streams once closing, so a follower reconnecting on a kept-alive socket cannot hold the server open", async () => {
+    const s = await startTestServer();
+    // One kept-alive socket, as a follower's HTTP agent has: when the server ends the stream, the
+    // follower asks again at once on the same socket.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const statuses: number[] = [];
+    const follow = (): Promise<void> => new Promise((resolve) => {
+      const req = get(`${s.url}/_api/revocations/stream`, { agent }, (res) => {
+        statuses.push(res.statusCode ?? 0);
+        res.resume();
+        res.once("end", () => { if (statuses.length < 5) follow().then(resolve); else resolve(); });
+        res.once("close", () => resolve());
+      });
+      req.once("error", () => resolve());
+    });
+    const following = follow();
+    await new Promise((r) => setTimeout(r, 200));
+    const closed = s.close();
+    try {
+      await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error("the server did not close within 5 s")), 5000))]);
+    } finally {
+      agent.destroy();
+      await following;
+    }
+    assert.equal(statuses[0], 200);
+    assert.ok(statuses.slice(1).every((code) => code === 503), JSON.stringify(statuses));
   });
 });

@@ -14,7 +14,7 @@ import pg from "pg";
 import { freePort } from "../test/support/server.ts";
 import { startTcpProxy, type TcpProxy } from "../test/support/tcp-proxy.ts";
 import { serverProcess, type ServerProcess } from "./server-process.ts";
-import { finalCheck, newClient, newGrant, REDIRECT_URI, runLoad, statusSummary, type Attempt, type LoadClient } from "./refresh-load.ts";
+import { finalCheck, newClient, newGrant, REDIRECT_URI, runLoad, statusSummary, type Attempt, type LoadClient, type LoadRun } from "./refresh-load.ts";
 
 const execFileAsync = promisify(execFile);
 const ROOT = new URL("../../../", import.meta.url).pathname;
@@ -142,6 +142,29 @@ async function killScenario(backend: "sqlite" | "postgres", kills = 5): Promise<
   }
 }
 
+// ---- one fault window, shared by the scenarios below -----------------------------------------------
+
+/**
+ * With load running: settle, start the fault, hold it, end it, then wait for every client to refresh
+ * again. Returns the attempts made while the fault lasted and the recovery time (null: none in time).
+ */
+async function faultWindow(clients: LoadClient[], load: LoadRun, fault: { settleMs: number; start(): void; hold(): Promise<void>; end(): void; recoveryLimitMs: number }): Promise<{ during: Attempt[]; recovery: number | null }> {
+  try {
+    await sleep(fault.settleMs);
+    const startedAt = performance.now();
+    fault.start();
+    await fault.hold();
+    const endedAt = performance.now();
+    fault.end();
+    const recovery = await recovered(clients, endedAt, fault.recoveryLimitMs);
+    const during = load.attempts.filter((a) => a.at >= startedAt && a.at < endedAt);
+    await sleep(1000);
+    return { during, recovery };
+  } finally {
+    await load.stop();
+  }
+}
+
 // ---- PostgreSQL cut / frozen through a proxy -----------------------------------------------------
 
 async function postgresFault(kind: "cut" | "freeze", faultMs = 6000): Promise<void> {
@@ -153,29 +176,22 @@ async function postgresFault(kind: "cut" | "freeze", faultMs = 6000): Promise<vo
       const { server, clients } = await prepare(dir, baseConfig(port, `${proxy.url(POSTGRES_URL)}?schema=${schema}`), port);
       const load = runLoad(() => server.url, clients, { maxMs: 120_000, maxPerClient: 100_000 });
       const problems: string[] = [];
-      let recovery: number | null = null;
-      let during: Attempt[] = [];
-      try {
-        await sleep(1500);
-        const faultAt = performance.now();
-        proxy[kind]();
-        await sleep(faultMs / 2);
-        const ready = await fetch(`${server.url}/readyz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => 0);
-        const live = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => 0);
-        if (ready !== 503) problems.push(`/readyz answered ${ready} during the ${kind}`);
-        if (live !== 200) problems.push(`/healthz answered ${live} during the ${kind}`);
-        await sleep(faultMs / 2);
-        const restoredAt = performance.now();
-        proxy.restore();
-        recovery = await recovered(clients, restoredAt, 30_000);
-        during = load.attempts.filter((a) => a.at >= faultAt && a.at < restoredAt);
-        const readyAfter = await fetch(`${server.url}/readyz`).then((r) => r.status, () => 0);
-        if (readyAfter !== 200) problems.push(`/readyz answered ${readyAfter} after restore`);
-        await sleep(1000);
-      } finally {
-        proxy.restore();
-        await load.stop();
-      }
+      const status = (path: string): Promise<number> => fetch(`${server.url}${path}`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => 0);
+      const { during, recovery } = await faultWindow(clients, load, {
+        settleMs: 1500,
+        start: () => proxy[kind](),
+        async hold() {
+          await sleep(faultMs / 2);
+          const [ready, live] = [await status("/readyz"), await status("/healthz")];
+          if (ready !== 503) problems.push(`/readyz answered ${ready} during the ${kind}`);
+          if (live !== 200) problems.push(`/healthz answered ${live} during the ${kind}`);
+          await sleep(faultMs / 2);
+        },
+        end: () => proxy.restore(),
+        recoveryLimitMs: 30_000,
+      }).finally(() => proxy.restore());
+      const readyAfter = await status("/readyz");
+      if (readyAfter !== 200) problems.push(`/readyz answered ${readyAfter} after restore`);
       await finalCheck(server.url, clients);
       const unclean = during.filter((a) => a.status !== 503 && a.status !== 200);
       if (unclean.length) problems.push(`${unclean.length} answers during the fault were neither 200 nor 503: ${[...new Set(unclean.map((a) => `${a.status} ${a.error ?? ""}`))].join(", ")}`);
@@ -205,22 +221,9 @@ async function redisFault(kind: "cut" | "freeze", faultMs = 4000): Promise<void>
     const { server, clients } = await prepare(dir, config, port);
     const load = runLoad(() => server.url, clients, { maxMs: 60_000, maxPerClient: 100_000 });
     const problems: string[] = [];
-    let recovery: number | null = null;
-    let during: Attempt[] = [];
-    try {
-      await sleep(1000);
-      const faultAt = performance.now();
-      proxy[kind]();
-      await sleep(faultMs);
-      const restoredAt = performance.now();
-      proxy.restore();
-      during = load.attempts.filter((a) => a.at >= faultAt && a.at < restoredAt);
-      recovery = await recovered(clients, restoredAt, 20_000);
-      await sleep(1000);
-    } finally {
-      proxy.restore();
-      await load.stop();
-    }
+    const { during, recovery } = await faultWindow(clients, load, {
+      settleMs: 1000, start: () => proxy[kind](), hold: () => sleep(faultMs), end: () => proxy.restore(), recoveryLimitMs: 20_000,
+    }).finally(() => proxy.restore());
     await finalCheck(server.url, clients);
     const refused = during.filter((a) => a.status !== 200);
     if (refused.length) problems.push(`${refused.length} refreshes failed while Redis was ${kind === "cut" ? "cut" : "frozen"} (limits should fail open)`);
@@ -254,30 +257,24 @@ async function diskFull(): Promise<void> {
     const { server, clients } = await prepare(dir, baseConfig(port, `sqlite:${join(mount, "db.sqlite")}`), port);
     const load = runLoad(() => server.url, clients, { maxMs: 60_000, maxPerClient: 100_000 });
     const problems: string[] = [];
-    let recovery: number | null = null;
-    let during: Attempt[] = [];
-    try {
-      await sleep(1000);
-      // Fill what is left, 64 KiB at a time (at most 8 MiB: the tmpfs's size).
-      const fd = openSync(filler, "w");
-      const chunk = Buffer.alloc(64 * 1024, 1);
-      try {
-        for (let i = 0; i < 200; i++) writeSync(fd, chunk);
-      } catch { /* ENOSPC: full */ }
-      try {
-        for (let i = 0; i < 64; i++) writeSync(fd, chunk.subarray(0, 512));
-      } catch { /* full to the last block */ }
-      closeSync(fd);
-      const fullAt = performance.now();
-      await sleep(3000);
-      const freedAt = performance.now();
-      unlinkSync(filler);
-      during = load.attempts.filter((a) => a.at >= fullAt && a.at < freedAt);
-      recovery = await recovered(clients, freedAt, 20_000);
-      await sleep(1000);
-    } finally {
-      await load.stop();
-    }
+    const { during, recovery } = await faultWindow(clients, load, {
+      settleMs: 1000,
+      start() {
+        // Fill what is left, 64 KiB at a time (at most 8 MiB: the tmpfs's size).
+        const fd = openSync(filler, "w");
+        const chunk = Buffer.alloc(64 * 1024, 1);
+        try {
+          for (let i = 0; i < 200; i++) writeSync(fd, chunk);
+        } catch { /* ENOSPC: full */ }
+        try {
+          for (let i = 0; i < 64; i++) writeSync(fd, chunk.subarray(0, 512));
+        } catch { /* full to the last block */ }
+        closeSync(fd);
+      },
+      hold: () => sleep(3000),
+      end: () => unlinkSync(filler),
+      recoveryLimitMs: 20_000,
+    });
     await finalCheck(server.url, clients);
     const unavailable = during.filter((a) => a.status === 503).length;
     const unclean = during.filter((a) => a.status !== 503 && a.status !== 200);

@@ -76,7 +76,7 @@ export function createEdge(options: EdgeOptions): Edge {
     if (isStorageUnavailable(err)) {
       logger.warn({ req_id: request.id, path: request.path, err: (err as Error).message }, "storage unavailable");
       return style === "json"
-        ? { ...oauthErrorResponse(UNAVAILABLE), headers: { ...oauthErrorResponse(UNAVAILABLE).headers, "retry-after": "5" } }
+        ? jsonResponse(503, UNAVAILABLE.toJSON(), { "retry-after": "5" })
         : errorPageResponse(503, "Temporarily unavailable", "The service cannot answer right now. Try again in a few seconds.", { "retry-after": "5" });
     }
     logger.error({ req_id: request.id, method: request.method, path: request.path, err }, "unhandled error");

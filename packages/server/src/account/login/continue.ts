@@ -1,6 +1,7 @@
 // After a factor succeeds: finish the login, or move to the next step (TOTP, then email
 // verification when it is required or the account was just created).
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { clientInfo } from "../../http/client-info.ts";
 import type { Context } from "../../context.ts";
 import type { PendingLoginStage } from "../../domain/account.ts";
 import type { User } from "../../domain/user.ts";
@@ -28,7 +29,7 @@ export async function afterFirstFactor(
   const stage = await nextStage(ctx, o.user, { totp: false, justSignedUp: o.justSignedUp });
   if (stage === null) return completeLogin(ctx, request, reply, o.user, amr, o.flowId);
   await startPending(ctx, reply, { userId: o.user.id, email: o.user.email, flowId: o.flowId, stage, amr });
-  if (stage === "verify") await sendVerificationCode(ctx, o.user, { ip: request.ip });
+  if (stage === "verify") await sendVerificationCode(ctx, o.user, { ip: clientInfo(request).ip });
   return seeOther(ctx, reply, STAGE_PATHS[stage]);
 }
 
@@ -49,6 +50,6 @@ export async function afterStep(
     clearPending(ctx, reply);
     return completeLogin(ctx, request, reply, o.user, o.amr, o.flowId);
   }
-  if (stage === "verify") await sendVerificationCode(ctx, o.user, { ip: request.ip });
+  if (stage === "verify") await sendVerificationCode(ctx, o.user, { ip: clientInfo(request).ip });
   return seeOther(ctx, reply, STAGE_PATHS[stage]);
 }

@@ -1,5 +1,6 @@
 // /settings and its forms. Every route needs the `session` cookie; without it, the login page.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { clientInfo } from "../../http/client-info.ts";
 import type { Context } from "../../context.ts";
 import { clearSessionCookie, sessionCookieSettings } from "../../session/cookie.ts";
 import type { Caller } from "../../session/caller.ts";
@@ -65,13 +66,13 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
 
   post("/settings/verify", {}, async (request, reply, _ui, caller) => {
     if (caller.user.isVerified) return seeOther(ctx, reply, "/settings");
-    await sendVerificationCode(ctx, caller.user, { ip: request.ip });
+    await sendVerificationCode(ctx, caller.user, { ip: clientInfo(request).ip });
     return seeOther(ctx, reply, "/verify");
   });
 
   post("/settings/password", { current: 256, new_password: 256, confirm: 256, username: 254 }, async (request, reply, ui, caller, f) => {
     if (f.new_password !== f.confirm) return render(request, reply, ui, caller, { errors: { password: ui.t("policy.error.mismatch") } }, 400);
-    const r = await changePassword(ctx, caller.user, { current: f.current, next: f.new_password, ip: request.ip });
+    const r = await changePassword(ctx, caller.user, { current: f.current, next: f.new_password, ip: clientInfo(request).ip });
     if (r.kind === "ok") return seeOther(ctx, reply, "/settings?notice=password");
     const message = r.kind === "weak" ? policyError(ui.t, r.rules, policy) : refusal(ui, r, "settings.password.error.current");
     return render(request, reply, ui, caller, { errors: { password: message } }, r.kind === "weak" ? 400 : refusalStatus(r));
@@ -97,13 +98,13 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
   });
 
   post("/settings/totp/disable", { proof: 256 }, async (request, reply, ui, caller, f) => {
-    const r = await disableTotp(ctx, caller.user, { proof: f.proof, ip: request.ip });
+    const r = await disableTotp(ctx, caller.user, { proof: f.proof, ip: clientInfo(request).ip });
     if (r.kind === "ok") return seeOther(ctx, reply, "/settings?notice=mfa_off");
     return render(request, reply, ui, caller, { errors: { mfa: refusal(ui, r, "settings.mfa.error.proof") } }, refusalStatus(r));
   });
 
   post("/settings/recovery-codes", { code: 32 }, async (request, reply, ui, caller, f) => {
-    const r = await regenerateRecoveryCodes(ctx, caller.user, { code: f.code, ip: request.ip });
+    const r = await regenerateRecoveryCodes(ctx, caller.user, { code: f.code, ip: clientInfo(request).ip });
     if (r.kind === "ok") return sendHtml(ctx, reply, recoveryCodesPage(ui, r.codes));
     if (r.kind === "rate_limited") return tooMany(ctx, reply, ui, r.retryAfter);
     return render(request, reply, ui, caller, { errors: { recovery: refusal(ui, r, "totp_login.error.invalid") } }, refusalStatus(r));

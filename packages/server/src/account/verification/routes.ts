@@ -1,5 +1,6 @@
 // /verify: the email verification step, reached during a login (pending state) or from settings.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { clientInfo } from "../../http/client-info.ts";
 import type { Context } from "../../context.ts";
 import type { PendingLogin } from "../../domain/account.ts";
 import type { User } from "../../domain/user.ts";
@@ -57,13 +58,13 @@ export function registerVerificationRoutes(app: FastifyInstance, ctx: Context): 
     // first would let every parallel guess through before the first one paid.
     const limit = accountLimits(ctx.config).verifyCodePerIp;
     const now = ctx.now();
-    const allowed = await ctx.rateLimiter.take(limit, request.ip, now);
+    const allowed = await ctx.rateLimiter.take(limit, clientInfo(request).ip, now);
     if (!allowed.ok) return tooMany(ctx, reply, ui, allowed.retryAfter);
     const result = s.user ? await checkVerificationCode(ctx, s.user, form.fields.code) : phantomCheck(s.kind === "login" ? s.pending.id : "");
     if (result !== "verified" || !s.user) {
       return render(request, reply, ui, s, { error: ui.t(result === "too_many" ? "verify.error.too_many" : "verify.error.invalid") }, 400);
     }
-    await ctx.rateLimiter.refund(limit, request.ip, now);
+    await ctx.rateLimiter.refund(limit, clientInfo(request).ip, now);
     if (s.kind === "settings") return seeOther(ctx, reply, "/settings?notice=verified");
     const user = { ...s.user, isVerified: true };
     return afterStep(ctx, request, reply, { pendingId: s.pending.id, from: "verify", user, amr: s.pending.amr, flowId: s.pending.flowId, stale: () => stepExpired(reply, ui) });
@@ -75,7 +76,7 @@ export function registerVerificationRoutes(app: FastifyInstance, ctx: Context): 
     const { ui } = form;
     const s = await subjectOf(ctx, request);
     if (!s) return stepExpired(reply, ui);
-    const result = s.user ? await sendVerificationCode(ctx, s.user, { ip: request.ip }) : phantomResend(s.kind === "login" ? s.pending.id : "", ctx.now());
+    const result = s.user ? await sendVerificationCode(ctx, s.user, { ip: clientInfo(request).ip }) : phantomResend(s.kind === "login" ? s.pending.id : "", ctx.now());
     const email = s.kind === "login" ? s.pending.email : s.user.email;
     return result.kind === "sent"
       ? render(request, reply, ui, s, { notice: ui.t("verify.resent", { email }) })

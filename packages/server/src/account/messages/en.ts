@@ -174,3 +174,5 @@ export const en = {
 } as const;
 
 export type MessageKey = keyof typeof en;
+/** A translation: every key of en.ts, each with the same placeholders. */
+export type Catalogue = Record<MessageKey, string>;

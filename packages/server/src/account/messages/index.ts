@@ -1,33 +1,40 @@
-// Message lookup by key. English is the only catalogue so far; a new language is one more file with
-// the same keys (the type below makes a missing key a compile error) and one line in CATALOGUES.
-import { en, type MessageKey } from "./en.ts";
+// Message lookup by key: one catalogue per language, each a file with exactly en.ts's keys (the
+// `Catalogue` type makes a missing or extra key a compile error; test/account/catalogues.test.ts
+// checks that placeholders match). A new language is one more file and one line in CATALOGUES.
+import { en, type Catalogue, type MessageKey } from "./en.ts";
+import { ar } from "./ar.ts";
+import { de } from "./de.ts";
+import { es } from "./es.ts";
+import { fr } from "./fr.ts";
+import { ja } from "./ja.ts";
+import { ko } from "./ko.ts";
+import { pt } from "./pt.ts";
+import { zhCN } from "./zh-CN.ts";
+import { zhTW } from "./zh-TW.ts";
+import { negotiateLanguage } from "./negotiate.ts";
 
-export type { MessageKey };
+export type { Catalogue, MessageKey };
+
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-// A Map, not an object: the locale comes from the Accept-Language header, and an object would
-// answer "constructor" or "__proto__" with Object.prototype's members (a 500 on every page).
-const CATALOGUES = new Map<string, Record<MessageKey, string>>([["en", en]]);
+// A Map, not an object: the tag comes from request headers, and an object would answer
+// "constructor" or "__proto__" with Object.prototype's members (a 500 on every page).
+// zh-HK reads Traditional Chinese as written for Taiwan; pt-BR is what pt.ts is written in.
+const CATALOGUES = new Map<string, Catalogue>([
+  ["en", en], ["zh-CN", zhCN], ["zh-TW", zhTW], ["zh-HK", zhTW], ["ja", ja], ["ko", ko],
+  ["es", es], ["fr", fr], ["de", de], ["pt", pt], ["pt-BR", pt], ["ar", ar],
+]);
 export const DEFAULT_LOCALE = "en";
+/** Every language we ship a catalogue for (the default of localization.supported_languages). */
+export const BUILT_IN_LANGUAGES: readonly string[] = [...CATALOGUES.keys()];
 
-/** The best catalogue for an Accept-Language header (RFC 9110 §12.5.4), by language tag prefix. */
+/** The catalogues by tag, for the completeness test. */
+export const catalogues = (): ReadonlyMap<string, Catalogue> => CATALOGUES;
+
+/** The best built-in catalogue for an Accept-Language header alone (config-free callers and tests). */
 export function pickLocale(acceptLanguage: string | undefined): string {
-  const wanted = (acceptLanguage ?? "")
-    .split(",")
-    .map((part) => {
-      const [tag, ...rest] = part.trim().toLowerCase().split(";");
-      const q = rest.map((r) => /^\s*q=([\d.]+)/.exec(r)?.[1]).find(Boolean);
-      return { tag, q: q === undefined ? 1 : Number(q) };
-    })
-    .filter((w) => w.tag && w.q > 0)
-    .sort((a, b) => b.q - a.q);
-  for (const w of wanted) {
-    const base = w.tag.split("-")[0];
-    if (CATALOGUES.has(w.tag)) return w.tag;
-    if (CATALOGUES.has(base)) return base;
-  }
-  return DEFAULT_LOCALE;
+  return negotiateLanguage({ acceptLanguage }, { supported: BUILT_IN_LANGUAGES, fallback: DEFAULT_LOCALE });
 }
 
 export function translator(locale: string = DEFAULT_LOCALE): Translate {

@@ -9,14 +9,16 @@ import { registerSettingsRoutes } from "./settings/routes.ts";
 import { ACCOUNT_CSS } from "./ui/layout.ts";
 import { sendHtml, uiFor } from "./ui/respond.ts";
 import { registerVerificationRoutes } from "./verification/routes.ts";
+import { registerBrandAssetRoutes } from "./ui/assets-routes.ts";
 
 export function registerAccountRoutes(app: FastifyInstance, ctx: Context): void {
   app.get("/_gatehouse/account.css", async (_req, reply) => reply.type("text/css").header("cache-control", "public, max-age=3600").send(ACCOUNT_CSS));
+  registerBrandAssetRoutes(app, ctx);
   registerVerificationRoutes(app, ctx);
   registerSecondFactorRoutes(app, ctx);
   registerResetRoutes(app, ctx);
   registerSettingsRoutes(app, ctx);
   if (ctx.config.messaging.dev_outbox_page) {
-    app.get("/_dev/outbox", async (request, reply) => sendHtml(ctx, reply, outboxPage(uiFor(request), await ctx.storage.outbox.list(50))));
+    app.get("/_dev/outbox", async (request, reply) => sendHtml(ctx, reply, outboxPage(uiFor(ctx, request), await ctx.storage.outbox.list(50))));
   }
 }

@@ -16,7 +16,6 @@ import { startPending } from "../account/login/pending.ts";
 import { signUp } from "../account/login/signup.ts";
 import { signupTakenEmail } from "../account/messaging/emails.ts";
 import { queueEmail } from "../account/messaging/send.ts";
-import { translator } from "../account/messages/index.ts";
 import { policyError } from "../account/policy/describe.ts";
 import { phantomSent } from "../account/verification/phantom.ts";
 import { acceptForm, pageCsrf } from "../account/ui/post.ts";
@@ -39,9 +38,9 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
 
   for (const which of ["login", "signup"] as const) {
     app.get(`/${which}`, async (request, reply) => {
-      const ui = uiFor(request);
       const flowId = String((request.query as Record<string, unknown>).flow ?? "");
       const flow = await loadFlow(ctx, flowId);
+      const ui = uiFor(ctx, request, flow?.ui);
       if (flowId && !flow) return expired(reply, ui);
       return render(request, reply, ui, which, { flowId: flow?.id ?? null, email: flow?.loginHint ?? "", error: null, appName: flow?.appName ?? "" });
     });
@@ -60,7 +59,7 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     const flow = await loadFlow(ctx, form.fields.flow);
     if (form.fields.flow && !flow) return { ok: false, reply: expired(reply, form.ui) };
     const email = form.fields.email.trim();
-    return { ok: true, ui: form.ui, email, password: form.fields.password, flow, view: { flowId: flow?.id ?? null, email, appName: flow?.appName ?? "" } };
+    return { ok: true, ui: flow ? uiFor(ctx, request, flow.ui) : form.ui, email, password: form.fields.password, flow, view: { flowId: flow?.id ?? null, email, appName: flow?.appName ?? "" } };
   }
 
   app.post("/login", async (request, reply) => {
@@ -83,7 +82,7 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
       case "created":
         return afterFirstFactor(ctx, request, reply, { user: result.user, flowId: a.flow?.id ?? null, justSignedUp: true });
       case "taken_hidden": {
-        queueEmail(ctx, signupTakenEmail(translator(), result.email), { ip: request.ip });
+        queueEmail(ctx, signupTakenEmail(t, result.email), { ip: request.ip });
         const id = await startPending(ctx, reply, { userId: null, email: result.email, flowId: a.flow?.id ?? null, stage: "verify", amr: ["pwd"] });
         phantomSent(id, ctx.now());
         return seeOther(ctx, reply, "/verify");
@@ -101,6 +100,6 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     const value = request.cookies[cookie.name];
     const caller = value ? await callerFromCookie(ctx, value, clientInfo(request)) : null;
     if (!caller) return reply.redirect("/login", 302);
-    return sendHtml(ctx, reply, signedInPage(uiFor(request), caller.user.email));
+    return sendHtml(ctx, reply, signedInPage(uiFor(ctx, request), caller.user.email));
   });
 }

@@ -2,6 +2,7 @@
 // an Authgear config can be carried over; defaults are Authgear's unless noted.
 import { z } from "zod";
 import { tokenLifetimeFields } from "./token-lifetimes.ts";
+import { BUILT_IN_LANGUAGES } from "../account/messages/languages.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -32,6 +33,51 @@ const rateLimit = (burst: number, period: string, what: string) =>
     })
     .prefault({})
     .describe(what);
+
+const languageTag = z.enum(BUILT_IN_LANGUAGES, { error: () => `must be one of the built-in languages: ${BUILT_IN_LANGUAGES.join(", ")}` });
+const cssColor = z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'must be a hex colour such as "#2456d3"');
+/** A file next to the config (or absolute), read once at start-up and served from our own origin. */
+const assetFile = (extensions: RegExp, what: string) =>
+  z.string().min(1).regex(extensions, `must be a ${what} file`);
+
+/** Authgear's `localization` section: which catalogues pages and emails may use, and the default. */
+const localizationSchema = z
+  .object({
+    supported_languages: z.array(languageTag).min(1).default([...BUILT_IN_LANGUAGES])
+      .describe("Languages hosted pages and emails may be shown in, chosen by ui_locales, then the ui_locales cookie, then Accept-Language."),
+    fallback_language: languageTag.default("en").describe("The language when nothing the browser or app asks for is supported."),
+  })
+  .superRefine((l, ctx) => {
+    if (!l.supported_languages.includes(l.fallback_language)) {
+      ctx.addIssue({ code: "custom", path: ["fallback_language"], message: "must be one of supported_languages" });
+    }
+  })
+  .prefault({});
+
+/**
+ * The hosted pages' look. Authgear's names where it has them (dark_theme_disabled, light_theme_disabled);
+ * the rest live in Authgear's theme resources, so they are Gatehouse's own fields here.
+ */
+const uiSchema = z
+  .object({
+    app_name: z.string().min(1).max(100).optional().describe("Shown above the forms and in page titles (default: Gatehouse)."),
+    logo_file: assetFile(/\.(png|jpe?g|gif|webp|svg)$/i, "PNG, JPEG, GIF, WebP or SVG").optional()
+      .describe("Logo above the forms, read at start-up and served as /_gatehouse/logo (so the CSP needs no other origin)."),
+    favicon_file: assetFile(/\.(png|ico|svg)$/i, "PNG, ICO or SVG").optional()
+      .describe("Favicon of every hosted page, served as /favicon.ico and /_gatehouse/favicon (default: Gatehouse's)."),
+    custom_css_file: assetFile(/\.css$/i, "CSS").optional()
+      .describe("A stylesheet loaded after the built-in ones on every hosted page, served from /_gatehouse/theme.css."),
+    primary_color: cssColor.optional().describe("Buttons, links and focus rings in the light theme (default #2456d3)."),
+    primary_color_dark: cssColor.optional().describe("The same in the dark theme (default: a lighter blue, or primary_color when set)."),
+    dark_theme_disabled: z.boolean().default(false).describe("Always light, whatever the browser or x_color_scheme asks."),
+    light_theme_disabled: z.boolean().default(false).describe("Always dark, whatever the browser or x_color_scheme asks."),
+  })
+  .superRefine((u, ctx) => {
+    if (u.dark_theme_disabled && u.light_theme_disabled) {
+      ctx.addIssue({ code: "custom", path: ["light_theme_disabled"], message: "cannot be true together with dark_theme_disabled" });
+    }
+  })
+  .prefault({});
 
 export type RateLimitConfig = { enabled: boolean; period: number; burst: number };
 
@@ -155,6 +201,8 @@ export const configSchema = z
         dev_outbox_page: z.boolean().default(false).describe("Serve /_dev/outbox listing the local outbox. Development only: it shows codes."),
       })
       .prefault({}),
+    localization: localizationSchema,
+    ui: uiSchema,
     verification: z
       .object({
         required: z.boolean().default(false).describe("Sign-up and login cannot finish until the email is verified."),

@@ -13,7 +13,7 @@ import { loadFlow } from "./flow.ts";
 
 export async function completeLogin(ctx: Context, request: FastifyRequest, reply: FastifyReply, user: User, amr: string[], flowId: string | null): Promise<FastifyReply> {
   const flow = flowId ? await loadFlow(ctx, flowId) : null;
-  if (flowId && !flow) return sendProblemPage(ctx, reply, uiFor(request), 400, { title: "error.flow_expired.title", message: "error.flow_expired.message" });
+  if (flowId && !flow) return sendProblemPage(ctx, reply, uiFor(ctx, request), 400, { title: "error.flow_expired.title", message: "error.flow_expired.message" });
   const cookie = sessionCookieSettings(ctx.config);
   const { cookieValue } = await createIdpSession(ctx, user, amr, clientInfo(request));
   ctx.metrics.signIn("succeeded");

@@ -7,7 +7,7 @@ import type { PendingLoginStage } from "../../domain/account.ts";
 import type { User } from "../../domain/user.ts";
 import { hasTotp } from "../mfa/totp.ts";
 import { sendVerificationCode } from "../verification/service.ts";
-import { seeOther } from "../ui/respond.ts";
+import { seeOther, uiFor } from "../ui/respond.ts";
 import { completeLogin } from "./complete.ts";
 import { clearPending, startPending } from "./pending.ts";
 
@@ -29,7 +29,7 @@ export async function afterFirstFactor(
   const stage = await nextStage(ctx, o.user, { totp: false, justSignedUp: o.justSignedUp });
   if (stage === null) return completeLogin(ctx, request, reply, o.user, amr, o.flowId);
   await startPending(ctx, reply, { userId: o.user.id, email: o.user.email, flowId: o.flowId, stage, amr });
-  if (stage === "verify") await sendVerificationCode(ctx, o.user, { ip: clientInfo(request).ip });
+  if (stage === "verify") await sendVerificationCode(ctx, o.user, { ip: clientInfo(request).ip, t: uiFor(ctx, request).t });
   return seeOther(ctx, reply, STAGE_PATHS[stage]);
 }
 
@@ -50,6 +50,6 @@ export async function afterStep(
     clearPending(ctx, reply);
     return completeLogin(ctx, request, reply, o.user, o.amr, o.flowId);
   }
-  if (stage === "verify") await sendVerificationCode(ctx, o.user, { ip: clientInfo(request).ip });
+  if (stage === "verify") await sendVerificationCode(ctx, o.user, { ip: clientInfo(request).ip, t: uiFor(ctx, request).t });
   return seeOther(ctx, reply, STAGE_PATHS[stage]);
 }

@@ -10,6 +10,8 @@ export interface FlowView {
   loginHint: string;
   /** SSO off: the login must not leave a shared `session` cookie (oauth/authorize/sso.ts). */
   suppressCookie: boolean;
+  /** The app's ui_locales and x_color_scheme, for the page's language and scheme (ui/respond.ts uiFor). */
+  ui: { ui_locales?: string; x_color_scheme?: string };
 }
 
 /** The flow id must name a live pending request; anything else (wrong shape, unknown, expired) is null. */
@@ -21,5 +23,6 @@ export async function loadFlow(ctx: Context, flowId: string): Promise<FlowView |
     appName: ctx.clients.get(flow.clientId)?.name ?? "",
     loginHint: parseLoginHint(flow.params.login_hint) ?? "",
     suppressCookie: suppressesIdpSessionCookie(flow.params),
+    ui: { ui_locales: flow.params.ui_locales, x_color_scheme: flow.params.x_color_scheme },
   };
 }

@@ -11,6 +11,7 @@ import { ko } from "./ko.ts";
 import { pt } from "./pt.ts";
 import { zhCN } from "./zh-CN.ts";
 import { zhTW } from "./zh-TW.ts";
+import { BUILT_IN_LANGUAGES, type LanguageTag } from "./languages.ts";
 import { negotiateLanguage } from "./negotiate.ts";
 
 export type { Catalogue, MessageKey };
@@ -21,13 +22,12 @@ export type Translate = (key: MessageKey, params?: Params) => string;
 // A Map, not an object: the tag comes from request headers, and an object would answer
 // "constructor" or "__proto__" with Object.prototype's members (a 500 on every page).
 // zh-HK reads Traditional Chinese as written for Taiwan; pt-BR is what pt.ts is written in.
-const CATALOGUES = new Map<string, Catalogue>([
+const CATALOGUES = new Map<string, Catalogue>(([
   ["en", en], ["zh-CN", zhCN], ["zh-TW", zhTW], ["zh-HK", zhTW], ["ja", ja], ["ko", ko],
   ["es", es], ["fr", fr], ["de", de], ["pt", pt], ["pt-BR", pt], ["ar", ar],
-]);
+] satisfies [LanguageTag, Catalogue][]));
 export const DEFAULT_LOCALE = "en";
-/** Every language we ship a catalogue for (the default of localization.supported_languages). */
-export const BUILT_IN_LANGUAGES: readonly string[] = [...CATALOGUES.keys()];
+export { BUILT_IN_LANGUAGES };
 
 /** The catalogues by tag, for the completeness test. */
 export const catalogues = (): ReadonlyMap<string, Catalogue> => CATALOGUES;

@@ -38,7 +38,7 @@ export function registerSecondFactorRoutes(app: FastifyInstance, ctx: Context): 
       sendHtml(ctx, reply, m.page(ui, { csrf: pageCsrf(ctx, request, reply), email, error }), status);
 
     app.get(m.path, async (request, reply) => {
-      const ui = uiFor(request);
+      const ui = uiFor(ctx, request);
       const pending = await readPending(ctx, request, "totp");
       return pending ? render(request, reply, ui, pending.email, null) : stepExpired(reply, ui);
     });

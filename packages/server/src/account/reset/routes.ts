@@ -17,7 +17,7 @@ export function registerResetRoutes(app: FastifyInstance, ctx: Context): void {
     sendHtml(ctx, reply, newPasswordPage(ui, { ...v, csrf: pageCsrf(ctx, request, reply), policy }), status);
 
   app.get("/forgot", async (request, reply) => {
-    const ui = uiFor(request);
+    const ui = uiFor(ctx, request);
     return sendHtml(ctx, reply, forgotPage(ui, { csrf: pageCsrf(ctx, request, reply), email: "", error: null }));
   });
 
@@ -26,7 +26,7 @@ export function registerResetRoutes(app: FastifyInstance, ctx: Context): void {
     if (!form.ok) return form.reply;
     const email = form.fields.email.trim();
     if (!email) return sendHtml(ctx, reply, forgotPage(form.ui, { csrf: form.csrf, email, error: form.ui.t("signup.error.invalid_email") }), 400);
-    await requestPasswordReset(ctx, { email, ip: request.ip });
+    await requestPasswordReset(ctx, { email, ip: request.ip, t: form.ui.t });
     return sendHtml(ctx, reply, resetSentPage(form.ui, { csrf: form.csrf, email, error: null }));
   });
 
@@ -48,7 +48,7 @@ export function registerResetRoutes(app: FastifyInstance, ctx: Context): void {
   });
 
   app.get("/reset", async (request, reply) => {
-    const ui = uiFor(request);
+    const ui = uiFor(ctx, request);
     const token = (request.query as Record<string, unknown>).token;
     const target = typeof token === "string" ? await resetLinkTarget(ctx, token) : null;
     if (!target || typeof token !== "string") return expired(reply, ui);

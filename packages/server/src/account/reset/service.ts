@@ -9,7 +9,7 @@ import type { OneTimeCode } from "../../domain/account.ts";
 import { CODE_PATTERN, MAX_CODE_FAILURES, cleanCode, newNumericCode } from "../codes.ts";
 import { RESEND_COOLDOWN_SECONDS } from "../limits/buckets.ts";
 import { lockoutKey } from "../limits/guard.ts";
-import { translator } from "../messages/index.ts";
+import type { Translate } from "../messages/index.ts";
 import { resetEmail } from "../messaging/emails.ts";
 import { queueEmail } from "../messaging/send.ts";
 import type { PasswordRule } from "../policy/password-policy.ts";
@@ -17,7 +17,8 @@ import { newPasswordViolations } from "../../users/users.ts";
 
 export const RESET_LIFETIME_SECONDS = 900;
 
-export async function requestPasswordReset(ctx: Context, input: { email: string; ip: string }): Promise<void> {
+/** `t`: the language of the page that asked, so the email matches it. */
+export async function requestPasswordReset(ctx: Context, input: { email: string; ip: string; t: Translate }): Promise<void> {
   const user = input.email.length <= 254 ? await ctx.storage.users.findByEmail(input.email) : null;
   // The secrets are made either way, so both paths cost the same up to here...
   const code = newNumericCode();
@@ -33,7 +34,7 @@ export async function requestPasswordReset(ctx: Context, input: { email: string;
       purpose: "reset_password", userId: user.id, target: normalizeEmail(user.email), codeHash: hashes.code, linkTokenHash: hashes.token,
       failedAttempts: 0, createdAt: now, expiresAt: now + RESET_LIFETIME_SECONDS, consumedAt: null,
     });
-    return resetEmail(translator(), user.email, code, `${ctx.issuer}/reset?token=${encodeURIComponent(token)}`);
+    return resetEmail(input.t, user.email, code, `${ctx.issuer}/reset?token=${encodeURIComponent(token)}`);
   }, { ip: input.ip });
 }
 

@@ -59,14 +59,14 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
   app.get("/settings", async (request, reply) => {
     const caller = await sessionCaller(ctx, request);
     if (!caller) return seeOther(ctx, reply, "/login");
-    const ui = uiFor(request);
+    const ui = uiFor(ctx, request);
     const key = NOTICES.get(String((request.query as Record<string, unknown>).notice ?? ""));
     return render(request, reply, ui, caller, { notice: key ? ui.t(key) : undefined });
   });
 
-  post("/settings/verify", {}, async (request, reply, _ui, caller) => {
+  post("/settings/verify", {}, async (request, reply, ui, caller) => {
     if (caller.user.isVerified) return seeOther(ctx, reply, "/settings");
-    await sendVerificationCode(ctx, caller.user, { ip: clientInfo(request).ip });
+    await sendVerificationCode(ctx, caller.user, { ip: clientInfo(request).ip, t: ui.t });
     return seeOther(ctx, reply, "/verify");
   });
 
@@ -83,7 +83,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
     if (!caller) return seeOther(ctx, reply, "/login");
     const secret = await beginTotpSetup(ctx, caller.user);
     if (!secret) return seeOther(ctx, reply, "/settings");
-    const ui = uiFor(request);
+    const ui = uiFor(ctx, request);
     const qr = await qrCodeDataUrl(totpUri(new URL(ctx.issuer).host, caller.user.email, secret));
     return sendHtml(ctx, reply, totpSetupPage(ui, { csrf: pageCsrf(ctx, request, reply), qrDataUrl: qr, secret, error: null }));
   });

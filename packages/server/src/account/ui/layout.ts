@@ -2,10 +2,16 @@
 // escaped here; callers pass plain text (already translated) and trusted markup built from these.
 import { escapeHtml, page } from "../../http/html.ts";
 import type { Translate } from "../messages/index.ts";
+import type { ColorScheme } from "../../http/theme.ts";
+import type { Brand } from "./branding.ts";
 
+/** A Ui (respond.ts uiFor) plus the page's own title and body. */
 export interface PageOptions {
   t: Translate;
   locale: string;
+  dir: "ltr" | "rtl";
+  colorScheme: ColorScheme;
+  brand: Brand;
   title: string;
   body: string;
   /** Wider card for the settings page. */
@@ -13,7 +19,10 @@ export interface PageOptions {
 }
 
 export function accountPage(o: PageOptions): string {
-  return page({ title: o.title, body: o.body, lang: o.locale, productName: o.t("product.name"), wide: o.wide });
+  return page({
+    title: o.title, body: o.body, lang: o.locale, dir: o.dir, wide: o.wide, colorScheme: o.colorScheme,
+    productName: o.brand.name ?? o.t("product.name"), brand: o.brand,
+  });
 }
 
 /** The exact shape test helpers (and humans reading the source) expect for hidden inputs. */
@@ -72,35 +81,37 @@ export function linkButton(action: string, label: string, hiddenFields: string):
 }
 
 export const ACCOUNT_CSS = `
-a,button.link{color:#2456d3}
+a,button.link{color:var(--primary)}
 input[inputmode=numeric]{font:1.35rem ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.35em;text-align:center}
 .row h1,.row h2{margin:0}
 details{margin-top:.75rem}
-summary{cursor:pointer;color:#2456d3;font-weight:600}
+summary{cursor:pointer;color:var(--primary);font-weight:600}
 details[open] summary{margin-bottom:.25rem}
-pre{white-space:pre-wrap;background:#f4f5f7;padding:.75rem;border-radius:8px}
+pre{white-space:pre-wrap;background:var(--code-bg);padding:.75rem;border-radius:8px}
 .card.wide{width:min(100%,44rem)}
-.notice{background:#e8f3ec;color:#17502c;padding:.6rem .8rem;border-radius:8px}
-.muted{color:#5b6272;font-size:.92rem}
+.notice{background:var(--notice-bg);color:var(--notice-text);padding:.6rem .8rem;border-radius:8px}
+.muted{color:var(--muted);font-size:.92rem}
 .inline{display:inline}
-button.link{width:auto;margin:0;padding:0;background:none;color:#2456d3;font-weight:400;text-decoration:underline;cursor:pointer}
-button.secondary{background:#fff;color:#1d2330;border:1px solid #b9bfcc}
-button.danger{background:#b42318}
+button.link{width:auto;margin:0;padding:0;background:none;color:var(--primary);font-weight:400;text-decoration:underline;cursor:pointer}
+button.secondary{background:var(--surface);color:var(--text);border:1px solid var(--border)}
+button.danger{background:var(--danger);color:var(--on-danger)}
 .links{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;margin-top:1.25rem}
-section{border-top:1px solid #e3e6ec;padding-top:1rem;margin-top:1.25rem}
+section{border-top:1px solid var(--line);padding-top:1rem;margin-top:1.25rem}
 h2{font-size:1.1rem;margin:0 0 .5rem}
 .status{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-size:.85rem;font-weight:600}
-.status.ok{background:#e8f3ec;color:#17502c}
-.status.warn{background:#fff4e0;color:#7a4b00}
+.status.ok{background:var(--notice-bg);color:var(--notice-text)}
+.status.warn{background:var(--warn-bg);color:var(--warn-text)}
 .qr{display:block;margin:1rem auto;width:200px;height:200px;image-rendering:pixelated}
-code.secret{display:block;padding:.6rem;background:#f4f5f7;border-radius:8px;font-size:1rem;letter-spacing:.08em;word-break:break-all;text-align:center}
-ol.codes{columns:2;font:1.05rem/1.9 ui-monospace,SFMono-Regular,Menlo,monospace;padding-left:1.6rem}
+code.secret{display:block;padding:.6rem;background:var(--code-bg);border-radius:8px;font-size:1rem;letter-spacing:.08em;word-break:break-all;text-align:center;direction:ltr}
+ol.codes{columns:2;font:1.05rem/1.9 ui-monospace,SFMono-Regular,Menlo,monospace;padding-inline-start:1.6rem;direction:ltr}
 ul.sessions{list-style:none;padding:0;margin:0}
-ul.sessions li{display:flex;justify-content:space-between;align-items:center;gap:1rem;padding:.6rem 0;border-bottom:1px solid #eef0f4}
+ul.sessions li{display:flex;justify-content:space-between;align-items:center;gap:1rem;padding:.6rem 0;border-bottom:1px solid var(--line)}
 ul.sessions li button{width:auto;margin:0;padding:.35rem .8rem;white-space:nowrap}
 .row{display:flex;gap:.75rem;align-items:center;justify-content:space-between;flex-wrap:wrap}
 .row button{width:auto;margin-top:0}
 .row form button{margin-top:0}
-input[aria-invalid=true]{border-color:#b42318}
-ul.rules{margin:.25rem 0 0;padding-left:1.2rem;color:#5b6272;font-size:.92rem}
+input[aria-invalid=true]{border-color:var(--danger)}
+input[type=email],input[inputmode=numeric]{direction:ltr}
+[dir=rtl] input[type=email]{text-align:end}
+ul.rules{margin:.25rem 0 0;padding-inline-start:1.2rem;color:var(--muted);font-size:.92rem}
 `;

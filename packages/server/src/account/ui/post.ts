@@ -12,7 +12,7 @@ import { badForm, formExpired, uiFor, type Ui } from "./respond.ts";
 export type Accepted<S extends FormSpec> = { ok: true; fields: FormFields<S>; ui: Ui; csrf: string } | { ok: false; reply: FastifyReply };
 
 export function acceptForm<S extends FormSpec>(ctx: Context, request: FastifyRequest, reply: FastifyReply, spec: S): Accepted<S> {
-  const ui = uiFor(request);
+  const ui = uiFor(ctx, request);
   const raw = (request.body ?? {}) as Record<string, unknown>;
   if (!csrfValid(request, raw.csrf, ctx.issuer)) return { ok: false, reply: formExpired(ctx, reply, ui) };
   const fields = readForm(raw, spec);

@@ -42,7 +42,7 @@ export function registerVerificationRoutes(app: FastifyInstance, ctx: Context): 
   }
 
   app.get("/verify", async (request, reply) => {
-    const ui = uiFor(request);
+    const ui = uiFor(ctx, request);
     const s = await subjectOf(ctx, request);
     if (!s) return (await sessionCaller(ctx, request)) ? seeOther(ctx, reply, "/settings") : stepExpired(reply, ui);
     return render(request, reply, ui, s, {});
@@ -76,7 +76,7 @@ export function registerVerificationRoutes(app: FastifyInstance, ctx: Context): 
     const { ui } = form;
     const s = await subjectOf(ctx, request);
     if (!s) return stepExpired(reply, ui);
-    const result = s.user ? await sendVerificationCode(ctx, s.user, { ip: clientInfo(request).ip }) : phantomResend(s.kind === "login" ? s.pending.id : "", ctx.now());
+    const result = s.user ? await sendVerificationCode(ctx, s.user, { ip: clientInfo(request).ip, t: ui.t }) : phantomResend(s.kind === "login" ? s.pending.id : "", ctx.now());
     const email = s.kind === "login" ? s.pending.email : s.user.email;
     return result.kind === "sent"
       ? render(request, reply, ui, s, { notice: ui.t("verify.resent", { email }) })

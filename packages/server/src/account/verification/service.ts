@@ -6,7 +6,7 @@ import { announceUserChanged } from "../../session/revocation.ts";
 import { normalizeEmail } from "../../storage/rows.ts";
 import { CODE_PATTERN, MAX_CODE_FAILURES, cleanCode, newNumericCode } from "../codes.ts";
 import { RESEND_COOLDOWN_SECONDS } from "../limits/buckets.ts";
-import { translator } from "../messages/index.ts";
+import type { Translate } from "../messages/index.ts";
 import { verificationEmail } from "../messaging/emails.ts";
 import { queueEmail } from "../messaging/send.ts";
 
@@ -21,7 +21,8 @@ export async function verificationCooldown(ctx: Context, userId: string): Promis
   return last ? Math.max(0, last.createdAt + RESEND_COOLDOWN_SECONDS - ctx.now()) : 0;
 }
 
-export async function sendVerificationCode(ctx: Context, user: { id: string; email: string }, options: { ip: string }): Promise<SendResult> {
+/** `t` is the language of the page (and so of the flow) that asked for the code: the email is in it too. */
+export async function sendVerificationCode(ctx: Context, user: { id: string; email: string }, options: { ip: string; t: Translate }): Promise<SendResult> {
   const wait = await verificationCooldown(ctx, user.id);
   if (wait > 0) return { kind: "cooldown", seconds: wait };
   const now = ctx.now();
@@ -30,7 +31,7 @@ export async function sendVerificationCode(ctx: Context, user: { id: string; ema
     purpose: "verify_email", userId: user.id, target: normalizeEmail(user.email), codeHash: sha256(code), linkTokenHash: null,
     failedAttempts: 0, createdAt: now, expiresAt: now + VERIFICATION_CODE_LIFETIME_SECONDS, consumedAt: null,
   });
-  queueEmail(ctx, verificationEmail(translator(), user.email, code), options);
+  queueEmail(ctx, verificationEmail(options.t, user.email, code), { ip: options.ip });
   return { kind: "sent" };
 }
 

@@ -8,14 +8,17 @@ import { decideAuthorization, type AuthorizeOutcome } from "./decide.ts";
 import { loadAuthFlow } from "./flow.ts";
 import { errorRedirect } from "./redirect.ts";
 import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH, suppressesIdpSessionCookie } from "./sso.ts";
+import { uiHintCookies } from "./ui-cookies.ts";
 import { callerFromCookie, type Caller } from "../../session/caller.ts";
 import { serializeCookie, sessionCookieSettings } from "../../session/cookie.ts";
 import { errorPageResponse, oauthErrorPage, redirectResponse } from "../../edge/responses.ts";
 import type { EdgeRequest, EdgeResponse, Handler } from "../../edge/types.ts";
 
-function outcomeResponse(outcome: AuthorizeOutcome, headers: Record<string, string> = {}): EdgeResponse {
+/** To our login page, the request's ui_locales / x_color_scheme ride along in cookies (ui-cookies.ts). */
+function outcomeResponse(outcome: AuthorizeOutcome, headers: Record<string, string> = {}, uiCookies: string[] = []): EdgeResponse {
   if (outcome.kind === "redirect") return redirectResponse(outcome.location, headers);
-  return redirectResponse(`/${outcome.page}?flow=${encodeURIComponent(outcome.flowId)}`, headers);
+  const cookies = [...(headers["set-cookie"] ? [headers["set-cookie"]] : []), ...uiCookies];
+  return redirectResponse(`/${outcome.page}?flow=${encodeURIComponent(outcome.flowId)}`, cookies.length ? { ...headers, "set-cookie": cookies } : headers);
 }
 
 export function authorizeEndpoints(ctx: Context): { authorize: Handler; resume: Handler } {
@@ -37,7 +40,7 @@ export function authorizeEndpoints(ctx: Context): { authorize: Handler; resume: 
       // With SSO off, an existing shared session is not reused: every app login is its own.
       const caller = resumed?.caller ?? (suppressesIdpSessionCookie(p) ? null : await cookieCaller(request));
       const outcome = await decideAuthorization(ctx, req, caller, { loggedInSince: resumed?.since, ip: request.client.ip });
-      return { ...outcomeResponse(outcome, resumed?.headers), clientId: client.client_id };
+      return { ...outcomeResponse(outcome, resumed?.headers, uiHintCookies(p, cookie.secure)), clientId: client.client_id };
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       if (!err.redirectable || redirectUri === null) return oauthErrorPage(err);

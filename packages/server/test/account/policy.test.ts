@@ -55,7 +55,8 @@ describe("forms and small helpers", () => {
   });
 
   it("looks messages up by key and picks a catalogue from Accept-Language", () => {
-    assert.equal(pickLocale("fr-CH, fr;q=0.9, en;q=0.8"), "en");
+    assert.equal(pickLocale("fr-CH, fr;q=0.9, en;q=0.8"), "fr");
+    assert.equal(pickLocale("tlh, nl;q=0.9"), "en", "nothing we have: the default");
     assert.equal(translator("en")("verify.intro", { email: "a@b.c" }), "We sent a 6-digit code to a@b.c. It expires in 5 minutes.");
   });
 });

@@ -4,20 +4,10 @@
 // right to left. The real server over HTTP, mail through a real SMTP server.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { setupAccounts, csrfOf, post, UserAgent, SPA_CLIENT, VERIFIER, type AccountFixture } from "../account/fixture.ts";
+import { setupAccounts, csrfOf, UserAgent, type AccountFixture } from "../account/fixture.ts";
+import { authorizeUrl } from "./ui-fixture.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { parseConfig } from "../../src/config/load.ts";
-
-/** An authorization URL with extra parameters (ui_locales, x_color_scheme…). */
-export function authorizeUrl(base: string, extra: Record<string, string>): string {
-  const url = new URL(`${base}/oauth2/authorize`);
-  url.search = new URLSearchParams({
-    client_id: SPA_CLIENT.client_id, redirect_uri: SPA_CLIENT.redirect_uris[0], response_type: "code", scope: "openid",
-    code_challenge: createHash("sha256").update(VERIFIER).digest("base64url"), code_challenge_method: "S256", ...extra,
-  }).toString();
-  return url.toString();
-}
 
 const htmlTag = (html: string): string => /<html[^>]*>/.exec(html)![0];
 

@@ -4,7 +4,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { lockoutKey } from "../../src/account/limits/guard.ts";
-import { setupAccounts, UserAgent, post, csrfOf, getPage, errorOf, submitLogin, openLogin, type AccountFixture } from "./fixture.ts";
+import { setupAccounts, UserAgent, post, csrfOf, getPage, errorOf, submitLogin, openLogin, finishAtApp, type AccountFixture } from "./fixture.ts";
 
 describe("what the sign-in pages say", () => {
   let f: AccountFixture;
@@ -75,6 +75,17 @@ describe("what the sign-in pages say", () => {
     const signupPage = await res.text();
     assert.match(signupPage, /Enter your email address\./);
     assert.match(signupPage, /Enter your password\./);
+  });
+
+  it("says what is missing on the settings password form, and counts no attempt", async () => {
+    await f.server.createUser("gil@example.com", PASSWORD);
+    const agent = new UserAgent();
+    await finishAtApp(f.server, agent, await submitLogin(f.server, agent, "gil@example.com", PASSWORD));
+    const settings = await getPage(agent, `${f.server.url}/settings`);
+    const res = await post(agent, `${f.server.url}/settings/password`, { csrf: csrfOf(settings.html), current: "", new_password: "", confirm: "" });
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /Enter your current password\. Enter a new password\. Enter the new password again\./);
+    assert.equal(await lockoutOf("gil@example.com"), null);
   });
 
   it("refuses one of the most common passwords at sign-up and says why; the admin API too", async () => {

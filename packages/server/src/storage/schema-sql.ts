@@ -202,12 +202,19 @@ CREATE INDEX offline_grants_revoked ON offline_grants (revoked_at);
 CREATE INDEX outbox_created ON outbox (created_at);
 `;
 
+// Sessions made by SSO-off logins (x_sso_enabled=false), which no browser holds (domain/session.ts).
+// An integer 0/1 in both dialects: it is only ever read through rows.ts bool().
+const cookielessSessions = `
+ALTER TABLE idp_sessions ADD COLUMN cookieless INTEGER NOT NULL DEFAULT 0;
+`;
+
 export const sqliteMigrations: Migration[] = [
   { version: 1, name: "core", sql: core({ bigint: "INTEGER", bool: "INTEGER", falseValue: "0" }) },
   { version: 2, name: "admin", sql: admin({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 3, name: "accounts", sql: accounts({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "INTEGER" }) },
   { version: 5, name: "sweeping", sql: sweeping },
+  { version: 9, name: "cookieless_sessions", sql: cookielessSessions },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -216,4 +223,5 @@ export const postgresMigrations: Migration[] = [
   { version: 3, name: "accounts", sql: accounts({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
   { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "BIGINT" }) },
   { version: 5, name: "sweeping", sql: sweeping },
+  { version: 9, name: "cookieless_sessions", sql: cookielessSessions },
 ];

@@ -47,7 +47,11 @@ export async function setPassword(ctx: Context, user: User, password: string): P
   return { ok: true };
 }
 
-/** Checks email + password. Unknown emails cost the same argon2 time as known ones. */
+/**
+ * Checks email + password. Unknown emails cost the same argon2 time as known ones. A disabled
+ * user is returned too: only someone who knows the password may learn that the account is
+ * disabled, so the caller tells them (and refuses the login) after this check, never before.
+ */
 export async function verifyLogin(ctx: Context, email: string, password: string): Promise<User | null> {
   if (password.length > MAX_PASSWORD_LENGTH || email.length > 254) {
     await ctx.passwords.verifyDummy(password.slice(0, MAX_PASSWORD_LENGTH));
@@ -60,5 +64,5 @@ export async function verifyLogin(ctx: Context, email: string, password: string)
     return null;
   }
   if (!(await ctx.passwords.verify(stored, password))) return null;
-  return user.disabled ? null : user;
+  return user;
 }

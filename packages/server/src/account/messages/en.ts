@@ -10,6 +10,15 @@ export const en = {
   "form.confirm_password": "Confirm new password",
   "form.current_password": "Current password",
   "form.code": "6-digit code",
+  "form.show_password": "Show password",
+  "form.error.required": "Fill in this field.",
+  "form.error.email_required": "Enter your email address.",
+  "form.error.password_required": "Enter your password.",
+  "form.error.new_password_required": "Enter a new password.",
+  "form.error.confirm_password_required": "Enter the new password again.",
+  "form.error.current_password_required": "Enter your current password.",
+  "form.error.code_required": "Enter the 6-digit code.",
+  "form.error.recovery_code_required": "Enter a recovery code.",
 
   "error.form_expired.title": "Your form expired",
   "error.form_expired.message": "Reload the page and try again.",
@@ -32,6 +41,8 @@ export const en = {
   "login.create_one": "Create one",
   "login.forgot": "Forgot your password?",
   "login.error.invalid": "Incorrect email or password.",
+  "login.error.disabled": "This account has been disabled. Contact the service's support if you think this is a mistake.",
+  "login.error.disabled_reason": "This account has been disabled: {reason}",
   "login.error.locked": "Too many failed attempts. Wait a few minutes and try again.",
 
   "signup.title": "Create account",
@@ -52,6 +63,7 @@ export const en = {
   "policy.digit": "include a digit (0–9)",
   "policy.symbol": "include a symbol such as ! or #",
   "policy.excluded_keywords": "not contain the name of this service or other banned words",
+  "policy.common": "not be one of the 10,000 most common passwords",
   "policy.guessable": "be hard to guess (avoid common words, names and patterns)",
   "policy.error": "Choose a stronger password: it must {rules}.",
   "policy.error.mismatch": "The two new passwords do not match.",
@@ -67,6 +79,7 @@ export const en = {
   "verify.required_note": "You need to verify your email to continue.",
   "verify.error.invalid": "That code is incorrect or has expired.",
   "verify.error.too_many": "Too many wrong codes. Ask for a new code.",
+  "verify.outbox": "No email is sent in this demo: read the code in the outbox.",
   "verify.done": "Your email address is verified.",
 
   "totp_login.title": "Two-step verification",
@@ -76,6 +89,7 @@ export const en = {
   "totp_login.submit": "Verify",
   "totp_login.use_recovery": "Use a recovery code instead",
   "totp_login.error.invalid": "That code is incorrect. Codes change every 30 seconds; try the current one.",
+  "totp_login.error.reused": "That code was already used. Wait for your authenticator app to show a new code, then enter it.",
 
   "recovery_login.title": "Use a recovery code",
   "recovery_login.heading": "Use a recovery code",
@@ -105,6 +119,12 @@ export const en = {
   "reset.done.title": "Password changed",
   "reset.done.message": "Your password has been changed and every other session has been signed out. Sign in with your new password.",
   "reset.done.sign_in": "Sign in",
+
+  "signed_out.title": "Signed out",
+  "signed_out.heading": "You are signed out",
+  "signed_out.message": "You have been signed out. You can close this window, or sign in again.",
+  "signed_out.back_to_app": "Back to {app}",
+  "signed_out.sign_in": "Sign in again",
 
   "settings.title": "Account settings",
   "settings.heading": "Your account",
@@ -158,6 +178,10 @@ export const en = {
   "recovery_codes.heading": "Save your recovery codes",
   "recovery_codes.intro": "If you lose your phone, each of these codes lets you sign in once. Store them somewhere safe, like a password manager: this is the only time they are shown.",
   "recovery_codes.done": "I have saved my codes",
+  "recovery_codes.copy": "Copy codes",
+  "recovery_codes.copied": "Codes copied to the clipboard.",
+  "recovery_codes.copy_failed": "Could not copy: select the codes and copy them yourself.",
+  "recovery_codes.download": "Download as a text file",
 
   "outbox.title": "Outbox (development)",
   "outbox.heading": "Outbox",

@@ -3,6 +3,12 @@ import { escapeHtml } from "../../http/html.ts";
 import type { OutboxMessage } from "../../domain/account.ts";
 import { accountPage } from "../ui/layout.ts";
 import type { Ui } from "../ui/respond.ts";
+import type { Context } from "../../context.ts";
+
+export const OUTBOX_PATH = "/_dev/outbox";
+
+/** Mail stays in the local outbox (no SMTP) and the outbox page is served: pages may point at it. */
+export const outboxShown = (ctx: Pick<Context, "config">): boolean => ctx.config.messaging.dev_outbox_page && !ctx.config.messaging.smtp.host;
 
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
 

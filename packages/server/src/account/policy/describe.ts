@@ -12,6 +12,7 @@ export function ruleText(t: Translate, rule: PasswordRule, policy: PasswordPolic
     case "digit": return t("policy.digit");
     case "symbol": return t("policy.symbol");
     case "excluded_keywords": return t("policy.excluded_keywords");
+    case "common": return t("policy.common");
     case "guessable": return t("policy.guessable");
   }
 }

@@ -3,6 +3,7 @@ import type { PasswordPolicy } from "../policy/password-policy.ts";
 import { policyHelp } from "../policy/describe.ts";
 import { accountPage, codeField, errorBox, field, form, hidden } from "../ui/layout.ts";
 import type { Ui } from "../ui/respond.ts";
+import { passwordToggle } from "../ui/reveal.ts";
 
 const backLink = (ui: Ui): string => `<p class="alt"><a href="/login">${escapeHtml(ui.t("forgot.back"))}</a></p>`;
 
@@ -40,8 +41,10 @@ export function newPasswordPage(ui: Ui, v: { csrf: string; token: string; email:
     hidden("csrf", v.csrf) + hidden("token", v.token),
     hidden("username", v.email).replace('type="hidden"', 'type="hidden" autocomplete="username"'),
     field({ id: "password", type: "password", label: t("form.new_password"), autocomplete: "new-password", maxlength: 256, minlength: v.policy.min_length, autofocus: true, describedBy: "password-help", invalid: v.error !== null }),
+    passwordToggle(t, "password"),
     policyHelp(t, v.policy, "password-help"),
     field({ id: "confirm", type: "password", label: t("form.confirm_password"), autocomplete: "new-password", maxlength: 256 }),
+    passwordToggle(t, "confirm"),
     `<button type="submit">${escapeHtml(t("reset.submit"))}</button>`,
   ];
   return accountPage({

@@ -4,6 +4,7 @@ import { escapeHtml, page } from "../../http/html.ts";
 import type { Translate } from "../messages/index.ts";
 import type { ColorScheme } from "../../http/theme.ts";
 import type { Brand } from "./branding.ts";
+import { accountScript } from "./reveal.ts";
 
 /** A Ui (respond.ts uiFor) plus the page's own title and body. */
 export interface PageOptions {
@@ -20,7 +21,7 @@ export interface PageOptions {
 
 export function accountPage(o: PageOptions): string {
   return page({
-    title: o.title, body: o.body, lang: o.locale, dir: o.dir, wide: o.wide, colorScheme: o.colorScheme,
+    title: o.title, body: `${o.body}\n${accountScript()}`, lang: o.locale, dir: o.dir, wide: o.wide, colorScheme: o.colorScheme,
     productName: o.brand.name ?? o.t("product.name"), brand: o.brand,
   });
 }
@@ -114,4 +115,9 @@ input[aria-invalid=true]{border-color:var(--danger)}
 input[type=email],input[inputmode=numeric]{direction:ltr}
 [dir=rtl] input[type=email]{text-align:end}
 ul.rules{margin:.25rem 0 0;padding-inline-start:1.2rem;color:var(--muted);font-size:.92rem}
+.field-error{color:var(--error-text);margin:.25rem 0 0;font-size:.92rem}
+button.reveal{width:auto;margin-top:.5rem;padding:.35rem .8rem;font-weight:400;font-size:.92rem}
+.code-actions{display:flex;flex-wrap:wrap;gap:.5rem}
+.code-actions button,a.button{width:auto;margin:0;padding:.5rem 1rem;border-radius:8px;font-weight:600;text-decoration:none;display:inline-block}
+a.button.secondary{background:var(--surface);color:var(--text);border:1px solid var(--border)}
 `;

@@ -3,21 +3,12 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../../context.ts";
 import { problemBody } from "../../http/html.ts";
 import { setPageSecurityHeaders } from "../../http/security-headers.ts";
-import { translator, type MessageKey, type Translate } from "../messages/index.ts";
-import { negotiateLanguage, textDirection } from "../messages/negotiate.ts";
-import type { ColorScheme } from "../../http/theme.ts";
+import type { MessageKey } from "../messages/index.ts";
 import { UI_LOCALES_COOKIE, COLOR_SCHEME_COOKIE } from "../../oauth/authorize/ui-cookies.ts";
-import { brandOf, colorSchemeFor, type Brand } from "./branding.ts";
+import { uiOf, type Ui } from "./ui.ts";
 import { accountPage } from "./layout.ts";
 
-/** How a page speaks and looks for this request: language, direction, colour scheme, branding. */
-export interface Ui {
-  t: Translate;
-  locale: string;
-  dir: "ltr" | "rtl";
-  colorScheme: ColorScheme;
-  brand: Brand;
-}
+export type { Ui };
 
 /** What the pending sign-in flow asked for, when the page serves one (stored with the flow). */
 export interface FlowUiParams {
@@ -30,19 +21,15 @@ const queryValue = (request: FastifyRequest, name: string): string | undefined =
   return typeof v === "string" ? v : undefined;
 };
 
-/**
- * The page's language: `ui_locales` in the page's own query, then the flow's, then the ui_locales
- * cookie /oauth2/authorize set, then Accept-Language, then localization.fallback_language
- * (account/messages/negotiate.ts). The colour scheme likewise from x_color_scheme.
- */
+/** The Ui for a page: `ui_locales` / `x_color_scheme` in its own query first, then the flow's, then the cookies. */
 export function uiFor(ctx: Context, request: FastifyRequest, flow: FlowUiParams = {}): Ui {
-  const asked = [queryValue(request, "ui_locales"), flow.ui_locales].filter(Boolean).join(" ");
-  const locale = negotiateLanguage(
-    { uiLocales: asked, cookie: request.cookies[UI_LOCALES_COOKIE], acceptLanguage: request.headers["accept-language"] },
-    { supported: ctx.config.localization.supported_languages, fallback: ctx.config.localization.fallback_language },
-  );
-  const scheme = queryValue(request, "x_color_scheme") ?? flow.x_color_scheme ?? request.cookies[COLOR_SCHEME_COOKIE];
-  return { t: translator(locale), locale, dir: textDirection(locale), colorScheme: colorSchemeFor(ctx.config, scheme), brand: brandOf(ctx.config) };
+  const header = request.headers["accept-language"];
+  return uiOf(ctx, {
+    uiLocales: [queryValue(request, "ui_locales"), flow.ui_locales].filter(Boolean).join(" "),
+    cookieLocales: request.cookies[UI_LOCALES_COOKIE],
+    acceptLanguage: typeof header === "string" ? header : undefined,
+    colorScheme: queryValue(request, "x_color_scheme") ?? flow.x_color_scheme ?? request.cookies[COLOR_SCHEME_COOKIE],
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import { startTestServer, type TestServer } from "../support/server.ts";
 import { UserAgent } from "../support/user-agent.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { loadBrandAssets } from "../../src/account/ui/branding.ts";
+import { DARK, contrast } from "../../src/http/theme.ts";
 import { PNG, authorizeUrl, brandFiles } from "./ui-fixture.ts";
 
 const CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:"];
@@ -55,8 +56,11 @@ describe("branding from config", () => {
     assert.equal(theme.status, 200);
     assert.match(theme.headers.get("content-type")!, /^text\/css/);
     const css = await theme.text();
-    assert.match(css, /:root\{--primary:#0a7d50;--on-primary:#fff\}/, "the primary colour, with readable text on it");
-    assert.match(css, /:root\[data-color-scheme=dark\]\{--primary:#0a7d50;--on-primary:#fff\}/, "the dark theme too, without primary_color_dark");
+    assert.match(css, /:root\{--primary:#0a7d50;--on-primary:#fff;--link:#0a7d50\}/, "the primary colour, with readable text on it");
+    // The dark theme keeps the brand colour for buttons; links are lightened until they read on the dark card.
+    const dark = /:root\[data-color-scheme=dark\]\{--primary:#0a7d50;--on-primary:#fff;--link:(#[0-9a-f]{6})\}/.exec(css);
+    assert.ok(dark, css);
+    assert.ok(contrast(dark[1], DARK.surface) >= 4.5 && dark[1] !== "#0a7d50", dark[1]);
     assert.match(css, /\.card\{border-top:6px solid rgb\(10, 125, 80\)\}/, "the custom CSS file");
   });
 

@@ -82,18 +82,18 @@ export function linkButton(action: string, label: string, hiddenFields: string):
 }
 
 export const ACCOUNT_CSS = `
-a,button.link{color:var(--primary)}
+a,button.link{color:var(--link)}
 input[inputmode=numeric]{font:1.35rem ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.35em;text-align:center}
 .row h1,.row h2{margin:0}
 details{margin-top:.75rem}
-summary{cursor:pointer;color:var(--primary);font-weight:600}
+summary{cursor:pointer;color:var(--link);font-weight:600}
 details[open] summary{margin-bottom:.25rem}
 pre{white-space:pre-wrap;background:var(--code-bg);padding:.75rem;border-radius:8px}
 .card.wide{width:min(100%,44rem)}
 .notice{background:var(--notice-bg);color:var(--notice-text);padding:.6rem .8rem;border-radius:8px}
 .muted{color:var(--muted);font-size:.92rem}
 .inline{display:inline}
-button.link{width:auto;margin:0;padding:0;background:none;color:var(--primary);font-weight:400;text-decoration:underline;cursor:pointer}
+button.link{width:auto;margin:0;padding:0;background:none;color:var(--link);font-weight:400;text-decoration:underline;cursor:pointer}
 button.secondary{background:var(--surface);color:var(--text);border:1px solid var(--border)}
 button.danger{background:var(--danger);color:var(--on-danger)}
 .links{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;margin-top:1.25rem}

@@ -79,7 +79,6 @@ export const en = {
   "verify.required_note": "You need to verify your email to continue.",
   "verify.error.invalid": "That code is incorrect or has expired.",
   "verify.error.too_many": "Too many wrong codes. Ask for a new code.",
-  "verify.outbox": "No email is sent in this demo: read the code in the outbox.",
   "verify.done": "Your email address is verified.",
 
   "totp_login.title": "Two-step verification",
@@ -186,6 +185,7 @@ export const en = {
   "outbox.title": "Outbox (development)",
   "outbox.heading": "Outbox",
   "outbox.intro": "Messages Gatehouse would have emailed, newest first. Turn this page off in production (messaging.dev_outbox_page).",
+  "outbox.notice": "No email is sent by this server (no SMTP is set): read the code in the outbox.",
   "outbox.empty": "No messages yet.",
   "outbox.to": "To {to} · {at}",
 

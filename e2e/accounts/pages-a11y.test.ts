@@ -139,6 +139,10 @@ describe("hosted pages: accessibility and keyboard", { skip: existsSync(CHROMIUM
     await page.getByRole("button", { name: "Verify" }).click(); // empty: says what is missing
     await page.getByText("Enter the 6-digit code.").waitFor();
     await axe("TOTP step with an error");
+    // The code that turned TOTP on, typed again in the same 30 seconds.
+    await page.getByLabel("Authentication code").fill(await totpNow(secret, f.server.ctx.now()));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByText("That code was already used. Wait for your authenticator app to show a new code, then enter it.").waitFor();
     await page.getByRole("link", { name: "Use a recovery code instead" }).click();
     await axe("recovery code step");
     await page.getByLabel("Recovery code").fill(recovery[0]);
@@ -178,6 +182,24 @@ describe("hosted pages: accessibility and keyboard", { skip: existsSync(CHROMIUM
     assert.deepEqual(problems, [], "no script or CSP errors on any page");
   });
 
+  it("tells a disabled user why after the right password, and refuses a common password at sign-up, in words", async () => {
+    const id = await f.server.createUser("lou@example.com", PASSWORD);
+    await f.server.ctx.storage.users.update(id, { disabled: true, disabledReason: "Suspended while we check a payment" }, f.server.ctx.now());
+    await page.goto(url("/login"));
+    await page.getByLabel("Email").fill("lou@example.com");
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("alert").filter({ hasText: "This account has been disabled: Suspended while we check a payment" }).waitFor();
+    await axe("disabled account");
+
+    await page.goto(url("/signup"));
+    await page.getByLabel("Email").fill("mo@example.com");
+    await page.getByLabel("Password", { exact: true }).fill("iloveyou1");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("alert").filter({ hasText: "Choose a stronger password: it must not be one of the 10,000 most common passwords." }).waitFor();
+    await axe("sign-up with a refused password");
+  });
+
   it("the forms work without the script: the toggle stays hidden and sign-in still works", async () => {
     await page.route("**/_gatehouse/account.js", (route) => route.abort());
     try {
@@ -190,6 +212,6 @@ describe("hosted pages: accessibility and keyboard", { skip: existsSync(CHROMIUM
     } finally {
       await page.unroute("**/_gatehouse/account.js");
     }
-    assert.ok(checked.length >= 20, `axe covered ${checked.length} pages: ${checked.join(", ")}`);
+    assert.ok(checked.length >= 22, `axe covered ${checked.length} pages: ${checked.join(", ")}`);
   });
 });

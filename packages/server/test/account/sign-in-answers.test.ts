@@ -4,6 +4,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { lockoutKey } from "../../src/account/limits/guard.ts";
+import { startTestServer } from "../support/server.ts";
 import { setupAccounts, UserAgent, post, csrfOf, getPage, errorOf, submitLogin, openLogin, finishAtApp, type AccountFixture } from "./fixture.ts";
 
 describe("what the sign-in pages say", () => {
@@ -88,6 +89,15 @@ describe("what the sign-in pages say", () => {
     assert.equal(await lockoutOf("gil@example.com"), null);
   });
 
+  it("does not point at an outbox when mail goes out over SMTP", async () => {
+    const agent = new UserAgent();
+    const signup = await getPage(agent, `${f.server.url}/signup`);
+    await post(agent, `${f.server.url}/signup`, { csrf: csrfOf(signup.html), email: "ida@example.com", password: "idas-long-password" });
+    const verify = await getPage(agent, `${f.server.url}/verify`);
+    assert.match(verify.html, /We sent a 6-digit code to ida@example\.com/);
+    assert.doesNotMatch(verify.html, /outbox/);
+  });
+
   it("refuses one of the most common passwords at sign-up and says why; the admin API too", async () => {
     const agent = new UserAgent();
     const signup = await getPage(agent, `${f.server.url}/signup`);
@@ -107,5 +117,26 @@ describe("what the sign-in pages say", () => {
     assert.doesNotMatch(html, /Back to/);
     const named = await (await fetch(`${f.server.url}/oauth2/end_session?client_id=test-spa`)).text();
     assert.match(named, /<a href="http:\/\/127\.0\.0\.1:9\/logged-out">Back to Test SPA<\/a>/);
+  });
+});
+
+describe("where the email went, without SMTP", () => {
+  it("links the check-your-email pages to the outbox page when mail stays local and the page is on", async () => {
+    const s = await startTestServer({ config: { messaging: { dev_outbox_page: true } } });
+    try {
+      const agent = new UserAgent();
+      const signup = await getPage(agent, `${s.url}/signup`);
+      const created = await post(agent, `${s.url}/signup`, { csrf: csrfOf(signup.html), email: "hal@example.com", password: "hals-long-password" });
+      assert.equal(created.headers.get("location"), "/verify");
+      const verify = await getPage(agent, `${s.url}/verify`);
+      assert.match(verify.html, /<a href="\/_dev\/outbox" target="_blank" rel="noopener">No email is sent by this server \(no SMTP is set\): read the code in the outbox\.<\/a>/);
+      const forgot = await getPage(agent, `${s.url}/forgot`);
+      const sent = await post(agent, `${s.url}/forgot`, { csrf: csrfOf(forgot.html), email: "hal@example.com" });
+      assert.match(await sent.text(), /href="\/_dev\/outbox"/);
+      const outbox = await getPage(agent, `${s.url}/_dev/outbox`);
+      assert.match(outbox.html, /\d{6} is your verification code/);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -184,7 +184,6 @@ export const ar: Catalogue = {
   "login.error.disabled": "تم تعطيل هذا الحساب. تواصل مع دعم الخدمة إذا كنت تعتقد أن هذا خطأ.",
   "login.error.disabled_reason": "تم تعطيل هذا الحساب: {reason}",
   "policy.common": "ليست من بين كلمات المرور الـ 10,000 الأكثر شيوعًا",
-  "verify.outbox": "لا تُرسل أي رسائل بريد في هذا العرض التجريبي: اقرأ الرمز في صندوق الصادر.",
   "totp_login.error.reused": "سبق استخدام هذا الرمز. انتظر حتى يعرض تطبيق المصادقة رمزًا جديدًا ثم أدخله.",
   "signed_out.title": "تم تسجيل الخروج",
   "signed_out.heading": "لقد سجّلت الخروج",
@@ -195,4 +194,9 @@ export const ar: Catalogue = {
   "recovery_codes.copied": "تم نسخ الرموز إلى الحافظة.",
   "recovery_codes.copy_failed": "تعذّر النسخ: حدّد الرموز وانسخها بنفسك.",
   "recovery_codes.download": "تنزيل كملف نصي",
+  // Password history and the outbox notice.
+  "policy.history_size": "ليست واحدة من آخر {size} كلمات مرور استخدمتها",
+  "policy.history_days": "ليست كلمة مرور استخدمتها خلال آخر {days} يومًا",
+  "policy.history_both": "ليست واحدة من آخر {size} كلمات مرور، ولا كلمة مرور استخدمتها خلال آخر {days} يومًا",
+  "outbox.notice": "لا يرسل هذا الخادم أي بريد إلكتروني (لم يُضبط SMTP): اقرأ الرمز في صندوق الصادر.",
 };

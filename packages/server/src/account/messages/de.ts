@@ -184,7 +184,6 @@ export const de: Catalogue = {
   "login.error.disabled": "Dieses Konto wurde deaktiviert. Wenden Sie sich an den Support des Dienstes, wenn Sie das für einen Fehler halten.",
   "login.error.disabled_reason": "Dieses Konto wurde deaktiviert: {reason}",
   "policy.common": "nicht zu den 10.000 häufigsten Passwörtern gehören",
-  "verify.outbox": "In dieser Demo werden keine E-Mails gesendet: Den Code finden Sie im Postausgang.",
   "totp_login.error.reused": "Dieser Code wurde bereits verwendet. Warten Sie, bis Ihre Authentifizierungs-App einen neuen Code anzeigt, und geben Sie ihn dann ein.",
   "signed_out.title": "Abgemeldet",
   "signed_out.heading": "Sie sind abgemeldet",
@@ -195,4 +194,9 @@ export const de: Catalogue = {
   "recovery_codes.copied": "Codes in die Zwischenablage kopiert.",
   "recovery_codes.copy_failed": "Kopieren fehlgeschlagen: Markieren Sie die Codes und kopieren Sie sie selbst.",
   "recovery_codes.download": "Als Textdatei herunterladen",
+  // Password history and the outbox notice.
+  "policy.history_size": "keines Ihrer letzten {size} Passwörter sein",
+  "policy.history_days": "kein Passwort sein, das Sie in den letzten {days} Tagen verwendet haben",
+  "policy.history_both": "weder eines Ihrer letzten {size} Passwörter noch eines aus den letzten {days} Tagen sein",
+  "outbox.notice": "Dieser Server sendet keine E-Mails (kein SMTP eingerichtet): Den Code finden Sie im Postausgang.",
 };

@@ -64,6 +64,9 @@ export const en = {
   "policy.symbol": "include a symbol such as ! or #",
   "policy.excluded_keywords": "not contain the name of this service or other banned words",
   "policy.common": "not be one of the 10,000 most common passwords",
+  "policy.history_size": "not be one of your last {size} passwords",
+  "policy.history_days": "not be a password you used in the last {days} days",
+  "policy.history_both": "not be one of your last {size} passwords, nor one you used in the last {days} days",
   "policy.guessable": "be hard to guess (avoid common words, names and patterns)",
   "policy.error": "Choose a stronger password: it must {rules}.",
   "policy.error.mismatch": "The two new passwords do not match.",
@@ -79,7 +82,6 @@ export const en = {
   "verify.required_note": "You need to verify your email to continue.",
   "verify.error.invalid": "That code is incorrect or has expired.",
   "verify.error.too_many": "Too many wrong codes. Ask for a new code.",
-  "verify.outbox": "No email is sent in this demo: read the code in the outbox.",
   "verify.done": "Your email address is verified.",
 
   "totp_login.title": "Two-step verification",
@@ -186,6 +188,7 @@ export const en = {
   "outbox.title": "Outbox (development)",
   "outbox.heading": "Outbox",
   "outbox.intro": "Messages Gatehouse would have emailed, newest first. Turn this page off in production (messaging.dev_outbox_page).",
+  "outbox.notice": "No email is sent by this server (no SMTP is set): read the code in the outbox.",
   "outbox.empty": "No messages yet.",
   "outbox.to": "To {to} · {at}",
 

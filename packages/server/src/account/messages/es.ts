@@ -184,7 +184,6 @@ export const es: Catalogue = {
   "login.error.disabled": "Esta cuenta está desactivada. Si crees que es un error, contacta con el soporte del servicio.",
   "login.error.disabled_reason": "Esta cuenta está desactivada: {reason}",
   "policy.common": "no ser una de las 10.000 contraseñas más comunes",
-  "verify.outbox": "En esta demo no se envían correos: consulta el código en la bandeja de salida.",
   "totp_login.error.reused": "Ese código ya se ha usado. Espera a que tu aplicación de autenticación muestre uno nuevo e introdúcelo.",
   "signed_out.title": "Sesión cerrada",
   "signed_out.heading": "Has cerrado sesión",
@@ -195,4 +194,9 @@ export const es: Catalogue = {
   "recovery_codes.copied": "Códigos copiados al portapapeles.",
   "recovery_codes.copy_failed": "No se pudo copiar: selecciona los códigos y cópialos tú.",
   "recovery_codes.download": "Descargar como archivo de texto",
+  // Password history and the outbox notice.
+  "policy.history_size": "no ser una de tus últimas {size} contraseñas",
+  "policy.history_days": "no ser una contraseña que hayas usado en los últimos {days} días",
+  "policy.history_both": "no ser una de tus últimas {size} contraseñas ni una que hayas usado en los últimos {days} días",
+  "outbox.notice": "Este servidor no envía correos (no hay SMTP configurado): consulta el código en la bandeja de salida.",
 };

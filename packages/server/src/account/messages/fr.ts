@@ -184,7 +184,6 @@ export const fr: Catalogue = {
   "login.error.disabled": "Ce compte a été désactivé. Contactez l’assistance du service si vous pensez qu’il s’agit d’une erreur.",
   "login.error.disabled_reason": "Ce compte a été désactivé : {reason}",
   "policy.common": "ne pas faire partie des 10 000 mots de passe les plus courants",
-  "verify.outbox": "Cette démo n’envoie aucun e-mail : lisez le code dans la boîte d’envoi.",
   "totp_login.error.reused": "Ce code a déjà été utilisé. Attendez que votre application d’authentification en affiche un nouveau, puis saisissez-le.",
   "signed_out.title": "Déconnecté",
   "signed_out.heading": "Vous êtes déconnecté",
@@ -195,4 +194,9 @@ export const fr: Catalogue = {
   "recovery_codes.copied": "Codes copiés dans le presse-papiers.",
   "recovery_codes.copy_failed": "Copie impossible : sélectionnez les codes et copiez-les vous-même.",
   "recovery_codes.download": "Télécharger en fichier texte",
+  // Password history and the outbox notice.
+  "policy.history_size": "ne pas être l’un de vos {size} derniers mots de passe",
+  "policy.history_days": "ne pas être un mot de passe utilisé ces {days} derniers jours",
+  "policy.history_both": "ne pas être l’un de vos {size} derniers mots de passe, ni un mot de passe utilisé ces {days} derniers jours",
+  "outbox.notice": "Ce serveur n’envoie aucun e-mail (aucun SMTP configuré) : lisez le code dans la boîte d’envoi.",
 };

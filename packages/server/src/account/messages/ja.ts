@@ -184,7 +184,6 @@ export const ja: Catalogue = {
   "login.error.disabled": "このアカウントは無効になっています。誤りだと思われる場合は、サービスのサポートにお問い合わせください。",
   "login.error.disabled_reason": "このアカウントは無効になっています：{reason}",
   "policy.common": "よく使われるパスワード上位10,000件に含まれないこと",
-  "verify.outbox": "このデモではメールは送信されません。コードは送信箱で確認してください。",
   "totp_login.error.reused": "そのコードはすでに使用されています。認証アプリに新しいコードが表示されるまで待ってから入力してください。",
   "signed_out.title": "サインアウトしました",
   "signed_out.heading": "サインアウトしました",
@@ -195,4 +194,9 @@ export const ja: Catalogue = {
   "recovery_codes.copied": "コードをクリップボードにコピーしました。",
   "recovery_codes.copy_failed": "コピーできませんでした。コードを選択して手動でコピーしてください。",
   "recovery_codes.download": "テキストファイルとしてダウンロード",
+  // Password history and the outbox notice.
+  "policy.history_size": "過去{size}個のパスワードと同じでないこと",
+  "policy.history_days": "過去{days}日以内に使ったパスワードでないこと",
+  "policy.history_both": "過去{size}個のパスワードとも、過去{days}日以内に使ったパスワードとも同じでないこと",
+  "outbox.notice": "このサーバーはメールを送信しません（SMTP が未設定です）。コードは送信箱で確認してください。",
 };

@@ -184,7 +184,6 @@ export const ko: Catalogue = {
   "login.error.disabled": "이 계정은 비활성화되었습니다. 잘못된 조치라고 생각되면 서비스 고객 지원에 문의하세요.",
   "login.error.disabled_reason": "이 계정은 비활성화되었습니다: {reason}",
   "policy.common": "가장 흔한 비밀번호 10,000개에 포함되지 않을 것",
-  "verify.outbox": "이 데모에서는 이메일을 보내지 않습니다. 보낼 편지함에서 코드를 확인하세요.",
   "totp_login.error.reused": "이미 사용된 코드입니다. 인증 앱에 새 코드가 표시되면 입력하세요.",
   "signed_out.title": "로그아웃됨",
   "signed_out.heading": "로그아웃되었습니다",
@@ -195,4 +194,9 @@ export const ko: Catalogue = {
   "recovery_codes.copied": "코드를 클립보드에 복사했습니다.",
   "recovery_codes.copy_failed": "복사하지 못했습니다. 코드를 선택해 직접 복사하세요.",
   "recovery_codes.download": "텍스트 파일로 다운로드",
+  // Password history and the outbox notice.
+  "policy.history_size": "최근 {size}개 비밀번호와 다를 것",
+  "policy.history_days": "최근 {days}일 안에 사용한 비밀번호가 아닐 것",
+  "policy.history_both": "최근 {size}개 비밀번호와 다르고, 최근 {days}일 안에 사용한 비밀번호도 아닐 것",
+  "outbox.notice": "이 서버는 이메일을 보내지 않습니다(SMTP 미설정). 보낼 편지함에서 코드를 확인하세요.",
 };

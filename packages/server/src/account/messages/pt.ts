@@ -184,7 +184,6 @@ export const pt: Catalogue = {
   "login.error.disabled": "Esta conta foi desativada. Se você acha que isso é um engano, fale com o suporte do serviço.",
   "login.error.disabled_reason": "Esta conta foi desativada: {reason}",
   "policy.common": "não ser uma das 10.000 senhas mais comuns",
-  "verify.outbox": "Nesta demonstração nenhum e-mail é enviado: veja o código na caixa de saída.",
   "totp_login.error.reused": "Esse código já foi usado. Espere seu aplicativo autenticador mostrar um novo código e digite-o.",
   "signed_out.title": "Sessão encerrada",
   "signed_out.heading": "Você saiu",
@@ -195,4 +194,9 @@ export const pt: Catalogue = {
   "recovery_codes.copied": "Códigos copiados para a área de transferência.",
   "recovery_codes.copy_failed": "Não foi possível copiar: selecione os códigos e copie-os você mesmo.",
   "recovery_codes.download": "Baixar como arquivo de texto",
+  // Password history and the outbox notice.
+  "policy.history_size": "não ser uma das suas últimas {size} senhas",
+  "policy.history_days": "não ser uma senha que você usou nos últimos {days} dias",
+  "policy.history_both": "não ser uma das suas últimas {size} senhas nem uma que você usou nos últimos {days} dias",
+  "outbox.notice": "Este servidor não envia e-mails (nenhum SMTP configurado): veja o código na caixa de saída.",
 };

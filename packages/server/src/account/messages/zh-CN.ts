@@ -184,7 +184,6 @@ export const zhCN: Catalogue = {
   "login.error.disabled": "此账号已被停用。如果你认为这是误操作，请联系该服务的客服。",
   "login.error.disabled_reason": "此账号已被停用：{reason}",
   "policy.common": "不是最常见的 10,000 个密码之一",
-  "verify.outbox": "此演示不会发送邮件：请在发件箱中查看验证码。",
   "totp_login.error.reused": "该验证码已被使用。请等待身份验证器应用显示新的验证码后再输入。",
   "signed_out.title": "已退出登录",
   "signed_out.heading": "你已退出登录",
@@ -195,4 +194,9 @@ export const zhCN: Catalogue = {
   "recovery_codes.copied": "恢复码已复制到剪贴板。",
   "recovery_codes.copy_failed": "无法复制：请选中恢复码后手动复制。",
   "recovery_codes.download": "下载为文本文件",
+  // Password history and the outbox notice.
+  "policy.history_size": "不是你最近 {size} 个密码之一",
+  "policy.history_days": "不是你在最近 {days} 天内用过的密码",
+  "policy.history_both": "不是你最近 {size} 个密码之一，也不是你在最近 {days} 天内用过的密码",
+  "outbox.notice": "此服务器不发送邮件（未设置 SMTP）：请在发件箱中查看验证码。",
 };

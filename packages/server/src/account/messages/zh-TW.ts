@@ -184,7 +184,6 @@ export const zhTW: Catalogue = {
   "login.error.disabled": "此帳號已停用。如果你認為這是誤會，請聯絡該服務的客服。",
   "login.error.disabled_reason": "此帳號已停用：{reason}",
   "policy.common": "不是最常見的 10,000 組密碼之一",
-  "verify.outbox": "此示範不會寄出郵件：請在寄件匣中查看驗證碼。",
   "totp_login.error.reused": "這組驗證碼已使用過。請等驗證器應用程式顯示新的驗證碼後再輸入。",
   "signed_out.title": "已登出",
   "signed_out.heading": "你已登出",
@@ -195,4 +194,9 @@ export const zhTW: Catalogue = {
   "recovery_codes.copied": "復原碼已複製到剪貼簿。",
   "recovery_codes.copy_failed": "無法複製：請選取復原碼後自行複製。",
   "recovery_codes.download": "下載為文字檔",
+  // Password history and the outbox notice.
+  "policy.history_size": "不是你最近 {size} 組密碼之一",
+  "policy.history_days": "不是你在最近 {days} 天內用過的密碼",
+  "policy.history_both": "不是你最近 {size} 組密碼之一，也不是你在最近 {days} 天內用過的密碼",
+  "outbox.notice": "此伺服器不會寄出郵件（未設定 SMTP）：請在寄件匣中查看驗證碼。",
 };

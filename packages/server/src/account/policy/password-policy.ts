@@ -8,7 +8,7 @@ import type { Config } from "../../config/schema.ts";
 /** A bound on input size whatever the policy: argon2 of a megabyte is a denial of service. */
 export const MAX_PASSWORD_LENGTH = 256;
 
-export type PasswordRule = "min_length" | "max_length" | "uppercase" | "lowercase" | "digit" | "symbol" | "excluded_keywords" | "common" | "guessable";
+export type PasswordRule = "min_length" | "max_length" | "uppercase" | "lowercase" | "digit" | "symbol" | "excluded_keywords" | "common" | "guessable" | "history";
 
 /** How many of the list's most common passwords are refused (NIST SP 800-63B §5.1.1.2: commonly used values). */
 export const COMMON_PASSWORDS_REFUSED = 10_000;

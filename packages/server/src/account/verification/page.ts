@@ -1,7 +1,7 @@
 import { escapeHtml } from "../../http/html.ts";
 import { accountPage, codeField, errorBox, form, hidden, linkButton, noticeBox } from "../ui/layout.ts";
 import type { Ui } from "../ui/respond.ts";
-import { OUTBOX_PATH } from "../messaging/outbox-view.ts";
+import { outboxNotice } from "../messaging/outbox-view.ts";
 
 export interface VerifyView {
   csrf: string;
@@ -30,7 +30,7 @@ export function verifyPage(ui: Ui, v: VerifyView): string {
     body: `<h1>${escapeHtml(t("verify.heading"))}</h1>
 ${noticeBox(v.notice)}${errorBox(v.error)}
 <p>${escapeHtml(t("verify.intro", { email: v.email }))}</p>
-${v.outboxLink ? `<p class="notice"><a href="${OUTBOX_PATH}" target="_blank" rel="noopener">${escapeHtml(t("verify.outbox"))}</a></p>` : ""}
+${outboxNotice(t, v.outboxLink)}
 ${v.required && !v.fromSettings ? `<p class="muted">${escapeHtml(t("verify.required_note"))}</p>` : ""}
 ${form("/verify", `${csrf}\n${codeField({ id: "code", label: t("form.code"), invalid: v.error !== null })}\n<button type="submit">${escapeHtml(t("verify.submit"))}</button>`)}
 <div class="links">${links.join("\n")}</div>`,

@@ -11,7 +11,9 @@ import { parseSessionCookie } from "../session/idp-sessions.ts";
 import { callerFromCookie } from "../session/caller.ts";
 import { revokeSession } from "../session/revocation.ts";
 import { clearedSessionCookieHeader, sessionCookieSettings } from "../session/cookie.ts";
-import { escapeHtml, page } from "../http/html.ts";
+import { escapeHtml } from "../http/html.ts";
+import { accountPage } from "../account/ui/layout.ts";
+import { uiForEdge, type Ui } from "../account/ui/ui.ts";
 import { pageResponse, redirectResponse } from "../edge/responses.ts";
 import type { EdgeRequest, Handler } from "../edge/types.ts";
 import { toParams, type Params } from "./params.ts";
@@ -40,19 +42,21 @@ export function fromOwnSite(request: EdgeRequest, issuer: string): boolean {
   return typeof from === "string" && from !== "null" && siteOf(from) === siteOf(issuer);
 }
 
-function confirmPage(p: Params, token: string): string {
+function confirmPage(ui: Ui, p: Params, token: string): string {
   const keep = ["post_logout_redirect_uri", "state", "client_id", "ui_locales"]
     .filter((k) => p[k] !== undefined)
     .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(p[k])}">`)
     .join("\n");
-  return page({
-    title: "Sign out?",
-    body: `<h1>Sign out?</h1>
-<p>An app asked to sign you out. Do you want to sign out?</p>
+  const { t } = ui;
+  return accountPage({
+    ...ui,
+    title: t("sign_out_confirm.title"),
+    body: `<h1>${escapeHtml(t("sign_out_confirm.title"))}</h1>
+<p>${escapeHtml(t("sign_out_confirm.message"))}</p>
 <form method="post" action="/oauth2/end_session">
 ${keep}
 <input type="hidden" name="confirm" value="${token}">
-<button type="submit">Sign out</button>
+<button type="submit">${escapeHtml(t("sign_out_confirm.submit"))}</button>
 </form>`,
   });
 }
@@ -71,7 +75,7 @@ export function endSessionEndpoint(ctx: Context): Handler {
       const confirmed = request.method === "POST" && typeof p.confirm === "string" && safeEqual(p.confirm, confirmToken(value!));
       if (!hinted && !confirmed && !fromOwnSite(request, ctx.issuer)) {
         // CSP form-action must allow the redirect that follows the confirming POST (Chromium applies it to the hop).
-        return pageResponse(200, confirmPage(p, confirmToken(value!)), { formTargets: location ? [new URL(location).origin] : [] });
+        return pageResponse(200, confirmPage(uiForEdge(ctx, request, p.ui_locales), p, confirmToken(value!)), { formTargets: location ? [new URL(location).origin] : [] });
       }
       await revokeSession(ctx, parsed.id);
     }

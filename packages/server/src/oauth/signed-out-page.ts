@@ -6,8 +6,7 @@
 import type { Context } from "../context.ts";
 import { escapeHtml } from "../http/html.ts";
 import { accountPage } from "../account/ui/layout.ts";
-import { uiOf } from "../account/ui/ui.ts";
-import { UI_LOCALES_COOKIE, COLOR_SCHEME_COOKIE } from "./authorize/ui-cookies.ts";
+import { uiForEdge } from "../account/ui/ui.ts";
 import { pageResponse } from "../edge/responses.ts";
 import type { EdgeRequest, EdgeResponse } from "../edge/types.ts";
 import type { Params } from "./params.ts";
@@ -23,11 +22,7 @@ function returningApp(ctx: Context, p: Params): { name: string; href: string } |
 
 /** In the language of the logout request (its ui_locales, the ui_locales cookie, Accept-Language). */
 export function signedOutResponse(ctx: Context, request: EdgeRequest, p: Params, headers: Record<string, string | string[]>): EdgeResponse {
-  const language = request.headers["accept-language"];
-  const ui = uiOf(ctx, {
-    uiLocales: p.ui_locales, cookieLocales: request.cookie(UI_LOCALES_COOKIE),
-    acceptLanguage: typeof language === "string" ? language : undefined, colorScheme: request.cookie(COLOR_SCHEME_COOKIE),
-  });
+  const ui = uiForEdge(ctx, request, p.ui_locales);
   const { t } = ui;
   const app = returningApp(ctx, p);
   const links = [

@@ -4,7 +4,7 @@
 // right to left. The real server over HTTP, mail through a real SMTP server.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { setupAccounts, csrfOf, UserAgent, type AccountFixture } from "../account/fixture.ts";
+import { setupAccounts, csrfOf, finishAtApp, submitLogin, UserAgent, type AccountFixture } from "../account/fixture.ts";
 import { authorizeUrl } from "./ui-fixture.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { parseConfig } from "../../src/config/load.ts";
@@ -98,6 +98,31 @@ describe("hosted pages in the requested language", () => {
     const mail = await f.inbox.next("rosa@example.com", { since });
     assert.equal(mail.subject, "Réinitialisez votre mot de passe");
     assert.match(mail.text, /Votre code est \d{6}, ou ouvrez ce lien/);
+  });
+});
+
+describe("pages the edge answers itself", () => {
+  let f: AccountFixture;
+  before(async () => { f = await setupAccounts(); });
+  after(async () => { await f?.close(); });
+
+  it("the sign-in hand-back's error pages are in the person's language", async () => {
+    const res = await new UserAgent().request(`${f.server.url}/oauth2/authorize/resume?flow=nope`, { headers: { "accept-language": "ja" } });
+    assert.equal(res.status, 400);
+    const html = await res.text();
+    assert.equal(htmlTag(html), '<html lang="ja" dir="ltr">');
+    assert.match(html, /<h1>このサインインリンクは期限切れです<\/h1>/);
+  });
+
+  it("the sign-out confirmation and the signed-out page follow ui_locales", async () => {
+    await f.server.createUser("ines@example.com", "ines long password 1");
+    const agent = new UserAgent();
+    await finishAtApp(f.server, agent, await submitLogin(f.server, agent, "ines@example.com", "ines long password 1"));
+    const res = await agent.request(`${f.server.url}/oauth2/end_session?ui_locales=ar`, { headers: { "sec-fetch-site": "cross-site", "accept-language": "en" } });
+    const confirm = await res.text();
+    assert.equal(htmlTag(confirm), '<html lang="ar" dir="rtl">');
+    assert.match(confirm, /<h1>تسجيل الخروج؟<\/h1>/);
+    assert.match(confirm, /<input type="hidden" name="ui_locales" value="ar">/, "kept for the confirming POST");
   });
 });
 

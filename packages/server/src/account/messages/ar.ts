@@ -23,6 +23,11 @@ export const ar: Catalogue = {
   "error.too_many.message": "انتظر دقيقة ثم حاول مرة أخرى.",
   "error.not_found.title": "الصفحة غير موجودة",
   "error.not_found.message": "لا يوجد شيء في هذا العنوان.",
+  "error.no_session.title": "لم تسجّل الدخول",
+  "error.no_session.message": "لم يحتفظ متصفحك بملف تعريف الارتباط الخاص بتسجيل الدخول. اسمح بملفات تعريف الارتباط لهذا الموقع وحاول مرة أخرى.",
+  "sign_out_confirm.title": "تسجيل الخروج؟",
+  "sign_out_confirm.message": "طلب أحد التطبيقات تسجيل خروجك. هل تريد تسجيل الخروج؟",
+  "sign_out_confirm.submit": "تسجيل الخروج",
 
   "login.title": "تسجيل الدخول",
   "login.heading": "تسجيل الدخول",

@@ -23,6 +23,11 @@ export const de: Catalogue = {
   "error.too_many.message": "Warten Sie eine Minute und versuchen Sie es noch einmal.",
   "error.not_found.title": "Seite nicht gefunden",
   "error.not_found.message": "Unter dieser Adresse gibt es nichts.",
+  "error.no_session.title": "Sie sind nicht angemeldet",
+  "error.no_session.message": "Ihr Browser hat das Anmelde-Cookie nicht behalten. Erlauben Sie Cookies für diese Website und versuchen Sie es noch einmal.",
+  "sign_out_confirm.title": "Abmelden?",
+  "sign_out_confirm.message": "Eine App möchte Sie abmelden. Möchten Sie sich abmelden?",
+  "sign_out_confirm.submit": "Abmelden",
 
   "login.title": "Anmelden",
   "login.heading": "Anmelden",

@@ -32,6 +32,11 @@ export const en = {
   "error.too_many.message": "Wait a minute and try again.",
   "error.not_found.title": "Page not found",
   "error.not_found.message": "There is nothing at this address.",
+  "error.no_session.title": "You are not signed in",
+  "error.no_session.message": "Your browser did not keep the sign-in cookie. Allow cookies for this site and try again.",
+  "sign_out_confirm.title": "Sign out?",
+  "sign_out_confirm.message": "An app asked to sign you out. Do you want to sign out?",
+  "sign_out_confirm.submit": "Sign out",
 
   "login.title": "Sign in",
   "login.heading": "Sign in",

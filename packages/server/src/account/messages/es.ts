@@ -23,6 +23,11 @@ export const es: Catalogue = {
   "error.too_many.message": "Espera un minuto e inténtalo de nuevo.",
   "error.not_found.title": "Página no encontrada",
   "error.not_found.message": "No hay nada en esta dirección.",
+  "error.no_session.title": "No has iniciado sesión",
+  "error.no_session.message": "Tu navegador no guardó la cookie de inicio de sesión. Permite las cookies de este sitio e inténtalo de nuevo.",
+  "sign_out_confirm.title": "¿Cerrar sesión?",
+  "sign_out_confirm.message": "Una aplicación ha pedido cerrar tu sesión. ¿Quieres cerrar sesión?",
+  "sign_out_confirm.submit": "Cerrar sesión",
 
   "login.title": "Iniciar sesión",
   "login.heading": "Iniciar sesión",

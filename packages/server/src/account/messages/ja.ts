@@ -23,6 +23,11 @@ export const ja: Catalogue = {
   "error.too_many.message": "1分ほど待ってから、もう一度お試しください。",
   "error.not_found.title": "ページが見つかりません",
   "error.not_found.message": "このアドレスには何もありません。",
+  "error.no_session.title": "サインインしていません",
+  "error.no_session.message": "ブラウザがサインインの Cookie を保持しませんでした。このサイトの Cookie を許可して、もう一度お試しください。",
+  "sign_out_confirm.title": "サインアウトしますか？",
+  "sign_out_confirm.message": "アプリがサインアウトを求めています。サインアウトしますか？",
+  "sign_out_confirm.submit": "サインアウト",
 
   "login.title": "サインイン",
   "login.heading": "サインイン",

@@ -23,6 +23,11 @@ export const ko: Catalogue = {
   "error.too_many.message": "1분 정도 기다린 뒤 다시 시도하세요.",
   "error.not_found.title": "페이지를 찾을 수 없습니다",
   "error.not_found.message": "이 주소에는 아무것도 없습니다.",
+  "error.no_session.title": "로그인되어 있지 않습니다",
+  "error.no_session.message": "브라우저가 로그인 쿠키를 유지하지 않았습니다. 이 사이트의 쿠키를 허용한 뒤 다시 시도하세요.",
+  "sign_out_confirm.title": "로그아웃할까요?",
+  "sign_out_confirm.message": "앱에서 로그아웃을 요청했습니다. 로그아웃할까요?",
+  "sign_out_confirm.submit": "로그아웃",
 
   "login.title": "로그인",
   "login.heading": "로그인",

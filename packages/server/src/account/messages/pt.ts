@@ -23,6 +23,11 @@ export const pt: Catalogue = {
   "error.too_many.message": "Aguarde um minuto e tente novamente.",
   "error.not_found.title": "Página não encontrada",
   "error.not_found.message": "Não há nada neste endereço.",
+  "error.no_session.title": "Você não está conectado",
+  "error.no_session.message": "Seu navegador não guardou o cookie de login. Permita cookies para este site e tente novamente.",
+  "sign_out_confirm.title": "Sair?",
+  "sign_out_confirm.message": "Um aplicativo pediu para encerrar sua sessão. Quer sair?",
+  "sign_out_confirm.submit": "Sair",
 
   "login.title": "Entrar",
   "login.heading": "Entrar",

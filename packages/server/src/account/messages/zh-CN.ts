@@ -23,6 +23,11 @@ export const zhCN: Catalogue = {
   "error.too_many.message": "请稍等一分钟后重试。",
   "error.not_found.title": "找不到页面",
   "error.not_found.message": "此地址没有任何内容。",
+  "error.no_session.title": "你尚未登录",
+  "error.no_session.message": "你的浏览器没有保存登录 Cookie。请允许此网站使用 Cookie 后重试。",
+  "sign_out_confirm.title": "要退出登录吗？",
+  "sign_out_confirm.message": "某个应用请求让你退出登录。要退出登录吗？",
+  "sign_out_confirm.submit": "退出登录",
 
   "login.title": "登录",
   "login.heading": "登录",

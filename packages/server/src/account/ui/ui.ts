@@ -5,6 +5,8 @@ import { translator, type Translate } from "../messages/index.ts";
 import { negotiateLanguage, textDirection } from "../messages/negotiate.ts";
 import type { ColorScheme } from "../../http/theme.ts";
 import { brandOf, colorSchemeFor, type Brand } from "./branding.ts";
+import type { EdgeRequest } from "../../edge/types.ts";
+import { COLOR_SCHEME_COOKIE, UI_LOCALES_COOKIE } from "../../oauth/authorize/ui-cookies.ts";
 
 export interface Ui {
   t: Translate;
@@ -35,4 +37,13 @@ export function uiOf(ctx: Context, s: UiSources): Ui {
     { supported: ctx.config.localization.supported_languages, fallback: ctx.config.localization.fallback_language },
   );
   return { t: translator(locale), locale, dir: textDirection(locale), colorScheme: colorSchemeFor(ctx.config, s.colorScheme), brand: brandOf(ctx.config) };
+}
+
+/** The same for a page the edge answers itself (sign-out, the sign-in hand-back's errors). */
+export function uiForEdge(ctx: Context, request: EdgeRequest, uiLocales?: string): Ui {
+  const language = request.headers["accept-language"];
+  return uiOf(ctx, {
+    uiLocales, cookieLocales: request.cookie(UI_LOCALES_COOKIE),
+    acceptLanguage: typeof language === "string" ? language : undefined, colorScheme: request.cookie(COLOR_SCHEME_COOKIE),
+  });
 }

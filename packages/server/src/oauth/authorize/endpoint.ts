@@ -11,7 +11,10 @@ import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH, suppressesIdpSessionCookie } 
 import { uiHintCookies } from "./ui-cookies.ts";
 import { callerFromCookie, type Caller } from "../../session/caller.ts";
 import { serializeCookie, sessionCookieSettings } from "../../session/cookie.ts";
-import { errorPageResponse, oauthErrorPage, redirectResponse } from "../../edge/responses.ts";
+import { oauthErrorPage, pageResponse, redirectResponse } from "../../edge/responses.ts";
+import { problemBody } from "../../http/html.ts";
+import { accountPage } from "../../account/ui/layout.ts";
+import { uiForEdge } from "../../account/ui/ui.ts";
 import type { EdgeRequest, EdgeResponse, Handler } from "../../edge/types.ts";
 
 /** To our login page, the request's ui_locales / x_color_scheme ride along in cookies (ui-cookies.ts). */
@@ -19,6 +22,13 @@ function outcomeResponse(outcome: AuthorizeOutcome, headers: Record<string, stri
   if (outcome.kind === "redirect") return redirectResponse(outcome.location, headers);
   const cookies = [...(headers["set-cookie"] ? [headers["set-cookie"]] : []), ...uiCookies];
   return redirectResponse(`/${outcome.page}?flow=${encodeURIComponent(outcome.flowId)}`, cookies.length ? { ...headers, "set-cookie": cookies } : headers);
+}
+
+/** A page that only says what went wrong, in the person's language (their ui_locales cookie, Accept-Language). */
+function translatedProblem(ctx: Context, request: EdgeRequest, status: number, key: "error.flow_expired" | "error.no_session", headers: Record<string, string>): EdgeResponse {
+  const ui = uiForEdge(ctx, request);
+  const title = ui.t(`${key}.title`);
+  return pageResponse(status, accountPage({ ...ui, title, body: problemBody(title, ui.t(`${key}.message`)) }), { headers });
 }
 
 export function authorizeEndpoints(ctx: Context): { authorize: Handler; resume: Handler } {
@@ -55,13 +65,13 @@ export function authorizeEndpoints(ctx: Context): { authorize: Handler; resume: 
     async resume(request) {
       const flow = await loadAuthFlow(ctx, request.query().flow);
       if (!flow) {
-        return errorPageResponse(400, "This sign-in link has expired", "Go back to the app and start signing in again.");
+        return translatedProblem(ctx, request, 400, "error.flow_expired", {});
       }
       const handoff = request.cookie(LOGIN_HANDOFF_COOKIE);
       const headers: Record<string, string> = handoff !== undefined ? { "set-cookie": clearedHandoff } : {};
       const caller = (handoff ? await callerFromCookie(ctx, handoff, request.client) : null) ?? (await cookieCaller(request));
       if (!caller) {
-        return errorPageResponse(400, "You are not signed in", "Your browser did not keep the sign-in cookie. Allow cookies for this site and try again.", headers);
+        return translatedProblem(ctx, request, 400, "error.no_session", headers);
       }
       await ctx.storage.authFlows.delete(flow.id);
       return authorize(request, flow.params, { caller, since: flow.createdAt, headers });

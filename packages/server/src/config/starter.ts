@@ -68,6 +68,21 @@ messaging:
 verification:
   required: false          # true: sign-up and login cannot finish until the email is verified
 
+# Hosted pages and emails follow the app's ui_locales, then Accept-Language (docs/branding.md).
+# localization:
+#   supported_languages: [en, zh-CN, zh-TW, zh-HK, ja, ko, es, fr, de, pt, pt-BR, ar]
+#   fallback_language: en
+
+# Branding of the hosted pages; files are served from this server (docs/branding.md).
+# ui:
+#   app_name: "Example"
+#   logo_file: ./branding/logo.svg
+#   favicon_file: ./branding/favicon.png
+#   custom_css_file: ./branding/custom.css
+#   primary_color: "#2456d3"
+#   dark_theme_disabled: false     # true: always light (false + light_theme_disabled false: follow the browser or x_color_scheme)
+#   light_theme_disabled: false    # true: always dark
+
 authentication:
   password_policy:
     min_length: 8

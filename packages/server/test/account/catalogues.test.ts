@@ -67,7 +67,11 @@ describe("language negotiation", () => {
     ];
     for (const [asked, got] of cases) assert.equal(matchLanguage(asked, BUILT_IN_LANGUAGES), got, asked);
     assert.equal(matchLanguage("ja", ["en", "fr"]), null, "only supported languages");
+    assert.equal(matchLanguage("zh-HK", ["en", "zh-TW"]), "zh-TW", "Traditional for Hong Kong when zh-HK is not offered");
+    assert.equal(matchLanguage("zh-Hant", ["en", "zh-HK"]), "zh-HK");
     assert.equal(matchLanguage("zh-HK", ["en", "zh-CN"]), "zh-CN", "Chinese at all beats the fallback");
+    assert.equal(matchLanguage("pt-BR", ["en", "pt"]), "pt");
+    assert.equal(matchLanguage("pt", ["en", "pt-BR"]), "pt-BR");
     for (const junk of ["__proto__", "constructor", "../../etc", "a".repeat(100), ""]) assert.equal(matchLanguage(junk, BUILT_IN_LANGUAGES), null, junk);
   });
 

@@ -17,13 +17,16 @@ export interface LanguageSettings {
 }
 
 /**
- * Tags that name a catalogue under another tag: a script or region we write the same way.
- * Keys are lower case. (RFC 4647 §3.4 lookup removes subtags from the end: "zh-Hant-HK" → "zh-hant".)
+ * Catalogues that read right for a tag that is not itself supported, best first: the same script
+ * under another region. Keys are lower case. (RFC 4647 §3.4 lookup removes subtags from the end:
+ * "zh-Hant-HK" → "zh-hant" → "zh".)
  */
-const ALIASES = new Map<string, string>([
-  ["zh", "zh-CN"], ["zh-hans", "zh-CN"], ["zh-sg", "zh-CN"],
-  ["zh-hant", "zh-TW"], ["zh-mo", "zh-TW"],
-  ["pt-pt", "pt"], ["pt-ao", "pt"], ["pt-mz", "pt"],
+const SIMPLIFIED = ["zh-CN"];
+const TRADITIONAL = ["zh-TW", "zh-HK"];
+const ALIASES = new Map<string, string[]>([
+  ["zh", [...SIMPLIFIED, ...TRADITIONAL]], ["zh-hans", SIMPLIFIED], ["zh-sg", SIMPLIFIED], ["zh-cn", SIMPLIFIED],
+  ["zh-hant", TRADITIONAL], ["zh-tw", TRADITIONAL], ["zh-mo", TRADITIONAL], ["zh-hk", ["zh-HK", "zh-TW"]],
+  ["pt", ["pt", "pt-BR"]], ["pt-br", ["pt-BR", "pt"]], ["pt-pt", ["pt", "pt-BR"]], ["pt-ao", ["pt", "pt-BR"]], ["pt-mz", ["pt", "pt-BR"]],
 ]);
 
 /** At most this many tags are looked at per source: a header is attacker-sized. */
@@ -38,8 +41,8 @@ export function matchLanguage(requested: string, supported: readonly string[]): 
   while (range) {
     const exact = byLower.get(range);
     if (exact) return exact;
-    const alias = ALIASES.get(range);
-    if (alias && byLower.has(alias.toLowerCase())) return byLower.get(alias.toLowerCase())!;
+    const alias = ALIASES.get(range)?.find((tag) => byLower.has(tag.toLowerCase()));
+    if (alias) return alias;
     range = range.includes("-") ? range.slice(0, range.lastIndexOf("-")) : "";
   }
   return null;

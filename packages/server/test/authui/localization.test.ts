@@ -101,6 +101,32 @@ describe("hosted pages in the requested language", () => {
   });
 });
 
+describe("emails in the outbox", () => {
+  let s: TestServer;
+  before(async () => { s = await startTestServer(); });
+  after(async () => { await s?.close(); });
+
+  it("an Arabic email's HTML part is right to left, in Arabic", async () => {
+    const agent = new UserAgent();
+    const first = await agent.request(authorizeUrl(s.url, { ui_locales: "ar" }));
+    const pageUrl = new URL(first.headers.get("location")!, s.url);
+    const html = await (await agent.request(pageUrl.toString())).text();
+    const res = await agent.request(`${s.url}/signup`, {
+      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: s.url },
+      body: new URLSearchParams({ csrf: csrfOf(html), flow: pageUrl.searchParams.get("flow")!, email: "amal@example.com", password: "amals long password 1" }),
+    });
+    assert.equal(res.status, 303);
+    let mail;
+    for (let i = 0; i < 50 && !mail; i++) {
+      mail = (await s.ctx.storage.outbox.list(10)).find((m) => m.to === "amal@example.com");
+      if (!mail) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(mail, "the verification email reached the outbox");
+    assert.match(mail.subject, /^رمز التحقق الخاص بك هو \d{6}$/);
+    assert.match(mail.html, /^<!doctype html>\n<html lang="ar" dir="rtl"><body>/);
+  });
+});
+
 describe("pages the edge answers itself", () => {
   let f: AccountFixture;
   before(async () => { f = await setupAccounts(); });

@@ -17,7 +17,8 @@ import { negotiateLanguage } from "./negotiate.ts";
 export type { Catalogue, MessageKey };
 
 export type Params = Record<string, string | number>;
-export type Translate = (key: MessageKey, params?: Params) => string;
+/** Looks a key up in one language; `locale` says which (an email's <html lang dir> needs it). */
+export type Translate = ((key: MessageKey, params?: Params) => string) & { readonly locale?: string };
 
 // A Map, not an object: the tag comes from request headers, and an object would answer
 // "constructor" or "__proto__" with Object.prototype's members (a 500 on every page).
@@ -38,6 +39,9 @@ export function pickLocale(acceptLanguage: string | undefined): string {
 }
 
 export function translator(locale: string = DEFAULT_LOCALE): Translate {
-  const catalogue = CATALOGUES.get(locale) ?? en;
-  return (key, params = {}) => catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+  const known = CATALOGUES.has(locale) ? locale : DEFAULT_LOCALE;
+  const catalogue = CATALOGUES.get(known)!;
+  const t = (key: MessageKey, params: Params = {}): string =>
+    catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+  return Object.assign(t, { locale: known });
 }

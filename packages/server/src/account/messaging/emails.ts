@@ -1,6 +1,7 @@
 // The emails we send, built from the message catalogue. The HTML part is the text part, escaped,
 // with the link made clickable: nothing in it is remote (no images, no tracking).
 import { escapeHtml } from "../../http/html.ts";
+import { textDirection } from "../messages/negotiate.ts";
 import type { MessageKey, Params, Translate } from "../messages/index.ts";
 import type { MailMessage } from "./message.ts";
 
@@ -11,7 +12,9 @@ function build(t: Translate, to: string, subject: MessageKey, text: MessageKey, 
     .map((para) => `<p>${escapeHtml(para).replace(/\n/g, "<br>")}</p>`)
     .join("\n")
     .replace(link ? escapeHtml(link) : "\u0000", (l) => `<a href="${l}">${l}</a>`);
-  return { to, subject: t(subject, params), text: body, html: `<!doctype html>\n<html><body>\n${html}\n</body></html>` };
+  const lang = t.locale ?? "en";
+  const head = `<html lang="${escapeHtml(lang)}" dir="${textDirection(lang)}">`;
+  return { to, subject: t(subject, params), text: body, html: `<!doctype html>\n${head}<body>\n${html}\n</body></html>` };
 }
 
 export const verificationEmail = (t: Translate, to: string, code: string): MailMessage =>

@@ -34,8 +34,15 @@ const MAX_TAGS = 20;
 const TAG = /^[a-z]{1,8}(-[a-z0-9]{1,8})*$/;
 
 /** The supported tag a requested tag resolves to (RFC 4647 lookup, with the aliases above), or null. */
+const lowerCaseIndex = new WeakMap<readonly string[], Map<string, string>>();
+function indexOf(supported: readonly string[]): Map<string, string> {
+  let index = lowerCaseIndex.get(supported);
+  if (!index) lowerCaseIndex.set(supported, (index = new Map(supported.map((s) => [s.toLowerCase(), s]))));
+  return index;
+}
+
 export function matchLanguage(requested: string, supported: readonly string[]): string | null {
-  const byLower = new Map(supported.map((s) => [s.toLowerCase(), s]));
+  const byLower = indexOf(supported);
   let range = requested.trim().toLowerCase().replace(/_/g, "-");
   if (!TAG.test(range)) return null;
   while (range) {

@@ -103,6 +103,22 @@ describe("hosted pages in Chromium: colour scheme, right to left, branding", { s
     await page.emulateMedia({ colorScheme: "light" });
   });
 
+  it("the settings page passes axe in dark mode, in Arabic and Japanese", async () => {
+    await s.createUser("noor@example.com", "noors long password 1");
+    await page.goto(`${s.url}/login`);
+    await page.locator("#email").fill("noor@example.com");
+    await page.locator("#password").fill("noors long password 1");
+    await Promise.all([page.waitForURL((u) => new URL(u).pathname !== "/login"), page.locator("button[type=submit]").click()]);
+    await page.emulateMedia({ colorScheme: "dark" });
+    for (const lang of ["ar", "ja"]) {
+      await page.goto(`${s.url}/settings?ui_locales=${lang}`);
+      await page.locator("details summary").first().click(); // the password form, opened
+      assert.equal(await bodyBackground(), DARK_BG);
+      assert.deepEqual(await seriousViolations(page), [], `settings (${lang}, dark)`);
+    }
+    await page.emulateMedia({ colorScheme: "light" });
+  });
+
   it("the favicon the pages link answers 200, and nothing on these pages failed or broke the CSP", async () => {
     const icon = await page.context().request.get(`${s.url}${await page.locator("link[rel=icon]").getAttribute("href")}`);
     assert.equal(icon.status(), 200);

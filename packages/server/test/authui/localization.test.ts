@@ -140,6 +140,14 @@ describe("pages the edge answers itself", () => {
     assert.match(html, /<h1>このサインインリンクは期限切れです<\/h1>/);
   });
 
+  it("a request that cannot go back to the app is refused in the person's language, the OAuth error kept", async () => {
+    const res = await new UserAgent().request(`${f.server.url}/oauth2/authorize?client_id=nobody&response_type=code&scope=openid`, { headers: { "accept-language": "ko" } });
+    const html = await res.text();
+    assert.ok(res.status >= 400 && res.status < 500, String(res.status));
+    assert.equal(htmlTag(html), '<html lang="ko" dir="ltr">');
+    assert.match(html, /<h1>이 로그인 요청을 완료할 수 없습니다<\/h1>\n<p role="alert">invalid_client: unknown client_id<\/p>/);
+  });
+
   it("the sign-out confirmation and the signed-out page follow ui_locales", async () => {
     await f.server.createUser("ines@example.com", "ines long password 1");
     const agent = new UserAgent();

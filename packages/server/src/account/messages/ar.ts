@@ -25,6 +25,7 @@ export const ar: Catalogue = {
   "error.not_found.message": "لا يوجد شيء في هذا العنوان.",
   "error.no_session.title": "لم تسجّل الدخول",
   "error.no_session.message": "لم يحتفظ متصفحك بملف تعريف الارتباط الخاص بتسجيل الدخول. اسمح بملفات تعريف الارتباط لهذا الموقع وحاول مرة أخرى.",
+  "error.request_refused.title": "تعذّر إكمال طلب تسجيل الدخول هذا",
   "sign_out_confirm.title": "تسجيل الخروج؟",
   "sign_out_confirm.message": "طلب أحد التطبيقات تسجيل خروجك. هل تريد تسجيل الخروج؟",
   "sign_out_confirm.submit": "تسجيل الخروج",

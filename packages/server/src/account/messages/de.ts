@@ -25,6 +25,7 @@ export const de: Catalogue = {
   "error.not_found.message": "Unter dieser Adresse gibt es nichts.",
   "error.no_session.title": "Sie sind nicht angemeldet",
   "error.no_session.message": "Ihr Browser hat das Anmelde-Cookie nicht behalten. Erlauben Sie Cookies für diese Website und versuchen Sie es noch einmal.",
+  "error.request_refused.title": "Diese Anmeldeanfrage kann nicht abgeschlossen werden",
   "sign_out_confirm.title": "Abmelden?",
   "sign_out_confirm.message": "Eine App möchte Sie abmelden. Möchten Sie sich abmelden?",
   "sign_out_confirm.submit": "Abmelden",

@@ -34,6 +34,7 @@ export const en = {
   "error.not_found.message": "There is nothing at this address.",
   "error.no_session.title": "You are not signed in",
   "error.no_session.message": "Your browser did not keep the sign-in cookie. Allow cookies for this site and try again.",
+  "error.request_refused.title": "This sign-in request cannot be completed",
   "sign_out_confirm.title": "Sign out?",
   "sign_out_confirm.message": "An app asked to sign you out. Do you want to sign out?",
   "sign_out_confirm.submit": "Sign out",

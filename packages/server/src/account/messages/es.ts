@@ -25,6 +25,7 @@ export const es: Catalogue = {
   "error.not_found.message": "No hay nada en esta dirección.",
   "error.no_session.title": "No has iniciado sesión",
   "error.no_session.message": "Tu navegador no guardó la cookie de inicio de sesión. Permite las cookies de este sitio e inténtalo de nuevo.",
+  "error.request_refused.title": "No se puede completar esta solicitud de inicio de sesión",
   "sign_out_confirm.title": "¿Cerrar sesión?",
   "sign_out_confirm.message": "Una aplicación ha pedido cerrar tu sesión. ¿Quieres cerrar sesión?",
   "sign_out_confirm.submit": "Cerrar sesión",

@@ -25,6 +25,7 @@ export const fr: Catalogue = {
   "error.not_found.message": "Il n’y a rien à cette adresse.",
   "error.no_session.title": "Vous n’êtes pas connecté",
   "error.no_session.message": "Votre navigateur n’a pas conservé le cookie de connexion. Autorisez les cookies pour ce site et réessayez.",
+  "error.request_refused.title": "Impossible de terminer cette demande de connexion",
   "sign_out_confirm.title": "Se déconnecter ?",
   "sign_out_confirm.message": "Une application demande à vous déconnecter. Voulez-vous vous déconnecter ?",
   "sign_out_confirm.submit": "Se déconnecter",

@@ -25,6 +25,7 @@ export const ja: Catalogue = {
   "error.not_found.message": "このアドレスには何もありません。",
   "error.no_session.title": "サインインしていません",
   "error.no_session.message": "ブラウザがサインインの Cookie を保持しませんでした。このサイトの Cookie を許可して、もう一度お試しください。",
+  "error.request_refused.title": "このサインインリクエストは完了できません",
   "sign_out_confirm.title": "サインアウトしますか？",
   "sign_out_confirm.message": "アプリがサインアウトを求めています。サインアウトしますか？",
   "sign_out_confirm.submit": "サインアウト",

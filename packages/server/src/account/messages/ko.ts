@@ -25,6 +25,7 @@ export const ko: Catalogue = {
   "error.not_found.message": "이 주소에는 아무것도 없습니다.",
   "error.no_session.title": "로그인되어 있지 않습니다",
   "error.no_session.message": "브라우저가 로그인 쿠키를 유지하지 않았습니다. 이 사이트의 쿠키를 허용한 뒤 다시 시도하세요.",
+  "error.request_refused.title": "이 로그인 요청을 완료할 수 없습니다",
   "sign_out_confirm.title": "로그아웃할까요?",
   "sign_out_confirm.message": "앱에서 로그아웃을 요청했습니다. 로그아웃할까요?",
   "sign_out_confirm.submit": "로그아웃",

@@ -25,6 +25,7 @@ export const pt: Catalogue = {
   "error.not_found.message": "Não há nada neste endereço.",
   "error.no_session.title": "Você não está conectado",
   "error.no_session.message": "Seu navegador não guardou o cookie de login. Permita cookies para este site e tente novamente.",
+  "error.request_refused.title": "Não é possível concluir esta solicitação de login",
   "sign_out_confirm.title": "Sair?",
   "sign_out_confirm.message": "Um aplicativo pediu para encerrar sua sessão. Quer sair?",
   "sign_out_confirm.submit": "Sair",

@@ -25,6 +25,7 @@ export const zhCN: Catalogue = {
   "error.not_found.message": "此地址没有任何内容。",
   "error.no_session.title": "你尚未登录",
   "error.no_session.message": "你的浏览器没有保存登录 Cookie。请允许此网站使用 Cookie 后重试。",
+  "error.request_refused.title": "无法完成此登录请求",
   "sign_out_confirm.title": "要退出登录吗？",
   "sign_out_confirm.message": "某个应用请求让你退出登录。要退出登录吗？",
   "sign_out_confirm.submit": "退出登录",

@@ -25,6 +25,7 @@ export const zhTW: Catalogue = {
   "error.not_found.message": "此網址沒有任何內容。",
   "error.no_session.title": "你尚未登入",
   "error.no_session.message": "你的瀏覽器沒有保留登入 Cookie。請允許此網站使用 Cookie 後再試一次。",
+  "error.request_refused.title": "無法完成此登入要求",
   "sign_out_confirm.title": "要登出嗎？",
   "sign_out_confirm.message": "有應用程式要求讓你登出。要登出嗎？",
   "sign_out_confirm.submit": "登出",

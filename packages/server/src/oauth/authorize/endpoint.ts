@@ -11,7 +11,7 @@ import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH, suppressesIdpSessionCookie } 
 import { uiHintCookies } from "./ui-cookies.ts";
 import { callerFromCookie, type Caller } from "../../session/caller.ts";
 import { serializeCookie, sessionCookieSettings } from "../../session/cookie.ts";
-import { oauthErrorPage, pageResponse, redirectResponse } from "../../edge/responses.ts";
+import { pageResponse, redirectResponse } from "../../edge/responses.ts";
 import { problemBody } from "../../http/html.ts";
 import { accountPage } from "../../account/ui/layout.ts";
 import { uiForEdge } from "../../account/ui/ui.ts";
@@ -29,6 +29,16 @@ function translatedProblem(ctx: Context, request: EdgeRequest, status: number, k
   const ui = uiForEdge(ctx, request);
   const title = ui.t(`${key}.title`);
   return pageResponse(status, accountPage({ ...ui, title, body: problemBody(title, ui.t(`${key}.message`)) }), { headers });
+}
+
+/**
+ * A request that cannot go back to the app (unknown client, unregistered redirect URI): said to the
+ * person, titled in their language; the OAuth error itself stays as the RFC names it, for the developer.
+ */
+function refusedPage(ctx: Context, request: EdgeRequest, err: OAuthError): EdgeResponse {
+  const ui = uiForEdge(ctx, request);
+  const title = ui.t("error.request_refused.title");
+  return pageResponse(err.status, accountPage({ ...ui, title, body: problemBody(title, `${err.error}: ${err.description}`) }));
 }
 
 export function authorizeEndpoints(ctx: Context): { authorize: Handler; resume: Handler } {
@@ -53,7 +63,7 @@ export function authorizeEndpoints(ctx: Context): { authorize: Handler; resume: 
       return { ...outcomeResponse(outcome, resumed?.headers, uiHintCookies(p, cookie.secure)), clientId: client.client_id };
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
-      if (!err.redirectable || redirectUri === null) return oauthErrorPage(err);
+      if (!err.redirectable || redirectUri === null) return refusedPage(ctx, request, err);
       return { ...redirectResponse(errorRedirect(redirectUri, err, p.state ?? null, ctx.issuer), resumed?.headers), clientId: p.client_id };
     }
   }

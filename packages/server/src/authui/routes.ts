@@ -21,6 +21,7 @@ import { policyError } from "../account/policy/describe.ts";
 import { phantomSent } from "../account/verification/phantom.ts";
 import { acceptForm, pageCsrf } from "../account/ui/post.ts";
 import { seeOther, sendHtml, sendProblemPage, uiFor, type Ui } from "../account/ui/respond.ts";
+import { disabledMessage, missingFields } from "../account/ui/field-errors.ts";
 import { loginPage, signedInPage, signupPage, type FormView } from "./templates.ts";
 
 export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
@@ -66,11 +67,17 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   app.post("/login", async (request, reply) => {
     const a = await accept(request, reply);
     if (!a.ok) return a.reply;
+    // An empty field is a mistake, not a guess: said per field, and no attempt is counted.
+    const missing = missingFields(a.ui.t, { email: a.email, password: a.password });
+    if (missing) return render(request, reply, a.ui, "login", { ...a.view, error: null, fieldErrors: missing }, 400);
     // Rate limits and the lockout are keyed by the email, known or not: the answers never differ.
     const result = await guardCredential(ctx, { email: a.email, ip: request.ip }, () => verifyLogin(ctx, a.email, a.password));
     countRefusedSignIn(ctx, result);
     if (result.kind === "rate_limited" || result.kind === "locked") return render(request, reply, a.ui, "login", { ...a.view, error: a.ui.t("login.error.locked") }, 429);
     if (result.kind === "invalid") return render(request, reply, a.ui, "login", { ...a.view, error: a.ui.t("login.error.invalid") }, 401);
+    // The password was right, so the guard forgave the attempt (a disabled account is not a guess);
+    // only now may the answer say the account is disabled, with the operator's reason.
+    if (result.value.disabled) return render(request, reply, a.ui, "login", { ...a.view, error: disabledMessage(a.ui.t, result.value.disabledReason) }, 403);
     return afterFirstFactor(ctx, request, reply, { user: result.value, flowId: a.flow?.id ?? null, justSignedUp: false });
   });
 
@@ -78,6 +85,8 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     const a = await accept(request, reply);
     if (!a.ok) return a.reply;
     const { t } = a.ui;
+    const missing = missingFields(t, { email: a.email, password: a.password });
+    if (missing) return render(request, reply, a.ui, "signup", { ...a.view, error: null, fieldErrors: missing }, 400);
     const result = await signUp(ctx, { email: a.email, password: a.password, ip: request.ip });
     switch (result.kind) {
       case "created":

@@ -5,6 +5,8 @@ import { policyHelp } from "../account/policy/describe.ts";
 import type { PasswordPolicy } from "../account/policy/password-policy.ts";
 import { accountPage, errorBox, field, hidden } from "../account/ui/layout.ts";
 import type { Ui } from "../account/ui/respond.ts";
+import { fieldError, fieldState, firstInvalid, type FieldErrors } from "../account/ui/field-errors.ts";
+import { passwordToggle } from "../account/ui/reveal.ts";
 
 export interface FormView {
   flowId: string | null;
@@ -12,11 +14,15 @@ export interface FormView {
   email: string;
   error: string | null;
   appName: string;
+  /** Missing or wrong fields, by field name (account/ui/field-errors.ts). */
+  fieldErrors?: FieldErrors;
 }
 
 const hiddenFields = (v: FormView): string => hidden("csrf", v.csrf) + (v.flowId ? hidden("flow", v.flowId) : "");
 const flowQuery = (v: FormView): string => (v.flowId ? `?flow=${encodeURIComponent(v.flowId)}` : "");
 const describedBy = (v: FormView): string | undefined => (v.error ? "form-error" : undefined);
+/** Autofocus: the first field with an error, else the email field. */
+const focusOn = (v: FormView, id: string): boolean => (firstInvalid(v.fieldErrors) ?? "email") === id;
 
 export function loginPage(ui: Ui, v: FormView): string {
   const { t } = ui;
@@ -28,8 +34,10 @@ export function loginPage(ui: Ui, v: FormView): string {
 ${errorBox(v.error)}
 <form method="post" action="/login" novalidate>
 ${hiddenFields(v)}
-${field({ id: "email", type: "email", label: t("form.email"), autocomplete: "username", maxlength: 254, value: v.email, autofocus: true, describedBy: describedBy(v) })}
-${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "current-password", maxlength: 256, describedBy: describedBy(v) })}
+${field({ id: "email", type: "email", label: t("form.email"), autocomplete: "username", maxlength: 254, value: v.email, autofocus: focusOn(v, "email"), ...fieldState("email", v.fieldErrors, describedBy(v)) })}
+${fieldError("email", v.fieldErrors)}
+${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "current-password", maxlength: 256, autofocus: focusOn(v, "password"), ...fieldState("password", v.fieldErrors, describedBy(v)) })}
+${passwordToggle(t, "password")}${fieldError("password", v.fieldErrors)}
 <button type="submit">${escapeHtml(t("login.submit"))}</button>
 </form>
 <div class="links"><a href="/forgot">${escapeHtml(t("login.forgot"))}</a><span>${escapeHtml(t("login.no_account"))} <a href="/signup${flowQuery(v)}">${escapeHtml(t("login.create_one"))}</a></span></div>`,
@@ -45,8 +53,10 @@ export function signupPage(ui: Ui, v: FormView, policy: PasswordPolicy): string 
 ${errorBox(v.error)}
 <form method="post" action="/signup" novalidate>
 ${hiddenFields(v)}
-${field({ id: "email", type: "email", label: t("form.email"), autocomplete: "email", maxlength: 254, value: v.email, autofocus: true, describedBy: describedBy(v) })}
-${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "new-password", maxlength: 256, minlength: policy.min_length, describedBy: "password-help" })}
+${field({ id: "email", type: "email", label: t("form.email"), autocomplete: "email", maxlength: 254, value: v.email, autofocus: focusOn(v, "email"), ...fieldState("email", v.fieldErrors, describedBy(v)) })}
+${fieldError("email", v.fieldErrors)}
+${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "new-password", maxlength: 256, minlength: policy.min_length, autofocus: focusOn(v, "password"), ...fieldState("password", v.fieldErrors, "password-help") })}
+${passwordToggle(t, "password")}${fieldError("password", v.fieldErrors)}
 ${policyHelp(t, policy, "password-help")}
 <button type="submit">${escapeHtml(t("signup.submit"))}</button>
 </form>

@@ -27,8 +27,19 @@ function tell(ctx: Context, revoked: LoggedRevocation[]): number {
   return revoked.length;
 }
 
-/** Ends an offline grant; true if this call ended it (false: missing or already revoked). */
+/**
+ * Ends an offline grant; true if this call ended it (false: missing or already revoked). A grant
+ * born from a cookieless session (an SSO-off login: domain/session.ts) was that login's only
+ * holder, so the session ends with it: logging out of the app ends everything the login made.
+ */
 export async function revokeGrant(ctx: Context, grantId: string): Promise<boolean> {
+  const grant = await ctx.storage.offlineGrants.get(grantId);
+  const session = grant?.idpSessionId ? await ctx.storage.sessions.get(grant.idpSessionId) : null;
+  if (session?.cookieless && session.revokedAt === null) {
+    const revoked = await ctx.storage.cascades.revokeBySession(session.id, options(ctx));
+    tell(ctx, revoked);
+    return revoked.some((e) => e.kind === "grant" && e.id === grantId);
+  }
   return tell(ctx, await ctx.storage.cascades.revokeByGrant(grantId, options(ctx))) > 0;
 }
 

@@ -44,6 +44,7 @@ export function toSession(r: Row): IdpSession {
     ip: str(r.ip),
     userAgent: str(r.user_agent),
     revokedAt: numOrNull(r.revoked_at),
+    cookieless: bool(r.cookieless),
   };
 }
 
@@ -111,7 +112,7 @@ export function toKey(r: Row): SigningKey {
 
 /** Column values for an INSERT, in the order of the matching *_COLUMNS list. */
 export const USER_COLUMNS = ["id", "email", "is_verified", "is_anonymous", "disabled", "disabled_reason", "roles", "created_at", "updated_at"] as const;
-export const SESSION_COLUMNS = ["id", "user_id", "token_hash", "amr", "authenticated_at", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at"] as const;
+export const SESSION_COLUMNS = ["id", "user_id", "token_hash", "amr", "authenticated_at", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at", "cookieless"] as const;
 export const GRANT_COLUMNS = [
   "id", "client_id", "user_id", "idp_session_id", "scopes", "amr", "authenticated_at", "token_hash", "created_at", "last_accessed_at", "expires_at",
   "ip", "user_agent", "revoked_at", "previous_token_hash", "rotated_at", "rotation_salt",
@@ -142,7 +143,7 @@ export function userValues(u: User, boolean: (b: boolean) => unknown): unknown[]
 }
 
 export function sessionValues(s: IdpSession): unknown[] {
-  return [s.id, s.userId, s.tokenHash, JSON.stringify(s.amr), s.authenticatedAt, s.createdAt, s.lastAccessedAt, s.expiresAt, s.ip, s.userAgent, s.revokedAt];
+  return [s.id, s.userId, s.tokenHash, JSON.stringify(s.amr), s.authenticatedAt, s.createdAt, s.lastAccessedAt, s.expiresAt, s.ip, s.userAgent, s.revokedAt, s.cookieless ? 1 : 0];
 }
 
 export function grantValues(g: OfflineGrant): unknown[] {

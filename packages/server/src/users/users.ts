@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { User } from "../domain/user.ts";
 import { MAX_PASSWORD_LENGTH, passwordViolations, type PasswordRule } from "../account/policy/password-policy.ts";
 import { isCleanText } from "../input/text.ts";
+import { isReusedPassword, rememberPassword } from "../account/policy/password-history.ts";
 
 export { MAX_PASSWORD_LENGTH };
 // A practical email check (RFC 5321 length limits); verification proves the address later.
@@ -35,7 +36,9 @@ export async function createUser(ctx: Context, input: { email: string; password:
     id: randomUUID(), email, isVerified: input.verified ?? false, isAnonymous: false, disabled: false,
     disabledReason: null, roles: [], createdAt: now, updatedAt: now,
   };
-  const created = await ctx.storage.users.create(user, await ctx.passwords.hash(input.password));
+  const hash = await ctx.passwords.hash(input.password);
+  const created = await ctx.storage.users.create(user, hash);
+  if (created) await rememberPassword(ctx, created.id, hash);
   return created ? { ok: true, user: created } : { ok: false, reason: "email_taken" };
 }
 
@@ -43,11 +46,18 @@ export async function createUser(ctx: Context, input: { email: string; password:
 export async function setPassword(ctx: Context, user: User, password: string): Promise<{ ok: true } | { ok: false; rules: PasswordRule[] }> {
   const rules = newPasswordViolations(ctx, password, user.email);
   if (rules.length > 0) return { ok: false, rules };
-  await ctx.storage.passwords.set(user.id, await ctx.passwords.hash(password), ctx.now());
+  if (await isReusedPassword(ctx, user.id, password)) return { ok: false, rules: ["history"] };
+  const hash = await ctx.passwords.hash(password);
+  await ctx.storage.passwords.set(user.id, hash, ctx.now());
+  await rememberPassword(ctx, user.id, hash);
   return { ok: true };
 }
 
-/** Checks email + password. Unknown emails cost the same argon2 time as known ones. */
+/**
+ * Checks email + password. Unknown emails cost the same argon2 time as known ones. A disabled
+ * user is returned too: only someone who knows the password may learn that the account is
+ * disabled, so the caller tells them (and refuses the login) after this check, never before.
+ */
 export async function verifyLogin(ctx: Context, email: string, password: string): Promise<User | null> {
   if (password.length > MAX_PASSWORD_LENGTH || email.length > 254) {
     await ctx.passwords.verifyDummy(password.slice(0, MAX_PASSWORD_LENGTH));
@@ -60,5 +70,5 @@ export async function verifyLogin(ctx: Context, email: string, password: string)
     return null;
   }
   if (!(await ctx.passwords.verify(stored, password))) return null;
-  return user.disabled ? null : user;
+  return user;
 }

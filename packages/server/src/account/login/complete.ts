@@ -15,7 +15,7 @@ export async function completeLogin(ctx: Context, request: FastifyRequest, reply
   const flow = flowId ? await loadFlow(ctx, flowId) : null;
   if (flowId && !flow) return sendProblemPage(ctx, reply, uiFor(request), 400, { title: "error.flow_expired.title", message: "error.flow_expired.message" });
   const cookie = sessionCookieSettings(ctx.config);
-  const { cookieValue } = await createIdpSession(ctx, user, amr, clientInfo(request));
+  const { cookieValue } = await createIdpSession(ctx, user, amr, clientInfo(request), { cookieless: flow?.suppressCookie ?? false });
   ctx.metrics.signIn("succeeded");
   if (flow?.suppressCookie) {
     reply.setCookie(LOGIN_HANDOFF_COOKIE, cookieValue, { path: LOGIN_HANDOFF_PATH, secure: cookie.secure, httpOnly: true, sameSite: "lax", maxAge: 600 });

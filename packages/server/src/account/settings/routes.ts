@@ -9,6 +9,7 @@ import { hasTotp, qrCodeDataUrl, totpUri } from "../mfa/totp.ts";
 import { policyError } from "../policy/describe.ts";
 import { acceptForm, pageCsrf, sessionCaller } from "../ui/post.ts";
 import { seeOther, sendHtml, tooMany, uiFor, type Ui } from "../ui/respond.ts";
+import { missingFields } from "../ui/field-errors.ts";
 import { sendVerificationCode } from "../verification/service.ts";
 import { settingsPage, type SettingsSection } from "./pages.ts";
 import { beginTotpSetup, changePassword, confirmTotpSetup, disableTotp, regenerateRecoveryCodes, type Refused } from "./service.ts";
@@ -71,6 +72,9 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
   });
 
   post("/settings/password", { current: 256, new_password: 256, confirm: 256, username: 254 }, async (request, reply, ui, caller, f) => {
+    // What is missing, before anything is checked: an empty current password is not a guess.
+    const missing = missingFields(ui.t, { current_password: f.current, new_password: f.new_password, confirm_password: f.confirm });
+    if (missing) return render(request, reply, ui, caller, { errors: { password: Object.values(missing).join(" ") } }, 400);
     if (f.new_password !== f.confirm) return render(request, reply, ui, caller, { errors: { password: ui.t("policy.error.mismatch") } }, 400);
     const r = await changePassword(ctx, caller.user, { current: f.current, next: f.new_password, ip: clientInfo(request).ip });
     if (r.kind === "ok") return seeOther(ctx, reply, "/settings?notice=password");

@@ -14,6 +14,7 @@ import { resetEmail } from "../messaging/emails.ts";
 import { queueEmail } from "../messaging/send.ts";
 import type { PasswordRule } from "../policy/password-policy.ts";
 import { newPasswordViolations } from "../../users/users.ts";
+import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
 
 export const RESET_LIFETIME_SECONDS = 900;
 
@@ -76,6 +77,7 @@ export async function completePasswordReset(ctx: Context, input: { token: string
   // Whoever knew the old password (or held a session) is out, everywhere: the new password and the
   // revocations commit together, so a failure cannot leave the new password with the old sessions.
   await resetPasswordEverywhere(ctx, target.userId, await ctx.passwords.hash(input.password));
+  await recordUserEvent(ctx, USER_EVENTS.passwordReset, { id: target.userId, email: target.email });
   // The link proved control of the mailbox: the address is verified, and the lock is lifted.
   const user = await ctx.storage.users.get(target.userId);
   if (user && !user.isVerified) {

@@ -1,6 +1,6 @@
 // The audit log as operators read it: who by name (the admin key's name, the user's email) and
-// what about by name, not bare ids. Names are looked up per page: a page of 200 entries costs one
-// read of the (few) keys and one read per distinct user on it.
+// what about by name, not bare ids. Names are looked up per page: a page costs one read of the
+// (few) keys and one read of the users on it.
 import type { Context } from "../context.ts";
 import type { AuditEntry } from "../domain/admin.ts";
 import { isUserId } from "../input/ids.ts";
@@ -16,10 +16,7 @@ export async function listAuditLog(ctx: Context, query: { cursor?: string; limit
     if (e.targetType === "user") userIds.add(e.targetId);
   }
   const emails = new Map<string, string>();
-  await Promise.all([...userIds].filter(isUserId).map(async (id) => {
-    const u = await ctx.storage.users.get(id);
-    if (u?.email) emails.set(id, u.email);
-  }));
+  for (const u of await ctx.storage.userDirectory.byIds([...userIds].filter(isUserId))) if (u.email) emails.set(u.id, u.email);
   // A deleted user's entries still read: the email the entry kept, else the id.
   const userName = (id: string, e: AuditEntry): string => emails.get(id) ?? (typeof e.details.email === "string" ? e.details.email : id);
   const actorName = (e: AuditEntry): string => {

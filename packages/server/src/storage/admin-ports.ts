@@ -16,6 +16,8 @@ export interface Page<T> {
 export interface UserDirectory {
   /** Users ordered by (created_at, id); `query` matches an email substring or an exact id. */
   list(options: { query?: string; cursor?: string; limit: number }): Promise<Page<User>>;
+  /** The users with these ids that exist, in one query (naming a page of audit entries). */
+  byIds(ids: string[]): Promise<User[]>;
 }
 
 export interface AdminKeyStore {

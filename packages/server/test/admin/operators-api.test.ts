@@ -114,7 +114,7 @@ for (const db of testDatabases()) {
       await finishAtApp(server, fresh, await submitLogin(server, fresh, EMAIL, PASSWORD)); // the password alone signs in again
 
       const [signedIn, gone, added] = await audit(`user_id=${userId}&limit=3`);
-      assert.deepEqual(signedIn.details.amr, ["pwd"]);
+      assert.deepEqual((signedIn.details as { amr: string[] }).amr, ["pwd"]);
       assert.deepEqual([gone.action, gone.actor_name, gone.details], ["authenticator.totp.removed", "helpdesk", { totp_removed: true, recovery_codes_removed: 10, email: EMAIL }]);
       assert.deepEqual([added.action, added.actor_name], ["authenticator.totp.added", EMAIL]);
       assert.equal((await api("DELETE", "/users/00000000-0000-4000-8000-000000000000/mfa")).status, 404);

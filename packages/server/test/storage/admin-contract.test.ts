@@ -38,6 +38,12 @@ for (const backend of backends) {
       assert.deepEqual((await s.userDirectory.list({ query: `p_${tag}`, limit: 5 })).items, []);
     });
 
+    it("userDirectory.byIds returns the users that exist, in one call", async () => {
+      const [a, b] = [await user({ id: id("byid") }), await user({ id: id("byid") })];
+      assert.deepEqual((await s.userDirectory.byIds([b.id, id("missing"), a.id])).sort((x, y) => x.id.localeCompare(y.id)), [a, b].sort((x, y) => x.id.localeCompare(y.id)));
+      assert.deepEqual(await s.userDirectory.byIds([]), []);
+    });
+
     it("adminKeys: create and get", async () => {
       const k = { id: id("ak"), name: "ci", secretHash: "sh", createdAt: T, lastUsedAt: null, revokedAt: null };
       await s.adminKeys.create(k);

@@ -14,6 +14,10 @@ export function postgresAdminStores(pool: pg.Pool): AdminStorage {
         const { sql, args } = userListQuery(options, (n) => `$${n}`);
         return userPage((await rows(sql, args)).map(toUser), options.limit);
       },
+      async byIds(ids) {
+        if (ids.length === 0) return [];
+        return (await rows("SELECT * FROM users WHERE id = ANY($1::text[])", [ids])).map(toUser);
+      },
     },
     adminKeys: {
       async create(k) {

@@ -16,6 +16,11 @@ export function sqliteAdminStores(db: Database.Database): AdminStorage {
         const { sql, args } = userListQuery(options, () => "?");
         return userPage((q(sql).all(...args) as Row[]).map(toUser), options.limit);
       },
+      async byIds(ids) {
+        if (ids.length === 0) return [];
+        // One statement per list length; json_each keeps it to one: the ids travel as a JSON array.
+        return (q("SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))").all(JSON.stringify(ids)) as Row[]).map(toUser);
+      },
     },
     adminKeys: {
       async create(k) {

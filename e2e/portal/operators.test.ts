@@ -72,7 +72,8 @@ describe("portal: operators' tools", { skip: existsSync(CHROMIUM) ? false : `${C
     await dialog.getByRole("button", { name: "Create user" }).click();
     const error = dialog.getByRole("alert");
     await error.waitFor();
-    assert.match(await error.innerText(), /^Password does not meet the password policy: it must be at least 8 characters/);
+    assert.match(await error.innerText(), /^Password: It must be at least 8 characters/);
+    assert.equal(await dialog.getByLabel("Password", { exact: true }).getAttribute("aria-invalid"), "true");
     await dialog.getByLabel("Password", { exact: true }).fill("new-hire-password-1");
     await dialog.getByLabel("The email address is verified").check();
     await dialog.getByRole("button", { name: "Create user" }).click();

@@ -17,6 +17,7 @@ const GROUPS = [
     "user.forgot_password.password_changed": "Password reset",
     "authenticator.totp.added": "Two-step verification added",
     "authenticator.totp.removed": "Two-step verification removed",
+    "user.signed_out": "Signed out",
     "user.session.terminated": "Session signed out by the user",
     "token.reuse_detected": "Token reuse detected",
   }],

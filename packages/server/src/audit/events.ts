@@ -18,6 +18,8 @@ export const USER_EVENTS = {
   mfaAdded: "authenticator.totp.added",
   mfaRemoved: "authenticator.totp.removed",
   sessionTerminated: "user.session.terminated",
+  /** Logout at /oauth2/end_session. */
+  signedOut: "user.signed_out",
   /** Ours: a rotated refresh token or a spent authorization code came back, and what it names was revoked. */
   tokenReuseDetected: "token.reuse_detected",
 } as const;

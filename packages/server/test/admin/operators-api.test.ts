@@ -111,13 +111,19 @@ for (const db of testDatabases()) {
       const refreshed = await fetch(`${server.url}/oauth2/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: String(tokens.refresh_token), client_id: "test-spa" }) });
       assert.equal(refreshed.status, 200, "so does the refresh token");
       const fresh = new UserAgent();
-      await finishAtApp(server, fresh, await submitLogin(server, fresh, EMAIL, PASSWORD)); // the password alone signs in again
+      const freshTokens = await finishAtApp(server, fresh, await submitLogin(server, fresh, EMAIL, PASSWORD)); // the password alone signs in again
 
       const [signedIn, gone, added] = await audit(`user_id=${userId}&limit=3`);
       assert.deepEqual((signedIn.details as { amr: string[] }).amr, ["pwd"]);
       assert.deepEqual([gone.action, gone.actor_name, gone.details], ["authenticator.totp.removed", "helpdesk", { totp_removed: true, recovery_codes_removed: 10, email: EMAIL }]);
       assert.deepEqual([added.action, added.actor_name], ["authenticator.totp.added", EMAIL]);
       assert.equal((await api("DELETE", "/users/00000000-0000-4000-8000-000000000000/mfa")).status, 404);
+
+      // Signing out is recorded too.
+      const out = await fresh.request(`${server.url}/oauth2/end_session?id_token_hint=${encodeURIComponent(String(freshTokens.id_token))}`);
+      assert.ok(out.status < 400);
+      const [signedOut] = await audit(`user_id=${userId}&action=user.signed_out`);
+      assert.deepEqual([signedOut?.actor_name, (signedOut?.details as { sid: string }).sid.startsWith("i.")], [EMAIL, true]);
     });
 
     it("answers validation failures in words, with machine-readable detail per field", async () => {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { tokenLifetimeFields } from "../config/token-lifetimes.ts";
 import { MAX_PASSWORD_LENGTH } from "../account/policy/password-policy.ts";
 import { textProblem, type TextKind } from "../input/text.ts";
+import { AUDIT_ACTIONS } from "../audit/events.ts";
 
 /** A string the shared text validator accepts (input/text.ts): no NUL, controls or lone surrogates. */
 const clean = (kind: TextKind, schema: z.ZodString) => schema.superRefine((value, ctx) => {
@@ -91,7 +92,7 @@ export const auditQuery = z.object({
   user_id: clean("identifier", z.string().max(100)).optional().describe("Entries about this user (their events and what operators did to them)"),
   target_id: clean("identifier", z.string().max(100)).optional().describe("Entries about this target (a user id, client id, key id…); user_id wins when both are given"),
   action: z.string().max(100).regex(/^[a-z_.]+$/, "an event type is lowercase words and dots, e.g. user.authenticated").optional()
-    .describe("Only this event type, e.g. user.authenticated or authentication.failed.primary.password"),
+    .describe(`Only this event type: ${AUDIT_ACTIONS.join(", ")}`),
 });
 
 export const adminKeySchema = z.object({

@@ -27,12 +27,12 @@ export const USER_EVENTS = {
 export type UserEvent = (typeof USER_EVENTS)[keyof typeof USER_EVENTS];
 
 /** The operators' actions (admin API, CLI) the audit log can be filtered by, besides the user events. */
-export const OPERATOR_ACTIONS = [
+const OPERATOR_ACTIONS = [
   "user.create", "user.update", "user.disable", "user.enable", "user.delete", "user.set_password", "user.reset_lockout",
   "session.revoke", "session.revoke_all", "client.update", "admin_key.create", "admin_key.revoke", "signing_key.rotate",
 ] as const;
 
-/** Every action name the log holds: the filter's choices. */
+/** Every action name the log holds: the filter's choices (listed in the OpenAPI document). */
 export const AUDIT_ACTIONS: readonly string[] = [...Object.values(USER_EVENTS), ...OPERATOR_ACTIONS];
 
 /** A user event. `actor` is who did it: the user (`user:<id>`) unless an operator or the system did. */

@@ -334,7 +334,7 @@ describe("operator portal", { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} 
   it("has no horizontal scroll at 375px wide", async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     const pages: [string, string][] = [
-      ["#/clients", "Applications"], ["#/audit", "Audit log"], [`#/users/${f.userId}`, EMAIL], ["#/users", "Users"],
+      ["#/clients", "Applications"], ["#/audit", "Audit log"], ["#/keys", "Admin keys"], [`#/users/${f.userId}`, EMAIL], ["#/users", "Users"],
     ];
     for (const [hash, heading] of pages) {
       await page.goto(portal(hash));

@@ -28,7 +28,7 @@ export async function renderSecurity(section, user, { signal, say }) {
         h("div", { class: "prop" }, h("dt", {}, "Two-step verification"), h("dd", {},
           s.totp_enabled ? badge("Authenticator app", "info") : h("span", { class: "muted" }, "Off"),
           s.recovery_codes_remaining ? h("span", { class: "muted small" }, ` ${s.recovery_codes_remaining} recovery code${s.recovery_codes_remaining === 1 ? "" : "s"} left`) : null))),
-      h("ul", { class: "actions" },
+      h("ul", { class: "actions actions-wide" },
         h("li", { class: "action" },
           h("button", { type: "button", class: "btn", disabled: !locked && !s.failed_attempts, onClick: clearLockout }, "Clear lockout"),
           h("span", { class: "muted small" }, "Forget failed sign-ins and lift the lock, so they can sign in now.")),

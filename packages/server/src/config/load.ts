@@ -3,12 +3,10 @@ import { parse as parseYaml } from "yaml";
 import { configSchema, type Config } from "./schema.ts";
 import { unknownKeys } from "./unknown-keys.ts";
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
+import { ConfigError } from "./errors.ts";
+
+// Kept here too: callers import it with the loader.
+export { ConfigError };
 
 /** Validates a parsed config object; errors name the path, e.g. `oauth.clients[1].redirect_uris[0]: …`. */
 export function parseConfig(raw: unknown): Config {

@@ -1,5 +1,7 @@
 // Start-up failures an operator fixes in the config or on the machine, in one line naming the field
 // and the fix. Anything else is reported in one line too; --debug adds the stack.
+import { statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { redactedUrl } from "../storage/redis.ts";
 import { isStorageUnavailable } from "../storage/errors.ts";
@@ -22,7 +24,7 @@ export function startupProblem(err: unknown, config: Config | undefined): string
   if (dbUrl.startsWith("sqlite:")) {
     const where = dbUrl.slice("sqlite:".length);
     if (e?.syscall === "mkdir" && (code === "EEXIST" || code === "ENOTDIR")) {
-      return `database.url: cannot create the directory for ${where}: ${e.path ?? "a part of the path"} is a file, not a directory; point database.url at a file in a directory`;
+      return `database.url: cannot create the directory for ${where}: ${fileOnPath(where) ?? "a part of the path"} is a file, not a directory; point database.url at a file in a directory`;
     }
     if (e?.syscall === "mkdir" && (code === "EACCES" || code === "EROFS" || code === "EPERM")) {
       return `database.url: cannot create the directory ${e.path ?? ""} for ${where} (${code}); create it, or point database.url at a writable directory`;
@@ -54,4 +56,18 @@ function listenProblem(err: ListenError): string {
   if (code === "EACCES") return `${err.field}: not allowed to listen on ${err.address}; use a port above 1023`;
   if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return `${err.field}: ${err.address} is not an address of this machine; listen on 0.0.0.0, 127.0.0.1 or one of its own addresses`;
   return `${err.field}: cannot listen on ${err.address}: ${err.cause.message}`;
+}
+
+/** The first existing non-directory among the directories leading to `path` (mkdir names only the one it tried). */
+function fileOnPath(path: string): string | null {
+  const parents: string[] = [];
+  for (let p = dirname(resolve(path)); p !== dirname(p); p = dirname(p)) parents.unshift(p);
+  for (const p of parents) {
+    try {
+      if (!statSync(p).isDirectory()) return p;
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }

@@ -8,7 +8,7 @@ export interface UnknownKey {
   message: string;
 }
 
-type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType>; options?: z.ZodType[] };
+type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType; options?: z.ZodType[]; valueType?: z.ZodType; catchall?: z.ZodType };
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /** The keys of `raw` that `schema` does not define, with the nearest defined name when one is close. */
@@ -26,18 +26,27 @@ export function unknownKeys(schema: z.ZodType, raw: unknown, path: (string | num
       return unknownKeys(def.in!, raw, path);
     case "array":
       return Array.isArray(raw) ? raw.flatMap((item, i) => unknownKeys(def.element!, item, [...path, i])) : [];
+    case "record":
+      return isPlainObject(raw) ? Object.entries(raw).flatMap(([key, value]) => unknownKeys(def.valueType!, value, [...path, key])) : [];
+    case "union": {
+      // The alternative that fits best: none reported if one fits entirely.
+      const each = def.options!.map((option) => unknownKeys(option, raw, path));
+      return each.reduce((best, issues) => (issues.length < best.length ? issues : best), each[0] ?? []);
+    }
     case "object": {
       if (!isPlainObject(raw)) return [];
       const shape = (schema as unknown as { shape: Record<string, z.ZodType> }).shape;
       const known = Object.keys(shape);
-      return Object.entries(raw).flatMap(([key, value]) =>
-        key in shape && Object.hasOwn(shape, key)
-          ? unknownKeys(shape[key], value, [...path, key])
-          : [{ path: [...path, key], message: unknownKeyMessage(key, known) }],
-      );
+      // A loose object (z.looseObject, .catchall(…)) takes other keys on purpose.
+      const extra = def.catchall && defOf(def.catchall).type !== "never" ? def.catchall : null;
+      return Object.entries(raw).flatMap(([key, value]) => {
+        if (Object.hasOwn(shape, key)) return unknownKeys(shape[key], value, [...path, key]);
+        if (extra) return unknownKeys(extra, value, [...path, key]);
+        return [{ path: [...path, key], message: unknownKeyMessage(key, known) }];
+      });
     }
     default:
-      // Scalars, enums, records and unions: nothing named to check against.
+      // Scalars and enums: nothing named to check against.
       return [];
   }
 }

@@ -8,6 +8,7 @@ import { nearest, unknownKeys } from "../../src/config/unknown-keys.ts";
 import { STARTER_CONFIG } from "../../src/config/starter.ts";
 import { demoConfig } from "../../src/demo/config.ts";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { z } from "zod";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -53,6 +54,19 @@ describe("unknown config keys", () => {
       rmSync(dir, { recursive: true, force: true });
     }
     assert.ok(parseConfig(demoConfig(3000)));
+  });
+
+  it("follows records, unions and loose objects, so fields other schemas add are checked the same way", () => {
+    const schema = z.object({
+      by_name: z.record(z.string(), z.object({ enabled: z.boolean() })).optional(),
+      key: z.union([z.object({ type: z.literal("email"), max_length: z.number() }), z.object({ type: z.literal("phone") })]).optional(),
+      custom: z.looseObject({ known: z.string() }).optional(),
+    });
+    const paths = (raw: unknown) => unknownKeys(schema, raw).map((i) => `${i.path.join(".")}: ${i.message}`);
+    assert.deepEqual(paths({ by_name: { a: { enabled: true }, b: { enabeld: false } } }), ["by_name.b.enabeld: unknown field; did you mean enabled?"]);
+    assert.deepEqual(paths({ key: { type: "email", max_length: 3 } }), []);
+    assert.deepEqual(paths({ key: { type: "email", max_lenght: 3 } }), ["key.max_lenght: unknown field; did you mean max_length?"]);
+    assert.deepEqual(paths({ custom: { known: "x", anything: 1 } }), []);
   });
 
   it("suggests only near names", () => {

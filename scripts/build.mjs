@@ -48,9 +48,10 @@ async function build() {
 }
 
 /**
- * Code that reads files next to its source (`new URL("../public/", import.meta.url)`, createRequire)
- * must find them from the bundle too: each source file's import.meta.url becomes its own location,
- * written relative to the output directory so that the checkout can move.
+ * Code that reads files next to its source (`new URL("../public/", import.meta.url)`, createRequire,
+ * import.meta.dirname) must find them from the bundle too: each source file's import.meta.url,
+ * .dirname and .filename become its own location, written relative to the output directory so that
+ * the checkout can move.
  */
 function keepFileLocations(outdir) {
   return {
@@ -59,9 +60,16 @@ function keepFileLocations(outdir) {
       b.onLoad({ filter: /\.ts$/ }, async (args) => {
         const { readFile } = await import("node:fs/promises");
         const text = await readFile(args.path, "utf8");
-        if (!text.includes("import.meta.url")) return { contents: text, loader: "ts" };
-        const fromOut = relative(outdir, args.path).split("\\").join("/");
-        return { contents: text.replaceAll("import.meta.url", `new URL(${JSON.stringify(fromOut)}, import.meta.url).href`), loader: "ts" };
+        if (!text.includes("import.meta.")) return { contents: text, loader: "ts" };
+        const file = relative(outdir, args.path).split("\\").join("/");
+        const dir = relative(outdir, dirname(args.path)).split("\\").join("/");
+        const location = {
+          url: `new URL(${JSON.stringify(file)}, import.meta.url).href`,
+          dirname: `(import.meta.dirname + ${JSON.stringify(`/${dir}`)})`,
+          filename: `(import.meta.dirname + ${JSON.stringify(`/${file}`)})`,
+        };
+        const contents = text.replace(/\bimport\.meta\.(url|dirname|filename)\b/g, (_, what) => location[what]);
+        return { contents, loader: "ts" };
       });
     },
   };

@@ -48,9 +48,13 @@ async function run(command: Command, values: FlagValues): Promise<number> {
   try {
     return await command.run(values);
   } catch (err) {
-    const line = err instanceof ConfigError ? err.message : (await import("./startup-problem.ts")).startupProblem(err, await configFor(values));
-    console.error(`gatehouse: ${line ?? `${(err as Error)?.message ?? String(err)}${values.debug ? "" : " (--debug shows the stack trace)"}`}`);
-    if (values.debug) console.error((err as Error)?.stack ?? err);
+    const { startupProblem } = await import("./startup-problem.ts");
+    const known = err instanceof ConfigError ? err.message : startupProblem(err, await configFor(values));
+    // Something unforeseen is still one line; --debug shows where it came from.
+    const line = known ?? `${(err as Error)?.message ?? String(err)}${values.debug ? "" : " (--debug shows the stack trace)"}`;
+    console.error(`gatehouse: ${line}`);
+    // util.inspect shows the stack and any cause (a ListenError wraps the listener's own error).
+    if (values.debug) console.error(err);
     return 1;
   }
 }

@@ -8,12 +8,6 @@ import { presentAdminKey, revokeAdminKey } from "../admin/keys.ts";
 import { adminRemoveMfa, adminResetLockout } from "../admin/user-security.ts";
 import { listAuditLog } from "../admin/audit-view.ts";
 
-export const OPERATOR_USAGE = `  gatehouse admin-keys list --config FILE   (name, created, last used, revoked)
-  gatehouse admin-keys revoke <id-or-name> --config FILE   (the key stops working at once)
-  gatehouse users reset-lockout <email-or-id> --config FILE   (clears failed sign-ins and the lockout)
-  gatehouse users remove-mfa <email-or-id> --config FILE   (removes TOTP and recovery codes; ends nothing else)
-  gatehouse audit-log --config FILE [--user EMAIL-OR-ID] [--action TYPE] [--limit N]   (newest first)`;
-
 const ACTOR = { id: "cli" };
 
 type Open = () => Promise<Context>;

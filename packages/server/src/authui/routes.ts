@@ -10,6 +10,7 @@ import { sessionCookieSettings } from "../session/cookie.ts";
 import { UI_CSS } from "../http/html.ts";
 import { guardCredential } from "../account/limits/guard.ts";
 import { countRefusedSignIn } from "../account/login/sign-in-metrics.ts";
+import { auditCredentialCheck } from "../audit/sign-in.ts";
 import { loadFlow, type FlowView } from "../account/login/flow.ts";
 import { afterFirstFactor } from "../account/login/continue.ts";
 import { startPending } from "../account/login/pending.ts";
@@ -72,6 +73,7 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     // Rate limits and the lockout are keyed by the email, known or not: the answers never differ.
     const result = await guardCredential(ctx, { email: a.email, ip: request.ip }, () => verifyLogin(ctx, a.email, a.password));
     countRefusedSignIn(ctx, result);
+    await auditCredentialCheck(ctx, { email: a.email, ip: request.ip }, "password", result);
     if (result.kind === "rate_limited" || result.kind === "locked") return render(request, reply, a.ui, "login", { ...a.view, error: a.ui.t("login.error.locked") }, 429);
     if (result.kind === "invalid") return render(request, reply, a.ui, "login", { ...a.view, error: a.ui.t("login.error.invalid") }, 401);
     // The password was right, so the guard forgave the attempt (a disabled account is not a guess);

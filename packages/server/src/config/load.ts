@@ -1,19 +1,20 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { configSchema, type Config } from "./schema.ts";
+import { unknownKeys } from "./unknown-keys.ts";
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
+import { ConfigError } from "./errors.ts";
+
+// Kept here too: callers import it with the loader.
+export { ConfigError };
 
 /** Validates a parsed config object; errors name the path, e.g. `oauth.clients[1].redirect_uris[0]: …`. */
 export function parseConfig(raw: unknown): Config {
   const result = configSchema.safeParse(raw ?? {});
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  // Unknown keys first: a misspelt field usually explains the other errors (a required value "missing").
+  const issues = [...unknownKeys(configSchema, raw), ...(result.success ? [] : result.error.issues)];
+  if (issues.length === 0 && result.success) return result.data;
+  const lines = issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
   throw new ConfigError(`invalid config:\n  ${lines.join("\n  ")}`);
 }
 

@@ -111,7 +111,29 @@ const clientSchema = z
     if (!confidential && hasSecret) {
       ctx.addIssue({ code: "custom", path: ["client_secret"], message: "only confidential clients have secrets" });
     }
+    for (const field of ["redirect_uris", "post_logout_redirect_uris"] as const) {
+      c[field].forEach((uri, i) => {
+        const problem = redirectUriProblem(uri, c.x_application_type);
+        if (problem) ctx.addIssue({ code: "custom", path: [field, i], message: problem });
+      });
+    }
   });
+
+/**
+ * `localhost:4000/cb` parses as a URL with the scheme `localhost:`, so it passes as absolute yet no
+ * browser would ever be sent there. Web clients redirect to http(s) only; custom schemes
+ * (`com.example.app:/cb`, RFC 8252 §7.1) are for native apps.
+ */
+function redirectUriProblem(uri: string, type: ApplicationType): string | null {
+  const scheme = uri.slice(0, uri.indexOf(":"));
+  if (/^[^:/?#]+:\d+(?:[/?#]|$)/.test(uri)) {
+    return `${JSON.stringify(uri)} has no scheme ("${scheme}:" is read as one); write http://${uri} or https://${uri}`;
+  }
+  if (type !== "native" && scheme !== "http" && scheme !== "https") {
+    return `must start with http:// or https:// for x_application_type ${type} (custom schemes such as ${scheme}: are for native clients)`;
+  }
+  return null;
+}
 
 export const configSchema = z
   .object({

@@ -20,6 +20,7 @@ import { toParams, type Params } from "./params.ts";
 import { endSessionRedirect, idTokenHint } from "./end-session.ts";
 import { signedOutResponse } from "./signed-out-page.ts";
 import { safeEqual, sha256 } from "../crypto/secrets.ts";
+import { recordUserEvent, USER_EVENTS } from "../audit/events.ts";
 
 /** Proof that the confirmation page was shown to the browser holding this session cookie. */
 const confirmToken = (cookieValue: string): string => sha256(`end_session confirmation:${cookieValue}`);
@@ -78,6 +79,7 @@ export function endSessionEndpoint(ctx: Context): Handler {
         return pageResponse(200, confirmPage(uiForEdge(ctx, request, p.ui_locales), p, confirmToken(value!)), { formTargets: location ? [new URL(location).origin] : [] });
       }
       await revokeSession(ctx, parsed.id);
+      await recordUserEvent(ctx, USER_EVENTS.signedOut, caller.user, { sid: `i.${parsed.id}`, ip: request.client.ip });
     }
     const headers: Record<string, string> = value !== undefined ? { "set-cookie": cleared } : {};
     if (location) return redirectResponse(location, headers);

@@ -6,6 +6,7 @@ import type { RevocationListener } from "../domain/revocation.ts";
 import type { User } from "../domain/user.ts";
 import type { CascadeOptions, LoggedRevocation } from "../storage/ports.ts";
 import { encodeSid, type SessionRef } from "../tokens/sid.ts";
+import { recordUserEvent, USER_EVENTS } from "../audit/events.ts";
 
 export type { RevocationListener };
 
@@ -62,10 +63,7 @@ export async function revokeSession(ctx: Context, sessionId: string): Promise<bo
 export async function revokeOnReplay(ctx: Context, ref: SessionRef, details: { userId: string; clientId: string; reason: "refresh_token_reuse" | "authorization_code_replay" }): Promise<void> {
   const revoked = ref.kind === "offline_grant" ? await revokeGrant(ctx, ref.id) : await revokeSession(ctx, ref.id);
   if (!revoked) return;
-  await ctx.storage.auditLog.append({
-    at: ctx.now(), actor: "system", action: "session.revoke", targetType: "user", targetId: details.userId,
-    details: { sid: encodeSid(ref), reason: details.reason, client_id: details.clientId },
-  });
+  await recordUserEvent(ctx, USER_EVENTS.tokenReuseDetected, { id: details.userId, email: null }, { sid: encodeSid(ref), reason: details.reason, client_id: details.clientId }, "system");
 }
 
 /**

@@ -27,7 +27,7 @@ export async function connectRedis(url: string): Promise<Redis> {
 }
 
 /** The URL without its password, for messages. */
-function redactedUrl(url: string): string {
+export function redactedUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = "***";

@@ -217,3 +217,23 @@ export function userPage(found: User[], limit: number): { items: User[]; nextCur
   const items = found.slice(0, limit);
   return { items, nextCursor: found.length > limit ? encodeUserCursor(items[items.length - 1]) : null };
 }
+
+/**
+ * The audit log page query, newest first, continuing below the cursor's id. Every filter is an
+ * equality, so each combination walks one index ((target_id, id), (action, id) or both columns)
+ * backwards from the cursor: the last of 100k entries costs what the first does (no OFFSET).
+ */
+export function auditListQuery(options: { cursor?: string; limit: number; targetId?: string; action?: string }, placeholder: (n: number) => string): { sql: string; args: unknown[] } {
+  const args: unknown[] = [];
+  const p = (value: unknown): string => placeholder(args.push(value));
+  const before = options.cursor && /^\d{1,15}$/.test(options.cursor) ? Number(options.cursor) : Number.MAX_SAFE_INTEGER;
+  const where = [`id < ${p(before)}`];
+  if (options.targetId !== undefined) where.push(`target_id = ${p(options.targetId)}`);
+  if (options.action !== undefined) where.push(`action = ${p(options.action)}`);
+  return { sql: `SELECT * FROM audit_log WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ${p(options.limit + 1)}`, args };
+}
+
+export function auditPage(found: Row[], limit: number): { items: AuditEntry[]; nextCursor: string | null } {
+  const items = found.slice(0, limit).map(toAudit);
+  return { items, nextCursor: found.length > limit ? String(items[items.length - 1].id) : null };
+}

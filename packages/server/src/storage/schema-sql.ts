@@ -216,12 +216,20 @@ CREATE TABLE password_history (
 CREATE INDEX password_history_user ON password_history (user_id, id);
 `;
 
+// Operators' tools (issue #12): the audit log filtered by event type, alone or with a user, pages
+// by keyset on these indexes (the (target_id, id) one came with the table).
+const auditFilters = `
+CREATE INDEX audit_log_action ON audit_log (action, id);
+CREATE INDEX audit_log_target_action ON audit_log (target_id, action, id);
+`;
+
 export const sqliteMigrations: Migration[] = [
   { version: 1, name: "core", sql: core({ bigint: "INTEGER", bool: "INTEGER", falseValue: "0" }) },
   { version: 2, name: "admin", sql: admin({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 3, name: "accounts", sql: accounts({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "INTEGER" }) },
   { version: 5, name: "sweeping", sql: sweeping },
+  { version: 6, name: "audit_filters", sql: auditFilters },
   { version: 9, name: "cookieless_sessions_password_history", sql: pagesAndHistory({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
 ];
 
@@ -231,5 +239,6 @@ export const postgresMigrations: Migration[] = [
   { version: 3, name: "accounts", sql: accounts({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
   { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "BIGINT" }) },
   { version: 5, name: "sweeping", sql: sweeping },
+  { version: 6, name: "audit_filters", sql: auditFilters },
   { version: 9, name: "cookieless_sessions_password_history", sql: pagesAndHistory({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
 ];

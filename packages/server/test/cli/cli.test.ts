@@ -54,10 +54,11 @@ describe("gatehouse CLI", () => {
 
   it("one-shot commands work without Redis even when redis.url is set; start refuses an unreachable one", async () => {
     const port = await freePort(); // nothing listens there
-    writeFileSync(join(dir, "r.yaml"), `database:\n  url: "sqlite:${join(dir, "r.sqlite")}"\nredis:\n  url: "redis://:pw-secret@127.0.0.1:${port}"\n`);
+    const listen = await freePort();
+    writeFileSync(join(dir, "r.yaml"), `http:\n  public_origin: "http://localhost:${listen}"\ndatabase:\n  url: "sqlite:${join(dir, "r.sqlite")}"\nredis:\n  url: "redis://:pw-secret@127.0.0.1:${port}"\n`);
     const created = run(["users", "create", "--config", "r.yaml", "--email", "rae@example.com", "--password", "raes-password-1"], dir);
     assert.equal(created.status, 0, created.stderr);
-    const started = run(["start", "--config", "r.yaml", "--port", String(await freePort())], dir);
+    const started = run(["start", "--config", "r.yaml", "--port", String(listen)], dir);
     assert.equal(started.status, 1);
     assert.match(started.stderr, /redis\.url: cannot connect to redis:\/\/:\*\*\*@127\.0\.0\.1/);
     assert.doesNotMatch(started.stderr + started.stdout, /pw-secret/);

@@ -10,6 +10,7 @@ import { createIdpSession } from "../../session/idp-sessions.ts";
 import type { User } from "../../domain/user.ts";
 import { seeOther, sendProblemPage, uiFor } from "../ui/respond.ts";
 import { loadFlow } from "./flow.ts";
+import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
 
 export async function completeLogin(ctx: Context, request: FastifyRequest, reply: FastifyReply, user: User, amr: string[], flowId: string | null): Promise<FastifyReply> {
   const flow = flowId ? await loadFlow(ctx, flowId) : null;
@@ -17,6 +18,7 @@ export async function completeLogin(ctx: Context, request: FastifyRequest, reply
   const cookie = sessionCookieSettings(ctx.config);
   const { cookieValue } = await createIdpSession(ctx, user, amr, clientInfo(request), { cookieless: flow?.suppressCookie ?? false });
   ctx.metrics.signIn("succeeded");
+  await recordUserEvent(ctx, USER_EVENTS.signedIn, user, { ip: clientInfo(request).ip, amr });
   if (flow?.suppressCookie) {
     reply.setCookie(LOGIN_HANDOFF_COOKIE, cookieValue, { path: LOGIN_HANDOFF_PATH, secure: cookie.secure, httpOnly: true, sameSite: "lax", maxAge: 600 });
   } else {

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { clientInfo } from "../../http/client-info.ts";
 import type { Context } from "../../context.ts";
+import { auditCredentialCheck } from "../../audit/sign-in.ts";
 import { guardCredential } from "../limits/guard.ts";
 import { countRefusedSignIn } from "../login/sign-in-metrics.ts";
 import { afterStep } from "../login/continue.ts";
@@ -63,6 +64,7 @@ export function registerSecondFactorRoutes(app: FastifyInstance, ctx: Context): 
         return seen.verdict === "ok" ? true : null;
       });
       countRefusedSignIn(ctx, result);
+      await auditCredentialCheck(ctx, { email: user.email, ip: clientInfo(request).ip }, m.field === "code" ? "totp" : "recovery_code", result);
       if (result.kind === "rate_limited") return tooMany(ctx, reply, ui, result.retryAfter);
       if (result.kind === "locked") return render(request, reply, ui, pending.email, ui.t("login.error.locked"), 429);
       if (result.kind === "invalid") return render(request, reply, ui, pending.email, ui.t(seen.verdict === "reused" ? "totp_login.error.reused" : m.invalid), 401);

@@ -15,6 +15,7 @@ import { queueEmail } from "../messaging/send.ts";
 import type { PasswordRule } from "../policy/password-policy.ts";
 import { newPasswordViolations } from "../../users/users.ts";
 import { isReusedPassword, rememberPassword } from "../policy/password-history.ts";
+import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
 
 export const RESET_LIFETIME_SECONDS = 900;
 
@@ -81,6 +82,7 @@ export async function completePasswordReset(ctx: Context, input: { token: string
   const hash = await ctx.passwords.hash(input.password);
   await resetPasswordEverywhere(ctx, target.userId, hash);
   await rememberPassword(ctx, target.userId, hash);
+  await recordUserEvent(ctx, USER_EVENTS.passwordReset, { id: target.userId, email: target.email });
   // The link proved control of the mailbox: the address is verified, and the lock is lifted.
   const user = await ctx.storage.users.get(target.userId);
   if (user && !user.isVerified) {

@@ -16,6 +16,7 @@ import { beginTotpSetup, changePassword, confirmTotpSetup, disableTotp, regenera
 import { listUserSessions, revokeOtherSessions, revokeUserSession } from "../../session/user-sessions.ts";
 import { encodeSid } from "../../tokens/sid.ts";
 import { recoveryCodesPage, totpSetupPage } from "./totp-pages.ts";
+import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
 
 /**
  * Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is
@@ -119,6 +120,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
     if (!kind || !(await revokeUserSession(ctx, caller.user.id, encodeSid({ kind, id: f.id })))) {
       return render(request, reply, ui, caller, { errors: { sessions: ui.t("error.bad_form.message") } }, 400);
     }
+    await recordUserEvent(ctx, USER_EVENTS.sessionTerminated, caller.user, { sid: encodeSid({ kind, id: f.id }), ip: clientInfo(request).ip });
     // Signing this browser out: its cookie goes too, and the settings page is no longer reachable.
     if (f.kind === "idp_session" && caller.session.kind === "idp_session" && caller.session.id === f.id) {
       const cookie = sessionCookieSettings(ctx.config);
@@ -131,6 +133,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
   // "Sign out everywhere else": this browser's login stays; everything else ends, in one transaction.
   post("/settings/sessions/revoke-others", {}, async (_request, reply, _ui, caller) => {
     await revokeOtherSessions(ctx, caller.user.id, { keepSessionId: currentSession(caller) });
+    await recordUserEvent(ctx, USER_EVENTS.sessionTerminated, caller.user, { type: "all_except_current" });
     return seeOther(ctx, reply, "/settings?notice=revoked_others");
   });
 }

@@ -111,6 +111,7 @@ describe("branding config errors", () => {
     assert.throws(() => parseConfig({ ui: { dark_theme_disabled: true, light_theme_disabled: true } }), /ui\.light_theme_disabled: cannot be true together with dark_theme_disabled/);
     assert.throws(() => parseConfig({ ui: { primary_color: "red; background:url(x)" } }), /ui\.primary_color: must be a hex colour/);
     assert.throws(() => parseConfig({ ui: { logo_file: "logo.html" } }), /ui\.logo_file: must be a PNG, JPEG, GIF, WebP or SVG file/);
+    assert.throws(() => parseConfig({ ui: { primary_colour: "#fff" } }), /ui\.primary_colour: unknown field; did you mean primary_color\?/);
     assert.throws(() => loadBrandAssets(parseConfig({ ui: { logo_file: "/nonexistent/logo.png" } })), /^ConfigError: ui\.logo_file: cannot read \/nonexistent\/logo\.png: ENOENT$/);
   });
 });

@@ -38,7 +38,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
       csrf: pageCsrf(ctx, request, reply), account: accountName(user), email: user.email, verified: user.isVerified, totpOn,
       recoveryLeft: totpOn ? await ctx.storage.recoveryCodes.countUnused(user.id) : 0,
       sessions: await listUserSessions(ctx, user.id, { currentSessionId: currentSession(caller) }),
-      notice: o.notice ?? null, errors: o.errors ?? {}, policy,
+      notice: o.notice ?? null, errors: o.errors ?? {}, policy, identities: await ctx.storage.identities.listByUser(user.id),
     }), status);
   }
 

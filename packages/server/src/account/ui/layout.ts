@@ -28,7 +28,7 @@ export interface FieldOptions {
   id: string;
   name?: string;
   label: string;
-  type?: "text" | "email" | "password";
+  type?: "text" | "email" | "password" | "tel";
   autocomplete: string;
   value?: string;
   maxlength: number;
@@ -39,12 +39,14 @@ export interface FieldOptions {
   invalid?: boolean;
   inputmode?: "numeric" | "text";
   pattern?: string;
+  /** False for an optional field (one of several login IDs); required by default. */
+  required?: boolean;
 }
 
 export function field(o: FieldOptions): string {
   const attrs = [
     `id="${escapeHtml(o.id)}"`, `name="${escapeHtml(o.name ?? o.id)}"`, `type="${o.type ?? "text"}"`,
-    `autocomplete="${escapeHtml(o.autocomplete)}"`, "required", `maxlength="${o.maxlength}"`,
+    `autocomplete="${escapeHtml(o.autocomplete)}"`, o.required === false ? "" : "required", `maxlength="${o.maxlength}"`,
     o.minlength ? `minlength="${o.minlength}"` : "",
     o.value !== undefined && o.type !== "password" ? `value="${escapeHtml(o.value)}"` : "",
     o.inputmode ? `inputmode="${o.inputmode}"` : "", o.pattern ? `pattern="${escapeHtml(o.pattern)}"` : "",

@@ -26,6 +26,10 @@ import { loginPage, signedInPage, signupPage, type FormView } from "./templates.
 import { keyLabel, keysLabel, signInFieldName } from "./login-id-fields.ts";
 import { candidateKeys, loginIdKeys } from "../identity/login-id/index.ts";
 import { lockKeyForTyped, type LoginIdProblem } from "../identity/service.ts";
+import type { LoginIdKeyConfig } from "../config/identity.ts";
+
+/** The longest value a login-ID field takes: an email address is at most 254 octets (RFC 5321 §4.5.3.1.3). */
+const fieldLimit = (k: LoginIdKeyConfig): number => (k.type === "email" ? Math.min(k.max_length, 254) : k.max_length);
 
 /** A refused login ID, in words; an email keeps the messages sign-up always had. */
 function loginIdError(ui: Ui, p: LoginIdProblem): string {
@@ -79,9 +83,11 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   async function accept(request: FastifyRequest, reply: FastifyReply, which: "login" | "signup"): Promise<
     { ok: true; ui: Ui; values: Record<string, string>; password: string; flow: FlowView | null; view: Omit<FormView, "csrf" | "error"> } | { ok: false; reply: FastifyReply }
   > {
-    const names = which === "login" ? [loginField] : keys.map((k) => k.key);
+    // Longer than any key allows is a broken or hostile form (400), as it always was for email.
     const spec: Record<string, number> = { flow: 200, password: 256 };
-    for (const name of names) spec[name] = Math.max(254, ...keys.map((k) => k.max_length));
+    if (which === "login") spec[loginField] = Math.max(...keys.map(fieldLimit));
+    else for (const k of keys) spec[k.key] = fieldLimit(k);
+    const names = which === "login" ? [loginField] : keys.map((k) => k.key);
     const form = acceptForm(ctx, request, reply, spec);
     if (!form.ok) return form;
     const flow = await loadFlow(ctx, form.fields.flow);

@@ -1,7 +1,6 @@
 // The hosted login UI: sign in and sign up with a login ID (email, phone or username) + password. The password is the first
 // factor; account/login/continue.ts decides what follows (TOTP, email verification) and finishes
 // by creating the IdP session and handing back to /oauth2/authorize/resume.
-import { accountName } from "../domain/user.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../context.ts";
 import { callerFromCookie } from "../session/caller.ts";
@@ -25,7 +24,7 @@ import { seeOther, sendHtml, sendProblemPage, uiFor, type Ui } from "../account/
 import { loginPage, signedInPage, signupPage, type FormView } from "./templates.ts";
 import { keyLabel, keysLabel, signInFieldName } from "./login-id-fields.ts";
 import { candidateKeys, loginIdKeys } from "../identity/login-id/index.ts";
-import { lockKeyForTyped, type LoginIdProblem } from "../identity/service.ts";
+import { accountLabel, lockKeyForTyped, type LoginIdProblem } from "../identity/service.ts";
 import type { LoginIdKeyConfig } from "../config/identity.ts";
 
 /** The longest value a login-ID field takes: an email address is at most 254 octets (RFC 5321 §4.5.3.1.3). */
@@ -140,6 +139,6 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     const value = request.cookies[cookie.name];
     const caller = value ? await callerFromCookie(ctx, value, clientInfo(request)) : null;
     if (!caller) return reply.redirect("/login", 302);
-    return sendHtml(ctx, reply, signedInPage(uiFor(request), accountName(caller.user)));
+    return sendHtml(ctx, reply, signedInPage(uiFor(request), await accountLabel(ctx, caller.user)));
   });
 }

@@ -85,3 +85,13 @@ export async function removeIdentity(ctx: Context, user: User, identityId: strin
   if (identities.length <= 1) return { ok: false, reason: "last_identity" };
   return (await ctx.storage.identities.delete(identity.id, ctx.now())) ? { ok: true, identity } : { ok: false, reason: "not_found" };
 }
+
+/**
+ * What pages call the account: the primary email, else the first login ID as the user typed it
+ * (a phone number, a username), else the user id.
+ */
+export async function accountLabel(ctx: Context, user: User): Promise<string> {
+  if (user.email !== null) return user.email;
+  const first = (await ctx.storage.identities.listByUser(user.id)).find((i) => i.type === "login_id");
+  return first?.originalLoginId ?? first?.loginId ?? user.id;
+}

@@ -12,7 +12,7 @@ export type SettingsSection = "password" | "mfa" | "recovery" | "sessions";
 
 export interface SettingsView {
   csrf: string;
-  /** What the account is called (accountName): the primary email, else the user id. */
+  /** What the account is called (identity/service.ts accountLabel): the email, else the first login ID. */
   account: string;
   /** Null for a phone- or username-only user: no email section. */
   email: string | null;

@@ -20,5 +20,5 @@ export function identitiesSection(ui: Ui, identities: Identity[], hasEmail: bool
   });
   const noEmail = hasEmail ? "" : `\n<p class="muted">${escapeHtml(ui.t("settings.identities.no_email"))}</p>`;
   return `<section aria-labelledby="identities-heading"><h2 id="identities-heading">${escapeHtml(ui.t("settings.identities.heading"))}</h2>
-<ul class="sessions identities">${rows.join("\n")}</ul>${noEmail}</section>`;
+<ul class="identities">${rows.join("\n")}</ul>${noEmail}</section>`;
 }

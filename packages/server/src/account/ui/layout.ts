@@ -97,8 +97,8 @@ h2{font-size:1.1rem;margin:0 0 .5rem}
 .qr{display:block;margin:1rem auto;width:200px;height:200px;image-rendering:pixelated}
 code.secret{display:block;padding:.6rem;background:#f4f5f7;border-radius:8px;font-size:1rem;letter-spacing:.08em;word-break:break-all;text-align:center}
 ol.codes{columns:2;font:1.05rem/1.9 ui-monospace,SFMono-Regular,Menlo,monospace;padding-left:1.6rem}
-ul.sessions{list-style:none;padding:0;margin:0}
-ul.sessions li{display:flex;justify-content:space-between;align-items:center;gap:1rem;padding:.6rem 0;border-bottom:1px solid #eef0f4}
+ul.sessions,ul.identities{list-style:none;padding:0;margin:0}
+ul.sessions li,ul.identities li{display:flex;justify-content:space-between;align-items:center;gap:1rem;padding:.6rem 0;border-bottom:1px solid #eef0f4}
 ul.sessions li button{width:auto;margin:0;padding:.35rem .8rem;white-space:nowrap}
 .row{display:flex;gap:.75rem;align-items:center;justify-content:space-between;flex-wrap:wrap}
 .row button{width:auto;margin-top:0}

@@ -6,6 +6,7 @@ import { renderUsers } from "./views/users.js";
 import { renderUser } from "./views/user.js";
 import { renderClients } from "./views/clients.js";
 import { renderAudit } from "./views/audit.js";
+import { renderKeys } from "./views/keys.js";
 
 const root = document.getElementById("app");
 
@@ -13,6 +14,7 @@ const NAV = [
   { id: "users", href: "#/users", label: "Users", icon: "users" },
   { id: "clients", href: "#/clients", label: "Applications", icon: "apps" },
   { id: "audit", href: "#/audit", label: "Audit log", icon: "audit" },
+  { id: "keys", href: "#/keys", label: "Admin keys", icon: "key" },
 ];
 
 const ROUTES = [
@@ -20,6 +22,7 @@ const ROUTES = [
   { pattern: /^\/users\/([^/]+)$/, nav: "users", title: "User", view: renderUser },
   { pattern: /^\/clients\/?$/, nav: "clients", title: "Applications", view: renderClients },
   { pattern: /^\/audit\/?$/, nav: "audit", title: "Audit log", view: renderAudit },
+  { pattern: /^\/keys\/?$/, nav: "keys", title: "Admin keys", view: renderKeys },
 ];
 
 let shell = null; // { main, view, flash, links }

@@ -3,6 +3,7 @@ import { h, badge, icon, notice, relativeTime, spinner, table, time } from "../d
 import * as api from "../api.js";
 import { openDialog, confirmDialog } from "../dialog.js";
 import { userBadges } from "./users.js";
+import { renderSecurity } from "./user-security.js";
 
 const SESSION_TYPES = { idp_session: "Browser session", offline_grant: "Refresh token" };
 
@@ -29,16 +30,18 @@ export async function renderUser(view, { arg: id, signal, navigate, flashNext, s
 
   const profileSection = h("section", { class: "card", "aria-labelledby": "profile-h" });
   const actionsSection = h("section", { class: "card", "aria-labelledby": "actions-h" });
+  const securitySection = h("section", { class: "card card-wide", "aria-labelledby": "security-h" });
   const sessionsSection = h("section", { class: "card card-wide", "aria-labelledby": "sessions-h" });
   const header = h("div", { class: "page-header" });
 
-  view.append(header, status, h("div", { class: "grid-2" }, profileSection, actionsSection), sessionsSection,
+  view.append(header, status, h("div", { class: "grid-2" }, profileSection, actionsSection), securitySection, sessionsSection,
     h("p", { class: "footer-link" },
-      h("a", { href: `#/audit?target=${encodeURIComponent(id)}` }, "See this user’s audit log")));
+      h("a", { href: `#/audit?user=${encodeURIComponent(id)}` }, "See this user’s audit log")));
 
   let current = user;
   renderProfile(current);
   renderSessions(sessions);
+  await renderSecurity(securitySection, user, { signal, say });
 
   function renderProfile(u) {
     current = u;

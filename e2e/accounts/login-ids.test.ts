@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { CHROMIUM, launchChromium, type Browser } from "../support/browser.ts";
+import { seriousViolations } from "../support/axe.ts";
 import { startTestServer, type TestServer } from "../../packages/server/test/support/server.ts";
 
 const PASSWORD = "a long enough password";
@@ -37,6 +38,7 @@ describe("phone and username login IDs in Chromium", { skip: existsSync(CHROMIUM
 
   async function signUp(label: string, value: string): Promise<void> {
     await page.goto(url("/signup"));
+    assert.deepEqual(await seriousViolations(page), [], "sign-up with three login-ID fields: serious or critical axe violations");
     await page.getByLabel(label).fill(value);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
@@ -44,6 +46,7 @@ describe("phone and username login IDs in Chromium", { skip: existsSync(CHROMIUM
 
   async function signIn(loginId: string): Promise<void> {
     await page.goto(url("/login"));
+    assert.deepEqual(await seriousViolations(page), [], "sign-in with one field for every login ID: serious or critical axe violations");
     await page.getByLabel("Email, phone number or username").fill(loginId);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -60,6 +63,7 @@ describe("phone and username login IDs in Chromium", { skip: existsSync(CHROMIUM
     await page.getByText("Signed in as Amy_Pond").waitFor();
     assert.equal(new URL(page.url()).pathname, "/", "no verification step without an email");
     await page.goto(url("/settings"));
+    assert.deepEqual(await seriousViolations(page), [], "settings of an emailless account: serious or critical axe violations");
     const ways = page.locator("section[aria-labelledby=identities-heading]");
     assert.match(await ways.innerText(), /Username\s+Amy_Pond/);
     assert.equal(await page.locator("#email-heading").count(), 0);

@@ -167,6 +167,18 @@ describe("login IDs: email, phone and username", () => {
     const after = await api("GET", `/users/${id}/identities`);
     assert.deepEqual(after.body.items.map((i: { login_id: string }) => i.login_id), ["river@example.com"]);
     assert.equal((await api("DELETE", `/users/${id}/identities/${only.id}`)).status, 404);
+    // Creating users: by login IDs only, refusals in the problem shape.
+    const made = await api("POST", "/users", { login_ids: { phone: "+852 6123 9999", username: "Clara" }, password: PASSWORD });
+    assert.equal(made.status, 201);
+    assert.equal(made.body.email, null);
+    assert.deepEqual((await api("GET", `/users/${made.body.id}/identities`)).body.items.map((i: { login_id: string }) => i.login_id), ["+85261239999", "clara"]);
+    const taken = await api("POST", "/users", { login_ids: { username: "CLARA" }, password: PASSWORD });
+    assert.equal(taken.status, 409);
+    assert.match(taken.body.detail, /this username already exists/);
+    assert.equal((await api("POST", "/users", { login_ids: { fax: "1" }, password: PASSWORD })).status, 400);
+    assert.equal((await api("POST", "/users", { login_ids: { username: "admin" }, password: PASSWORD })).status, 400);
+    assert.equal((await api("POST", "/users", { login_ids: { username: " " }, password: PASSWORD })).status, 400);
+    assert.equal((await api("POST", "/users", { password: PASSWORD })).status, 400);
     // The user now signs in with the email, and no longer with the username.
     assert.ok((await flow("login", { login_id: "river@example.com" })).ok);
     assert.ok(!(await flow("login", { login_id: "river_song" })).ok);

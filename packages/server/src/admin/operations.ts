@@ -73,7 +73,9 @@ export async function adminUpdateUser(ctx: Context, actor: Actor, id: string, bo
   if (body.email !== undefined && !isValidEmail(body.email)) throw invalidEmail();
   if (body.email !== undefined) {
     const other = await ctx.storage.users.findByEmail(body.email);
-    if (other && other.id !== id) throw new AdminError("GH_ADMIN_CONFLICT", "another user has this email");
+    // Also another user's second email login ID under the `email` key the primary email lives in.
+    const holder = await ctx.storage.identities.findByLoginId("email", body.email.trim().toLowerCase());
+    if ((other && other.id !== id) || (holder && holder.userId !== id)) throw new AdminError("GH_ADMIN_CONFLICT", "another user has this email");
   }
   const patch = { email: body.email, isVerified: body.is_verified, roles: body.roles };
   const updated = await ctx.storage.users.update(id, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)), ctx.now());

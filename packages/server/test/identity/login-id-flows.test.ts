@@ -167,6 +167,10 @@ describe("login IDs: email, phone and username", () => {
     const after = await api("GET", `/users/${id}/identities`);
     assert.deepEqual(after.body.items.map((i: { login_id: string }) => i.login_id), ["river@example.com"]);
     assert.equal((await api("DELETE", `/users/${id}/identities/${only.id}`)).status, 404);
+    // Another user's second email is theirs: no one else's primary email (409, not a 500).
+    const other = await api("POST", "/users", { email: "other@example.com", password: PASSWORD });
+    assert.equal((await api("POST", `/users/${other.body.id}/identities`, { key: "email", login_id: "second@example.com" })).status, 201);
+    assert.equal((await api("PATCH", `/users/${id}`, { email: "Second@example.com" })).status, 409);
     // Creating users: by login IDs only, refusals in the problem shape.
     const made = await api("POST", "/users", { login_ids: { phone: "+852 6123 9999", username: "Clara" }, password: PASSWORD });
     assert.equal(made.status, 201);

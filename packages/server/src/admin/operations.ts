@@ -1,5 +1,7 @@
 // Admin operations as plain functions: each does one thing, records it in the audit log, and
 // routes revocations through session/revocation.ts so they reach every node and backend.
+import type { Identity } from "../domain/identity.ts";
+import { buildLoginIds, firstTaken } from "../identity/service.ts";
 import type { Context } from "../context.ts";
 import { announceUserChanged, deleteUser, disableUser } from "../session/revocation.ts";
 import { listUserSessions, revokeOtherSessions, revokeUserSession } from "../session/user-sessions.ts";
@@ -36,15 +38,30 @@ function weakPassword(ctx: Context, rules: PasswordRule[]): AdminError {
   return new AdminError("GH_ADMIN_INVALID_REQUEST", `password does not meet the password policy: it must ${words}`, [{ field: "password", code: "password_policy", message: `It must ${words}` }]);
 }
 
-export async function adminCreateUser(ctx: Context, actor: Actor, body: { email: string; password: string; verified: boolean }) {
-  const result = await createUser(ctx, body);
+export async function adminCreateUser(ctx: Context, actor: Actor, body: { email?: string; login_ids?: Record<string, string>; password: string; verified: boolean }) {
+  const loginIds = await newUserLoginIds(ctx, body.login_ids ?? {});
+  // Blank login IDs are skipped: a user with none and no email could never sign in.
+  if (body.email === undefined && loginIds.length === 0) throw new AdminError("GH_ADMIN_INVALID_REQUEST", "give an email or at least one login ID");
+  const result = await createUser(ctx, { email: body.email ?? null, loginIds, password: body.password, verified: body.verified });
   if (!result.ok) {
+    const taken = result.reason === "email_taken" ? await firstTaken(ctx, loginIds) : null;
+    if (taken) throw new AdminError("GH_ADMIN_CONFLICT", `a user with this ${taken.loginIdKey} already exists`, [{ field: `login_ids.${taken.loginIdKey}`, code: "login_id_taken", message: `A user with this ${taken.loginIdKey} already exists` }]);
     if (result.reason === "email_taken") throw new AdminError("GH_ADMIN_CONFLICT", "a user with this email already exists", [{ field: "email", code: "email_taken", message: "A user with this email already exists" }]);
     if (result.reason === "weak_password") throw weakPassword(ctx, result.rules);
     throw invalidEmail();
   }
   await audit(ctx, actor, "user.create", "user", result.user.id, { email: result.user.email });
   return presentUser(result.user);
+}
+
+/** `login_ids` of a create request, checked and normalised under their configured keys; 400 otherwise. */
+async function newUserLoginIds(ctx: Context, given: Record<string, string>): Promise<Identity[]> {
+  const known = new Set(ctx.config.identity.login_id.keys.map((k) => k.key));
+  const unknown = Object.keys(given).filter((k) => !known.has(k));
+  if (unknown.length) throw new AdminError("GH_ADMIN_INVALID_REQUEST", `login_ids: unknown key ${unknown[0]} (identity.login_id.keys: ${[...known].join(", ")})`);
+  const built = buildLoginIds(ctx, "", given);
+  if (!built.ok) throw new AdminError("GH_ADMIN_INVALID_REQUEST", `login_ids.${built.problem.key.key} is not valid (${built.problem.reason})`);
+  return built.identities;
 }
 
 export async function adminGetUser(ctx: Context, id: string) {
@@ -56,7 +73,9 @@ export async function adminUpdateUser(ctx: Context, actor: Actor, id: string, bo
   if (body.email !== undefined && !isValidEmail(body.email)) throw invalidEmail();
   if (body.email !== undefined) {
     const other = await ctx.storage.users.findByEmail(body.email);
-    if (other && other.id !== id) throw new AdminError("GH_ADMIN_CONFLICT", "another user has this email");
+    // Also another user's second email login ID under the `email` key the primary email lives in.
+    const holder = await ctx.storage.identities.findByLoginId("email", body.email.trim().toLowerCase());
+    if ((other && other.id !== id) || (holder && holder.userId !== id)) throw new AdminError("GH_ADMIN_CONFLICT", "another user has this email");
   }
   const patch = { email: body.email, isVerified: body.is_verified, roles: body.roles };
   const updated = await ctx.storage.users.update(id, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)), ctx.now());

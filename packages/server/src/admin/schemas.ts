@@ -14,7 +14,7 @@ const clean = (kind: TextKind, schema: z.ZodString) => schema.superRefine((value
 
 export const userSchema = z.object({
   id: z.string(),
-  email: z.string(),
+  email: z.string().nullable().describe("The primary email (from an email login ID); null for a phone- or username-only user."),
   is_verified: z.boolean(),
   is_anonymous: z.boolean(),
   is_disabled: z.boolean(),
@@ -27,10 +27,12 @@ export const userSchema = z.object({
 export const userListSchema = z.object({ items: z.array(userSchema), next_cursor: z.string().nullable() }).meta({ id: "UserList" });
 
 export const createUserBody = z.object({
-  email: clean("identifier", z.string().max(254)),
+  email: clean("identifier", z.string().max(254)).optional(),
+  login_ids: z.record(z.string().max(40), clean("identifier", z.string().max(320))).optional()
+    .describe("Login IDs by key of identity.login_id.keys, e.g. {\"phone\": \"+85261234567\", \"username\": \"amy\"}; an email here or in `email`, or none"),
   password: clean("text", z.string().max(MAX_PASSWORD_LENGTH)).describe("Must satisfy authentication.password_policy (the same policy as sign-up)."),
   verified: z.boolean().default(false),
-}).strict();
+}).strict().refine((b) => b.email !== undefined || Object.keys(b.login_ids ?? {}).length > 0, { message: "required (or at least one login ID in login_ids)", path: ["email"] });
 
 const role = z.string().regex(/^[a-z0-9][a-z0-9:_.-]{0,63}$/, "roles are lowercase words: a-z 0-9 : _ . -");
 export const updateUserBody = z.object({

@@ -6,6 +6,7 @@ import type { LockoutRecord } from "../domain/account.ts";
 import { lockoutKey } from "../account/limits/guard.ts";
 import { recordUserEvent, USER_EVENTS } from "../audit/events.ts";
 import { audit, mustGetUser, type Actor } from "./operations.ts";
+import { lockKeysOf } from "../identity/service.ts";
 
 const iso = (t: number): string => new Date(t * 1000).toISOString();
 
@@ -17,16 +18,23 @@ function lockedUntil(record: LockoutRecord | null, now: number): number | null {
 
 export async function adminUserSecurity(ctx: Context, userId: string) {
   const user = await mustGetUser(ctx, userId);
-  let record: LockoutRecord | null = null;
-  // The lockout port offers only its atomic update; returning the record unchanged reads it.
-  if (user.email) await ctx.storage.lockouts.update(lockoutKey(user.email), (r) => (record = r));
-  const totp = await ctx.storage.totp.get(user.id);
   const now = ctx.now();
-  const until = lockedUntil(record, now);
-  const live = record !== null && (record as LockoutRecord).expiresAt > now ? (record as LockoutRecord) : null;
+  let until: number | null = null;
+  let failed = 0;
+  // The lockout port offers only its atomic update; returning the record unchanged reads it.
+  // An account's failures may sit under each of its login IDs (identity/service.ts lockKeysOf).
+  for (const key of await lockKeysOf(ctx, user)) {
+    let record: LockoutRecord | null = null;
+    await ctx.storage.lockouts.update(lockoutKey(key), (r) => (record = r));
+    const lock = lockedUntil(record, now);
+    if (lock !== null) until = Math.max(until ?? 0, lock);
+    const live = record !== null && (record as LockoutRecord).expiresAt > now ? (record as LockoutRecord) : null;
+    failed += live?.total ?? 0;
+  }
+  const totp = await ctx.storage.totp.get(user.id);
   return {
     locked_until: until === null ? null : iso(until),
-    failed_attempts: live?.total ?? 0,
+    failed_attempts: failed,
     totp_enabled: totp?.confirmedAt != null,
     recovery_codes_remaining: await ctx.storage.recoveryCodes.countUnused(user.id),
   };
@@ -36,9 +44,9 @@ export async function adminUserSecurity(ctx: Context, userId: string) {
 export async function adminResetLockout(ctx: Context, actor: Actor, userId: string) {
   const user = await mustGetUser(ctx, userId);
   let was: number | null = null;
-  if (user.email) {
-    await ctx.storage.lockouts.update(lockoutKey(user.email), (r) => {
-      was = lockedUntil(r, ctx.now());
+  for (const key of await lockKeysOf(ctx, user)) {
+    await ctx.storage.lockouts.update(lockoutKey(key), (r) => {
+      was ??= lockedUntil(r, ctx.now());
       return null;
     });
   }

@@ -7,11 +7,16 @@ import { accountPage, errorBox, field, hidden } from "../account/ui/layout.ts";
 import type { Ui } from "../account/ui/respond.ts";
 import { fieldError, fieldState, firstInvalid, type FieldErrors } from "../account/ui/field-errors.ts";
 import { passwordToggle } from "../account/ui/reveal.ts";
+import type { LoginIdKeyConfig } from "../config/identity.ts";
+import { keysLabel, signInField, signInFieldName, signUpFields } from "./login-id-fields.ts";
 
 export interface FormView {
   flowId: string | null;
   csrf: string;
-  email: string;
+  /** The configured login-ID keys (identity.login_id.keys). */
+  keys: LoginIdKeyConfig[];
+  /** What was typed, by field name (sign-in: signInFieldName; sign-up: each key). */
+  values: Record<string, string>;
   error: string | null;
   appName: string;
   /** Missing or wrong fields, by field name (account/ui/field-errors.ts). */
@@ -21,8 +26,8 @@ export interface FormView {
 const hiddenFields = (v: FormView): string => hidden("csrf", v.csrf) + (v.flowId ? hidden("flow", v.flowId) : "");
 const flowQuery = (v: FormView): string => (v.flowId ? `?flow=${encodeURIComponent(v.flowId)}` : "");
 const describedBy = (v: FormView): string | undefined => (v.error ? "form-error" : undefined);
-/** Autofocus: the first field with an error, else the email field. */
-const focusOn = (v: FormView, id: string): boolean => (firstInvalid(v.fieldErrors) ?? "email") === id;
+/** Autofocus: the first field with an error, else the first login-ID field. */
+const focusOn = (v: FormView, id: string, first: string): boolean => (firstInvalid(v.fieldErrors) ?? first) === id;
 
 export function loginPage(ui: Ui, v: FormView): string {
   const { t } = ui;
@@ -34,9 +39,8 @@ export function loginPage(ui: Ui, v: FormView): string {
 ${errorBox(v.error)}
 <form method="post" action="/login" novalidate>
 ${hiddenFields(v)}
-${field({ id: "email", type: "email", label: t("form.email"), autocomplete: "username", maxlength: 254, value: v.email, autofocus: focusOn(v, "email"), ...fieldState("email", v.fieldErrors, describedBy(v)) })}
-${fieldError("email", v.fieldErrors)}
-${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "current-password", maxlength: 256, autofocus: focusOn(v, "password"), ...fieldState("password", v.fieldErrors, describedBy(v)) })}
+${signInField(ui, v.keys, v.values, { errors: v.fieldErrors, describedBy: describedBy(v), focus: (id) => focusOn(v, id, signInFieldName(v.keys)) })}
+${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "current-password", maxlength: 256, autofocus: focusOn(v, "password", signInFieldName(v.keys)), ...fieldState("password", v.fieldErrors, describedBy(v)) })}
 ${passwordToggle(t, "password")}${fieldError("password", v.fieldErrors)}
 <button type="submit">${escapeHtml(t("login.submit"))}</button>
 </form>
@@ -53,9 +57,8 @@ export function signupPage(ui: Ui, v: FormView, policy: PasswordPolicy): string 
 ${errorBox(v.error)}
 <form method="post" action="/signup" novalidate>
 ${hiddenFields(v)}
-${field({ id: "email", type: "email", label: t("form.email"), autocomplete: "email", maxlength: 254, value: v.email, autofocus: focusOn(v, "email"), ...fieldState("email", v.fieldErrors, describedBy(v)) })}
-${fieldError("email", v.fieldErrors)}
-${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "new-password", maxlength: 256, minlength: policy.min_length, autofocus: focusOn(v, "password"), ...fieldState("password", v.fieldErrors, "password-help") })}
+${v.keys.length > 1 ? `<p class="muted">${escapeHtml(t("login_id.error.required", { fields: keysLabel(ui, v.keys).toLowerCase() }))}</p>\n` : ""}${signUpFields(ui, v.keys, v.values, { errors: v.fieldErrors, describedBy: describedBy(v), focus: (id) => focusOn(v, id, v.keys[0].key) })}
+${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "new-password", maxlength: 256, minlength: policy.min_length, autofocus: focusOn(v, "password", v.keys[0].key), ...fieldState("password", v.fieldErrors, "password-help") })}
 ${passwordToggle(t, "password")}${fieldError("password", v.fieldErrors)}
 ${policyHelp(t, policy, "password-help")}
 <button type="submit">${escapeHtml(t("signup.submit"))}</button>

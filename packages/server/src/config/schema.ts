@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { tokenLifetimeFields } from "./token-lifetimes.ts";
 import { BUILT_IN_LANGUAGES } from "../account/messages/languages.ts";
+import { loginIdSchema, phoneInputSchema } from "./identity.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -71,6 +72,7 @@ const uiSchema = z
     primary_color_dark: cssColor.optional().describe("The same in the dark theme (default: a lighter blue, or primary_color when set)."),
     dark_theme_disabled: z.boolean().default(false).describe("Always light, whatever the browser or x_color_scheme asks."),
     light_theme_disabled: z.boolean().default(false).describe("Always dark, whatever the browser or x_color_scheme asks."),
+    phone_input: phoneInputSchema,
   })
   .superRefine((u, ctx) => {
     if (u.dark_theme_disabled && u.light_theme_disabled) {
@@ -224,6 +226,7 @@ export const configSchema = z
       })
       .prefault({}),
     localization: localizationSchema,
+    identity: z.object({ login_id: loginIdSchema }).prefault({}),
     ui: uiSchema,
     verification: z
       .object({

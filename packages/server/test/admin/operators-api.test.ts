@@ -136,7 +136,7 @@ for (const db of testDatabases()) {
       const long = await api("PATCH", "/clients/test-spa", { access_token_lifetime_seconds: 99 * 86400, refresh_token_rotation_enabled: "yes" });
       assert.deepEqual(long.body.errors.map((e: { message: string }) => e.message), ["At most 30 days", "Choose yes or no"]);
       assert.equal((await api("POST", "/users", { email: "x@example.com", password: "long-enough-1", admin: true })).body.errors[0].message, "Not a field this request takes: admin");
-      assert.equal((await api("POST", "/users", { password: "long-enough-1" })).body.detail, "body.email: required");
+      assert.equal((await api("POST", "/users", { password: "long-enough-1" })).body.detail, "body.email: required (or at least one login ID in login_ids)");
       assert.equal((await api("GET", "/audit-log?limit=0")).body.detail, "query.limit: at least 1");
       assert.doesNotMatch(JSON.stringify([short.body, long.body]), /Too small|Too big|expected number|Invalid input/);
     });

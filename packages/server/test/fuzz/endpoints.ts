@@ -84,7 +84,7 @@ const form = (path: string, fields: string[], extra: Partial<EndpointSpec> = {})
 const pendingTotp = (s: Seeds): string[] => [`gh_pending=${s.pendingTotp}`];
 const forms: EndpointSpec[] = [
   form("/login", ["email", "password", "flow"], { mayWrite: LOCKOUT, base: (s) => ({ email: s.email, flow: s.flowId }) }),
-  form("/signup", ["email", "password", "flow"], { mayWrite: { accepted: ["users", "passwords", "pending_logins", "one_time_codes", "outbox", "idp_sessions"] } }),
+  form("/signup", ["email", "password", "flow"], { mayWrite: { accepted: ["users", "identities", "passwords", "pending_logins", "one_time_codes", "outbox", "idp_sessions"] } }),
   form("/forgot", ["email"], { base: (s) => ({ email: s.email }), mayWrite: { accepted: ["one_time_codes", "outbox"] } }),
   form("/reset/code", ["email", "code"], { base: (s) => ({ email: s.email }), mayWrite: { refused: ["one_time_codes"] } }),
   form("/reset", ["token", "password", "confirm"]),
@@ -103,7 +103,7 @@ const forms: EndpointSpec[] = [
 
 // Admin routes with a valid key. Write routes get hostile ids only (a real id would let a valid
 // body delete or change the seeded user, which the other endpoints need); reads also get real ids.
-const ADMIN_WRITES = ["users", "passwords", "audit_log", "client_settings", "revocations", "idp_sessions", "offline_grants", "authorization_codes", "totp_authenticators", "recovery_codes", "one_time_codes", "pending_logins", "lockouts"];
+const ADMIN_WRITES = ["users", "identities", "passwords", "audit_log", "client_settings", "revocations", "idp_sessions", "offline_grants", "authorization_codes", "totp_authenticators", "recovery_codes", "one_time_codes", "pending_logins", "lockouts"];
 const admin: EndpointSpec[] = [
   { name: "GET /_api/admin/openapi.json", method: "GET", path: "/_api/admin/openapi.json", accepts: [200], authorizations: (s) => [`Bearer ${s.adminKey}`] },
   ...adminRoutes.map((r): EndpointSpec => {
@@ -116,7 +116,8 @@ const admin: EndpointSpec[] = [
       query, body: r.body ? { kind: "json", fields } : undefined,
       authorizations: (s) => [`Bearer ${s.adminKey}`],
       accepts: [r.status ?? 200],
-      mayWrite: read ? undefined : { accepted: ADMIN_WRITES },
+      // Any request with the key may record its last use (admin/keys.ts, once per resolution window).
+      mayWrite: { accepted: read ? ["admin_keys"] : [...ADMIN_WRITES, "admin_keys"] },
     };
   }),
 ];

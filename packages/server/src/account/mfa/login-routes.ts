@@ -1,6 +1,7 @@
 // /login/totp and /login/recovery: the second factor after the password. Attempts go through the
 // same rate limits and lockout as passwords; amr records what was used (pwd+otp+mfa, or
 // pwd+x_recovery_code+mfa).
+import { accountName } from "../../domain/user.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { clientInfo } from "../../http/client-info.ts";
 import type { Context } from "../../context.ts";
@@ -59,12 +60,12 @@ export function registerSecondFactorRoutes(app: FastifyInstance, ctx: Context): 
       if (missing) return render(request, reply, ui, pending.email, missing[m.field], 400);
       // A reused code still counts as a failed attempt (whoever sends it may have watched it typed).
       const seen: { verdict: "ok" | "invalid" | "reused" } = { verdict: "invalid" };
-      const result = await guardCredential(ctx, { email: user.email, ip: clientInfo(request).ip }, async () => {
+      const result = await guardCredential(ctx, { email: accountName(user), ip: clientInfo(request).ip }, async () => {
         seen.verdict = await m.check(ctx, user.id, form.fields[m.field]);
         return seen.verdict === "ok" ? true : null;
       });
       countRefusedSignIn(ctx, result);
-      await auditCredentialCheck(ctx, { email: user.email, ip: clientInfo(request).ip }, m.field === "code" ? "totp" : "recovery_code", result);
+      await auditCredentialCheck(ctx, { email: accountName(user), ip: clientInfo(request).ip }, m.field === "code" ? "totp" : "recovery_code", result);
       if (result.kind === "rate_limited") return tooMany(ctx, reply, ui, result.retryAfter);
       if (result.kind === "locked") return render(request, reply, ui, pending.email, ui.t("login.error.locked"), 429);
       if (result.kind === "invalid") return render(request, reply, ui, pending.email, ui.t(seen.verdict === "reused" ? "totp_login.error.reused" : m.invalid), 401);

@@ -1,4 +1,6 @@
-// The settings page: email status, password, two-step verification, recovery codes, sessions.
+// The settings page: email status, ways to sign in, password, two-step verification, recovery codes, sessions.
+import type { Identity } from "../../domain/identity.ts";
+import { identitiesSection } from "./identities-section.ts";
 import { escapeHtml } from "../../http/html.ts";
 import type { PasswordPolicy } from "../policy/password-policy.ts";
 import { policyHelp } from "../policy/describe.ts";
@@ -11,7 +13,10 @@ export type SettingsSection = "password" | "mfa" | "recovery" | "sessions";
 
 export interface SettingsView {
   csrf: string;
-  email: string;
+  /** What the account is called (identity/service.ts accountLabel): the email, else the first login ID. */
+  account: string;
+  /** Null for a phone- or username-only user: no email section. */
+  email: string | null;
   verified: boolean;
   totpOn: boolean;
   recoveryLeft: number;
@@ -19,6 +24,7 @@ export interface SettingsView {
   notice: string | null;
   errors: Partial<Record<SettingsSection, string>>;
   policy: PasswordPolicy;
+  identities: Identity[];
 }
 
 const when = (ui: Ui, seconds: number): string =>
@@ -46,7 +52,7 @@ export function settingsPage(ui: Ui, v: SettingsView): string {
   const verify = v.verified ? "" : form("/settings/verify", `${csrf}<button type="submit" class="secondary">${escapeHtml(t("settings.email.verify"))}</button>`, { className: "inline" });
   const password = disclose(t("settings.password.submit"), form("/settings/password", [
     csrf,
-    hidden("username", v.email).replace('type="hidden"', 'type="hidden" autocomplete="username"'),
+    hidden("username", v.account).replace('type="hidden"', 'type="hidden" autocomplete="username"'),
     field({ id: "current", type: "password", label: t("form.current_password"), autocomplete: "current-password", maxlength: 256 }),
     passwordToggle(t, "current"),
     field({ id: "new_password", type: "password", label: t("form.new_password"), autocomplete: "new-password", maxlength: 256, describedBy: "policy-help" }),
@@ -77,10 +83,11 @@ ${disclose(t("settings.recovery.regenerate"), form("/settings/recovery-codes", `
     wide: true,
     title: t("settings.title"),
     body: `<div class="row"><h1>${escapeHtml(t("settings.heading"))}</h1><a href="/oauth2/end_session">${escapeHtml(t("settings.sign_out"))}</a></div>
-<p class="muted">${escapeHtml(t("settings.signed_in_as", { email: v.email }))}</p>
+<p class="muted">${escapeHtml(t("settings.signed_in_as", { email: v.account }))}</p>
 ${noticeBox(v.notice)}
-<section aria-labelledby="email-heading"><h2 id="email-heading">${escapeHtml(t("settings.email.heading"))}</h2>
-<div class="row"><span>${escapeHtml(v.email)} ${status}</span>${verify}</div></section>
+${v.email === null ? "" : `<section aria-labelledby="email-heading"><h2 id="email-heading">${escapeHtml(t("settings.email.heading"))}</h2>
+<div class="row"><span>${escapeHtml(v.email)} ${status}</span>${verify}</div></section>`}
+${identitiesSection(ui, v.identities, v.email !== null)}
 <section aria-labelledby="password-heading"><h2 id="password-heading">${escapeHtml(t("settings.password.heading"))}</h2>
 ${errorBox(v.errors.password ?? null, "password-error")}
 ${password}</section>

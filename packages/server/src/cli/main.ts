@@ -21,10 +21,12 @@ const USAGE = `usage:
   gatehouse admin-keys create --config FILE [--name NAME]   (prints the key once)
   gatehouse outbox --config FILE [--limit N]   (emails kept locally when no SMTP is set, newest first)
   gatehouse keys rotate --config FILE   (new signing key; the old one stays published for verification)
-Environment: GATEHOUSE_CONFIG (config file), PORT (listen port).`;
+  --secrets FILE   a secrets file shaped like Authgear's authgear.secrets.yaml (sso.oauth.client: provider client secrets)
+Environment: GATEHOUSE_CONFIG (config file), GATEHOUSE_SECRETS (secrets file), PORT (listen port).`;
 
 const options = {
   config: { type: "string" },
+  secrets: { type: "string" },
   port: { type: "string" },
   demo: { type: "boolean" },
   email: { type: "string" },
@@ -35,7 +37,7 @@ const options = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-function resolveConfig(values: { config?: string; port?: string; demo?: boolean }): Config {
+function resolveConfig(values: { config?: string; secrets?: string; port?: string; demo?: boolean }): Config {
   const file = values.config ?? process.env.GATEHOUSE_CONFIG ?? (existsSync("gatehouse.yaml") ? "gatehouse.yaml" : undefined);
   const portText = values.port ?? process.env.PORT;
   if (portText !== undefined && !/^\d{1,5}$/.test(portText)) throw new ConfigError(`--port/PORT must be a port number, got ${JSON.stringify(portText)}`);
@@ -43,14 +45,14 @@ function resolveConfig(values: { config?: string; port?: string; demo?: boolean 
     if (!values.demo) throw new ConfigError("no config: pass --config FILE, set GATEHOUSE_CONFIG, or run `gatehouse init`");
     return parseConfig(demoConfig(portText ? Number(portText) : 3000));
   }
-  const config = loadConfigFile(file);
+  const config = loadConfigFile(file, { secretsFile: values.secrets ?? process.env.GATEHOUSE_SECRETS });
   if (portText) config.http.listen = `${config.http.listen.split(":")[0]}:${portText}`;
   return config;
 }
 
 // The one-shot commands work on the database only: they do not need Redis, and should not fail
 // for its sake.
-const openContext = (values: { config?: string; port?: string; demo?: boolean }) => createContext(resolveConfig(values), { redis: false });
+const openContext = (values: { config?: string; secrets?: string; port?: string; demo?: boolean }) => createContext(resolveConfig(values), { redis: false });
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { configSchema, type Config } from "./schema.ts";
+import { mergeSecrets, readSecretsFile } from "./secrets.ts";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -17,7 +18,8 @@ export function parseConfig(raw: unknown): Config {
   throw new ConfigError(`invalid config:\n  ${lines.join("\n  ")}`);
 }
 
-export function loadConfigFile(path: string): Config {
+/** Reads the config, and the secrets file (authgear.secrets.yaml shape) when one is named. */
+export function loadConfigFile(path: string, options: { secretsFile?: string } = {}): Config {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -29,6 +31,13 @@ export function loadConfigFile(path: string): Config {
     raw = parseYaml(text);
   } catch (err) {
     throw new ConfigError(`${path} is not valid YAML: ${(err as Error).message}`);
+  }
+  if (options.secretsFile) {
+    try {
+      raw = mergeSecrets(raw, readSecretsFile(options.secretsFile));
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
   }
   return parseConfig(raw);
 }

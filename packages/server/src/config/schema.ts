@@ -2,6 +2,7 @@
 // an Authgear config can be carried over; defaults are Authgear's unless noted.
 import { z } from "zod";
 import { tokenLifetimeFields } from "./token-lifetimes.ts";
+import { accountLinkingSchema, checkProviders, identityOAuthSchema } from "./oauth-providers.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -140,6 +141,8 @@ export const configSchema = z
           .prefault({}),
       })
       .prefault({}),
+    identity: identityOAuthSchema,
+    account_linking: accountLinkingSchema,
     messaging: z
       .object({
         smtp: z
@@ -214,6 +217,7 @@ export const configSchema = z
       }
       seen.add(client.client_id);
     });
+    checkProviders(c, ctx);
   });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,52 @@
+// The generic OpenID Connect provider (Gatehouse's own; Authgear's nearest is `adfs`): any issuer
+// with a discovery document. Google and Azure AD are this path with their own discovery URL,
+// subject and issuer rules (google.ts, azureadv2.ts).
+import type { JWTPayload } from "jose";
+import type { OAuthProviderConfig } from "../../config/oauth-providers.ts";
+import { discover, exchangeCode, secretOf, tokenAuthMethod, verifyIdToken, type DiscoveryDocument } from "./oidc-common.ts";
+import { UpstreamError } from "../http.ts";
+import { toProfile, withParams, type ProviderKind } from "./types.ts";
+
+export interface OidcRules {
+  label: string;
+  discoveryUrl(p: OAuthProviderConfig): string;
+  /** Whether `iss` of an ID token is this provider (default: equal to the discovery document's issuer). */
+  issuer?(iss: string, claims: JWTPayload, doc: DiscoveryDocument): boolean;
+  /** The claim holding the stable user id (default `sub`). */
+  subjectClaim?: string;
+  /** Extra authorization parameters. */
+  extraParams?: Record<string, string>;
+}
+
+export function oidcKind(rules: OidcRules): ProviderKind {
+  return {
+    label: rules.label,
+    formPost: false,
+    async authorizationUrl(ctx, p, a) {
+      const doc = await discover(ctx, rules.discoveryUrl(p));
+      return withParams(doc.authorization_endpoint, {
+        response_type: "code", client_id: p.client_id, redirect_uri: a.redirectUri, scope: "openid profile email",
+        state: a.state, nonce: a.nonce, code_challenge: a.codeChallenge, code_challenge_method: "S256", ...rules.extraParams,
+      });
+    },
+    async profile(ctx, p, x) {
+      const doc = await discover(ctx, rules.discoveryUrl(p));
+      const tokens = await exchangeCode(ctx, doc.token_endpoint, {
+        code: x.code, redirectUri: x.redirectUri, clientId: p.client_id, clientSecret: secretOf(p), codeVerifier: x.codeVerifier, auth: tokenAuthMethod(doc),
+      });
+      if (typeof tokens.id_token !== "string") throw new UpstreamError("invalid_response", "token response has no id_token");
+      const claims = await verifyIdToken(ctx, tokens.id_token, {
+        jwksUri: doc.jwks_uri, clientId: p.client_id, nonce: x.nonce,
+        issuer: (iss, c) => (rules.issuer ? rules.issuer(iss, c, doc) : iss === doc.issuer),
+      });
+      const subject = claims[rules.subjectClaim ?? "sub"];
+      if (typeof subject !== "string" || subject === "") throw new UpstreamError("invalid_token", `ID token has no ${rules.subjectClaim ?? "sub"}`);
+      return toProfile(p, subject, claims);
+    },
+  };
+}
+
+export const oidc: ProviderKind = oidcKind({
+  label: "OpenID Connect",
+  discoveryUrl: (p) => p.discovery_document_endpoint ?? "",
+});

@@ -36,6 +36,7 @@ import { createMetrics } from "./observability/metrics.ts";
 import { startMetricsListener } from "./observability/metrics-endpoint.ts";
 import type { DestinationStream } from "pino";
 import { registerAccountRoutes } from "./account/routes.ts";
+import { registerSsoRoutes } from "./sso/routes.ts";
 import { sweepExpired } from "./maintenance/sweeper.ts";
 
 
@@ -153,6 +154,7 @@ export async function buildApp(ctx: Context, options: BuildOptions = {}): Promis
 
   registerAuthUiRoutes(app, ctx);
   registerAccountRoutes(app, ctx);
+  registerSsoRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerPortal(app);
 

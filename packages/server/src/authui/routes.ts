@@ -22,6 +22,8 @@ import { phantomSent } from "../account/verification/phantom.ts";
 import { acceptForm, pageCsrf } from "../account/ui/post.ts";
 import { seeOther, sendHtml, sendProblemPage, uiFor, type Ui } from "../account/ui/respond.ts";
 import { loginPage, signedInPage, signupPage, type FormView } from "./templates.ts";
+import { linkNotice, providerButtons } from "../sso/pages.ts";
+import { heldAlias } from "../sso/pending-link.ts";
 
 export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   const cookie = sessionCookieSettings(ctx.config);
@@ -30,7 +32,8 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   app.get("/_gatehouse/ui.css", async (_req, reply) => reply.type("text/css").header("cache-control", "public, max-age=3600").send(UI_CSS));
 
   function render(request: FastifyRequest, reply: FastifyReply, ui: Ui, which: "login" | "signup", view: Omit<FormView, "csrf">, status = 200): FastifyReply {
-    const full = { ...view, csrf: pageCsrf(ctx, request, reply) };
+    const buttons = providerButtons(ui, ctx.config, { flowId: view.flowId, intent: which === "signup" ? "signup" : undefined });
+    const full = { ...view, sso: (view.sso ?? "") + buttons, csrf: pageCsrf(ctx, request, reply) };
     return sendHtml(ctx, reply, which === "login" ? loginPage(ui, full) : signupPage(ui, full, policy), status);
   }
 
@@ -43,7 +46,8 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
       const flowId = String((request.query as Record<string, unknown>).flow ?? "");
       const flow = await loadFlow(ctx, flowId);
       if (flowId && !flow) return expired(reply, ui);
-      return render(request, reply, ui, which, { flowId: flow?.id ?? null, email: flow?.loginHint ?? "", error: null, appName: flow?.appName ?? "" });
+      const sso = which === "login" ? linkNotice(ui, ctx.config, await heldAlias(ctx, request)) : "";
+      return render(request, reply, ui, which, { flowId: flow?.id ?? null, email: flow?.loginHint ?? "", error: null, appName: flow?.appName ?? "", sso });
     });
   }
 

@@ -12,6 +12,8 @@ export interface FormView {
   email: string;
   error: string | null;
   appName: string;
+  /** Social sign-in markup (sso/pages.ts): the provider buttons, and a notice while a link waits. */
+  sso?: string;
 }
 
 const hiddenFields = (v: FormView): string => hidden("csrf", v.csrf) + (v.flowId ? hidden("flow", v.flowId) : "");
@@ -26,6 +28,7 @@ export function loginPage(ui: Ui, v: FormView): string {
     title: t("login.title"),
     body: `<h1>${escapeHtml(heading)}</h1>
 ${errorBox(v.error)}
+${v.sso ?? ""}
 <form method="post" action="/login" novalidate>
 ${hiddenFields(v)}
 ${field({ id: "email", type: "email", label: t("form.email"), autocomplete: "username", maxlength: 254, value: v.email, autofocus: true, describedBy: describedBy(v) })}
@@ -43,6 +46,7 @@ export function signupPage(ui: Ui, v: FormView, policy: PasswordPolicy): string 
     title: t("signup.title"),
     body: `<h1>${escapeHtml(t("signup.heading"))}</h1>
 ${errorBox(v.error)}
+${v.sso ?? ""}
 <form method="post" action="/signup" novalidate>
 ${hiddenFields(v)}
 ${field({ id: "email", type: "email", label: t("form.email"), autocomplete: "email", maxlength: 254, value: v.email, autofocus: true, describedBy: describedBy(v) })}

@@ -10,11 +10,14 @@ import { createIdpSession } from "../../session/idp-sessions.ts";
 import type { User } from "../../domain/user.ts";
 import { seeOther, sendProblemPage, uiFor } from "../ui/respond.ts";
 import { loadFlow } from "./flow.ts";
+import { finishHeldLink } from "../../sso/pending-link.ts";
 
 export async function completeLogin(ctx: Context, request: FastifyRequest, reply: FastifyReply, user: User, amr: string[], flowId: string | null): Promise<FastifyReply> {
   const flow = flowId ? await loadFlow(ctx, flowId) : null;
   if (flowId && !flow) return sendProblemPage(ctx, reply, uiFor(request), 400, { title: "error.flow_expired.title", message: "error.flow_expired.message" });
   const cookie = sessionCookieSettings(ctx.config);
+  // account_linking login_and_link: the social identity waiting for this user joins it now.
+  await finishHeldLink(ctx, request, reply, user);
   const { cookieValue } = await createIdpSession(ctx, user, amr, clientInfo(request));
   ctx.metrics.signIn("succeeded");
   if (flow?.suppressCookie) {

@@ -6,7 +6,7 @@ import { accountPage, errorBox, field, form, hidden, noticeBox } from "../ui/lay
 import type { Ui } from "../ui/respond.ts";
 import { endsElsewhere, type UserSession } from "../../session/user-sessions.ts";
 
-export type SettingsSection = "password" | "mfa" | "recovery" | "sessions";
+export type SettingsSection = "password" | "mfa" | "recovery" | "sessions" | "oauth";
 
 export interface SettingsView {
   csrf: string;
@@ -18,6 +18,8 @@ export interface SettingsView {
   notice: string | null;
   errors: Partial<Record<SettingsSection, string>>;
   policy: PasswordPolicy;
+  /** The connected (social) accounts section, rendered by sso/pages.ts; empty without providers. */
+  connected: string;
 }
 
 const when = (ui: Ui, seconds: number): string =>
@@ -80,6 +82,7 @@ ${noticeBox(v.notice)}
 <section aria-labelledby="password-heading"><h2 id="password-heading">${escapeHtml(t("settings.password.heading"))}</h2>
 ${errorBox(v.errors.password ?? null, "password-error")}
 ${password}</section>
+${v.connected}
 <section aria-labelledby="mfa-heading"><h2 id="mfa-heading">${escapeHtml(t("settings.mfa.heading"))}</h2>
 ${errorBox(v.errors.mfa ?? null, "mfa-error")}
 ${mfa}</section>

@@ -103,4 +103,8 @@ ul.sessions li button{width:auto;margin:0;padding:.35rem .8rem;white-space:nowra
 .row form button{margin-top:0}
 input[aria-invalid=true]{border-color:#b42318}
 ul.rules{margin:.25rem 0 0;padding-left:1.2rem;color:#5b6272;font-size:.92rem}
+.sso-buttons{display:flex;flex-direction:column;gap:.5rem}
+a.button{display:block;padding:.65rem;border-radius:8px;text-align:center;font-weight:600;text-decoration:none}
+a.button.secondary{background:#fff;color:#1d2330;border:1px solid #b9bfcc}
+p.divider{text-align:center;color:#5b6272;margin:1rem 0 0}
 `;

@@ -7,6 +7,7 @@ import { validateAuthorizationRequest, checkClient, checkRedirectUri } from "./r
 import { decideAuthorization, type AuthorizeOutcome } from "./decide.ts";
 import { loadAuthFlow } from "./flow.ts";
 import { errorRedirect } from "./redirect.ts";
+import { startPath } from "../../sso/pages.ts";
 import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH, suppressesIdpSessionCookie } from "./sso.ts";
 import { callerFromCookie, type Caller } from "../../session/caller.ts";
 import { serializeCookie, sessionCookieSettings } from "../../session/cookie.ts";
@@ -15,6 +16,10 @@ import type { EdgeRequest, EdgeResponse, Handler } from "../../edge/types.ts";
 
 function outcomeResponse(outcome: AuthorizeOutcome, headers: Record<string, string> = {}): EdgeResponse {
   if (outcome.kind === "redirect") return redirectResponse(outcome.location, headers);
+  if (outcome.provider) {
+    const intent = outcome.page === "signup" ? { intent: "signup" as const } : {};
+    return redirectResponse(startPath(outcome.provider, { flowId: outcome.flowId, ...intent }), headers);
+  }
   return redirectResponse(`/${outcome.page}?flow=${encodeURIComponent(outcome.flowId)}`, headers);
 }
 

@@ -4,7 +4,8 @@
 import type { JWTPayload } from "jose";
 import type { OAuthProviderConfig } from "../../config/oauth-providers.ts";
 import { discover, exchangeCode, secretOf, tokenAuthMethod, verifyIdToken, type DiscoveryDocument } from "./oidc-common.ts";
-import { UpstreamError } from "../http.ts";
+import type { Context } from "../../context.ts";
+import { UpstreamError, upstreamJson } from "../http.ts";
 import { toProfile, withParams, type ProviderKind } from "./types.ts";
 
 export interface OidcRules {
@@ -41,9 +42,20 @@ export function oidcKind(rules: OidcRules): ProviderKind {
       });
       const subject = claims[rules.subjectClaim ?? "sub"];
       if (typeof subject !== "string" || subject === "") throw new UpstreamError("invalid_token", `ID token has no ${rules.subjectClaim ?? "sub"}`);
-      return toProfile(p, subject, claims);
+      return toProfile(p, subject, { ...(await userinfoClaims(ctx, doc, tokens.access_token, claims)), ...claims });
     },
   };
+}
+
+/**
+ * Many providers put the profile claims only in userinfo when an access token is issued (OIDC Core
+ * §5.4). They are read from there when the ID token lacks the email, and kept only if userinfo's
+ * `sub` is the ID token's (§5.3.2: otherwise they may be another user's).
+ */
+async function userinfoClaims(ctx: Context, doc: DiscoveryDocument, accessToken: string, idClaims: JWTPayload): Promise<Record<string, unknown>> {
+  if (idClaims.email !== undefined || !doc.userinfo_endpoint) return {};
+  const info = await upstreamJson(ctx, doc.userinfo_endpoint, { headers: { authorization: `Bearer ${accessToken}` } });
+  return info.sub === idClaims.sub ? info : {};
 }
 
 export const oidc: ProviderKind = oidcKind({

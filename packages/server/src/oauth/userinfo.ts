@@ -8,7 +8,8 @@ export function userinfoClaims(caller: Caller): Record<string, unknown> {
   const claims: Record<string, unknown> = { sub: u.id };
   // Cookie callers (first-party pages) and full-access tokens see the email; others need the email scope.
   const all = caller.clientId === null || caller.scopes.includes("https://authgear.com/scopes/full-access");
-  if (all || caller.scopes.includes("email")) {
+  // A user without an email (phone or username only) has no email claims at all.
+  if (u.email !== null && (all || caller.scopes.includes("email"))) {
     claims.email = u.email;
     claims.email_verified = u.isVerified;
   }

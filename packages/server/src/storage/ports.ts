@@ -8,14 +8,21 @@ import type { SigningKey } from "../domain/signing-key.ts";
 import type { RevocationKind } from "../domain/revocation.ts";
 import type { AdminStorage } from "./admin-ports.ts";
 import type { AccountStorage } from "./account-ports.ts";
+import type { IdentityStorage } from "./identity-ports.ts";
+import type { Identity } from "../domain/identity.ts";
 
 export type { User, IdpSession, OfflineGrant, AuthFlow, AuthorizationCode, SigningKey };
 
 export interface UserStore {
-  /** Creates the user and its email login identity atomically; returns null if the email is taken. */
-  create(user: User, passwordHash: string | null): Promise<User | null>;
+  /**
+   * Creates the user, its password, its email login ID (for `user.email`, key `email`, unless
+   * `loginIds` has it) and `loginIds`, atomically; null (nothing written) if the email or any of the
+   * login IDs is taken.
+   */
+  create(user: User, passwordHash: string | null, loginIds?: Identity[]): Promise<User | null>;
   get(id: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
+  /** A changed `email` moves the user's primary email login ID with it (made under key `email` if missing, deleted if null). */
   update(id: string, patch: Partial<Pick<User, "isVerified" | "disabled" | "disabledReason" | "roles" | "email">>, at: number): Promise<User | null>;
 }
 
@@ -123,7 +130,7 @@ export interface SigningKeyStore {
   markRotated(kid: string, at: number): Promise<void>;
 }
 
-export interface Storage extends AdminStorage, AccountStorage {
+export interface Storage extends AdminStorage, AccountStorage, IdentityStorage {
   users: UserStore;
   passwords: PasswordStore;
   sessions: SessionStore;

@@ -20,7 +20,7 @@ const list = (v: unknown): string[] => JSON.parse(String(v)) as string[];
 export function toUser(r: Row): User {
   return {
     id: str(r.id),
-    email: str(r.email),
+    email: strOrNull(r.email),
     isVerified: bool(r.is_verified),
     isAnonymous: bool(r.is_anonymous),
     disabled: bool(r.disabled),

@@ -9,6 +9,8 @@ import {
   CODE_COLUMNS, GRANT_COLUMNS, GRANT_WITH_USER_SQL, SESSION_COLUMNS, USER_COLUMNS, codeValues, grantValues, normalizeEmail, sessionValues,
   toCode, toFlow, toGrant, toGrantWithUser, toKey, toSession, toUser, userValues, type Row,
 } from "../rows.ts";
+import { loginIdsForNewUser } from "../identity-rows.ts";
+import { followPrimaryEmail, insertIdentity, isIdentityTaken } from "./identity-stores.ts";
 
 const insertSql = (table: string, cols: readonly string[]): string =>
   `INSERT INTO ${table} (${cols.join(", ")}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(", ")})`;
@@ -20,18 +22,19 @@ export function postgresStores(pool: pg.Pool) {
   const one = async (sql: string, args: unknown[] = []): Promise<Row | null> => (await rows(sql, args))[0] ?? null;
   const changed = async (sql: string, args: unknown[]): Promise<number> => (await pool.query(sql, args)).rowCount ?? 0;
   const users: UserStore = {
-    async create(user, passwordHash) {
-      const u = { ...user, email: normalizeEmail(user.email) };
+    async create(user, passwordHash, loginIds = []) {
+      const u = { ...user, email: user.email === null ? null : normalizeEmail(user.email) };
       try {
         await transaction(pool, async (client) => {
           await client.query(insertSql("users", USER_COLUMNS), userValues(u, pgBool));
           if (passwordHash !== null) await client.query("INSERT INTO passwords (user_id, hash, updated_at) VALUES ($1, $2, $3)", [u.id, passwordHash, u.createdAt]);
+          for (const identity of loginIdsForNewUser(u, loginIds)) await insertIdentity(client, identity);
         });
         return u;
       } catch (err) {
-        // Only the email index means "taken"; a duplicate id is a bug and throws, as in SQLite.
+        // Only the email and identity indexes mean "taken"; a duplicate id is a bug and throws, as in SQLite.
         const e = err as { code?: string; constraint?: string };
-        if (e.code === UNIQUE_VIOLATION && e.constraint === "users_email") return null;
+        if ((e.code === UNIQUE_VIOLATION && e.constraint === "users_email") || isIdentityTaken(err)) return null;
         throw err;
       }
     },
@@ -49,12 +52,14 @@ export function postgresStores(pool: pg.Pool) {
       return transaction(pool, async (client) => {
         const current = (await client.query("SELECT * FROM users WHERE id = $1 FOR UPDATE", [id])).rows[0] as Row | undefined;
         if (!current) return null;
-        const next = { ...toUser(current), ...patch, updatedAt: at };
-        next.email = normalizeEmail(next.email);
+        const before = toUser(current);
+        const next = { ...before, ...patch, updatedAt: at };
+        next.email = next.email === null ? null : normalizeEmail(next.email);
         const r = (await client.query(
           "UPDATE users SET email = $1, is_verified = $2, disabled = $3, disabled_reason = $4, roles = $5, updated_at = $6 WHERE id = $7 RETURNING *",
           [next.email, next.isVerified, next.disabled, next.disabledReason, JSON.stringify(next.roles), at, id],
         )).rows[0] as Row;
+        await followPrimaryEmail(client, id, before.email, next.email, at);
         return toUser(r);
       });
     },

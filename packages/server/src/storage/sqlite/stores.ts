@@ -6,6 +6,10 @@ import {
   CODE_COLUMNS, GRANT_COLUMNS, GRANT_WITH_USER_SQL, SESSION_COLUMNS, USER_COLUMNS, codeValues, grantValues, normalizeEmail, sessionValues,
   toCode, toFlow, toGrant, toGrantWithUser, toKey, toSession, toUser, userValues, type Row,
 } from "../rows.ts";
+import type { Identity } from "../../domain/identity.ts";
+import type { User } from "../../domain/user.ts";
+import { loginIdsForNewUser } from "../identity-rows.ts";
+import { sqliteIdentityWrites } from "./identity-stores.ts";
 
 const insertSql = (table: string, cols: readonly string[]): string =>
   `INSERT INTO ${table} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`;
@@ -25,15 +29,30 @@ export function sqliteStores(db: Database.Database) {
     const insertPassword = q("INSERT INTO passwords (user_id, hash, updated_at) VALUES (?, ?, ?)");
     const byId = q("SELECT * FROM users WHERE id = ?");
     const byEmail = q("SELECT * FROM users WHERE email = ?");
-    const create = db.transaction((values: unknown[], id: string, hash: string | null, at: number) => {
+    const identities = sqliteIdentityWrites(db);
+    const taken = new Error("login ID taken");
+    const create = db.transaction((values: unknown[], id: string, hash: string | null, at: number, loginIds: Identity[]) => {
       insertUser.run(...values);
       if (hash !== null) insertPassword.run(id, hash, at);
+      // Throwing rolls the user back with the identity that was taken.
+      for (const identity of loginIds) if (!identities.tryInsert(identity)) throw taken;
+    });
+    const update = db.transaction((next: User, from: string | null, at: number) => {
+      q("UPDATE users SET email = ?, is_verified = ?, disabled = ?, disabled_reason = ?, roles = ?, updated_at = ? WHERE id = ?").run(
+        next.email, sqliteBool(next.isVerified), sqliteBool(next.disabled), next.disabledReason, JSON.stringify(next.roles), at, next.id,
+      );
+      identities.followPrimaryEmail(next.id, from, next.email, at);
     });
     return {
-      async create(user, passwordHash) {
-        const u = { ...user, email: normalizeEmail(user.email) };
-        if (byEmail.get(u.email)) return null;
-        create(userValues(u, sqliteBool), u.id, passwordHash, u.createdAt);
+      async create(user, passwordHash, loginIds = []) {
+        const u = { ...user, email: user.email === null ? null : normalizeEmail(user.email) };
+        if (u.email !== null && byEmail.get(u.email)) return null;
+        try {
+          create(userValues(u, sqliteBool), u.id, passwordHash, u.createdAt, loginIdsForNewUser(u, loginIds));
+        } catch (err) {
+          if (err === taken) return null;
+          throw err;
+        }
         return u;
       },
       async get(id) {
@@ -47,11 +66,10 @@ export function sqliteStores(db: Database.Database) {
       async update(id, patch, at) {
         const r = byId.get(id) as Row | undefined;
         if (!r) return null;
-        const next = { ...toUser(r), ...patch, updatedAt: at };
-        next.email = normalizeEmail(next.email);
-        q("UPDATE users SET email = ?, is_verified = ?, disabled = ?, disabled_reason = ?, roles = ?, updated_at = ? WHERE id = ?").run(
-          next.email, sqliteBool(next.isVerified), sqliteBool(next.disabled), next.disabledReason, JSON.stringify(next.roles), at, id,
-        );
+        const current = toUser(r);
+        const next = { ...current, ...patch, updatedAt: at };
+        next.email = next.email === null ? null : normalizeEmail(next.email);
+        update(next, current.email, at);
         return next;
       },
     };

@@ -20,7 +20,7 @@ export async function startUpstreamIdp(o: { redirectUris: string[]; clientId?: s
   const clientSecret = o.clientSecret ?? "corp-client-secret-0123456789abcdef";
   const provider = new Provider(issuer, {
     clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: o.redirectUris, response_types: ["code"], grant_types: ["authorization_code"] }],
-    async findAccount(_ctx, sub) {
+    async findAccount(_ctx: unknown, sub: string) {
       return { accountId: sub, async claims() { return { sub, email: `${sub}@corp.example`, email_verified: true, name: `${sub} at Corp` }; } };
     },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },

@@ -55,6 +55,8 @@ export async function upstreamAny(ctx: Context, url: string, r: UpstreamRequest 
     json = null;
   }
   const object = typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
+  // A provider in trouble is not a provider saying no.
+  if (response.status >= 500) throw new UpstreamError("unreachable", `${new URL(url).origin}${new URL(url).pathname} answered HTTP ${response.status}`);
   if (!response.ok) {
     const code = typeof object?.error === "string" ? object.error.slice(0, 100) : `HTTP ${response.status}`;
     throw new UpstreamError("refused", `${new URL(url).origin}${new URL(url).pathname} answered ${code}`);

@@ -31,6 +31,11 @@ export function fixture(name: string): Record<string, { source: string; status: 
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), "utf8"));
 }
 
+/** A fixture file holding one response (a discovery document). */
+export function fixtureAnswer(name: string): Answer & { source: string } {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), "utf8"));
+}
+
 export async function startProviderApi(): Promise<ProviderApi> {
   const port = await freePort();
   const handlers = new Map<string, Handler>();

@@ -111,6 +111,7 @@ describe("social sign-in with a generic OpenID provider, in Chromium", { skip: e
     assert.equal(oauth?.providerAlias, "corp");
     assert.equal(oauth?.providerSubject, "alice");
     assert.equal(oauth?.claims.email, "alice@corp.example");
+    assert.equal(oauth?.claims.provider_type, "oidc", "the identities claim reports it as oauth_provider_type");
   });
 
   it("signs in again with the login page's button, as the same user", async () => {

@@ -26,12 +26,16 @@ export function linkingRule(ctx: Context, alias: string): Omit<AccountLinkingOAu
   return ctx.config.account_linking.oauth.find((item) => item.alias === alias) ?? DEFAULT_ACCOUNT_LINKING;
 }
 
-/** The new OAuth identity for a user (not stored). */
+/**
+ * The new OAuth identity for a user (not stored). Its claims are the provider's standard claims plus
+ * `provider_type`, which the identities claim reports as `oauth_provider_type` (identity/claims.ts).
+ */
 export function oauthIdentity(ctx: Context, o: { userId: string; alias: string; subject: string; claims: Record<string, unknown> }): Identity {
   const now = ctx.now();
+  const providerType = ctx.config.identity.oauth.providers.find((p) => p.alias === o.alias)?.type ?? null;
   return {
     id: randomUUID(), userId: o.userId, type: "oauth", loginIdKey: null, loginIdType: null, loginId: null, originalLoginId: null,
-    providerAlias: o.alias, providerSubject: o.subject, claims: o.claims, createdAt: now, updatedAt: now,
+    providerAlias: o.alias, providerSubject: o.subject, claims: { ...o.claims, provider_type: providerType }, createdAt: now, updatedAt: now,
   };
 }
 

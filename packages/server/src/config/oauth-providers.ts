@@ -73,11 +73,8 @@ export const DEFAULT_ACCOUNT_LINKING: Omit<AccountLinkingOAuthItem, "alias"> = {
   oauth_claim: { pointer: "/email" }, user_profile: { pointer: "/email" }, action: "error",
 };
 
-export const identityOAuthSchema = z
-  .object({
-    oauth: z.object({ providers: z.array(providerSchema).default([]) }).prefault({}),
-  })
-  .prefault({});
+/** `identity.oauth` (next to `identity.login_id`, config/identity.ts). */
+export const oauthProvidersSchema = z.object({ providers: z.array(providerSchema).default([]) }).prefault({});
 
 export const accountLinkingSchema = z
   .object({ oauth: z.array(linkingItem).default([]) })

@@ -2,7 +2,8 @@
 // an Authgear config can be carried over; defaults are Authgear's unless noted.
 import { z } from "zod";
 import { tokenLifetimeFields } from "./token-lifetimes.ts";
-import { accountLinkingSchema, checkProviders, identityOAuthSchema } from "./oauth-providers.ts";
+import { accountLinkingSchema, checkProviders, oauthProvidersSchema } from "./oauth-providers.ts";
+import { loginIdSchema, phoneInputSchema } from "./identity.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -141,7 +142,6 @@ export const configSchema = z
           .prefault({}),
       })
       .prefault({}),
-    identity: identityOAuthSchema,
     account_linking: accountLinkingSchema,
     messaging: z
       .object({
@@ -158,6 +158,8 @@ export const configSchema = z
         dev_outbox_page: z.boolean().default(false).describe("Serve /_dev/outbox listing the local outbox. Development only: it shows codes."),
       })
       .prefault({}),
+    identity: z.object({ login_id: loginIdSchema, oauth: oauthProvidersSchema }).prefault({}),
+    ui: z.object({ phone_input: phoneInputSchema }).prefault({}),
     verification: z
       .object({
         required: z.boolean().default(false).describe("Sign-up and login cannot finish until the email is verified."),

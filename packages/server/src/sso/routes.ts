@@ -87,7 +87,9 @@ export function registerSsoRoutes(app: FastifyInstance, ctx: Context): void {
     const attempt = await takeAttempt(ctx, request, p.alias, q.state);
     clearAttemptCookie(ctx, reply);
     const fail: Fail = (status, message, error) => {
-      ctx.metrics.signIn("failed");
+      // A forged or stale state and a token that does not verify are refused credentials; a user
+      // cancelling or a provider in trouble are not.
+      if (message === "sso.error.state" || message === "sso.error.token") ctx.metrics.signIn("failed");
       return sendSsoProblem(ctx, reply, ui, status, { provider, message, error, back: attempt?.intent === "link" ? "/settings" : backTo(attempt) });
     };
     if (!attempt) return fail(400, "sso.error.state");

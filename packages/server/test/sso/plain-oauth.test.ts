@@ -142,6 +142,28 @@ describe("plain OAuth 2.0 providers (GitHub, Facebook, LinkedIn)", () => {
     assert.match(again.html, /This sign-in attempt is not valid/);
   });
 
+  it("hostile callbacks are readable pages, never a 500, and nothing from them is echoed unescaped", async () => {
+    const agent = new UserAgent();
+    const state = (await pressButton(s, agent, "github")).searchParams.get("state")!;
+    const cases = [
+      `state=${state}&state=${state}&code=a`,
+      `state=${state}&error=${encodeURIComponent("<script>alert(1)</script>")}`,
+      `state=${"A".repeat(5000)}&code=x`,
+      `state=%00&code=%00`,
+      `code=only`,
+    ];
+    for (const query of cases) {
+      const res = await agent.request(`${s.url}/sso/oauth2/callback/github?${query}`);
+      assert.ok(res.status >= 400 && res.status < 500, `${query.slice(0, 60)} → ${res.status}`);
+      const html = await res.text();
+      assert.doesNotMatch(html, /<script>/);
+      assert.match(html, /Signing in with GitHub did not work/);
+    }
+    const posted = await agent.request(`${s.url}/sso/oauth2/callback/github`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ state: ["x"], code: { a: 1 } }) });
+    assert.equal(posted.status, 303);
+    assert.equal(posted.headers.get("location"), "/sso/oauth2/callback/github?");
+  });
+
   it("an unknown alias is a 404 page, and an upstream that cannot be reached is a 502 page", async () => {
     const agent = new UserAgent();
     const unknown = await agent.request(`${s.url}/sso/oauth2/callback/nope?state=x&code=y`);

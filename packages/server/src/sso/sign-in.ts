@@ -8,6 +8,7 @@ import type { Identity } from "../domain/identity.ts";
 import { DEFAULT_ACCOUNT_LINKING, type AccountLinkingOAuthItem, type OAuthProviderConfig } from "../config/oauth-providers.ts";
 import { isValidEmail } from "../users/users.ts";
 import { deleteUser } from "../session/revocation.ts";
+import { loginIdKeys, normaliseLoginId } from "../identity/login-id/index.ts";
 import type { UpstreamProfile } from "./providers/types.ts";
 
 export type SignInOutcome =
@@ -39,13 +40,20 @@ export function oauthIdentity(ctx: Context, o: { userId: string; alias: string; 
   };
 }
 
-/** The existing user whose profile value at `pointer` is `value` (the pointers Authgear allows). */
+/**
+ * The existing user whose profile value at `pointer` is `value` (the pointers Authgear allows): the
+ * email through the users store, a phone number or username through each configured login-ID key of
+ * that type, normalised as sign-in normalises what is typed.
+ */
 async function userByProfile(ctx: Context, pointer: string, value: string): Promise<User | null> {
   if (pointer === "/email") return ctx.storage.users.findByEmail(value);
-  const identity = pointer === "/phone_number"
-    ? await ctx.storage.identities.findByLoginId("phone", value)
-    : await ctx.storage.identities.findByLoginId("username", value.toLowerCase());
-  return identity ? ctx.storage.users.get(identity.userId) : null;
+  const type = pointer === "/phone_number" ? "phone" : "username";
+  for (const key of loginIdKeys(ctx.config).filter((k) => k.type === type)) {
+    const normalised = normaliseLoginId(ctx.config, key, value);
+    const identity = normalised.ok ? await ctx.storage.identities.findByLoginId(key.key, normalised.loginId) : null;
+    if (identity) return ctx.storage.users.get(identity.userId);
+  }
+  return null;
 }
 
 export async function signInWithProfile(ctx: Context, p: OAuthProviderConfig, profile: UpstreamProfile): Promise<SignInOutcome> {

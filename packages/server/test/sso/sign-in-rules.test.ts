@@ -4,7 +4,8 @@
 // GitHub (through the local stand-in and its documented responses) is the provider.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { loginIdIdentity } from "../../src/domain/identity.ts";
 import { SPA_CLIENT, startTestServer, type TestServer } from "../support/server.ts";
 import { testDatabases } from "../support/databases.ts";
 import { fixture, startProviderApi, type ProviderApi } from "./provider-api.ts";
@@ -31,9 +32,12 @@ for (const db of testDatabases()) {
               providers: [
                 { alias: "github", type: "github", client_id: "gh", client_secret: "gh-secret" },
                 { alias: "gh-lax", type: "github", client_id: "gh2", client_secret: "gh-secret", claims: { email: { required: false } } },
+                { alias: "gh-names", type: "github", client_id: "gh3", client_secret: "gh-secret" },
               ],
             },
+            login_id: { keys: [{ type: "email" }, { type: "username" }] },
           },
+          account_linking: { oauth: [{ alias: "gh-names", oauth_claim: { pointer: "/preferred_username" }, user_profile: { pointer: "/preferred_username" }, action: "error" }] },
         },
       });
     });
@@ -57,6 +61,23 @@ for (const db of testDatabases()) {
       assert.equal(page.status, 409);
       assert.match(page.html, /An account with the email address from GitHub already exists/);
       assert.equal(await s.ctx.storage.identities.findByProvider("github", "101"), null);
+    });
+
+    it("links by another claim when configured: a username matched as sign-in normalises it", async () => {
+      const now = s.ctx.now();
+      const id = randomUUID();
+      const created = await s.ctx.storage.users.create(
+        { id, email: null, isVerified: false, isAnonymous: false, disabled: false, disabledReason: null, roles: [], createdAt: now, updatedAt: now }, null,
+        [loginIdIdentity({ id: randomUUID(), userId: id, key: "username", type: "username", loginId: "user110", originalLoginId: "user110", at: now })],
+      );
+      assert.ok(created);
+      api.on("api.github.com/user", user({ id: 110, login: "User110" }));
+      api.on("api.github.com/user/emails", emails([{ email: "someone-else@example.com", primary: true, verified: true, visibility: null }]));
+      const agent = new UserAgent();
+      const state = (await pressButton(s, agent, "gh-names")).searchParams.get("state")!;
+      const page = await comeBack(s, agent, "gh-names", { code: "c", state });
+      assert.equal(page.status, 409);
+      assert.equal(await s.ctx.storage.identities.findByProvider("gh-names", "110"), null);
     });
 
     it("without an email: refused when required, an email-less user when not", async () => {

@@ -16,7 +16,7 @@ export interface Actor {
   id: string;
 }
 
-async function audit(ctx: Context, actor: Actor, action: string, targetType: string, targetId: string, details: Record<string, unknown> = {}): Promise<void> {
+export async function audit(ctx: Context, actor: Actor, action: string, targetType: string, targetId: string, details: Record<string, unknown> = {}): Promise<void> {
   await ctx.storage.auditLog.append({ at: ctx.now(), actor: actor.id, action, targetType, targetId, details });
 }
 

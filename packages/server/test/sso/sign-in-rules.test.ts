@@ -120,7 +120,7 @@ for (const db of testDatabases()) {
       // Signed in with a password: the settings page offers to connect GitHub.
       await s.createUser("pat@example.com", "a long password 2");
       const login = await (await agent.request(`${s.url}/login`)).text();
-      assert.equal((await post(agent, `${s.url}/login`, { csrf: csrfOf(login), flow: "", email: "pat@example.com", password: "a long password 2" })).status, 303);
+      assert.equal((await post(agent, `${s.url}/login`, { csrf: csrfOf(login), flow: "", login_id: "pat@example.com", password: "a long password 2" })).status, 303);
       const settings = await (await agent.request(`${s.url}/settings`)).text();
       const connect = /href="(\/sso\/oauth2\/start\/github\?intent=link&amp;csrf=[^"]+)"/.exec(settings)?.[1];
       assert.ok(connect, "a Connect GitHub link");

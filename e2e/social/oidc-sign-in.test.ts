@@ -85,7 +85,7 @@ describe("social sign-in with a generic OpenID provider, in Chromium", { skip: e
   it("signs up from an app that names the provider (x_oauth_provider_alias), and the tokens say how", async () => {
     const authorize = new URL(url("/oauth2/authorize"));
     authorize.search = new URLSearchParams({
-      client_id: SPA_CLIENT.client_id, redirect_uri: SPA_CLIENT.redirect_uris[0], response_type: "code", scope: "openid offline_access",
+      client_id: SPA_CLIENT.client_id, redirect_uri: SPA_CLIENT.redirect_uris[0], response_type: "code", scope: "openid offline_access https://authgear.com/scopes/full-access",
       code_challenge: createHash("sha256").update(VERIFIER).digest("base64url"), code_challenge_method: "S256", x_oauth_provider_alias: "corp",
     }).toString();
     await page.goto(authorize.toString());
@@ -111,7 +111,13 @@ describe("social sign-in with a generic OpenID provider, in Chromium", { skip: e
     assert.equal(oauth?.providerAlias, "corp");
     assert.equal(oauth?.providerSubject, "alice");
     assert.equal(oauth?.claims.email, "alice@corp.example");
-    assert.equal(oauth?.claims.provider_type, "oidc", "the identities claim reports it as oauth_provider_type");
+    assert.equal(oauth?.claims.provider_type, "oidc");
+    // userinfo's identities claim, as Authgear's SDKs read it, names the provider.
+    const info = (await (await fetch(url("/oauth2/userinfo"), { headers: { authorization: `Bearer ${tokens.access_token}` } })).json()) as Record<string, unknown>;
+    const listed = info["https://authgear.com/claims/user/identities"] as Record<string, unknown>[];
+    assert.ok(listed.some((i) => i.type === "oauth" && i.oauth_provider_type === "oidc" && i.oauth_provider_alias === "corp"), JSON.stringify(listed));
+    const atClaims = JSON.parse(Buffer.from(tokens.access_token.split(".")[1], "base64url").toString());
+    assert.deepEqual(atClaims.amr, ["x_oauth"]);
   });
 
   it("signs in again with the login page's button, as the same user", async () => {

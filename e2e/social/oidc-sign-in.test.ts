@@ -8,11 +8,15 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { CHROMIUM, launchChromium, type Browser } from "../support/browser.ts";
 import { freePort, SPA_CLIENT, startTestServer, type TestServer } from "../../packages/server/test/support/server.ts";
 import { startUpstreamIdp, type UpstreamIdp } from "../../packages/server/test/sso/upstream-idp.ts";
 
+const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1";
+const SCREENSHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 const VERIFIER = "social-sign-in-e2e-pkce-verifier-0123456789abcdef";
 const APP = "http://127.0.0.1:9";
 
@@ -76,8 +80,14 @@ describe("social sign-in with a generic OpenID provider, in Chromium", { skip: e
     return headers["x-authgear-session-valid"] === "true" ? headers["x-authgear-user-id"] : null;
   }
 
+  /** UPDATE_SCREENSHOTS=1 writes docs/screenshots/social-<name>.png. */
+  async function shot(name: string): Promise<void> {
+    if (UPDATE_SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `social-${name}.png`), caret: "hide", animations: "disabled", fullPage: true });
+  }
+
   async function viaButton(): Promise<void> {
     await page.goto(url("/login"));
+    await shot("login");
     await page.getByRole("link", { name: "Continue with Corp SSO" }).click();
     await page.locator("input[name=login]").waitFor();
   }
@@ -135,6 +145,7 @@ describe("social sign-in with a generic OpenID provider, in Chromium", { skip: e
     await viaButton();
     await upstreamLogin("bob");
     await page.getByText("You already have an account with this email. Sign in to it to connect your Corp SSO account.").waitFor();
+    await shot("link-notice");
     assert.equal(await signedInUser(), null);
     assert.equal((await server.ctx.storage.identities.findByProvider("corp", "bob")), null, "nothing is linked before the password");
     await page.getByLabel("Email").fill("bob@corp.example");
@@ -155,6 +166,7 @@ describe("social sign-in with a generic OpenID provider, in Chromium", { skip: e
     const bobId = (await server.ctx.storage.users.findByEmail("bob@corp.example"))!.id;
     await page.goto(url("/settings"));
     await page.getByRole("heading", { name: "Connected accounts" }).waitFor();
+    await shot("settings");
     await page.getByRole("button", { name: "Disconnect Corp SSO (bob@corp.example)" }).click();
     await page.getByText("The account was disconnected.").waitFor();
     assert.equal(await server.ctx.storage.identities.findByProvider("corp", "bob"), null);
@@ -202,6 +214,7 @@ describe("social sign-in with a generic OpenID provider, in Chromium", { skip: e
     await viaButton();
     await page.getByRole("link", { name: "[ Cancel ]" }).click();
     await assertProblem(400, "You cancelled signing in with Corp SSO. Nothing was changed.");
+    await shot("cancelled");
   });
 
   it("refuses an ID token whose nonce is not this attempt's", async () => {

@@ -86,10 +86,10 @@ ${noticeBox(v.notice)}
 ${v.email === null ? "" : `<section aria-labelledby="email-heading"><h2 id="email-heading">${escapeHtml(t("settings.email.heading"))}</h2>
 <div class="row"><span>${escapeHtml(v.email)} ${status}</span>${verify}</div></section>`}
 ${identitiesSection(ui, v.connected ? v.identities.filter((i) => i.type !== "oauth") : v.identities, v.email !== null)}
+${v.connected}
 <section aria-labelledby="password-heading"><h2 id="password-heading">${escapeHtml(t("settings.password.heading"))}</h2>
 ${errorBox(v.errors.password ?? null, "password-error")}
 ${password}</section>
-${v.connected}
 <section aria-labelledby="mfa-heading"><h2 id="mfa-heading">${escapeHtml(t("settings.mfa.heading"))}</h2>
 ${errorBox(v.errors.mfa ?? null, "mfa-error")}
 ${mfa}</section>

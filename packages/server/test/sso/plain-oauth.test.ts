@@ -132,6 +132,22 @@ describe("plain OAuth 2.0 providers (GitHub, Facebook, LinkedIn)", () => {
     assert.equal(identity?.claims.family_name, "Doe");
   });
 
+  it("keeps what it stores small: oversized claims are dropped, an oversized user id is refused", async () => {
+    const base = linkedin.userinfo.body as Record<string, unknown>;
+    api.on("www.linkedin.com/oauth/v2/accessToken", linkedin.token);
+    api.on("api.linkedin.com/v2/userinfo", { status: 200, body: { ...base, sub: "big-claims", email: "big@example.com", name: "n".repeat(100_000) } });
+    const agent = new UserAgent();
+    const state = (await pressButton(s, agent, "li")).searchParams.get("state")!;
+    assert.match((await comeBack(s, agent, "li", { code: "c", state })).html, /Signed in as big@example\.com/);
+    const identity = await s.ctx.storage.identities.findByProvider("li", "big-claims");
+    assert.equal(identity?.claims.name, undefined);
+    assert.equal(identity?.claims.given_name, "John");
+    api.on("api.linkedin.com/v2/userinfo", { status: 200, body: { ...base, sub: "s".repeat(256), email: "long@example.com" } });
+    const agent2 = new UserAgent();
+    const state2 = (await pressButton(s, agent2, "li")).searchParams.get("state")!;
+    assert.equal((await comeBack(s, agent2, "li", { code: "c", state: state2 })).status, 502);
+  });
+
   it("a state is single use: coming back twice with it is refused the second time", async () => {
     api.on("api.linkedin.com/v2/userinfo", linkedin.userinfo);
     const agent = new UserAgent();

@@ -2,6 +2,7 @@
 // comes back into a verified profile. One file per type next to this one; registry in index.ts.
 import type { Context } from "../../context.ts";
 import type { OAuthProviderConfig } from "../../config/oauth-providers.ts";
+import { UpstreamError } from "../http.ts";
 
 /** The per-attempt values the upstream request carries (state and nonce are single-use, PKCE per RFC 7636). */
 export interface UpstreamAttempt {
@@ -47,6 +48,9 @@ export function withParams(endpoint: string, params: Record<string, string | und
   return url.toString();
 }
 
+const MAX_SUBJECT = 255;
+const MAX_CLAIM = 2048;
+
 const STANDARD_CLAIMS = [
   "email", "email_verified", "name", "given_name", "family_name", "middle_name", "nickname", "preferred_username",
   "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "phone_number", "phone_number_verified",
@@ -57,10 +61,13 @@ const STANDARD_CLAIMS = [
  * says so, or when it says nothing and `claims.email.assume_verified` is on (Authgear's default).
  */
 export function toProfile(p: OAuthProviderConfig, subject: string, source: Record<string, unknown>): UpstreamProfile {
+  // What is stored per identity stays small whatever the provider sends (its answer may be up to 1 MiB).
+  if (subject.length > MAX_SUBJECT) throw new UpstreamError("invalid_response", `the user id is ${subject.length} characters long`);
   const claims: Record<string, unknown> = {};
   for (const key of STANDARD_CLAIMS) {
     const v = source[key];
-    if (v !== undefined && v !== null && v !== "") claims[key] = v;
+    if (v === undefined || v === null || v === "") continue;
+    if (typeof v === "string" ? v.length <= MAX_CLAIM : typeof v === "boolean" || typeof v === "number") claims[key] = v;
   }
   const email = typeof claims.email === "string" ? claims.email.trim() : null;
   const said = claims.email_verified;

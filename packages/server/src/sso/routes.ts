@@ -25,8 +25,8 @@ export const OAUTH_AMR = "x_oauth";
 
 /** Provider error codes meaning the user said no (RFC 6749 §4.1.2.1; Apple, LinkedIn and Facebook variants). */
 const CANCELLED = new Set(["access_denied", "user_cancelled_authorize", "user_cancelled_login", "user_denied", "consent_required"]);
-/** Parameters a form_post callback may carry over to the GET (Apple: code, state, user; or error). */
-const CALLBACK_PARAMS = ["state", "code", "error", "user"] as const;
+/** Callback parameters kept (Apple's form_post: code, state, user; or error; RFC 9207 `iss`). */
+const CALLBACK_PARAMS = ["state", "code", "error", "user", "iss"] as const;
 
 type Query = Record<string, unknown>;
 type Fail = (status: number, message: MessageKey, error?: string) => FastifyReply;

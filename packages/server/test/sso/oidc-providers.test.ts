@@ -94,6 +94,16 @@ describe("OpenID Connect providers: Google, Microsoft (multi-tenant), Apple", ()
     }
   });
 
+  it("Google: an authorization response naming another issuer (RFC 9207 iss) is refused before the code is spent", async () => {
+    const agent = new UserAgent();
+    const state = (await begin(agent, "google")).searchParams.get("state")!;
+    const before = api.requests.filter((r) => r.target === "oauth2.googleapis.com/token").length;
+    const page = await comeBack(s, agent, "google", { code: "g-code", state, iss: "https://attacker.example" });
+    assert.equal(page.status, 400);
+    assert.match(page.html, /Google&#39;s answer could not be verified/);
+    assert.equal(api.requests.filter((r) => r.target === "oauth2.googleapis.com/token").length, before, "the code never went to the token endpoint");
+  });
+
   it("Google: an expired ID token, or one for another client, is refused on a readable page", async () => {
     for (const claims of [
       { iss: "https://accounts.google.com", aud: "123-abc.apps.googleusercontent.com", sub: "1", email: "x@gmail.com", iat: now() - 900, exp: now() - 600 },

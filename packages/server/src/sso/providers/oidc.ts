@@ -32,6 +32,11 @@ export function oidcKind(rules: OidcRules): ProviderKind {
     },
     async profile(ctx, p, x) {
       const doc = await discover(ctx, rules.discoveryUrl(p));
+      // RFC 9207 §2.4: a provider that names itself in the response must name the one we asked
+      // (mix-up defence). Templated issuers (Azure's {tenantid}) are checked on the ID token instead.
+      if (x.callback.iss !== undefined && !doc.issuer.includes("{") && x.callback.iss !== doc.issuer) {
+        throw new UpstreamError("invalid_token", "the authorization response's iss is not the provider's issuer");
+      }
       const tokens = await exchangeCode(ctx, doc.token_endpoint, {
         code: x.code, redirectUri: x.redirectUri, clientId: p.client_id, clientSecret: secretOf(p), codeVerifier: x.codeVerifier, auth: tokenAuthMethod(doc),
       });

@@ -20,7 +20,12 @@ export async function userinfoClaims(ctx: Context, caller: Caller): Promise<Reco
     claims.email_verified = u.isVerified;
   }
   const needIdentities = all || granted("phone") || granted("profile");
-  const identities = needIdentities ? await ctx.storage.identities.listByUser(u.id) : [];
+  // One round of reads, side by side (PostgreSQL answers them on separate connections).
+  const [identities, hash, totp] = await Promise.all([
+    needIdentities ? ctx.storage.identities.listByUser(u.id) : [],
+    all ? ctx.storage.passwords.get(u.id) : null,
+    all ? ctx.storage.totp.get(u.id) : null,
+  ]);
   const standard = loginIdStandardClaims(identities);
   if (standard.phone_number !== undefined && granted("phone")) {
     claims.phone_number = standard.phone_number;
@@ -33,7 +38,6 @@ export async function userinfoClaims(ctx: Context, caller: Caller): Promise<Reco
   }
   Object.assign(claims, authgearUserClaims(u));
   if (all) {
-    const [hash, totp] = await Promise.all([ctx.storage.passwords.get(u.id), ctx.storage.totp.get(u.id)]);
     claims[AUTHENTICATORS_CLAIM] = authenticatorClaims(u, hash !== null, totp);
     claims[IDENTITIES_CLAIM] = identities.map(identityClaim);
     // Recovery codes come with a confirmed authenticator app (account/mfa).

@@ -22,6 +22,7 @@ import { createAccessLog } from "./observability/access-log.ts";
 import { startMetricsListener } from "./observability/metrics-endpoint.ts";
 import type { DestinationStream } from "pino";
 import { registerAccountRoutes } from "./account/routes.ts";
+import { registerSsoRoutes } from "./sso/routes.ts";
 import { sweepExpired } from "./maintenance/sweeper.ts";
 import { cacheKeyKind } from "./open-context.ts";
 
@@ -96,6 +97,7 @@ export async function buildApp(ctx: Context, options: BuildOptions = {}): Promis
 
   registerAuthUiRoutes(app, ctx);
   registerAccountRoutes(app, ctx);
+  registerSsoRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerPortal(app);
 

@@ -34,6 +34,11 @@ export interface Context {
   redis: Redis | null;
   /** Prometheus metrics: this node's counters, served at GET /metrics. */
   metrics: Metrics;
+  /**
+   * How calls to upstream sign-in providers (sso/) leave the process: the global fetch unless set.
+   * Tests route the fixed provider hosts (github.com, appleid.apple.com…) to local servers with it.
+   */
+  upstreamFetch?: typeof fetch;
   /** Unix seconds; injectable so tests can move time. */
   now(): number;
   /** Closes the database and Redis connections. */

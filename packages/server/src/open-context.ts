@@ -18,7 +18,7 @@ import { createMetrics } from "./observability/metrics.ts";
 export const cacheKeyKind = (kind: RevocationKind): "sid" | "user" => (kind === "session" || kind === "grant" ? "sid" : "user");
 
 /** Opens stores and services. `redis: false` skips Redis (one-shot CLI commands need only the database). */
-export async function createContext(config: Config, options: { now?: () => number; redis?: boolean } = {}): Promise<Context> {
+export async function createContext(config: Config, options: { now?: () => number; redis?: boolean; upstreamFetch?: typeof fetch } = {}): Promise<Context> {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const storage = await openStorage(config.database);
   await storage.migrate();
@@ -47,6 +47,7 @@ export async function createContext(config: Config, options: { now?: () => numbe
       : createMemoryRateLimiter(),
     redis,
     metrics: createMetrics({ poolStats: () => storage.poolStats() }),
+    upstreamFetch: options.upstreamFetch,
     now,
     async close() {
       await storage.close();

@@ -23,6 +23,8 @@ import { acceptForm, pageCsrf } from "../account/ui/post.ts";
 import { seeOther, sendHtml, sendProblemPage, uiFor, type Ui } from "../account/ui/respond.ts";
 import { disabledMessage, missingFields } from "../account/ui/field-errors.ts";
 import { loginPage, signedInPage, signupPage, type FormView } from "./templates.ts";
+import { linkNotice, providerButtons } from "../sso/pages.ts";
+import { heldAlias } from "../sso/pending-link.ts";
 import { keyLabel, keysLabel, signInFieldName } from "./login-id-fields.ts";
 import { candidateKeys, loginIdKeys } from "../identity/login-id/index.ts";
 import { accountLabel, lockKeyForTyped, type LoginIdProblem } from "../identity/service.ts";
@@ -46,7 +48,8 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   app.get("/_gatehouse/ui.css", async (_req, reply) => reply.type("text/css").header("cache-control", "public, max-age=3600").send(UI_CSS));
 
   function render(request: FastifyRequest, reply: FastifyReply, ui: Ui, which: "login" | "signup", view: Omit<FormView, "csrf">, status = 200): FastifyReply {
-    const full = { ...view, csrf: pageCsrf(ctx, request, reply) };
+    const buttons = providerButtons(ui, ctx.config, { flowId: view.flowId, intent: which === "signup" ? "signup" : undefined });
+    const full = { ...view, sso: (view.sso ?? "") + buttons, csrf: pageCsrf(ctx, request, reply) };
     return sendHtml(ctx, reply, which === "login" ? loginPage(ui, full) : signupPage(ui, full, policy), status);
   }
 
@@ -71,7 +74,8 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
       const flow = await loadFlow(ctx, flowId);
       const ui = uiFor(ctx, request, flow?.ui);
       if (flowId && !flow) return expired(reply, ui);
-      return render(request, reply, ui, which, { flowId: flow?.id ?? null, keys, values: hinted(which, flow?.loginHint ?? ""), error: null, appName: flow?.appName ?? "" });
+      const sso = which === "login" ? linkNotice(ui, ctx.config, await heldAlias(ctx, request)) : "";
+      return render(request, reply, ui, which, { flowId: flow?.id ?? null, keys, values: hinted(which, flow?.loginHint ?? ""), error: null, appName: flow?.appName ?? "", sso });
     });
   }
 

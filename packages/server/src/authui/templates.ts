@@ -21,6 +21,8 @@ export interface FormView {
   appName: string;
   /** Missing or wrong fields, by field name (account/ui/field-errors.ts). */
   fieldErrors?: FieldErrors;
+  /** Social sign-in markup (sso/pages.ts): the provider buttons, and a notice while a link waits. */
+  sso?: string;
 }
 
 const hiddenFields = (v: FormView): string => hidden("csrf", v.csrf) + (v.flowId ? hidden("flow", v.flowId) : "");
@@ -37,6 +39,7 @@ export function loginPage(ui: Ui, v: FormView): string {
     title: t("login.title"),
     body: `<h1>${escapeHtml(heading)}</h1>
 ${errorBox(v.error)}
+${v.sso ?? ""}
 <form method="post" action="/login" novalidate>
 ${hiddenFields(v)}
 ${signInField(ui, v.keys, v.values, { errors: v.fieldErrors, describedBy: describedBy(v), focus: (id) => focusOn(v, id, signInFieldName(v.keys)) })}
@@ -55,6 +58,7 @@ export function signupPage(ui: Ui, v: FormView, policy: PasswordPolicy): string 
     title: t("signup.title"),
     body: `<h1>${escapeHtml(t("signup.heading"))}</h1>
 ${errorBox(v.error)}
+${v.sso ?? ""}
 <form method="post" action="/signup" novalidate>
 ${hiddenFields(v)}
 ${v.keys.length > 1 ? `<p class="muted">${escapeHtml(t("login_id.error.required", { fields: keysLabel(ui, v.keys).toLowerCase() }))}</p>\n` : ""}${signUpFields(ui, v.keys, v.values, { errors: v.fieldErrors, describedBy: describedBy(v), focus: (id) => focusOn(v, id, v.keys[0].key) })}

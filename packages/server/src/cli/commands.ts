@@ -62,7 +62,7 @@ export const commands: Command[] = [
   {
     name: "start",
     summary: "run the server (migrates the database first)",
-    flags: ["config", "port", "demo"],
+    flags: ["config", "secrets", "port", "demo"],
     async run(values) {
       const { startServer } = await import("./start.ts");
       const { resolveConfig } = await import("./resolve-config.ts");

@@ -29,7 +29,7 @@ export function resolveConfig(values: FlagValues, options: { start?: boolean } =
     const notes = portText ? [`http.public_origin follows ${portSource} ${port} (demo mode)`] : [];
     return { config: parseConfig(demoConfig(port)), source: DEMO_SOURCE, demo: true, notes };
   }
-  const config = loadConfigFile(file);
+  const config = loadConfigFile(file, { secretsFile: values.secrets ?? process.env.GATEHOUSE_SECRETS });
   const notes = values.demo ? [`--demo ignored: ${file} was loaded`] : [];
   if (portText) config.http.listen = `${config.http.listen.slice(0, config.http.listen.lastIndexOf(":"))}:${portText}`;
   if (options.start) checkOriginAgreesWithListen(config, file, portText ? portSource : undefined);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { configSchema, type Config } from "./schema.ts";
 import { unknownKeys } from "./unknown-keys.ts";
+import { mergeSecrets, readSecretsFile } from "./secrets.ts";
 
 import { ConfigError } from "./errors.ts";
 
@@ -18,7 +19,8 @@ export function parseConfig(raw: unknown): Config {
   throw new ConfigError(`invalid config:\n  ${lines.join("\n  ")}`);
 }
 
-export function loadConfigFile(path: string): Config {
+/** Reads the config, and the secrets file (authgear.secrets.yaml shape) when one is named. */
+export function loadConfigFile(path: string, options: { secretsFile?: string } = {}): Config {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -30,6 +32,13 @@ export function loadConfigFile(path: string): Config {
     raw = parseYaml(text);
   } catch (err) {
     throw new ConfigError(`${path} is not valid YAML: ${(err as Error).message}`);
+  }
+  if (options.secretsFile) {
+    try {
+      raw = mergeSecrets(raw, readSecretsFile(options.secretsFile));
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
   }
   return parseConfig(raw);
 }

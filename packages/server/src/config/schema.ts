@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { tokenLifetimeFields } from "./token-lifetimes.ts";
 import { BUILT_IN_LANGUAGES } from "../account/messages/languages.ts";
+import { accountLinkingSchema, checkProviders, oauthProvidersSchema } from "./oauth-providers.ts";
 import { loginIdSchema, phoneInputSchema } from "./identity.ts";
 
 const absoluteUrl = z.string().refine((s) => {
@@ -210,6 +211,7 @@ export const configSchema = z
           .prefault({}),
       })
       .prefault({}),
+    account_linking: accountLinkingSchema,
     messaging: z
       .object({
         smtp: z
@@ -226,7 +228,7 @@ export const configSchema = z
       })
       .prefault({}),
     localization: localizationSchema,
-    identity: z.object({ login_id: loginIdSchema }).prefault({}),
+    identity: z.object({ login_id: loginIdSchema, oauth: oauthProvidersSchema }).prefault({}),
     ui: uiSchema,
     verification: z
       .object({
@@ -290,6 +292,7 @@ export const configSchema = z
       }
       seen.add(client.client_id);
     });
+    checkProviders(c, ctx);
   });
 
 export type Config = z.infer<typeof configSchema>;

@@ -83,6 +83,22 @@ verification:
 #   dark_theme_disabled: false     # true: always light (false + light_theme_disabled false: follow the browser or x_color_scheme)
 #   light_theme_disabled: false    # true: always dark
 
+# Social and enterprise sign-in (docs/social-login.md). Register the callback URL
+# <public_origin>/sso/oauth2/callback/<alias> at the provider. Secrets may instead come from a
+# secrets file (--secrets FILE, shaped like Authgear's authgear.secrets.yaml: sso.oauth.client).
+# identity:
+#   oauth:
+#     providers:
+#       - alias: corp
+#         type: oidc               # or google, apple, azureadv2, github, facebook, linkedin
+#         client_id: gatehouse-at-corp
+#         client_secret: "..."
+#         discovery_document_endpoint: https://idp.corp.example/.well-known/openid-configuration
+#         name: Corp SSO           # the button's label
+# account_linking:                 # a new social identity whose email matches an existing user:
+#   oauth:
+#     - { alias: corp, oauth_claim: { pointer: /email }, user_profile: { pointer: /email }, action: login_and_link }   # default: error
+
 authentication:
   password_policy:
     min_length: 8

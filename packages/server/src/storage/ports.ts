@@ -119,6 +119,8 @@ export interface AuthFlowStore {
   create(flow: AuthFlow): Promise<void>;
   get(id: string): Promise<AuthFlow | null>;
   delete(id: string): Promise<void>;
+  /** Deletes the flow and returns it, atomically: of concurrent takes one gets it (single-use state). */
+  take(id: string): Promise<AuthFlow | null>;
   deleteExpired(before: number): Promise<number>;
 }
 

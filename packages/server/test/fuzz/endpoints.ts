@@ -77,6 +77,11 @@ const pages: EndpointSpec[] = [
   { name: "GET /settings", method: "GET", path: "/settings", query: ["notice"], accepts: PAGE, ...signedIn },
   // Opening the TOTP page starts a setup (a pending authenticator row).
   { name: "GET /settings/totp", method: "GET", path: "/settings/totp", accepts: PAGE, ...signedIn, mayWrite: { accepted: ["totp_authenticators"] } },
+  // Social sign-in: a start stores an attempt and goes to the provider; no forged callback is ever
+  // anything but a page saying why (its POST form is Apple's form_post, turned into the GET).
+  { name: "GET /sso/oauth2/start/:alias", method: "GET", path: "/sso/oauth2/start/:alias", pathValues: () => ({ alias: ["github"] }), query: ["flow", "intent", "csrf"], base: (s) => ({ flow: s.flowId }), accepts: [302], mayWrite: { accepted: ["auth_flows"] }, ...signedIn },
+  { name: "GET /sso/oauth2/callback/:alias", method: "GET", path: "/sso/oauth2/callback/:alias", pathValues: () => ({ alias: ["github"] }), query: ["state", "code", "error", "user"], accepts: [] },
+  { name: "POST /sso/oauth2/callback/:alias", method: "POST", path: "/sso/oauth2/callback/:alias", pathValues: () => ({ alias: ["github"] }), body: { kind: "form", fields: ["state", "code", "error", "user"] }, accepts: [303] },
 ];
 
 const form = (path: string, fields: string[], extra: Partial<EndpointSpec> = {}): EndpointSpec =>
@@ -99,6 +104,7 @@ const forms: EndpointSpec[] = [
   form("/settings/totp/disable", ["proof"], { ...signedIn, mayWrite: LOCKOUT }),
   form("/settings/recovery-codes", ["code"], { ...signedIn, mayWrite: LOCKOUT }),
   form("/settings/sessions/revoke", ["kind", "id"], signedIn),
+  form("/settings/oauth/disconnect", ["identity"], { ...signedIn, mayWrite: { accepted: ["identities"] } }),
 ];
 
 // Admin routes with a valid key. Write routes get hostile ids only (a real id would let a valid

@@ -44,7 +44,11 @@ export async function startFuzzTarget(backend: Backend): Promise<FuzzTarget> {
     ...(backend === "postgres" ? { databaseUrl: `${POSTGRES_URL}?schema=${schema}` } : {}),
     // The token endpoint's per-IP limit would turn nearly every case into a 429 before the grant
     // logic runs; the account limits stay as shipped (they are part of what is under attack).
-    config: { oauth: { clients: [SPA_CLIENT, CONFIDENTIAL_CLIENT], rate_limits: { token_per_ip: { burst: 100_000_000 } } } },
+    config: {
+      oauth: { clients: [SPA_CLIENT, CONFIDENTIAL_CLIENT], rate_limits: { token_per_ip: { burst: 100_000_000 } } },
+      // A social provider whose start needs no network (GitHub's endpoints are fixed).
+      identity: { oauth: { providers: [{ alias: "github", type: "github", client_id: "fuzz", client_secret: "fuzz-secret" }] } },
+    },
   });
   const ctx = server.ctx;
   const email = "fuzz@example.com";

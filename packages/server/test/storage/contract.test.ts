@@ -265,6 +265,15 @@ for (const backend of backends) {
       await s.authFlows.delete(flow.id);
     });
 
+    it("auth flows: take returns the flow once, even to concurrent callers", async () => {
+      const flow = { id: id("f"), clientId: "", params: { sso_alias: "corp" }, createdAt: T, expiresAt: T + 600 };
+      await s.authFlows.create(flow);
+      const taken = await Promise.all([s.authFlows.take(flow.id), s.authFlows.take(flow.id), s.authFlows.take(flow.id)]);
+      assert.deepEqual(taken.filter(Boolean), [flow]);
+      assert.equal(await s.authFlows.get(flow.id), null);
+      assert.equal(await s.authFlows.take(id("f")), null);
+    });
+
     it("auth flows: deleteExpired removes only flows past their expiry", async () => {
       const [gone, kept] = [101, 300].map((expiresAt) => ({ id: id("f"), clientId: "portal", params: {}, createdAt: 1, expiresAt }));
       for (const f of [gone, kept]) await s.authFlows.create(f);

@@ -47,9 +47,15 @@ export const CONFIDENTIAL_CLIENT = {
   post_logout_redirect_uris: ["http://127.0.0.1:9/backend/"],
 };
 
-export async function startTestServer(options: { clients?: Record<string, unknown>[]; config?: Record<string, unknown>; databaseUrl?: string; host?: string; revocationPollMs?: number; build?: BuildOptions } = {}): Promise<TestServer> {
+export async function startTestServer(options: {
+  clients?: Record<string, unknown>[]; config?: Record<string, unknown>; databaseUrl?: string; host?: string; revocationPollMs?: number; build?: BuildOptions;
+  /** A port chosen beforehand (an upstream provider must know our callback URL first). */
+  port?: number;
+  /** Where calls to upstream sign-in providers go (Context.upstreamFetch). */
+  upstreamFetch?: typeof fetch;
+} = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "gatehouse-test-"));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const host = options.host ?? "127.0.0.1";
   const config = parseConfig({
     http: { public_origin: `http://${host}:${port}`, listen: `127.0.0.1:${port}` },
@@ -60,7 +66,7 @@ export async function startTestServer(options: { clients?: Record<string, unknow
     ...options.config,
   });
   let offset = 0;
-  const ctx = await createContext(config, { now: () => Math.floor(Date.now() / 1000) + offset });
+  const ctx = await createContext(config, { now: () => Math.floor(Date.now() / 1000) + offset, upstreamFetch: options.upstreamFetch });
   const app = await buildApp(ctx, { revocationPollMs: options.revocationPollMs, ...options.build });
   await app.listen({ host: "127.0.0.1", port });
   return {

@@ -11,11 +11,14 @@ import type { User } from "../../domain/user.ts";
 import { seeOther, sendProblemPage, uiFor } from "../ui/respond.ts";
 import { loadFlow } from "./flow.ts";
 import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
+import { finishHeldLink } from "../../sso/pending-link.ts";
 
 export async function completeLogin(ctx: Context, request: FastifyRequest, reply: FastifyReply, user: User, amr: string[], flowId: string | null): Promise<FastifyReply> {
   const flow = flowId ? await loadFlow(ctx, flowId) : null;
   if (flowId && !flow) return sendProblemPage(ctx, reply, uiFor(ctx, request), 400, { title: "error.flow_expired.title", message: "error.flow_expired.message" });
   const cookie = sessionCookieSettings(ctx.config);
+  // account_linking login_and_link: the social identity waiting for this user joins it now.
+  await finishHeldLink(ctx, request, reply, user);
   const { cookieValue } = await createIdpSession(ctx, user, amr, clientInfo(request), { cookieless: flow?.suppressCookie ?? false });
   ctx.metrics.signIn("succeeded");
   await recordUserEvent(ctx, USER_EVENTS.signedIn, user, { ip: clientInfo(request).ip, amr });

@@ -22,12 +22,15 @@ export async function nextStage(ctx: Context, user: User, done: { totp: boolean;
   return null;
 }
 
-/** Right after the password (or sign-up): start a pending login if a step is left, else finish. */
+/**
+ * Right after the password, a social sign-in (`amr` says which) or sign-up: start a pending login if
+ * a step is left, else finish.
+ */
 export async function afterFirstFactor(
   ctx: Context, request: FastifyRequest, reply: FastifyReply,
-  o: { user: User; flowId: string | null; justSignedUp: boolean },
+  o: { user: User; flowId: string | null; justSignedUp: boolean; amr?: string[] },
 ): Promise<FastifyReply> {
-  const amr = ["pwd"];
+  const amr = o.amr ?? ["pwd"];
   const stage = await nextStage(ctx, o.user, { totp: false, justSignedUp: o.justSignedUp });
   if (stage === null) return completeLogin(ctx, request, reply, o.user, amr, o.flowId);
   await startPending(ctx, reply, { userId: o.user.id, email: await accountLabel(ctx, o.user), flowId: o.flowId, stage, amr });

@@ -9,7 +9,7 @@ import type { Ui } from "../ui/respond.ts";
 import { passwordToggle } from "../ui/reveal.ts";
 import { endsElsewhere, type UserSession } from "../../session/user-sessions.ts";
 
-export type SettingsSection = "password" | "mfa" | "recovery" | "sessions";
+export type SettingsSection = "password" | "mfa" | "recovery" | "sessions" | "oauth";
 
 export interface SettingsView {
   csrf: string;
@@ -25,6 +25,8 @@ export interface SettingsView {
   errors: Partial<Record<SettingsSection, string>>;
   policy: PasswordPolicy;
   identities: Identity[];
+  /** The connected (social) accounts section, rendered by sso/pages.ts; empty without providers or OAuth identities. */
+  connected: string;
 }
 
 const when = (ui: Ui, seconds: number): string =>
@@ -87,7 +89,8 @@ ${disclose(t("settings.recovery.regenerate"), form("/settings/recovery-codes", `
 ${noticeBox(v.notice)}
 ${v.email === null ? "" : `<section aria-labelledby="email-heading"><h2 id="email-heading">${escapeHtml(t("settings.email.heading"))}</h2>
 <div class="row"><span>${escapeHtml(v.email)} ${status}</span>${verify}</div></section>`}
-${identitiesSection(ui, v.identities, v.email !== null)}
+${identitiesSection(ui, v.connected ? v.identities.filter((i) => i.type !== "oauth") : v.identities, v.email !== null)}
+${v.connected}
 <section aria-labelledby="password-heading"><h2 id="password-heading">${escapeHtml(t("settings.password.heading"))}</h2>
 ${errorBox(v.errors.password ?? null, "password-error")}
 ${password}</section>

@@ -19,6 +19,8 @@ import { listUserSessions, revokeOtherSessions, revokeUserSession } from "../../
 import { encodeSid } from "../../tokens/sid.ts";
 import { recoveryCodesPage, totpSetupPage } from "./totp-pages.ts";
 import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
+import { connectedAccountsSection } from "../../sso/pages.ts";
+import { disconnectIdentity } from "../../sso/disconnect.ts";
 
 /**
  * Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is
@@ -26,6 +28,7 @@ import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
  */
 const NOTICES = new Map<string, MessageKey>([
   ["verified", "verify.done"], ["password", "settings.password.changed"], ["mfa_off", "settings.mfa.disabled"], ["revoked", "settings.sessions.revoked"], ["revoked_others", "settings.sessions.revoked_others"],
+  ["oauth_linked", "settings.oauth.connected"], ["oauth_already", "settings.oauth.already"], ["oauth_unlinked", "settings.oauth.disconnected"],
 ]);
 
 /** The browser session this request came with (null when a bearer token, not the cookie, signed it in). */
@@ -37,11 +40,14 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
   async function render(request: FastifyRequest, reply: FastifyReply, ui: Ui, caller: Caller, o: { notice?: string; errors?: Partial<Record<SettingsSection, string>> } = {}, status = 200): Promise<FastifyReply> {
     const user = caller.user;
     const totpOn = await hasTotp(ctx, user.id);
+    const identities = await ctx.storage.identities.listByUser(user.id);
     return sendHtml(ctx, reply, settingsPage(ui, {
       csrf: pageCsrf(ctx, request, reply), account: await accountLabel(ctx, user), email: user.email, verified: user.isVerified, totpOn,
       recoveryLeft: totpOn ? await ctx.storage.recoveryCodes.countUnused(user.id) : 0,
       sessions: await listUserSessions(ctx, user.id, { currentSessionId: currentSession(caller) }),
-      notice: o.notice ?? null, errors: o.errors ?? {}, policy, identities: await ctx.storage.identities.listByUser(user.id),
+      notice: o.notice ?? null, errors: o.errors ?? {}, policy, identities,
+      // OAuth identities are listed (and connected, disconnected) in their own section.
+      connected: connectedAccountsSection(ui, ctx.config, { csrf: pageCsrf(ctx, request, reply), identities, error: o.errors?.oauth ?? null }),
     }), status);
   }
 
@@ -131,6 +137,13 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
       return seeOther(ctx, reply, "/login");
     }
     return seeOther(ctx, reply, "/settings?notice=revoked");
+  });
+
+  post("/settings/oauth/disconnect", { identity: 64 }, async (request, reply, ui, caller, f) => {
+    const r = await disconnectIdentity(ctx, caller.user, f.identity);
+    if (r.kind === "ok") return seeOther(ctx, reply, "/settings?notice=oauth_unlinked");
+    const message = r.kind === "last_way" ? ui.t("settings.oauth.last_way") : ui.t("error.bad_form.message");
+    return render(request, reply, ui, caller, { errors: { oauth: message } }, r.kind === "last_way" ? 409 : 400);
   });
 
   // "Sign out everywhere else": this browser's login stays; everything else ends, in one transaction.

@@ -122,4 +122,7 @@ button.reveal{width:auto;margin-top:.5rem;padding:.35rem .8rem;font-weight:400;f
 .code-actions{display:flex;flex-wrap:wrap;gap:.5rem}
 .code-actions button,a.button{width:auto;margin:0;padding:.5rem 1rem;border-radius:8px;font-weight:600;text-decoration:none;display:inline-block}
 a.button.secondary{background:var(--surface);color:var(--text);border:1px solid var(--border)}
+.sso-buttons{display:flex;flex-direction:column;gap:.5rem}
+.sso-buttons a.button{display:block;padding:.65rem;text-align:center}
+p.divider{text-align:center;color:var(--muted);margin:1rem 0 0}
 `;

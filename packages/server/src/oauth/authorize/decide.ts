@@ -3,6 +3,7 @@
 import type { Context } from "../../context.ts";
 import { randomToken, sha256 } from "../../crypto/secrets.ts";
 import { createAuthFlow } from "./flow.ts";
+import { providerByAlias } from "../../sso/providers/index.ts";
 import type { Caller } from "../../session/caller.ts";
 import { OAuthError } from "../errors.ts";
 import { errorRedirect, redirectWith } from "./redirect.ts";
@@ -12,7 +13,8 @@ export const AUTHORIZATION_CODE_LIFETIME_SECONDS = 300;
 
 export type AuthorizeOutcome =
   | { kind: "redirect"; location: string }
-  | { kind: "login"; flowId: string; page: "login" | "signup" };
+  /** `provider`: Authgear's x_oauth_provider_alias named a configured provider: skip our page, go there. */
+  | { kind: "login"; flowId: string; page: "login" | "signup"; provider: string | null };
 
 export interface DecideOptions {
   /** When resuming after our login page: a login at or after this time satisfies prompt=login/max_age. */
@@ -33,7 +35,8 @@ export async function decideAuthorization(ctx: Context, req: AuthorizationReques
       return { kind: "redirect", location: errorRedirect(req.redirectUri, err, req.state, ctx.issuer) };
     }
     const flowId = await createAuthFlow(ctx, req, { ip: options.ip });
-    return { kind: "login", flowId, page: req.extras.x_page === "signup" ? "signup" : "login" };
+    const provider = providerByAlias(ctx.config, req.extras.x_oauth_provider_alias)?.alias ?? null;
+    return { kind: "login", flowId, page: req.extras.x_page === "signup" ? "signup" : "login", provider };
   }
 
   if (req.responseType === "none") {

@@ -7,6 +7,7 @@ import { validateAuthorizationRequest, checkClient, checkRedirectUri } from "./r
 import { decideAuthorization, type AuthorizeOutcome } from "./decide.ts";
 import { loadAuthFlow } from "./flow.ts";
 import { errorRedirect } from "./redirect.ts";
+import { startPath } from "../../sso/pages.ts";
 import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH, suppressesIdpSessionCookie } from "./sso.ts";
 import { uiHintCookies } from "./ui-cookies.ts";
 import { callerFromCookie, type Caller } from "../../session/caller.ts";
@@ -21,7 +22,12 @@ import type { EdgeRequest, EdgeResponse, Handler } from "../../edge/types.ts";
 function outcomeResponse(outcome: AuthorizeOutcome, headers: Record<string, string> = {}, uiCookies: string[] = []): EdgeResponse {
   if (outcome.kind === "redirect") return redirectResponse(outcome.location, headers);
   const cookies = [...(headers["set-cookie"] ? [headers["set-cookie"]] : []), ...uiCookies];
-  return redirectResponse(`/${outcome.page}?flow=${encodeURIComponent(outcome.flowId)}`, cookies.length ? { ...headers, "set-cookie": cookies } : headers);
+  const withCookies = cookies.length ? { ...headers, "set-cookie": cookies } : headers;
+  if (outcome.provider) {
+    const intent = outcome.page === "signup" ? { intent: "signup" as const } : {};
+    return redirectResponse(startPath(outcome.provider, { flowId: outcome.flowId, ...intent }), withCookies);
+  }
+  return redirectResponse(`/${outcome.page}?flow=${encodeURIComponent(outcome.flowId)}`, withCookies);
 }
 
 /** A page that only says what went wrong, in the person's language (their ui_locales cookie, Accept-Language). */

@@ -56,5 +56,6 @@ export async function loadAuthFlow(ctx: Context, flowId: unknown): Promise<AuthF
   // A value of any other shape (NUL, junk, megabytes) never reaches storage.
   if (!isFlowId(flowId)) return null;
   const flow = await ctx.storage.authFlows.get(flowId);
-  return flow && flow.expiresAt > ctx.now() ? flow : null;
+  // An empty client_id marks a social sign-in attempt (sso/upstream.ts), never a request to resume.
+  return flow && flow.clientId !== "" && flow.expiresAt > ctx.now() ? flow : null;
 }

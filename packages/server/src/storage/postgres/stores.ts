@@ -163,6 +163,10 @@ export function postgresStores(pool: pg.Pool) {
     async delete(id) {
       await pool.query("DELETE FROM auth_flows WHERE id = $1", [id]);
     },
+    async take(id) {
+      const r = await one("DELETE FROM auth_flows WHERE id = $1 RETURNING *", [id]);
+      return r ? toFlow(r) : null;
+    },
     async deleteExpired(before) {
       return changed("DELETE FROM auth_flows WHERE expires_at < $1", [before]);
     },

@@ -183,6 +183,10 @@ export function sqliteStores(db: Database.Database) {
     async delete(id) {
       q("DELETE FROM auth_flows WHERE id = ?").run(id);
     },
+    async take(id) {
+      const r = q("DELETE FROM auth_flows WHERE id = ? RETURNING *").get(id) as Row | undefined;
+      return r ? toFlow(r) : null;
+    },
     async deleteExpired(before) {
       return q("DELETE FROM auth_flows WHERE expires_at < ?").run(before).changes;
     },

@@ -8,15 +8,21 @@ import type { SigningKey } from "../domain/signing-key.ts";
 import type { RevocationKind } from "../domain/revocation.ts";
 import type { AdminStorage } from "./admin-ports.ts";
 import type { AccountStorage } from "./account-ports.ts";
+import type { ProfileStorage } from "./profile-ports.ts";
 
 export type { User, IdpSession, OfflineGrant, AuthFlow, AuthorizationCode, SigningKey };
 
 export interface UserStore {
-  /** Creates the user and its email login identity atomically; returns null if the email is taken. */
+  /** Creates the user, its search terms and direct roles (`roles`) atomically; returns null if the email is taken. */
   create(user: User, passwordHash: string | null): Promise<User | null>;
   get(id: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
-  update(id: string, patch: Partial<Pick<User, "isVerified" | "disabled" | "disabledReason" | "roles" | "email">>, at: number): Promise<User | null>;
+  /**
+   * Patches the user. `roles` sets the user's direct roles (creating roles that do not exist yet:
+   * the flat roles list of the older API); the returned user carries the effective roles. Email and
+   * attribute changes rewrite the user's search terms in the same transaction.
+   */
+  update(id: string, patch: Partial<Pick<User, "isVerified" | "disabled" | "disabledReason" | "roles" | "email" | "standardAttributes" | "customAttributes">>, at: number): Promise<User | null>;
 }
 
 export interface PasswordStore {
@@ -121,7 +127,7 @@ export interface SigningKeyStore {
   markRotated(kid: string, at: number): Promise<void>;
 }
 
-export interface Storage extends AdminStorage, AccountStorage {
+export interface Storage extends AdminStorage, AccountStorage, ProfileStorage {
   users: UserStore;
   passwords: PasswordStore;
   sessions: SessionStore;

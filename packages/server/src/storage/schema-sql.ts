@@ -1,3 +1,5 @@
+import { postgresProfile, profileMigration, sqliteProfile } from "./schema-profile.ts";
+
 // Schema migrations, one list per dialect. Append only: a migration that has shipped is never edited.
 // Arrays (scopes, amr, roles) are JSON text in both dialects so rows map the same way.
 
@@ -208,6 +210,7 @@ export const sqliteMigrations: Migration[] = [
   { version: 3, name: "accounts", sql: accounts({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "INTEGER" }) },
   { version: 5, name: "sweeping", sql: sweeping },
+  { version: 8, name: "profile", sql: profileMigration(sqliteProfile) },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -216,4 +219,5 @@ export const postgresMigrations: Migration[] = [
   { version: 3, name: "accounts", sql: accounts({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
   { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "BIGINT" }) },
   { version: 5, name: "sweeping", sql: sweeping },
+  { version: 8, name: "profile", sql: profileMigration(postgresProfile) },
 ];

@@ -33,7 +33,7 @@ export async function createUser(ctx: Context, input: { email: string; password:
   const now = ctx.now();
   const user: User = {
     id: randomUUID(), email, isVerified: input.verified ?? false, isAnonymous: false, disabled: false,
-    disabledReason: null, roles: [], createdAt: now, updatedAt: now,
+    disabledReason: null, roles: [], standardAttributes: {}, customAttributes: {}, createdAt: now, updatedAt: now,
   };
   const created = await ctx.storage.users.create(user, await ctx.passwords.hash(input.password));
   return created ? { ok: true, user: created } : { ok: false, reason: "email_taken" };

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type { User } from "../../domain/user.ts";
 import type {
   AuthFlowStore, AuthorizationCodeStore, ConsumeResult, OfflineGrantStore, PasswordStore, SessionStore, SigningKeyStore, UserStore,
 } from "../ports.ts";
@@ -6,6 +7,11 @@ import {
   CODE_COLUMNS, GRANT_COLUMNS, GRANT_WITH_USER_SQL, SESSION_COLUMNS, USER_COLUMNS, codeValues, grantValues, normalizeEmail, sessionValues,
   toCode, toFlow, toGrant, toGrantWithUser, toKey, toSession, toUser, userValues, type Row,
 } from "../rows.ts";
+import { sqlitePlanDriver } from "../plan.ts";
+import { setDirectRoles } from "../profile-plans.ts";
+import { writeValueTerms } from "../search-plan.ts";
+import { sqliteRoles } from "../roles-sql.ts";
+import { sqliteProfile } from "../schema-profile.ts";
 
 const insertSql = (table: string, cols: readonly string[]): string =>
   `INSERT INTO ${table} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`;
@@ -20,20 +26,36 @@ export function sqliteStores(db: Database.Database) {
     return statement;
   };
 
+  const drive = sqlitePlanDriver(db);
   const users = ((): UserStore => {
     const insertUser = q(insertSql("users", USER_COLUMNS));
     const insertPassword = q("INSERT INTO passwords (user_id, hash, updated_at) VALUES (?, ?, ?)");
     const byId = q("SELECT * FROM users WHERE id = ?");
     const byEmail = q("SELECT * FROM users WHERE email = ?");
-    const create = db.transaction((values: unknown[], id: string, hash: string | null, at: number) => {
-      insertUser.run(...values);
-      if (hash !== null) insertPassword.run(id, hash, at);
+    const create = db.transaction((u: User, hash: string | null) => {
+      insertUser.run(...userValues(u, sqliteBool));
+      if (hash !== null) insertPassword.run(u.id, hash, u.createdAt);
+      drive(writeValueTerms(u));
+      if (u.roles.length > 0) drive(setDirectRoles(sqliteRoles, sqliteProfile.newId, u.id, u.roles, u.createdAt));
+    });
+    const update = db.transaction((id: string, patch: Parameters<UserStore["update"]>[1], at: number): User | null => {
+      const r = byId.get(id) as Row | undefined;
+      if (!r) return null;
+      const next = { ...toUser(r), ...patch, updatedAt: at };
+      next.email = normalizeEmail(next.email);
+      // users.roles is the effective-roles cache: only setDirectRoles writes it.
+      q("UPDATE users SET email = ?, is_verified = ?, disabled = ?, disabled_reason = ?, standard_attributes = ?, custom_attributes = ?, updated_at = ? WHERE id = ?").run(
+        next.email, sqliteBool(next.isVerified), sqliteBool(next.disabled), next.disabledReason, JSON.stringify(next.standardAttributes), JSON.stringify(next.customAttributes), at, id,
+      );
+      if (patch.email !== undefined || patch.standardAttributes !== undefined || patch.customAttributes !== undefined) drive(writeValueTerms(next));
+      if (patch.roles !== undefined) drive(setDirectRoles(sqliteRoles, sqliteProfile.newId, id, patch.roles, at));
+      return toUser(byId.get(id) as Row);
     });
     return {
       async create(user, passwordHash) {
         const u = { ...user, email: normalizeEmail(user.email) };
         if (byEmail.get(u.email)) return null;
-        create(userValues(u, sqliteBool), u.id, passwordHash, u.createdAt);
+        create(u, passwordHash);
         return u;
       },
       async get(id) {
@@ -45,14 +67,7 @@ export function sqliteStores(db: Database.Database) {
         return r ? toUser(r) : null;
       },
       async update(id, patch, at) {
-        const r = byId.get(id) as Row | undefined;
-        if (!r) return null;
-        const next = { ...toUser(r), ...patch, updatedAt: at };
-        next.email = normalizeEmail(next.email);
-        q("UPDATE users SET email = ?, is_verified = ?, disabled = ?, disabled_reason = ?, roles = ?, updated_at = ? WHERE id = ?").run(
-          next.email, sqliteBool(next.isVerified), sqliteBool(next.disabled), next.disabledReason, JSON.stringify(next.roles), at, id,
-        );
-        return next;
+        return update.immediate(id, patch, at);
       },
     };
   })();

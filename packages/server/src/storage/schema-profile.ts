@@ -1,0 +1,83 @@
+// Migration 8 (issue 13): the user profile — standard and custom attributes as JSON columns on
+// users — roles and groups as Authgear models them, and the search side table. The JSON `roles`
+// column on users stays, as the cache of the user's *effective* roles (direct and through groups):
+// the hot paths (tokens, userinfo, resolver) read it with the user row, so roles cost them no query.
+// Every role or group change rewrites it in the same transaction (storage/roles-sql.ts).
+//
+// user_search_terms holds one row per searchable value of a user (normalised login IDs, attribute
+// values: `v:<value>`; effective roles: `r:<key>`; groups: `g:<key>`). Its primary key is the index
+// every search walks: an exact match or a prefix is one range scan, on SQLite and PostgreSQL alike.
+
+export interface ProfileDialect {
+  bigint: string;
+  /** A new random id, as an SQL expression. */
+  newId: string;
+  /** Unix seconds now, as an SQL expression. */
+  now: string;
+  /** `FROM users u <join> …` yielding `j.key` for each element of u.roles. */
+  eachRole: string;
+  /** Binary collation, so that `term >= x AND term < x || max` is a prefix range in both dialects. */
+  binary: string;
+}
+
+export const sqliteProfile: ProfileDialect = {
+  bigint: "INTEGER",
+  newId: "lower(hex(randomblob(16)))",
+  now: "CAST(strftime('%s','now') AS INTEGER)",
+  eachRole: "JOIN (SELECT u2.id AS uid, je.value AS key FROM users u2, json_each(u2.roles) je) j ON j.uid = u.id",
+  binary: "",
+};
+
+export const postgresProfile: ProfileDialect = {
+  bigint: "BIGINT",
+  newId: "replace(gen_random_uuid()::text, '-', '')",
+  now: "CAST(extract(epoch FROM now()) AS BIGINT)",
+  eachRole: "CROSS JOIN LATERAL jsonb_array_elements_text(u.roles::jsonb) AS j(key)",
+  binary: ' COLLATE "C"',
+};
+
+const table = (name: string, d: ProfileDialect): string => `
+CREATE TABLE ${name} (
+  id TEXT PRIMARY KEY,
+  key TEXT NOT NULL,
+  name TEXT,
+  description TEXT,
+  created_at ${d.bigint} NOT NULL,
+  updated_at ${d.bigint} NOT NULL
+);
+CREATE UNIQUE INDEX ${name}_key ON ${name} (key);
+`;
+
+const link = (name: string, left: string, leftTable: string, right: string, rightTable: string, d: ProfileDialect): string => `
+CREATE TABLE ${name} (
+  ${left} TEXT NOT NULL REFERENCES ${leftTable}(id) ON DELETE CASCADE,
+  ${right} TEXT NOT NULL REFERENCES ${rightTable}(id) ON DELETE CASCADE,
+  created_at ${d.bigint} NOT NULL,
+  PRIMARY KEY (${left}, ${right})
+);
+CREATE INDEX ${name}_${right} ON ${name} (${right}, ${left});
+`;
+
+export const profileMigration = (d: ProfileDialect): string => `
+ALTER TABLE users ADD COLUMN standard_attributes TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE users ADD COLUMN custom_attributes TEXT NOT NULL DEFAULT '{}';
+${table("roles", d)}
+${table("groups", d)}
+${link("group_roles", "group_id", "groups", "role_id", "roles", d)}
+${link("user_roles", "user_id", "users", "role_id", "roles", d)}
+${link("user_groups", "user_id", "users", "group_id", "groups", d)}
+CREATE TABLE user_search_terms (
+  term TEXT${d.binary} NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  PRIMARY KEY (term, user_id)
+);
+CREATE INDEX user_search_terms_user ON user_search_terms (user_id);
+-- Every role a user held (users.roles, JSON) becomes a role and a direct assignment: nothing is lost.
+INSERT INTO roles (id, key, name, description, created_at, updated_at)
+  SELECT ${d.newId}, k.key, NULL, NULL, ${d.now}, ${d.now} FROM (SELECT DISTINCT j.key AS key FROM users u ${d.eachRole}) k;
+INSERT INTO user_roles (user_id, role_id, created_at)
+  SELECT DISTINCT u.id, r.id, u.updated_at FROM users u ${d.eachRole} JOIN roles r ON r.key = j.key;
+-- Emails are stored normalised already; roles as they were.
+INSERT INTO user_search_terms (term, user_id) SELECT 'v:' || email, id FROM users;
+INSERT INTO user_search_terms (term, user_id) SELECT DISTINCT 'r:' || j.key, u.id FROM users u ${d.eachRole};
+`;

@@ -2,6 +2,7 @@
 // an Authgear config can be carried over; defaults are Authgear's unless noted.
 import { z } from "zod";
 import { tokenLifetimeFields } from "./token-lifetimes.ts";
+import { userProfileSchema } from "./user-profile.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -205,6 +206,7 @@ export const configSchema = z
           .prefault({}),
       })
       .prefault({}),
+    user_profile: userProfileSchema.describe("Standard and custom attributes and who may read or write them (Authgear's user_profile)."),
   })
   .superRefine((c, ctx) => {
     const seen = new Set<string>();

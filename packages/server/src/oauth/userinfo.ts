@@ -1,17 +1,16 @@
-// GET|POST /oauth2/userinfo (OIDC Core §5.3): standard claims for the granted scopes plus
-// Authgear's user claims.
+// GET|POST /oauth2/userinfo (OIDC Core §5.3): the standard claims the granted scopes release and the
+// bearer may read (user_profile access control), custom_attributes, and Authgear's user claims.
 import type { Caller } from "../session/caller.ts";
+import type { UserProfileConfig } from "../config/user-profile.ts";
 import { authgearUserClaims } from "../tokens/user-claims.ts";
+import { profileClaims } from "../attributes/profile.ts";
 
-export function userinfoClaims(caller: Caller): Record<string, unknown> {
+/** Cookie callers (first-party pages) and full-access tokens get every scope's claims. */
+export function releasedScopes(caller: Pick<Caller, "clientId" | "scopes">): string[] | "all" {
+  return caller.clientId === null || caller.scopes.includes("https://authgear.com/scopes/full-access") ? "all" : caller.scopes;
+}
+
+export function userinfoClaims(caller: Caller, profile: UserProfileConfig): Record<string, unknown> {
   const u = caller.user;
-  const claims: Record<string, unknown> = { sub: u.id };
-  // Cookie callers (first-party pages) and full-access tokens see the email; others need the email scope.
-  const all = caller.clientId === null || caller.scopes.includes("https://authgear.com/scopes/full-access");
-  if (all || caller.scopes.includes("email")) {
-    claims.email = u.email;
-    claims.email_verified = u.isVerified;
-  }
-  if (all || caller.scopes.includes("profile")) claims.updated_at = u.updatedAt;
-  return { ...claims, ...authgearUserClaims(u) };
+  return { sub: u.id, ...profileClaims(profile, u, releasedScopes(caller)), ...authgearUserClaims(u) };
 }

@@ -16,11 +16,11 @@ export interface Actor {
   id: string;
 }
 
-async function audit(ctx: Context, actor: Actor, action: string, targetType: string, targetId: string, details: Record<string, unknown> = {}): Promise<void> {
+export async function audit(ctx: Context, actor: Actor, action: string, targetType: string, targetId: string, details: Record<string, unknown> = {}): Promise<void> {
   await ctx.storage.auditLog.append({ at: ctx.now(), actor: actor.id, action, targetType, targetId, details });
 }
 
-async function mustGetUser(ctx: Context, id: string): Promise<User> {
+export async function mustGetUser(ctx: Context, id: string): Promise<User> {
   // Ids are UUIDs (users/users.ts): anything else names no user and need not reach the database.
   const user = isUserId(id) ? await ctx.storage.users.get(id) : null;
   if (!user) throw notFound("user");

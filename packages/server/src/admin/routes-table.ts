@@ -6,6 +6,9 @@ import * as s from "./schemas.ts";
 import * as op from "./operations.ts";
 import { presentAudit, presentClient, presentUser } from "./present.ts";
 import { notFound } from "./errors.ts";
+import { roleOrGroupRoutes } from "./roles.ts";
+import { groupRoleRoutes } from "./groups.ts";
+import { userProfileRoutes } from "./attributes.ts";
 
 export interface AdminRoute {
   method: "GET" | "POST" | "PATCH" | "DELETE";
@@ -23,10 +26,14 @@ const empty = async (): Promise<Record<string, never>> => ({});
 
 export const adminRoutes: AdminRoute[] = [
   {
-    method: "GET", path: "/users", summary: "List users, optionally searching by email substring or exact id",
+    method: "GET", path: "/users",
+    summary: "List users by creation; or search: `query` is an exact value or a prefix of any login ID or attribute value (or an exact id), `role` an effective role, `group` a group",
     query: s.listQuery, response: s.userListSchema,
     async handle(ctx, { query }) {
-      const page = await ctx.storage.userDirectory.list({ query: query.query, cursor: query.cursor, limit: query.limit });
+      const searching = Boolean(query.query || query.role || query.group);
+      const page = searching
+        ? await ctx.storage.userSearch.search({ query: query.query, role: query.role, group: query.group, cursor: query.cursor, limit: query.limit })
+        : await ctx.storage.userDirectory.list({ cursor: query.cursor, limit: query.limit });
       return { items: page.items.map(presentUser), next_cursor: page.nextCursor };
     },
   },
@@ -66,6 +73,10 @@ export const adminRoutes: AdminRoute[] = [
       return { items: page.items.map(presentAudit), next_cursor: page.nextCursor };
     },
   },
+  ...roleOrGroupRoutes("roles"),
+  ...roleOrGroupRoutes("groups"),
+  ...groupRoleRoutes,
+  ...userProfileRoutes,
 ];
 
 void empty;

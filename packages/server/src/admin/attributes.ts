@@ -5,7 +5,7 @@ import { applyProfilePatch, readableProfile } from "../attributes/profile.ts";
 import { announceUserChanged } from "../session/revocation.ts";
 import { AdminError, notFound } from "./errors.ts";
 import { audit, mustGetUser } from "./operations.ts";
-import type { AdminRoute } from "./routes-table.ts";
+import type { AdminRoute } from "./route.ts";
 import { changeLinks } from "./groups.ts";
 import * as s from "./profile-schemas.ts";
 

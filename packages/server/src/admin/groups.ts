@@ -5,7 +5,7 @@ import type { Link } from "../storage/profile-ports.ts";
 import { logOptions, usersChanged } from "../session/revocation.ts";
 import { AdminError } from "./errors.ts";
 import { audit, type Actor } from "./operations.ts";
-import type { AdminRoute } from "./routes-table.ts";
+import type { AdminRoute } from "./route.ts";
 import { presentRole } from "./roles.ts";
 import * as s from "./profile-schemas.ts";
 

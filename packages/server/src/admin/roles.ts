@@ -7,7 +7,7 @@ import { logOptions, usersChanged } from "../session/revocation.ts";
 import { randomUUID } from "node:crypto";
 import { AdminError, notFound } from "./errors.ts";
 import { audit } from "./operations.ts";
-import type { AdminRoute } from "./routes-table.ts";
+import type { AdminRoute } from "./route.ts";
 import * as s from "./profile-schemas.ts";
 import { emptySchema } from "./schemas.ts";
 

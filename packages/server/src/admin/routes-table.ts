@@ -6,21 +6,12 @@ import * as s from "./schemas.ts";
 import * as op from "./operations.ts";
 import { presentAudit, presentClient, presentUser } from "./present.ts";
 import { notFound } from "./errors.ts";
+import type { AdminRoute } from "./route.ts";
 import { roleOrGroupRoutes } from "./roles.ts";
 import { groupRoleRoutes } from "./groups.ts";
 import { userProfileRoutes } from "./attributes.ts";
 
-export interface AdminRoute {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
-  /** Fastify-style path under /_api/admin, e.g. /users/:id */
-  path: string;
-  summary: string;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  response: z.ZodType;
-  status?: number;
-  handle(ctx: Context, input: { actor: op.Actor; params: Record<string, string>; query: any; body: any }): Promise<unknown>;
-}
+export type { AdminRoute };
 
 const empty = async (): Promise<Record<string, never>> => ({});
 

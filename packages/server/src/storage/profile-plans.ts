@@ -1,7 +1,6 @@
 // Roles, groups and assignments as plans (plan.ts): written once, run by both adapters.
 import type { Role } from "../domain/roles.ts";
-import type { CascadeOptions, LoggedRevocation } from "./ports.ts";
-import type { AssignResult, Link, RoleOrGroupPatch, UpdateResult } from "./profile-ports.ts";
+import type { AssignResult, CascadeOptions, LoggedRevocation, Link, RoleOrGroupPatch, UpdateResult } from "./profile-ports.ts";
 import type { Page } from "./admin-ports.ts";
 import { all, run, type Plan } from "./plan.ts";
 import { HOLDERS_OF_ROLE, MEMBERS_OF_GROUP, createMissingRoles, logUsersChanged, refreshStatements, type RolesDialect } from "./roles-sql.ts";

@@ -6,7 +6,17 @@
 import type { Group, Role } from "../domain/roles.ts";
 import type { User } from "../domain/user.ts";
 import type { Page } from "./admin-ports.ts";
-import type { CascadeOptions, LoggedRevocation } from "./ports.ts";
+import type { RevocationKind } from "../domain/revocation.ts";
+
+/** The same shapes as ports.ts CascadeOptions and LoggedRevocation (that file imports this one). */
+export interface CascadeOptions {
+  at: number;
+  logUntil: number;
+}
+export interface LoggedRevocation {
+  kind: RevocationKind;
+  id: string;
+}
 
 export type { Group, Role };
 

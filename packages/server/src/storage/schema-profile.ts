@@ -18,6 +18,8 @@ export interface ProfileDialect {
   eachRole: string;
   /** Binary collation, so that `term >= x AND term < x || max` is a prefix range in both dialects. */
   binary: string;
+  /** SQLite: the terms table is its primary key (clustered), with no rowid copy beside it. */
+  clustered: string;
 }
 
 export const sqliteProfile: ProfileDialect = {
@@ -26,6 +28,7 @@ export const sqliteProfile: ProfileDialect = {
   now: "CAST(strftime('%s','now') AS INTEGER)",
   eachRole: "JOIN (SELECT u2.id AS uid, je.value AS key FROM users u2, json_each(u2.roles) je) j ON j.uid = u.id",
   binary: "",
+  clustered: " WITHOUT ROWID",
 };
 
 export const postgresProfile: ProfileDialect = {
@@ -34,6 +37,7 @@ export const postgresProfile: ProfileDialect = {
   now: "CAST(extract(epoch FROM now()) AS BIGINT)",
   eachRole: "CROSS JOIN LATERAL jsonb_array_elements_text(u.roles::jsonb) AS j(key)",
   binary: ' COLLATE "C"',
+  clustered: "",
 };
 
 const table = (name: string, d: ProfileDialect): string => `
@@ -70,7 +74,7 @@ CREATE TABLE user_search_terms (
   term TEXT${d.binary} NOT NULL,
   user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   PRIMARY KEY (term, user_id)
-);
+)${d.clustered};
 CREATE INDEX user_search_terms_user ON user_search_terms (user_id);
 -- Every role a user held (users.roles, JSON) becomes a role and a direct assignment: nothing is lost.
 INSERT INTO roles (id, key, name, description, created_at, updated_at)

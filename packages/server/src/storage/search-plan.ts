@@ -9,6 +9,9 @@ import { all, run, type Plan } from "./plan.ts";
 import { DELETE_VALUE_TERMS, INSERT_TERM, normalizeTerm, valueTerms } from "./roles-sql.ts";
 import { toUser, type Row } from "./rows.ts";
 import { isCleanText } from "../input/text.ts";
+import { isUserId } from "../input/ids.ts";
+
+const DRIVER_PROBE = 5000;
 
 // Above every character: `term < prefix + TOP` bounds a prefix range in byte order (UTF-8, binary collation).
 const TOP = "\u{10FFFF}";
@@ -31,13 +34,26 @@ export function* searchUsers(o: UserSearchOptions): Plan<Page<User>> {
   const p = (v: unknown): string => `$${args.push(v)}`;
   const exact = (term: string): string => `EXISTS (SELECT 1 FROM user_search_terms x WHERE x.term = ${p(term)} AND x.user_id = t.user_id)`;
   const query = o.query !== undefined ? normalizeTerm(o.query) : "";
-  // The most selective condition drives the scan; the others filter it.
-  if (query) filters.push(`t.term >= ${p(`v:${query}`)} AND t.term < ${p(`v:${query}${TOP}`)}`);
-  else if (o.role) filters.push(`t.term = ${p(`r:${o.role}`)}`);
-  else if (o.group) filters.push(`t.term = ${p(`g:${o.group}`)}`);
-  else return { items: [], nextCursor: null };
-  if (query && o.role) filters.push(exact(`r:${o.role}`));
-  if ((query || o.role) && o.group) filters.push(exact(`g:${o.group}`));
+  const ranges: [string, string][] = [];
+  if (query) ranges.push([`v:${query}`, `v:${query}${TOP}`]);
+  if (o.role) ranges.push([`r:${o.role}`, `r:${o.role}`]);
+  if (o.group) ranges.push([`g:${o.group}`, `g:${o.group}`]);
+  if (ranges.length === 0) return { items: [], nextCursor: null };
+  // The smallest range drives the scan (ordered by it, so pages are stable); the others filter it
+  // through the per-user index. Sizes are counted only up to a bound, so this costs little.
+  let driver = 0;
+  if (ranges.length > 1) {
+    const sizes: number[] = [];
+    for (const [lo, hi] of ranges) {
+      const r: Row[] = yield all(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM user_search_terms WHERE term >= $1 AND term <= $2 LIMIT ${DRIVER_PROBE}) AS x`, [lo, hi]);
+      sizes.push(Number(r[0].n));
+    }
+    driver = sizes.indexOf(Math.min(...sizes));
+  }
+  ranges.forEach(([lo, hi], i) => {
+    if (i === driver) filters.push(lo === hi ? `t.term = ${p(lo)}` : `t.term >= ${p(lo)} AND t.term < ${p(hi)}`);
+    else filters.push(lo === hi ? exact(lo) : `EXISTS (SELECT 1 FROM user_search_terms x WHERE x.user_id = t.user_id AND x.term >= ${p(lo)} AND x.term < ${p(hi)})`);
+  });
   const after = decodeCursor(o.cursor);
   if (after) filters.push(`(t.term > ${p(after[0])} OR (t.term = ${p(after[0])} AND t.user_id > ${p(after[1])}))`);
   const rows: Row[] = yield all(
@@ -48,7 +64,7 @@ export function* searchUsers(o: UserSearchOptions): Plan<Page<User>> {
   const items: User[] = [];
   const seen = new Set<string>();
   // An exact user id is a match too, listed first on the first page.
-  if (!after && o.query && !o.role && !o.group) {
+  if (!after && o.query && !o.role && !o.group && isUserId(o.query.trim())) {
     const byId: Row[] = yield all("SELECT * FROM users WHERE id = $1", [o.query.trim()]);
     for (const r of byId) items.push(toUser(r)), seen.add(String(r.id));
   }

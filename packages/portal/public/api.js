@@ -74,7 +74,7 @@ const seg = encodeURIComponent;
 export const verifyKey = (key) => request("GET", `/users${q({ limit: 1 })}`, { key });
 
 export const users = {
-  list: ({ query, cursor, limit = 25 } = {}, signal) => request("GET", `/users${q({ query, cursor, limit })}`, { signal }),
+  list: ({ query, role, group, cursor, limit = 25 } = {}, signal) => request("GET", `/users${q({ query, role, group, cursor, limit })}`, { signal }),
   get: (id) => request("GET", `/users/${seg(id)}`),
   disable: (id, reason) => request("POST", `/users/${seg(id)}/disable`, { body: { reason } }),
   enable: (id) => request("POST", `/users/${seg(id)}/enable`),

@@ -6,11 +6,13 @@ import { renderUsers } from "./views/users.js";
 import { renderUser } from "./views/user.js";
 import { renderClients } from "./views/clients.js";
 import { renderAudit } from "./views/audit.js";
+import { renderRoles } from "./views/roles.js";
 
 const root = document.getElementById("app");
 
 const NAV = [
   { id: "users", href: "#/users", label: "Users", icon: "users" },
+  { id: "roles", href: "#/roles", label: "Roles & groups", icon: "users" },
   { id: "clients", href: "#/clients", label: "Applications", icon: "apps" },
   { id: "audit", href: "#/audit", label: "Audit log", icon: "audit" },
 ];
@@ -18,6 +20,7 @@ const NAV = [
 const ROUTES = [
   { pattern: /^\/users\/?$/, nav: "users", title: "Users", view: renderUsers },
   { pattern: /^\/users\/([^/]+)$/, nav: "users", title: "User", view: renderUser },
+  { pattern: /^\/roles\/?$/, nav: "roles", title: "Roles and groups", view: renderRoles },
   { pattern: /^\/clients\/?$/, nav: "clients", title: "Applications", view: renderClients },
   { pattern: /^\/audit\/?$/, nav: "audit", title: "Audit log", view: renderAudit },
 ];

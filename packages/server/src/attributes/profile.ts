@@ -75,7 +75,8 @@ export function applyProfilePatch(profile: UserProfileConfig, user: User, patch:
 /** The attributes `party` may read, custom ones keyed by pointer name; identity-derived ones included. */
 export function readableProfile(profile: UserProfileConfig, user: User, party: Party): { standard_attributes: Record<string, unknown>; custom_attributes: Record<string, unknown> } {
   const standard: Record<string, unknown> = {};
-  const identity: Record<string, unknown> = { email: user.email };
+  // A user may have no email at all (phone or username only): then no email attribute.
+  const identity: Record<string, unknown> = user.email === null ? {} : { email: user.email };
   for (const [name, value] of Object.entries({ ...identity, ...user.standardAttributes })) {
     if (allows(standardAccess(profile, name), party, "readonly")) standard[name] = value;
   }

@@ -1,6 +1,7 @@
 // The hosted login UI: sign in and sign up with email + password. The password is the first
 // factor; account/login/continue.ts decides what follows (TOTP, email verification) and finishes
 // by creating the IdP session and handing back to /oauth2/authorize/resume.
+import { accountName } from "../domain/user.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../context.ts";
 import { callerFromCookie } from "../session/caller.ts";
@@ -101,6 +102,6 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     const value = request.cookies[cookie.name];
     const caller = value ? await callerFromCookie(ctx, value, clientInfo(request)) : null;
     if (!caller) return reply.redirect("/login", 302);
-    return sendHtml(ctx, reply, signedInPage(uiFor(request), caller.user.email));
+    return sendHtml(ctx, reply, signedInPage(uiFor(request), accountName(caller.user)));
   });
 }

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { tokenLifetimeFields } from "./token-lifetimes.ts";
 import { userProfileSchema } from "./user-profile.ts";
+import { loginIdSchema, phoneInputSchema } from "./identity.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -156,6 +157,8 @@ export const configSchema = z
         dev_outbox_page: z.boolean().default(false).describe("Serve /_dev/outbox listing the local outbox. Development only: it shows codes."),
       })
       .prefault({}),
+    identity: z.object({ login_id: loginIdSchema }).prefault({}),
+    ui: z.object({ phone_input: phoneInputSchema }).prefault({}),
     verification: z
       .object({
         required: z.boolean().default(false).describe("Sign-up and login cannot finish until the email is verified."),

@@ -2,7 +2,8 @@
 
 export interface User {
   id: string;
-  email: string;
+  /** The primary email: derived from the user's email login IDs; null if they have none (phone or username only). */
+  email: string | null;
   isVerified: boolean;
   isAnonymous: boolean;
   disabled: boolean;
@@ -15,4 +16,17 @@ export interface User {
   customAttributes: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
+}
+
+/**
+ * What pages show for the account and what per-account lockouts key on when no login ID was typed:
+ * the primary email, else the user id (a phone- or username-only user has no email).
+ */
+export function accountName(user: Pick<User, "id" | "email">): string {
+  return user.email ?? user.id;
+}
+
+/** The user with an email, or null: email verification, reset by email and emailed notices need one. */
+export function withEmail<U extends Pick<User, "email">>(user: U): (U & { email: string }) | null {
+  return user.email === null ? null : (user as U & { email: string });
 }

@@ -22,7 +22,7 @@ const object = (v: unknown): Record<string, unknown> => (v === null || v === und
 export function toUser(r: Row): User {
   return {
     id: str(r.id),
-    email: str(r.email),
+    email: strOrNull(r.email),
     isVerified: bool(r.is_verified),
     isAnonymous: bool(r.is_anonymous),
     disabled: bool(r.disabled),

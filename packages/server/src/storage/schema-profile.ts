@@ -4,7 +4,8 @@
 // the hot paths (tokens, userinfo, resolver) read it with the user row, so roles cost them no query.
 // Every role or group change rewrites it in the same transaction (storage/roles-sql.ts).
 //
-// user_search_terms holds one row per searchable value of a user (normalised login IDs, attribute
+// user_search_terms holds one row per searchable value of a user (normalised login IDs — kept by
+// triggers on identities, so every writer of login IDs keeps search right — attribute
 // values: `v:<value>`; effective roles: `r:<key>`; groups: `g:<key>`). Its primary key is the index
 // every search walks: an exact match or a prefix is one range scan, on SQLite and PostgreSQL alike.
 
@@ -20,7 +21,12 @@ export interface ProfileDialect {
   binary: string;
   /** SQLite: the terms table is its primary key (clustered), with no rowid copy beside it. */
   clustered: string;
+  /** Triggers that keep the login-ID terms in step with the identities table, whoever writes it. */
+  identityTriggers: string;
 }
+
+// A login ID's search term (roles-sql.ts normalizeTerm: login IDs arrive normalised already).
+const loginTerm = (row: "NEW" | "OLD"): string => `'v:' || substr(lower(${row}.login_id), 1, 200)`;
 
 export const sqliteProfile: ProfileDialect = {
   bigint: "INTEGER",
@@ -29,6 +35,18 @@ export const sqliteProfile: ProfileDialect = {
   eachRole: "JOIN (SELECT u2.id AS uid, je.value AS key FROM users u2, json_each(u2.roles) je) j ON j.uid = u.id",
   binary: "",
   clustered: " WITHOUT ROWID",
+  identityTriggers: `
+CREATE TRIGGER identities_terms_insert AFTER INSERT ON identities WHEN NEW.login_id IS NOT NULL BEGIN
+  INSERT OR IGNORE INTO user_search_terms (term, user_id) VALUES (${loginTerm("NEW")}, NEW.user_id);
+END;
+CREATE TRIGGER identities_terms_delete AFTER DELETE ON identities WHEN OLD.login_id IS NOT NULL BEGIN
+  DELETE FROM user_search_terms WHERE term = ${loginTerm("OLD")} AND user_id = OLD.user_id;
+END;
+CREATE TRIGGER identities_terms_update AFTER UPDATE OF login_id ON identities BEGIN
+  DELETE FROM user_search_terms WHERE OLD.login_id IS NOT NULL AND term = ${loginTerm("OLD")} AND user_id = OLD.user_id;
+  INSERT OR IGNORE INTO user_search_terms (term, user_id) SELECT ${loginTerm("NEW")}, NEW.user_id WHERE NEW.login_id IS NOT NULL;
+END;
+`,
 };
 
 export const postgresProfile: ProfileDialect = {
@@ -38,6 +56,19 @@ export const postgresProfile: ProfileDialect = {
   eachRole: "CROSS JOIN LATERAL jsonb_array_elements_text(u.roles::jsonb) AS j(key)",
   binary: ' COLLATE "C"',
   clustered: "",
+  identityTriggers: `
+CREATE FUNCTION identities_search_terms() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' AND OLD.login_id IS NOT NULL THEN
+    DELETE FROM user_search_terms WHERE term = ${loginTerm("OLD")} AND user_id = OLD.user_id;
+  END IF;
+  IF TG_OP <> 'DELETE' AND NEW.login_id IS NOT NULL THEN
+    INSERT INTO user_search_terms (term, user_id) VALUES (${loginTerm("NEW")}, NEW.user_id) ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER identities_search_terms AFTER INSERT OR DELETE OR UPDATE OF login_id ON identities FOR EACH ROW EXECUTE FUNCTION identities_search_terms();
+`,
 };
 
 const table = (name: string, d: ProfileDialect): string => `
@@ -81,7 +112,8 @@ INSERT INTO roles (id, key, name, description, created_at, updated_at)
   SELECT ${d.newId}, k.key, NULL, NULL, ${d.now}, ${d.now} FROM (SELECT DISTINCT j.key AS key FROM users u ${d.eachRole}) k;
 INSERT INTO user_roles (user_id, role_id, created_at)
   SELECT DISTINCT u.id, r.id, u.updated_at FROM users u ${d.eachRole} JOIN roles r ON r.key = j.key;
--- Emails are stored normalised already; roles as they were.
-INSERT INTO user_search_terms (term, user_id) SELECT 'v:' || email, id FROM users;
+-- Every login ID (migration 7 made one per email) and every email, normalised already; roles as they were.
+INSERT INTO user_search_terms (term, user_id) SELECT DISTINCT 'v:' || substr(lower(login_id), 1, 200), user_id FROM identities WHERE login_id IS NOT NULL;
+INSERT INTO user_search_terms (term, user_id) SELECT 'v:' || email, id FROM users WHERE email IS NOT NULL ON CONFLICT DO NOTHING;
 INSERT INTO user_search_terms (term, user_id) SELECT DISTINCT 'r:' || j.key, u.id FROM users u ${d.eachRole};
-`;
+${d.identityTriggers}`;

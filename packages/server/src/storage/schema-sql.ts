@@ -7,6 +7,12 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * SQLite only: run with foreign keys off (set outside the transaction, as SQLite requires) and
+   * checked with foreign_key_check before commit. A table rebuild needs it: with foreign keys on,
+   * dropping the old table would cascade-delete every row that references it.
+   */
+  rebuildsTables?: boolean;
 }
 
 const core = (opts: { bigint: string; bool: string; falseValue: string }): string => `
@@ -204,12 +210,75 @@ CREATE INDEX offline_grants_revoked ON offline_grants (revoked_at);
 CREATE INDEX outbox_created ON outbox (created_at);
 `;
 
+// Identities (issue #13): login IDs (email, phone, username), OAuth accounts and passkeys. A user
+// may have no email, so users.email becomes nullable; it stays as the user's primary email,
+// derived from an email login ID, so code that reads it keeps working. Every existing user gets
+// the email login ID their email already was (key and type `email`, as Authgear's default config).
+const identitiesTable = (opts: { bigint: string }): string => `
+CREATE TABLE identities (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  type TEXT NOT NULL,
+  login_id_key TEXT,
+  login_id_type TEXT,
+  login_id TEXT,
+  original_login_id TEXT,
+  provider_alias TEXT,
+  provider_subject TEXT,
+  claims TEXT NOT NULL DEFAULT '{}',
+  created_at ${opts.bigint} NOT NULL,
+  updated_at ${opts.bigint} NOT NULL
+);
+CREATE UNIQUE INDEX identities_login_id ON identities (login_id_key, login_id);
+CREATE UNIQUE INDEX identities_provider ON identities (provider_alias, provider_subject);
+CREATE INDEX identities_user ON identities (user_id, created_at);
+`;
+
+const USER_COLUMN_LIST = "id, email, is_verified, is_anonymous, disabled, disabled_reason, roles, created_at, updated_at";
+
+// SQLite cannot drop NOT NULL: the users table is rebuilt (runs with foreign keys off, see
+// rebuildsTables) and its indexes from migrations 1 and 2 made again. Identity ids are random
+// version-4 UUIDs, like the ids the code makes.
+const sqliteIdentities = `
+CREATE TABLE users_new (
+  id TEXT PRIMARY KEY,
+  email TEXT,
+  is_verified INTEGER NOT NULL DEFAULT 0,
+  is_anonymous INTEGER NOT NULL DEFAULT 0,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  disabled_reason TEXT,
+  roles TEXT NOT NULL DEFAULT '[]',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+INSERT INTO users_new (${USER_COLUMN_LIST}) SELECT ${USER_COLUMN_LIST} FROM users;
+DROP TABLE users;
+ALTER TABLE users_new RENAME TO users;
+CREATE UNIQUE INDEX users_email ON users (email);
+CREATE INDEX users_created ON users (created_at, id);
+${identitiesTable({ bigint: "INTEGER" })}
+INSERT INTO identities (id, user_id, type, login_id_key, login_id_type, login_id, original_login_id, claims, created_at, updated_at)
+SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-'
+    || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))),
+  id, 'login_id', 'email', 'email', email, email, json_object('email', email), created_at, updated_at
+FROM users WHERE email IS NOT NULL;
+`;
+
+const postgresIdentities = `
+ALTER TABLE users ALTER COLUMN email DROP NOT NULL;
+${identitiesTable({ bigint: "BIGINT" })}
+INSERT INTO identities (id, user_id, type, login_id_key, login_id_type, login_id, original_login_id, claims, created_at, updated_at)
+SELECT gen_random_uuid()::text, id, 'login_id', 'email', 'email', email, email, json_build_object('email', email)::text, created_at, updated_at
+FROM users WHERE email IS NOT NULL;
+`;
+
 export const sqliteMigrations: Migration[] = [
   { version: 1, name: "core", sql: core({ bigint: "INTEGER", bool: "INTEGER", falseValue: "0" }) },
   { version: 2, name: "admin", sql: admin({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 3, name: "accounts", sql: accounts({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "INTEGER" }) },
   { version: 5, name: "sweeping", sql: sweeping },
+  { version: 7, name: "identities", sql: sqliteIdentities, rebuildsTables: true },
   { version: 8, name: "profile", sql: profileMigration(sqliteProfile) },
 ];
 
@@ -219,5 +288,6 @@ export const postgresMigrations: Migration[] = [
   { version: 3, name: "accounts", sql: accounts({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
   { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "BIGINT" }) },
   { version: 5, name: "sweeping", sql: sweeping },
+  { version: 7, name: "identities", sql: postgresIdentities },
   { version: 8, name: "profile", sql: profileMigration(postgresProfile) },
 ];

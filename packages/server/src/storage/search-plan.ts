@@ -77,8 +77,11 @@ export function* searchUsers(o: UserSearchOptions): Plan<Page<User>> {
   return { items, nextCursor: rows.length > o.limit ? encodeCursor(String(last.search_term), String(last.user_id ?? last.id)) : null };
 }
 
-/** Rewrites a user's `v:` terms from their email and attributes (after create or update). */
+/** Rewrites a user's `v:` terms from their email, attributes and login IDs (after create or update). */
 export function* writeValueTerms(user: Pick<User, "id" | "email" | "standardAttributes" | "customAttributes">): Plan<void> {
   yield run(DELETE_VALUE_TERMS, [user.id]);
   for (const term of valueTerms(user)) yield run(INSERT_TERM, [term, user.id]);
+  // The same terms the identities triggers write (schema-profile.ts), put back after the delete.
+  yield run(`INSERT INTO user_search_terms (term, user_id) SELECT DISTINCT 'v:' || substr(lower(login_id), 1, 200), user_id FROM identities
+    WHERE user_id = $1 AND login_id IS NOT NULL ON CONFLICT DO NOTHING`, [user.id]);
 }

@@ -21,8 +21,8 @@ export function isValidEmail(email: string): boolean {
 }
 
 /** The rules of `authentication.password_policy` a new password for `email` breaks (none: it may be set). */
-export function newPasswordViolations(ctx: Context, password: string, email: string): PasswordRule[] {
-  return passwordViolations(password, ctx.config.authentication.password_policy, { email });
+export function newPasswordViolations(ctx: Context, password: string, email: string | null): PasswordRule[] {
+  return passwordViolations(password, ctx.config.authentication.password_policy, email === null ? {} : { email });
 }
 
 export async function createUser(ctx: Context, input: { email: string; password: string; verified?: boolean }): Promise<CreateUserResult> {

@@ -46,7 +46,7 @@ for (const backend of backends) {
       await s.oneTimeCodes.put(code(u.id, NOW - RETENTION_SECONDS.accountState - 1));
       await s.oneTimeCodes.put(code(other.id, NOW + 60));
 
-      const pending = (expiresAt: number) => ({ id: id("p"), secretHash: "h", userId: u.id, email: u.email, flowId: null, stage: "totp" as const, amr: ["pwd"], createdAt: NOW - 4000, expiresAt, consumedAt: null });
+      const pending = (expiresAt: number) => ({ id: id("p"), secretHash: "h", userId: u.id, email: u.email!, flowId: null, stage: "totp" as const, amr: ["pwd"], createdAt: NOW - 4000, expiresAt, consumedAt: null });
       await s.pendingLogins.create(pending(NOW - RETENTION_SECONDS.accountState - 1));
       const livePending = pending(NOW + 60);
       await s.pendingLogins.create(livePending);

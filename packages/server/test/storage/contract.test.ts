@@ -47,7 +47,7 @@ for (const backend of backends) {
       it("creates with a normalised email and a password, in one go", async () => {
         const u = newUser({ email: `  Alice.${randomUUID()}@Example.COM `, roles: ["admin"], isAnonymous: true });
         const created = await s.users.create(u, "hash-1");
-        assert.deepEqual(created, { ...u, email: u.email.trim().toLowerCase() });
+        assert.deepEqual(created, { ...u, email: u.email!.trim().toLowerCase() });
         assert.deepEqual(await s.users.get(u.id), created);
         assert.equal(await s.passwords.get(u.id), "hash-1");
       });
@@ -75,7 +75,7 @@ for (const backend of backends) {
 
       it("finds by email whatever the case; get and findByEmail miss cleanly", async () => {
         const u = await user();
-        assert.deepEqual(await s.users.findByEmail(` ${u.email.toUpperCase()} `), u);
+        assert.deepEqual(await s.users.findByEmail(` ${u.email!.toUpperCase()} `), u);
         assert.equal(await s.users.findByEmail(`nobody-${randomUUID()}@example.com`), null);
         assert.equal(await s.users.get(id("missing")), null);
       });
@@ -93,7 +93,7 @@ for (const backend of backends) {
 
       it("refuses to update to another user's email", async () => {
         const [a, b] = [await user(), await user()];
-        await assert.rejects(s.users.update(b.id, { email: a.email.toUpperCase() }, T + 1));
+        await assert.rejects(s.users.update(b.id, { email: a.email!.toUpperCase() }, T + 1));
         assert.equal((await s.users.get(b.id))!.email, b.email);
       });
 

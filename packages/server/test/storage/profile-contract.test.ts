@@ -7,6 +7,7 @@ import type { Storage, User } from "../../src/storage/ports.ts";
 import type { Role } from "../../src/domain/roles.ts";
 import { backends } from "./backends.ts";
 import { T, newUser, skipPostgres } from "./fixtures.ts";
+import { loginIdIdentity } from "../../src/domain/identity.ts";
 
 const o = { at: T + 10, logUntil: T + 1000 };
 
@@ -96,6 +97,24 @@ for (const backend of backends) {
       assert.deepEqual(await s.assignments.change({ kind: "group_role", groupKey: `${t}_g` }, [`${t}_r`], o), { ok: false, missing: [`${t}_g`, ] });
       assert.equal(await s.assignments.ofUser("no-such-user"), null);
       assert.equal(await s.assignments.ofGroup(`${t}_g`), null);
+    });
+
+    it("search finds every login ID (identities' triggers keep the terms), and keeps them through attribute edits", async () => {
+      const t = tag();
+      const u = await user();
+      const phone = loginIdIdentity({ id: randomUUID(), userId: u.id, key: "phone", type: "phone", loginId: `+8529${t.slice(1, 8)}`, originalLoginId: "x", at: T });
+      const name = loginIdIdentity({ id: randomUUID(), userId: u.id, key: "username", type: "username", loginId: `${t}_user`, originalLoginId: `${t}_User`, at: T });
+      assert.ok(await s.identities.create(phone));
+      assert.ok(await s.identities.create(name));
+      const ids = async (query: string): Promise<string[]> => (await s.userSearch.search({ query, limit: 10 })).items.map((x) => x.id);
+      assert.deepEqual(await ids(phone.loginId!), [u.id]);
+      assert.deepEqual(await ids(`${t}_US`), [u.id]);
+      await s.users.update(u.id, { standardAttributes: { nickname: `${t}nick` } }, T + 1);
+      assert.deepEqual(await ids(phone.loginId!), [u.id], "an attribute edit rewrites the value terms, login IDs included");
+      assert.deepEqual(await ids(`${t}nick`), [u.id]);
+      assert.ok(await s.identities.delete(phone.id));
+      assert.deepEqual(await ids(phone.loginId!), []);
+      assert.deepEqual(await ids(`${t}_user`), [u.id]);
     });
 
     it("users.update roles sets the direct roles, creating missing ones, and keeps group roles", async () => {

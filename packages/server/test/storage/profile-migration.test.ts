@@ -1,4 +1,4 @@
-// Migration 8 on a database the code before it created (migrations 1–5, users with the flat JSON
+// Migration 8 on a database the code before it created (migrations 1–5 as main shipped them, users with the flat JSON
 // roles list): every role becomes a role and a direct assignment, nothing is lost, and searches
 // find the users by email and role. Both backends.
 import { describe, it } from "node:test";
@@ -57,7 +57,7 @@ describe("migration 8 on a database made before it", () => {
       const path = join(dir, "db.sqlite");
       const db = new Database(path);
       db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-      for (const m of sqliteMigrations.filter((m) => m.version < 8)) {
+      for (const m of sqliteMigrations.filter((m) => m.version <= 5)) {
         db.exec(m.sql);
         db.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(m.version, m.name, T);
       }
@@ -76,7 +76,7 @@ describe("migration 8 on a database made before it", () => {
     try {
       await client.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
       await client.query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
-      for (const m of postgresMigrations.filter((m) => m.version < 8)) {
+      for (const m of postgresMigrations.filter((m) => m.version <= 5)) {
         await client.query(m.sql);
         await client.query("INSERT INTO schema_migrations VALUES ($1, $2, $3)", [m.version, m.name, T]);
       }

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { clientInfo } from "../../http/client-info.ts";
 import type { Context } from "../../context.ts";
 import type { PendingLoginStage } from "../../domain/account.ts";
-import type { User } from "../../domain/user.ts";
+import { accountName, withEmail, type User } from "../../domain/user.ts";
 import { hasTotp } from "../mfa/totp.ts";
 import { sendVerificationCode } from "../verification/service.ts";
 import { seeOther } from "../ui/respond.ts";
@@ -16,7 +16,8 @@ export const STAGE_PATHS: Record<PendingLoginStage, string> = { totp: "/login/to
 /** Which step comes next for this user, or null when the login can finish. */
 export async function nextStage(ctx: Context, user: User, done: { totp: boolean; justSignedUp: boolean }): Promise<PendingLoginStage | null> {
   if (!done.totp && (await hasTotp(ctx, user.id))) return "totp";
-  if (!user.isVerified && (done.justSignedUp || ctx.config.verification.required)) return "verify";
+  // No email, nothing to verify (a phone or username login ID).
+  if (user.email !== null && !user.isVerified && (done.justSignedUp || ctx.config.verification.required)) return "verify";
   return null;
 }
 
@@ -28,8 +29,9 @@ export async function afterFirstFactor(
   const amr = ["pwd"];
   const stage = await nextStage(ctx, o.user, { totp: false, justSignedUp: o.justSignedUp });
   if (stage === null) return completeLogin(ctx, request, reply, o.user, amr, o.flowId);
-  await startPending(ctx, reply, { userId: o.user.id, email: o.user.email, flowId: o.flowId, stage, amr });
-  if (stage === "verify") await sendVerificationCode(ctx, o.user, { ip: clientInfo(request).ip });
+  await startPending(ctx, reply, { userId: o.user.id, email: accountName(o.user), flowId: o.flowId, stage, amr });
+  const emailed = withEmail(o.user);
+  if (stage === "verify" && emailed) await sendVerificationCode(ctx, emailed, { ip: clientInfo(request).ip });
   return seeOther(ctx, reply, STAGE_PATHS[stage]);
 }
 
@@ -50,6 +52,7 @@ export async function afterStep(
     clearPending(ctx, reply);
     return completeLogin(ctx, request, reply, o.user, o.amr, o.flowId);
   }
-  if (stage === "verify") await sendVerificationCode(ctx, o.user, { ip: clientInfo(request).ip });
+  const emailed = withEmail(o.user);
+  if (stage === "verify" && emailed) await sendVerificationCode(ctx, emailed, { ip: clientInfo(request).ip });
   return seeOther(ctx, reply, STAGE_PATHS[stage]);
 }

@@ -1,6 +1,7 @@
 // /login/totp and /login/recovery: the second factor after the password. Attempts go through the
 // same rate limits and lockout as passwords; amr records what was used (pwd+otp+mfa, or
 // pwd+x_recovery_code+mfa).
+import { accountName } from "../../domain/user.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { clientInfo } from "../../http/client-info.ts";
 import type { Context } from "../../context.ts";
@@ -50,7 +51,7 @@ export function registerSecondFactorRoutes(app: FastifyInstance, ctx: Context): 
       const pending = await readPending(ctx, request, "totp");
       const user = pending?.userId ? await ctx.storage.users.get(pending.userId) : null;
       if (!pending || !user || user.disabled) return stepExpired(reply, ui);
-      const result = await guardCredential(ctx, { email: user.email, ip: clientInfo(request).ip }, async () => ((await m.check(ctx, user.id, form.fields[m.field])) ? true : null));
+      const result = await guardCredential(ctx, { email: accountName(user), ip: clientInfo(request).ip }, async () => ((await m.check(ctx, user.id, form.fields[m.field])) ? true : null));
       countRefusedSignIn(ctx, result);
       if (result.kind === "rate_limited") return tooMany(ctx, reply, ui, result.retryAfter);
       if (result.kind === "locked") return render(request, reply, ui, pending.email, ui.t("login.error.locked"), 429);

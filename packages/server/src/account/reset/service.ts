@@ -1,6 +1,7 @@
 // Forgot / reset password: a 6-digit code and a single-use link, both in one email, both valid
 // for 15 minutes. Asking never reveals whether the address has an account: the answer and the
 // work done are the same, and the email leaves in the background.
+import { withEmail } from "../../domain/user.ts";
 import type { Context } from "../../context.ts";
 import { randomToken, safeEqual, sha256 } from "../../crypto/secrets.ts";
 import { announceUserChanged, resetPasswordEverywhere } from "../../session/revocation.ts";
@@ -18,7 +19,8 @@ import { newPasswordViolations } from "../../users/users.ts";
 export const RESET_LIFETIME_SECONDS = 900;
 
 export async function requestPasswordReset(ctx: Context, input: { email: string; ip: string }): Promise<void> {
-  const user = input.email.length <= 254 ? await ctx.storage.users.findByEmail(input.email) : null;
+  const found = input.email.length <= 254 ? await ctx.storage.users.findByEmail(input.email) : null;
+  const user = found && withEmail(found);
   // The secrets are made either way, so both paths cost the same up to here...
   const code = newNumericCode();
   const token = randomToken();
@@ -60,8 +62,8 @@ export async function resetLinkTarget(ctx: Context, token: string): Promise<{ us
   const row = await ctx.storage.oneTimeCodes.findByLinkToken("reset_password", sha256(token));
   if (!live(row, ctx.now())) return null;
   const user = await ctx.storage.users.get(row.userId);
-  // The link was sent to an address; if the account's email changed since, it no longer applies.
-  return user && !user.disabled && normalizeEmail(user.email) === row.target ? { userId: user.id, email: user.email } : null;
+  // The link was sent to an address; if the account's email changed (or went) since, it no longer applies.
+  return user && !user.disabled && user.email !== null && normalizeEmail(user.email) === row.target ? { userId: user.id, email: user.email } : null;
 }
 
 export type ResetResult = { kind: "done" } | { kind: "invalid" } | { kind: "weak"; rules: PasswordRule[] };

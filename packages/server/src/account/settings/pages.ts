@@ -10,7 +10,10 @@ export type SettingsSection = "password" | "mfa" | "recovery" | "sessions";
 
 export interface SettingsView {
   csrf: string;
-  email: string;
+  /** What the account is called (accountName): the primary email, else the user id. */
+  account: string;
+  /** Null for a phone- or username-only user: no email section. */
+  email: string | null;
   verified: boolean;
   totpOn: boolean;
   recoveryLeft: number;
@@ -45,7 +48,7 @@ export function settingsPage(ui: Ui, v: SettingsView): string {
   const verify = v.verified ? "" : form("/settings/verify", `${csrf}<button type="submit" class="secondary">${escapeHtml(t("settings.email.verify"))}</button>`, { className: "inline" });
   const password = disclose(t("settings.password.submit"), form("/settings/password", [
     csrf,
-    hidden("username", v.email).replace('type="hidden"', 'type="hidden" autocomplete="username"'),
+    hidden("username", v.account).replace('type="hidden"', 'type="hidden" autocomplete="username"'),
     field({ id: "current", type: "password", label: t("form.current_password"), autocomplete: "current-password", maxlength: 256 }),
     field({ id: "new_password", type: "password", label: t("form.new_password"), autocomplete: "new-password", maxlength: 256, describedBy: "policy-help" }),
     policyHelp(t, v.policy, "policy-help"),
@@ -73,11 +76,11 @@ ${disclose(t("settings.recovery.regenerate"), form("/settings/recovery-codes", `
     wide: true,
     title: t("settings.title"),
     body: `<div class="row"><h1>${escapeHtml(t("settings.heading"))}</h1><a href="/oauth2/end_session">${escapeHtml(t("settings.sign_out"))}</a></div>
-<p class="muted">${escapeHtml(t("settings.signed_in_as", { email: v.email }))}</p>
+<p class="muted">${escapeHtml(t("settings.signed_in_as", { email: v.account }))}</p>
 <p><a href="/settings/profile">${escapeHtml(t("profile.link"))}</a></p>
 ${noticeBox(v.notice)}
-<section aria-labelledby="email-heading"><h2 id="email-heading">${escapeHtml(t("settings.email.heading"))}</h2>
-<div class="row"><span>${escapeHtml(v.email)} ${status}</span>${verify}</div></section>
+${v.email === null ? "" : `<section aria-labelledby="email-heading"><h2 id="email-heading">${escapeHtml(t("settings.email.heading"))}</h2>
+<div class="row"><span>${escapeHtml(v.email)} ${status}</span>${verify}</div></section>`}
 <section aria-labelledby="password-heading"><h2 id="password-heading">${escapeHtml(t("settings.password.heading"))}</h2>
 ${errorBox(v.errors.password ?? null, "password-error")}
 ${password}</section>

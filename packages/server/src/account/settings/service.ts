@@ -1,5 +1,6 @@
 // What the settings page does, as plain functions: change the password, turn TOTP on and off,
 // make new recovery codes. Every proof (password, code) goes through the credential guard.
+import { accountName } from "../../domain/user.ts";
 import type { Context } from "../../context.ts";
 import type { User } from "../../domain/user.ts";
 import { CODE_PATTERN, cleanCode } from "../codes.ts";
@@ -21,7 +22,7 @@ export async function changePassword(
 ): Promise<{ kind: "ok" } | { kind: "weak"; rules: PasswordRule[] } | Refused> {
   const rules = newPasswordViolations(ctx, input.next, user.email);
   if (rules.length > 0) return { kind: "weak", rules };
-  const proof = await guardCredential(ctx, { email: user.email, ip: input.ip }, () => passwordMatches(ctx, user, input.current));
+  const proof = await guardCredential(ctx, { email: accountName(user), ip: input.ip }, () => passwordMatches(ctx, user, input.current));
   if (proof.kind !== "ok") return proof;
   const set = await setPassword(ctx, user, input.next);
   return set.ok ? { kind: "ok" } : { kind: "weak", rules: set.rules };
@@ -47,7 +48,7 @@ export async function confirmTotpSetup(ctx: Context, user: User, input: { code: 
 /** Turning TOTP off takes the password or a current TOTP code. */
 export async function disableTotp(ctx: Context, user: User, input: { proof: string; ip: string }): Promise<{ kind: "ok" } | Refused> {
   const code = cleanCode(input.proof);
-  const result = await guardCredential(ctx, { email: user.email, ip: input.ip }, async () =>
+  const result = await guardCredential(ctx, { email: accountName(user), ip: input.ip }, async () =>
     CODE_PATTERN.test(code) && (await useTotp(ctx, user.id, code)) ? true : passwordMatches(ctx, user, input.proof));
   if (result.kind !== "ok") return result;
   await ctx.storage.totp.delete(user.id);
@@ -57,7 +58,7 @@ export async function disableTotp(ctx: Context, user: User, input: { proof: stri
 
 /** New recovery codes take a current TOTP code: the codes are a second factor themselves. */
 export async function regenerateRecoveryCodes(ctx: Context, user: User, input: { code: string; ip: string }): Promise<{ kind: "ok"; codes: string[] } | Refused> {
-  const result = await guardCredential(ctx, { email: user.email, ip: input.ip }, async () => ((await useTotp(ctx, user.id, input.code)) ? true : null));
+  const result = await guardCredential(ctx, { email: accountName(user), ip: input.ip }, async () => ((await useTotp(ctx, user.id, input.code)) ? true : null));
   if (result.kind !== "ok") return result;
   return { kind: "ok", codes: await issueRecoveryCodes(ctx, user.id) };
 }

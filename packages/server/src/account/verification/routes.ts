@@ -1,4 +1,5 @@
 // /verify: the email verification step, reached during a login (pending state) or from settings.
+import { withEmail } from "../../domain/user.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { clientInfo } from "../../http/client-info.ts";
 import type { Context } from "../../context.ts";
@@ -15,17 +16,21 @@ import { phantomCheck, phantomResend } from "./phantom.ts";
 import { checkVerificationCode, sendVerificationCode } from "./service.ts";
 
 /** Who is verifying: a login in progress (maybe a phantom sign-up), or a signed-in user from settings. */
-type Subject = { kind: "login"; pending: PendingLogin; user: User | null } | { kind: "settings"; user: User };
+// Only a user with an email has anything to verify here.
+type Emailed = User & { email: string };
+type Subject = { kind: "login"; pending: PendingLogin; user: Emailed | null } | { kind: "settings"; user: Emailed };
 
 async function subjectOf(ctx: Context, request: FastifyRequest): Promise<Subject | null> {
   const pending = await readPending(ctx, request, "verify");
   if (pending) {
-    const user = pending.userId ? await ctx.storage.users.get(pending.userId) : null;
+    const found = pending.userId ? await ctx.storage.users.get(pending.userId) : null;
+    const user = found && withEmail(found);
     if (pending.userId && (!user || user.disabled)) return null;
     return { kind: "login", pending, user };
   }
   const caller = await sessionCaller(ctx, request);
-  return caller && !caller.user.isVerified ? { kind: "settings", user: caller.user } : null;
+  const user = caller && withEmail(caller.user);
+  return user && !user.isVerified ? { kind: "settings", user } : null;
 }
 
 export function registerVerificationRoutes(app: FastifyInstance, ctx: Context): void {

@@ -7,6 +7,7 @@ import { postgresMigrations } from "../schema-sql.ts";
 import { postgresStores } from "./stores.ts";
 import { postgresAdminStores } from "./admin-stores.ts";
 import { postgresAccountStores } from "./account-stores.ts";
+import { postgresIdentityStores } from "./identity-stores.ts";
 import { postgresCascades } from "./cascades.ts";
 import { postgresProfileStores } from "./profile-stores.ts";
 import { guardPool } from "./nul-guard.ts";
@@ -81,6 +82,7 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
     ...postgresAdminStores(pool),
     ...postgresAccountStores(pool),
     ...postgresProfileStores(pool),
+    ...postgresIdentityStores(pool),
     cascades: postgresCascades(pool),
   }, fromPostgresError);
   return {

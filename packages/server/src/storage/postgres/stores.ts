@@ -14,6 +14,8 @@ import { setDirectRoles } from "../profile-plans.ts";
 import { writeValueTerms } from "../search-plan.ts";
 import { postgresRoles } from "../roles-sql.ts";
 import { postgresProfile } from "../schema-profile.ts";
+import { loginIdsForNewUser } from "../identity-rows.ts";
+import { followPrimaryEmail, insertIdentity, isIdentityTaken } from "./identity-stores.ts";
 
 const insertSql = (table: string, cols: readonly string[]): string =>
   `INSERT INTO ${table} (${cols.join(", ")}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(", ")})`;
@@ -25,20 +27,21 @@ export function postgresStores(pool: pg.Pool) {
   const one = async (sql: string, args: unknown[] = []): Promise<Row | null> => (await rows(sql, args))[0] ?? null;
   const changed = async (sql: string, args: unknown[]): Promise<number> => (await pool.query(sql, args)).rowCount ?? 0;
   const users: UserStore = {
-    async create(user, passwordHash) {
-      const u = { ...user, email: normalizeEmail(user.email) };
+    async create(user, passwordHash, loginIds = []) {
+      const u = { ...user, email: user.email === null ? null : normalizeEmail(user.email) };
       try {
         await transaction(pool, async (client) => {
           await client.query(insertSql("users", USER_COLUMNS), userValues(u, pgBool));
           if (passwordHash !== null) await client.query("INSERT INTO passwords (user_id, hash, updated_at) VALUES ($1, $2, $3)", [u.id, passwordHash, u.createdAt]);
           await drivePostgres(client, writeValueTerms(u));
           if (u.roles.length > 0) await drivePostgres(client, setDirectRoles(postgresRoles, postgresProfile.newId, u.id, u.roles, u.createdAt));
+          for (const identity of loginIdsForNewUser(u, loginIds)) await insertIdentity(client, identity);
         });
         return u;
       } catch (err) {
-        // Only the email index means "taken"; a duplicate id is a bug and throws, as in SQLite.
+        // Only the email and identity indexes mean "taken"; a duplicate id is a bug and throws, as in SQLite.
         const e = err as { code?: string; constraint?: string };
-        if (e.code === UNIQUE_VIOLATION && e.constraint === "users_email") return null;
+        if ((e.code === UNIQUE_VIOLATION && e.constraint === "users_email") || isIdentityTaken(err)) return null;
         throw err;
       }
     },
@@ -56,14 +59,16 @@ export function postgresStores(pool: pg.Pool) {
       return transaction(pool, async (client) => {
         const current = (await client.query("SELECT * FROM users WHERE id = $1 FOR UPDATE", [id])).rows[0] as Row | undefined;
         if (!current) return null;
-        const next = { ...toUser(current), ...patch, updatedAt: at };
-        next.email = normalizeEmail(next.email);
+        const before = toUser(current);
+        const next = { ...before, ...patch, updatedAt: at };
+        next.email = next.email === null ? null : normalizeEmail(next.email);
         // users.roles is the effective-roles cache: only setDirectRoles writes it.
         await client.query(
           "UPDATE users SET email = $1, is_verified = $2, disabled = $3, disabled_reason = $4, standard_attributes = $5, custom_attributes = $6, updated_at = $7 WHERE id = $8",
           [next.email, next.isVerified, next.disabled, next.disabledReason, JSON.stringify(next.standardAttributes), JSON.stringify(next.customAttributes), at, id],
         );
-        if (patch.email !== undefined || patch.standardAttributes !== undefined || patch.customAttributes !== undefined) await drivePostgres(client, writeValueTerms(next));
+        await followPrimaryEmail(client, id, before.email, next.email, at);
+        if (patch.standardAttributes !== undefined || patch.customAttributes !== undefined) await drivePostgres(client, writeValueTerms(next));
         if (patch.roles !== undefined) await drivePostgres(client, setDirectRoles(postgresRoles, postgresProfile.newId, id, patch.roles, at));
         return toUser((await client.query("SELECT * FROM users WHERE id = $1", [id])).rows[0] as Row);
       });

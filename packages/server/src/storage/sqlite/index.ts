@@ -11,6 +11,7 @@ import { sqliteAdminStores } from "./admin-stores.ts";
 import { sqliteAccountStores } from "./account-stores.ts";
 import { sqliteCascades } from "./cascades.ts";
 import { sqliteProfileStores } from "./profile-stores.ts";
+import { sqliteIdentityStores } from "./identity-stores.ts";
 
 export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): Storage {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -20,13 +21,12 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   db.pragma("foreign_keys = ON");
   // Another process (a CLI command) holding the write lock longer than this: SQLITE_BUSY, a 503.
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-  type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & ReturnType<typeof sqliteProfileStores> & {
-    cascades: ReturnType<typeof sqliteCascades>;
-  };
+  type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & ReturnType<typeof sqliteProfileStores>
+    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades> };
   let stores: Stores | null = null;
   const ready = (): Stores => {
     // SQLITE_BUSY/FULL/IOERR/READONLY become StorageUnavailableError (503), not a 500 with nothing logged.
-    stores ??= translateErrors({ ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), ...sqliteProfileStores(db), cascades: sqliteCascades(db) }, fromSqliteError);
+    stores ??= translateErrors({ ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), ...sqliteProfileStores(db), ...sqliteIdentityStores(db), cascades: sqliteCascades(db) }, fromSqliteError);
     return stores;
   };
   // Stores prepare their statements when first used, after migrate() has created the tables: until
@@ -37,7 +37,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   const keys = [
     "users", "passwords", "sessions", "offlineGrants", "cascades", "codes", "authFlows", "signingKeys", "userDirectory", "adminKeys",
     "auditLog", "clientSettings", "revocations", "oneTimeCodes", "totp", "recoveryCodes", "pendingLogins", "lockouts", "outbox",
-    "roles", "groups", "assignments", "userSearch",
+    "identities", "roles", "groups", "assignments", "userSearch",
   ] as const satisfies readonly (keyof Stores)[];
   const storage = {
     ...(Object.fromEntries(keys.map((k) => [k, lazy(k)])) as unknown as Stores),
@@ -46,10 +46,20 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
       const done = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
       for (const m of sqliteMigrations) {
         if (done.has(m.version)) continue;
-        db.transaction(() => {
-          db.exec(m.sql);
-          db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, Math.floor(Date.now() / 1000));
-        })();
+        // PRAGMA foreign_keys is a no-op inside a transaction: switched off before, on again after.
+        if (m.rebuildsTables) db.pragma("foreign_keys = OFF");
+        try {
+          db.transaction(() => {
+            db.exec(m.sql);
+            if (m.rebuildsTables) {
+              const broken = db.pragma("foreign_key_check") as unknown[];
+              if (broken.length > 0) throw new Error(`migration ${m.version} (${m.name}) left ${broken.length} dangling foreign keys`);
+            }
+            db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, Math.floor(Date.now() / 1000));
+          })();
+        } finally {
+          if (m.rebuildsTables) db.pragma("foreign_keys = ON");
+        }
       }
       Object.assign(storage, ready());
     },

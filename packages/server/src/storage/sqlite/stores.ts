@@ -1,5 +1,4 @@
 import type Database from "better-sqlite3";
-import type { User } from "../../domain/user.ts";
 import type {
   AuthFlowStore, AuthorizationCodeStore, ConsumeResult, OfflineGrantStore, PasswordStore, SessionStore, SigningKeyStore, UserStore,
 } from "../ports.ts";
@@ -12,6 +11,10 @@ import { setDirectRoles } from "../profile-plans.ts";
 import { writeValueTerms } from "../search-plan.ts";
 import { sqliteRoles } from "../roles-sql.ts";
 import { sqliteProfile } from "../schema-profile.ts";
+import type { Identity } from "../../domain/identity.ts";
+import type { User } from "../../domain/user.ts";
+import { loginIdsForNewUser } from "../identity-rows.ts";
+import { sqliteIdentityWrites } from "./identity-stores.ts";
 
 const insertSql = (table: string, cols: readonly string[]): string =>
   `INSERT INTO ${table} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`;
@@ -32,30 +35,41 @@ export function sqliteStores(db: Database.Database) {
     const insertPassword = q("INSERT INTO passwords (user_id, hash, updated_at) VALUES (?, ?, ?)");
     const byId = q("SELECT * FROM users WHERE id = ?");
     const byEmail = q("SELECT * FROM users WHERE email = ?");
-    const create = db.transaction((u: User, hash: string | null) => {
+    const identities = sqliteIdentityWrites(db);
+    const taken = new Error("login ID taken");
+    const create = db.transaction((u: User, hash: string | null, loginIds: Identity[]) => {
       insertUser.run(...userValues(u, sqliteBool));
       if (hash !== null) insertPassword.run(u.id, hash, u.createdAt);
+      // Throwing rolls the user back with the identity that was taken.
+      for (const identity of loginIds) if (!identities.tryInsert(identity)) throw taken;
       drive(writeValueTerms(u));
       if (u.roles.length > 0) drive(setDirectRoles(sqliteRoles, sqliteProfile.newId, u.id, u.roles, u.createdAt));
     });
     const update = db.transaction((id: string, patch: Parameters<UserStore["update"]>[1], at: number): User | null => {
       const r = byId.get(id) as Row | undefined;
       if (!r) return null;
-      const next = { ...toUser(r), ...patch, updatedAt: at };
-      next.email = normalizeEmail(next.email);
+      const current = toUser(r);
+      const next = { ...current, ...patch, updatedAt: at };
+      next.email = next.email === null ? null : normalizeEmail(next.email);
       // users.roles is the effective-roles cache: only setDirectRoles writes it.
       q("UPDATE users SET email = ?, is_verified = ?, disabled = ?, disabled_reason = ?, standard_attributes = ?, custom_attributes = ?, updated_at = ? WHERE id = ?").run(
         next.email, sqliteBool(next.isVerified), sqliteBool(next.disabled), next.disabledReason, JSON.stringify(next.standardAttributes), JSON.stringify(next.customAttributes), at, id,
       );
-      if (patch.email !== undefined || patch.standardAttributes !== undefined || patch.customAttributes !== undefined) drive(writeValueTerms(next));
+      identities.followPrimaryEmail(id, current.email, next.email, at);
+      if (patch.standardAttributes !== undefined || patch.customAttributes !== undefined) drive(writeValueTerms(next));
       if (patch.roles !== undefined) drive(setDirectRoles(sqliteRoles, sqliteProfile.newId, id, patch.roles, at));
       return toUser(byId.get(id) as Row);
     });
     return {
-      async create(user, passwordHash) {
-        const u = { ...user, email: normalizeEmail(user.email) };
-        if (byEmail.get(u.email)) return null;
-        create(u, passwordHash);
+      async create(user, passwordHash, loginIds = []) {
+        const u = { ...user, email: user.email === null ? null : normalizeEmail(user.email) };
+        if (u.email !== null && byEmail.get(u.email)) return null;
+        try {
+          create(u, passwordHash, loginIdsForNewUser(u, loginIds));
+        } catch (err) {
+          if (err === taken) return null;
+          throw err;
+        }
         return u;
       },
       async get(id) {

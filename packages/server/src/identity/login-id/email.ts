@@ -1,0 +1,20 @@
+// Email login IDs, normalised as Authgear normalises them: NFKC, the domain lowercased, the local
+// part lowercased unless `case_sensitive`, dots dropped from it with `ignore_dot_sign`; a + in it
+// refused with `block_plus_sign`.
+import type { LoginIdConfig } from "../../config/identity.ts";
+import { isValidEmail } from "../../users/users.ts";
+import type { Normalised } from "./result.ts";
+
+export function normaliseEmail(input: string, options: LoginIdConfig["types"]["email"]): Normalised {
+  const original = input.trim();
+  if (original === "") return { ok: false, reason: "required" };
+  if (!isValidEmail(original)) return { ok: false, reason: "invalid_email" };
+  const folded = original.normalize("NFKC");
+  const at = folded.lastIndexOf("@");
+  let local = folded.slice(0, at);
+  const domain = folded.slice(at + 1).toLowerCase();
+  if (options.block_plus_sign && local.includes("+")) return { ok: false, reason: "plus_sign" };
+  if (!options.case_sensitive) local = local.toLowerCase();
+  if (options.ignore_dot_sign) local = local.replaceAll(".", "");
+  return { ok: true, loginId: `${local}@${domain}`, original };
+}

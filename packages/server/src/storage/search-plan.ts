@@ -11,7 +11,7 @@ import { toUser, type Row } from "./rows.ts";
 import { isCleanText } from "../input/text.ts";
 import { isUserId } from "../input/ids.ts";
 
-const DRIVER_PROBE = 5000;
+const DRIVER_PROBE = 1000;
 
 // Above every character: `term < prefix + TOP` bounds a prefix range in byte order (UTF-8, binary collation).
 const TOP = "\u{10FFFF}";
@@ -43,11 +43,10 @@ export function* searchUsers(o: UserSearchOptions): Plan<Page<User>> {
   // through the per-user index. Sizes are counted only up to a bound, so this costs little.
   let driver = 0;
   if (ranges.length > 1) {
-    const sizes: number[] = [];
-    for (const [lo, hi] of ranges) {
-      const r: Row[] = yield all(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM user_search_terms WHERE term >= $1 AND term <= $2 LIMIT ${DRIVER_PROBE}) AS x`, [lo, hi]);
-      sizes.push(Number(r[0].n));
-    }
+    // One round trip: a bounded count per range, side by side.
+    const counts = ranges.map((_, i) => `(SELECT COUNT(*) FROM (SELECT 1 FROM user_search_terms WHERE term >= $${2 * i + 1} AND term <= $${2 * i + 2} LIMIT ${DRIVER_PROBE}) AS x${i}) AS n${i}`);
+    const r: Row[] = yield all(`SELECT ${counts.join(", ")}`, ranges.flat());
+    const sizes = ranges.map((_, i) => Number(r[0][`n${i}`]));
     driver = sizes.indexOf(Math.min(...sizes));
   }
   ranges.forEach(([lo, hi], i) => {

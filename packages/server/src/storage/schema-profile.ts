@@ -21,9 +21,19 @@ export interface ProfileDialect {
   binary: string;
   /** SQLite: the terms table is its primary key (clustered), with no rowid copy beside it. */
   clustered: string;
-  /** Triggers that keep the login-ID terms in step with the identities table, whoever writes it. */
+  /**
+   * Triggers that keep, whoever writes the identities table, the login-ID search terms and the
+   * phone_number / preferred_username standard attributes (the user's oldest login ID of that type,
+   * as users.email is their primary email) in step with it.
+   */
   identityTriggers: string;
 }
+
+// The standard attribute a phone or username login ID stands for (domain/identity.ts LOGIN_ID_CLAIM).
+const claimOf = (row: "NEW" | "OLD"): string => `CASE ${row}.login_id_type WHEN 'phone' THEN 'phone_number' ELSE 'preferred_username' END`;
+const claimPath = (row: "NEW" | "OLD"): string => `'$.' || ${claimOf(row)}`;
+// When one goes, the user's oldest other login ID of the same type takes its place.
+const nextOfType = "(SELECT login_id FROM identities WHERE user_id = OLD.user_id AND login_id_type = OLD.login_id_type ORDER BY created_at LIMIT 1)";
 
 // A login ID's search term (roles-sql.ts normalizeTerm: login IDs arrive normalised already).
 const loginTerm = (row: "NEW" | "OLD"): string => `'v:' || substr(lower(${row}.login_id), 1, 200)`;
@@ -41,6 +51,15 @@ CREATE TRIGGER identities_terms_insert AFTER INSERT ON identities WHEN NEW.login
 END;
 CREATE TRIGGER identities_terms_delete AFTER DELETE ON identities WHEN OLD.login_id IS NOT NULL BEGIN
   DELETE FROM user_search_terms WHERE term = ${loginTerm("OLD")} AND user_id = OLD.user_id;
+END;
+CREATE TRIGGER identities_claims_insert AFTER INSERT ON identities WHEN NEW.login_id_type IN ('phone', 'username') BEGIN
+  UPDATE users SET standard_attributes = json_set(standard_attributes, ${claimPath("NEW")}, NEW.login_id)
+    WHERE id = NEW.user_id AND json_extract(standard_attributes, ${claimPath("NEW")}) IS NULL;
+END;
+CREATE TRIGGER identities_claims_delete AFTER DELETE ON identities WHEN OLD.login_id_type IN ('phone', 'username') BEGIN
+  UPDATE users SET standard_attributes = CASE WHEN ${nextOfType} IS NULL
+      THEN json_remove(standard_attributes, ${claimPath("OLD")}) ELSE json_set(standard_attributes, ${claimPath("OLD")}, ${nextOfType}) END
+    WHERE id = OLD.user_id AND json_extract(standard_attributes, ${claimPath("OLD")}) = OLD.login_id;
 END;
 CREATE TRIGGER identities_terms_update AFTER UPDATE OF login_id ON identities BEGIN
   DELETE FROM user_search_terms WHERE OLD.login_id IS NOT NULL AND term = ${loginTerm("OLD")} AND user_id = OLD.user_id;
@@ -68,6 +87,27 @@ BEGIN
   RETURN NULL;
 END $$;
 CREATE TRIGGER identities_search_terms AFTER INSERT OR DELETE OR UPDATE OF login_id ON identities FOR EACH ROW EXECUTE FUNCTION identities_search_terms();
+CREATE FUNCTION identities_user_claims() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  claim text;
+  next_id text;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.login_id_type IN ('phone', 'username') THEN
+      claim := ${claimOf("NEW")};
+      UPDATE users SET standard_attributes = jsonb_set(standard_attributes::jsonb, ARRAY[claim], to_jsonb(NEW.login_id))::text
+        WHERE id = NEW.user_id AND (standard_attributes::jsonb ->> claim) IS NULL;
+    END IF;
+  ELSIF OLD.login_id_type IN ('phone', 'username') THEN
+    claim := ${claimOf("OLD")};
+    next_id := ${nextOfType};
+    UPDATE users SET standard_attributes = (CASE WHEN next_id IS NULL THEN standard_attributes::jsonb - claim
+        ELSE jsonb_set(standard_attributes::jsonb, ARRAY[claim], to_jsonb(next_id)) END)::text
+      WHERE id = OLD.user_id AND (standard_attributes::jsonb ->> claim) = OLD.login_id;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER identities_user_claims AFTER INSERT OR DELETE ON identities FOR EACH ROW EXECUTE FUNCTION identities_user_claims();
 `,
 };
 

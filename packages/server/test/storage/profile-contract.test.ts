@@ -109,11 +109,14 @@ for (const backend of backends) {
       const ids = async (query: string): Promise<string[]> => (await s.userSearch.search({ query, limit: 10 })).items.map((x) => x.id);
       assert.deepEqual(await ids(phone.loginId!), [u.id]);
       assert.deepEqual(await ids(`${t}_US`), [u.id]);
-      await s.users.update(u.id, { standardAttributes: { nickname: `${t}nick` } }, T + 1);
+      // The login IDs are the user's phone_number and preferred_username standard attributes.
+      assert.deepEqual((await s.users.get(u.id))!.standardAttributes, { phone_number: phone.loginId, preferred_username: `${t}_user` });
+      await s.users.update(u.id, { standardAttributes: { ...(await s.users.get(u.id))!.standardAttributes, nickname: `${t}nick` } }, T + 1);
       assert.deepEqual(await ids(phone.loginId!), [u.id], "an attribute edit rewrites the value terms, login IDs included");
       assert.deepEqual(await ids(`${t}nick`), [u.id]);
       assert.ok(await s.identities.delete(phone.id));
       assert.deepEqual(await ids(phone.loginId!), []);
+      assert.deepEqual((await s.users.get(u.id))!.standardAttributes, { preferred_username: `${t}_user`, nickname: `${t}nick` });
       assert.deepEqual(await ids(`${t}_user`), [u.id]);
     });
 

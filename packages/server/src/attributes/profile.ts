@@ -11,8 +11,12 @@ export type Party = keyof AccessControl | "admin";
 
 const RANK: Record<Level, number> = { hidden: 0, readonly: 1, readwrite: 2 };
 
+// userinfo and the resolver run this per request: the config's list becomes a map once per config.
+const accessMaps = new WeakMap<UserProfileConfig, Map<string, AccessControl>>();
 function standardAccess(profile: UserProfileConfig, name: string): AccessControl | undefined {
-  return profile.standard_attributes.access_control.find((a) => a.pointer === `/${name}`)?.access_control;
+  let map = accessMaps.get(profile);
+  if (!map) accessMaps.set(profile, (map = new Map(profile.standard_attributes.access_control.map((a) => [a.pointer.slice(1), a.access_control]))));
+  return map.get(name);
 }
 
 const allows = (access: AccessControl | undefined, party: Party, need: Level): boolean =>

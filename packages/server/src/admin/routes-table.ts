@@ -10,6 +10,12 @@ import type { AdminRoute } from "./route.ts";
 import { roleOrGroupRoutes } from "./roles.ts";
 import { groupRoleRoutes } from "./groups.ts";
 import { userProfileRoutes } from "./attributes.ts";
+import {
+  addLoginIdBody, adminAddLoginId, adminListIdentities, adminLookupUser, adminRemoveIdentity, identityListSchema, identitySchema, lookupQuery,
+} from "./identities.ts";
+
+const auditAs = (ctx: Context, actor: op.Actor) => (action: string, userId: string, details: Record<string, unknown>) =>
+  op.audit(ctx, actor, action, "user", userId, details);
 
 export type { AdminRoute };
 
@@ -28,6 +34,8 @@ export const adminRoutes: AdminRoute[] = [
       return { items: page.items.map(presentUser), next_cursor: page.nextCursor };
     },
   },
+  { method: "GET", path: "/users/lookup", summary: "Find the user holding a login ID (login_id_key + login_id) or an OAuth account (provider_alias + provider_subject)",
+    query: lookupQuery, response: s.userSchema, handle: async (ctx, { query }) => presentUser(await adminLookupUser(ctx, query)) },
   { method: "POST", path: "/users", summary: "Create a user with an email and password", body: s.createUserBody, response: s.userSchema, status: 201,
     handle: (ctx, { actor, body }) => op.adminCreateUser(ctx, actor, body) },
   { method: "GET", path: "/users/:id", summary: "Get a user", response: s.userSchema, handle: (ctx, { params }) => op.adminGetUser(ctx, params.id) },
@@ -47,6 +55,12 @@ export const adminRoutes: AdminRoute[] = [
     handle: async (ctx, { actor, params }) => { await op.adminRevokeSession(ctx, actor, params.id, params.sid); return {}; } },
   { method: "DELETE", path: "/users/:id/sessions", summary: "Revoke all of a user's sessions and grants", response: s.emptySchema,
     handle: async (ctx, { actor, params }) => { await op.adminRevokeAllSessions(ctx, actor, params.id); return {}; } },
+  { method: "GET", path: "/users/:id/identities", summary: "List a user's identities (login IDs, OAuth accounts, passkeys)", response: identityListSchema,
+    handle: (ctx, { params }) => adminListIdentities(ctx, params.id) },
+  { method: "POST", path: "/users/:id/identities", summary: "Add a login ID under a configured key (identity.login_id.keys)", body: addLoginIdBody, response: identitySchema, status: 201,
+    handle: (ctx, { actor, params, body }) => adminAddLoginId(ctx, auditAs(ctx, actor), params.id, body) },
+  { method: "DELETE", path: "/users/:id/identities/:identityId", summary: "Remove an identity (never the user's last)", response: s.emptySchema,
+    handle: async (ctx, { actor, params }) => { await adminRemoveIdentity(ctx, auditAs(ctx, actor), params.id, params.identityId); return {}; } },
   { method: "GET", path: "/clients", summary: "List OAuth clients with their token settings", response: s.clientListSchema,
     handle: async (ctx) => ({ items: ctx.clients.all().map(presentClient) }) },
   { method: "GET", path: "/clients/:id", summary: "Get a client", response: s.clientSchema,

@@ -13,7 +13,7 @@ const clean = (kind: TextKind, schema: z.ZodString) => schema.superRefine((value
 
 export const userSchema = z.object({
   id: z.string(),
-  email: z.string(),
+  email: z.string().nullable().describe("The primary email (from an email login ID); null for a phone- or username-only user."),
   is_verified: z.boolean(),
   is_anonymous: z.boolean(),
   is_disabled: z.boolean(),

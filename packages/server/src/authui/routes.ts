@@ -1,7 +1,6 @@
-// The hosted login UI: sign in and sign up with email + password. The password is the first
+// The hosted login UI: sign in and sign up with a login ID (email, phone or username) + password. The password is the first
 // factor; account/login/continue.ts decides what follows (TOTP, email verification) and finishes
 // by creating the IdP session and handing back to /oauth2/authorize/resume.
-import { accountName } from "../domain/user.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../context.ts";
 import { callerFromCookie } from "../session/caller.ts";
@@ -23,6 +22,21 @@ import { phantomSent } from "../account/verification/phantom.ts";
 import { acceptForm, pageCsrf } from "../account/ui/post.ts";
 import { seeOther, sendHtml, sendProblemPage, uiFor, type Ui } from "../account/ui/respond.ts";
 import { loginPage, signedInPage, signupPage, type FormView } from "./templates.ts";
+import { keyLabel, keysLabel, signInFieldName } from "./login-id-fields.ts";
+import { candidateKeys, loginIdKeys } from "../identity/login-id/index.ts";
+import { accountLabel, lockKeyForTyped, type LoginIdProblem } from "../identity/service.ts";
+import type { LoginIdKeyConfig } from "../config/identity.ts";
+
+/** The longest value a login-ID field takes: an email address is at most 254 octets (RFC 5321 §4.5.3.1.3). */
+const fieldLimit = (k: LoginIdKeyConfig): number => (k.type === "email" ? Math.min(k.max_length, 254) : k.max_length);
+
+/** A refused login ID, in words; an email keeps the messages sign-up always had. */
+function loginIdError(ui: Ui, p: LoginIdProblem): string {
+  if (p.key.type === "email" && p.reason === "taken") return ui.t("signup.error.email_taken");
+  if (p.key.type === "email" && p.reason === "invalid_email") return ui.t("signup.error.invalid_email");
+  if (p.reason === "taken") return ui.t("login_id.error.taken", { field: keyLabel(ui, p.key).toLowerCase() });
+  return ui.t(`login_id.error.${p.reason}`, { field: keyLabel(ui, p.key), fields: keyLabel(ui, p.key).toLowerCase() });
+}
 
 export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   const cookie = sessionCookieSettings(ctx.config);
@@ -38,13 +52,25 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   const expired = (reply: FastifyReply, ui: Ui): FastifyReply =>
     sendProblemPage(ctx, reply, ui, 400, { title: "error.flow_expired.title", message: "error.flow_expired.message" });
 
+  const keys = loginIdKeys(ctx.config);
+  const loginField = signInFieldName(keys);
+  const emailOnly = keys.length === 1 && keys[0].type === "email";
+
+  /** A login_hint fills the sign-in field, or the sign-up field of the key it fits. */
+  const hinted = (which: "login" | "signup", hint: string): Record<string, string> => {
+    if (!hint) return {};
+    if (which === "login") return { [loginField]: hint };
+    const key = candidateKeys(ctx.config, hint)[0];
+    return key ? { [key.key]: hint } : {};
+  };
+
   for (const which of ["login", "signup"] as const) {
     app.get(`/${which}`, async (request, reply) => {
       const ui = uiFor(request);
       const flowId = String((request.query as Record<string, unknown>).flow ?? "");
       const flow = await loadFlow(ctx, flowId);
       if (flowId && !flow) return expired(reply, ui);
-      return render(request, reply, ui, which, { flowId: flow?.id ?? null, email: flow?.loginHint ?? "", error: null, appName: flow?.appName ?? "" });
+      return render(request, reply, ui, which, { flowId: flow?.id ?? null, keys, values: hinted(which, flow?.loginHint ?? ""), error: null, appName: flow?.appName ?? "" });
     });
   }
 
@@ -53,33 +79,42 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
    * A refusal comes back wrapped: a FastifyReply is a thenable, so an async function returning it
    * bare resolves to undefined once it is sent (the caller then threw after the 403 went out).
    */
-  async function accept(request: FastifyRequest, reply: FastifyReply): Promise<
-    { ok: true; ui: Ui; email: string; password: string; flow: FlowView | null; view: Omit<FormView, "csrf" | "error"> } | { ok: false; reply: FastifyReply }
+  async function accept(request: FastifyRequest, reply: FastifyReply, which: "login" | "signup"): Promise<
+    { ok: true; ui: Ui; values: Record<string, string>; password: string; flow: FlowView | null; view: Omit<FormView, "csrf" | "error"> } | { ok: false; reply: FastifyReply }
   > {
-    const form = acceptForm(ctx, request, reply, { flow: 200, email: 254, password: 256 });
+    // Longer than any key allows is a broken or hostile form (400), as it always was for email.
+    const spec: Record<string, number> = { flow: 200, password: 256 };
+    if (which === "login") spec[loginField] = Math.max(...keys.map(fieldLimit));
+    else for (const k of keys) spec[k.key] = fieldLimit(k);
+    const names = which === "login" ? [loginField] : keys.map((k) => k.key);
+    const form = acceptForm(ctx, request, reply, spec);
     if (!form.ok) return form;
     const flow = await loadFlow(ctx, form.fields.flow);
     if (form.fields.flow && !flow) return { ok: false, reply: expired(reply, form.ui) };
-    const email = form.fields.email.trim();
-    return { ok: true, ui: form.ui, email, password: form.fields.password, flow, view: { flowId: flow?.id ?? null, email, appName: flow?.appName ?? "" } };
+    const values = Object.fromEntries(names.map((n) => [n, form.fields[n].trim()]));
+    return { ok: true, ui: form.ui, values, password: form.fields.password, flow, view: { flowId: flow?.id ?? null, keys, values, appName: flow?.appName ?? "" } };
   }
 
   app.post("/login", async (request, reply) => {
-    const a = await accept(request, reply);
+    const a = await accept(request, reply, "login");
     if (!a.ok) return a.reply;
-    // Rate limits and the lockout are keyed by the email, known or not: the answers never differ.
-    const result = await guardCredential(ctx, { email: a.email, ip: request.ip }, () => verifyLogin(ctx, a.email, a.password));
+    const typed = a.values[loginField];
+    // Rate limits and the lockout are keyed by the normalised login ID, known or not: the answers never differ.
+    const result = await guardCredential(ctx, { email: lockKeyForTyped(ctx, typed), ip: request.ip }, () => verifyLogin(ctx, typed, a.password));
     countRefusedSignIn(ctx, result);
     if (result.kind === "rate_limited" || result.kind === "locked") return render(request, reply, a.ui, "login", { ...a.view, error: a.ui.t("login.error.locked") }, 429);
-    if (result.kind === "invalid") return render(request, reply, a.ui, "login", { ...a.view, error: a.ui.t("login.error.invalid") }, 401);
+    if (result.kind === "invalid") {
+      const error = emailOnly ? a.ui.t("login.error.invalid") : a.ui.t("login.error.invalid_login_id", { fields: keysLabel(a.ui, keys).toLowerCase() });
+      return render(request, reply, a.ui, "login", { ...a.view, error }, 401);
+    }
     return afterFirstFactor(ctx, request, reply, { user: result.value, flowId: a.flow?.id ?? null, justSignedUp: false });
   });
 
   app.post("/signup", async (request, reply) => {
-    const a = await accept(request, reply);
+    const a = await accept(request, reply, "signup");
     if (!a.ok) return a.reply;
     const { t } = a.ui;
-    const result = await signUp(ctx, { email: a.email, password: a.password, ip: request.ip });
+    const result = await signUp(ctx, { loginIds: a.values, password: a.password, ip: request.ip });
     switch (result.kind) {
       case "created":
         return afterFirstFactor(ctx, request, reply, { user: result.user, flowId: a.flow?.id ?? null, justSignedUp: true });
@@ -93,8 +128,10 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
         return render(request, reply, a.ui, "signup", { ...a.view, error: t("signup.error.rate_limited") }, 429);
       case "weak_password":
         return render(request, reply, a.ui, "signup", { ...a.view, error: policyError(t, result.rules, policy) }, 400);
-      default:
-        return render(request, reply, a.ui, "signup", { ...a.view, error: t(result.kind === "email_taken" ? "signup.error.email_taken" : "signup.error.invalid_email") }, 400);
+      case "login_id_required":
+        return render(request, reply, a.ui, "signup", { ...a.view, error: t("login_id.error.required", { fields: keysLabel(a.ui, keys).toLowerCase() }) }, 400);
+      case "login_id":
+        return render(request, reply, a.ui, "signup", { ...a.view, error: loginIdError(a.ui, result.problem) }, 400);
     }
   });
 
@@ -102,6 +139,6 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     const value = request.cookies[cookie.name];
     const caller = value ? await callerFromCookie(ctx, value, clientInfo(request)) : null;
     if (!caller) return reply.redirect("/login", 302);
-    return sendHtml(ctx, reply, signedInPage(uiFor(request), accountName(caller.user)));
+    return sendHtml(ctx, reply, signedInPage(uiFor(request), await accountLabel(ctx, caller.user)));
   });
 }

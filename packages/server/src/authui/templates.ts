@@ -5,11 +5,16 @@ import { policyHelp } from "../account/policy/describe.ts";
 import type { PasswordPolicy } from "../account/policy/password-policy.ts";
 import { accountPage, errorBox, field, hidden } from "../account/ui/layout.ts";
 import type { Ui } from "../account/ui/respond.ts";
+import type { LoginIdKeyConfig } from "../config/identity.ts";
+import { keysLabel, signInField, signInFieldName, signUpFields } from "./login-id-fields.ts";
 
 export interface FormView {
   flowId: string | null;
   csrf: string;
-  email: string;
+  /** The configured login-ID keys (identity.login_id.keys). */
+  keys: LoginIdKeyConfig[];
+  /** What was typed, by field name (sign-in: signInFieldName; sign-up: each key). */
+  values: Record<string, string>;
   error: string | null;
   appName: string;
 }
@@ -28,7 +33,7 @@ export function loginPage(ui: Ui, v: FormView): string {
 ${errorBox(v.error)}
 <form method="post" action="/login" novalidate>
 ${hiddenFields(v)}
-${field({ id: "email", type: "email", label: t("form.email"), autocomplete: "username", maxlength: 254, value: v.email, autofocus: true, describedBy: describedBy(v) })}
+${signInField(ui, v.keys, v.values[signInFieldName(v.keys)] ?? "", describedBy(v))}
 ${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "current-password", maxlength: 256, describedBy: describedBy(v) })}
 <button type="submit">${escapeHtml(t("login.submit"))}</button>
 </form>
@@ -45,7 +50,7 @@ export function signupPage(ui: Ui, v: FormView, policy: PasswordPolicy): string 
 ${errorBox(v.error)}
 <form method="post" action="/signup" novalidate>
 ${hiddenFields(v)}
-${field({ id: "email", type: "email", label: t("form.email"), autocomplete: "email", maxlength: 254, value: v.email, autofocus: true, describedBy: describedBy(v) })}
+${v.keys.length > 1 ? `<p class="muted">${escapeHtml(t("login_id.error.required", { fields: keysLabel(ui, v.keys).toLowerCase() }))}</p>\n` : ""}${signUpFields(ui, v.keys, v.values, describedBy(v))}
 ${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "new-password", maxlength: 256, minlength: policy.min_length, describedBy: "password-help" })}
 ${policyHelp(t, policy, "password-help")}
 <button type="submit">${escapeHtml(t("signup.submit"))}</button>

@@ -50,6 +50,6 @@ export function userinfoEndpoint(ctx: Context): Handler {
       caller = value ? await callerFromCookie(ctx, value, request.client) : null;
       if (!caller) return unauthorized("invalid_token", "no access token and no session");
     }
-    return { ...jsonResponse(200, userinfoClaims(caller, ctx.config.user_profile)), clientId: caller.clientId ?? undefined };
+    return { ...jsonResponse(200, await userinfoClaims(ctx, caller)), clientId: caller.clientId ?? undefined };
   };
 }

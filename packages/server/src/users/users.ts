@@ -1,41 +1,44 @@
-// User accounts with an email login ID and a password. Every way a password is set — sign-up, reset,
+// User accounts with login IDs (identity/) and a password. Every way a password is set — sign-up, reset,
 // settings, the admin API and the CLI — goes through newPasswordViolations: one policy, the configured one.
 import type { Context } from "../context.ts";
 import { randomUUID } from "node:crypto";
 import type { User } from "../domain/user.ts";
+import type { Identity } from "../domain/identity.ts";
+import { findByTypedLoginId } from "../identity/service.ts";
 import { MAX_PASSWORD_LENGTH, passwordViolations, type PasswordRule } from "../account/policy/password-policy.ts";
-import { isCleanText } from "../input/text.ts";
+import { isValidEmail } from "../identity/login-id/email.ts";
 
-export { MAX_PASSWORD_LENGTH };
-// A practical email check (RFC 5321 length limits); verification proves the address later.
-const EMAIL = /^[^\s@<>()"',;:\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-
+export { MAX_PASSWORD_LENGTH, isValidEmail };
 export type CreateUserResult =
   | { ok: true; user: User }
   | { ok: false; reason: "invalid_email" | "email_taken" }
   | { ok: false; reason: "weak_password"; rules: PasswordRule[] };
-
-/** The local part may be any Unicode (RFC 6531) but no controls, direction marks or lone surrogates. */
-export function isValidEmail(email: string): boolean {
-  return email.length <= 254 && EMAIL.test(email) && isCleanText(email, "identifier");
-}
 
 /** The rules of `authentication.password_policy` a new password for `email` breaks (none: it may be set). */
 export function newPasswordViolations(ctx: Context, password: string, email: string | null): PasswordRule[] {
   return passwordViolations(password, ctx.config.authentication.password_policy, email === null ? {} : { email });
 }
 
-export async function createUser(ctx: Context, input: { email: string; password: string; verified?: boolean }): Promise<CreateUserResult> {
-  const email = input.email.trim();
-  if (!isValidEmail(email)) return { ok: false, reason: "invalid_email" };
+/**
+ * Creates a user with a password: with an email (its login ID made under key `email`), or with
+ * login IDs already checked and normalised (identity/service.ts buildLoginIds), or both.
+ */
+export async function createUser(
+  ctx: Context, input: { email?: string | null; loginIds?: Identity[]; password: string; verified?: boolean },
+): Promise<CreateUserResult> {
+  const fromIds = input.loginIds?.find((i) => i.loginIdType === "email")?.loginId ?? null;
+  const email = input.email == null ? fromIds : input.email.trim();
+  if (input.email != null && !isValidEmail(email!)) return { ok: false, reason: "invalid_email" };
   const rules = newPasswordViolations(ctx, input.password, email);
   if (rules.length > 0) return { ok: false, reason: "weak_password", rules };
   const now = ctx.now();
+  const id = randomUUID();
   const user: User = {
-    id: randomUUID(), email, isVerified: input.verified ?? false, isAnonymous: false, disabled: false,
+    id, email, isVerified: input.verified ?? false, isAnonymous: false, disabled: false,
     disabledReason: null, roles: [], standardAttributes: {}, customAttributes: {}, createdAt: now, updatedAt: now,
   };
-  const created = await ctx.storage.users.create(user, await ctx.passwords.hash(input.password));
+  const loginIds = (input.loginIds ?? []).map((i) => ({ ...i, userId: id }));
+  const created = await ctx.storage.users.create(user, await ctx.passwords.hash(input.password), loginIds);
   return created ? { ok: true, user: created } : { ok: false, reason: "email_taken" };
 }
 
@@ -47,13 +50,16 @@ export async function setPassword(ctx: Context, user: User, password: string): P
   return { ok: true };
 }
 
-/** Checks email + password. Unknown emails cost the same argon2 time as known ones. */
-export async function verifyLogin(ctx: Context, email: string, password: string): Promise<User | null> {
-  if (password.length > MAX_PASSWORD_LENGTH || email.length > 254) {
+/**
+ * Checks a login ID (email, phone or username, whichever configured key it fits) + password.
+ * Unknown login IDs cost the same argon2 time as known ones.
+ */
+export async function verifyLogin(ctx: Context, loginId: string, password: string): Promise<User | null> {
+  if (password.length > MAX_PASSWORD_LENGTH || loginId.length > 320) {
     await ctx.passwords.verifyDummy(password.slice(0, MAX_PASSWORD_LENGTH));
     return null;
   }
-  const user = await ctx.storage.users.findByEmail(email);
+  const { user } = await findByTypedLoginId(ctx, loginId);
   const stored = user ? await ctx.storage.passwords.get(user.id) : null;
   if (!user || !stored) {
     await ctx.passwords.verifyDummy(password);

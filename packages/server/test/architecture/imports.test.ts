@@ -48,9 +48,9 @@ export function findCycles(files: string[], root = SRC): string[][] {
  * (a store handed over as `store: SigningKeyStore`).
  */
 export function unusedPortMethods(): string[] {
-  const ports = ["ports.ts", "admin-ports.ts", "account-ports.ts"].map((f) => readFileSync(join(SRC, "storage", f), "utf8")).join("\n");
+  const ports = ["ports.ts", "admin-ports.ts", "account-ports.ts", "identity-ports.ts"].map((f) => readFileSync(join(SRC, "storage", f), "utf8")).join("\n");
   const interfaces = new Map([...ports.matchAll(/export interface (\w+)(?:<[^>]*>)? \{([\s\S]*?)\n\}/g)].map((m) => [m[1], m[2]]));
-  const keys = [...(interfaces.get("Storage")! + interfaces.get("AdminStorage")! + interfaces.get("AccountStorage")!).matchAll(/^\s+(\w+): (\w+);/gm)];
+  const keys = [...(interfaces.get("Storage")! + interfaces.get("AdminStorage")! + interfaces.get("AccountStorage")! + interfaces.get("IdentityStorage")!).matchAll(/^\s+(\w+): (\w+);/gm)];
   const callers = sourceFiles(SRC).filter((f) => !f.startsWith(join(SRC, "storage"))).map((f) => readFileSync(f, "utf8"));
   const unused: string[] = [];
   for (const [, key, type] of keys) {

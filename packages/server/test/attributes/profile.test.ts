@@ -78,9 +78,10 @@ describe("attributes", () => {
   it("gives the bearer only readable claims that the scopes release, and custom_attributes by pointer", () => {
     const u = user({ standardAttributes: { given_name: "Ann", name: "Ann Lee", phone_number: "+85298765432" }, customAttributes: { c1: "+85290000000", c2: "HK" } });
     assert.deepEqual(profileClaims(profile, u, ["openid"]), { custom_attributes: { phone2: "+85290000000" } });
-    assert.deepEqual(profileClaims(profile, u, ["openid", "profile", "phone"]), { given_name: "Ann", phone_number: "+85298765432", updated_at: 2, custom_attributes: { phone2: "+85290000000" } });
+    assert.deepEqual(profileClaims(profile, u, ["openid", "profile", "phone"]), { given_name: "Ann", phone_number: "+85298765432", phone_number_verified: false, updated_at: 2, custom_attributes: { phone2: "+85290000000" } });
     assert.deepEqual(profileClaims(profile, u, "all"), {
-      email: "ann@example.com", email_verified: true, given_name: "Ann", phone_number: "+85298765432", updated_at: 2, custom_attributes: { phone2: "+85290000000" },
+      email: "ann@example.com", email_verified: true, given_name: "Ann", phone_number: "+85298765432", phone_number_verified: false, updated_at: 2,
+      custom_attributes: { phone2: "+85290000000" },
     });
     assert.deepEqual(readableProfile(profile, u, "admin").custom_attributes, { phone2: "+85290000000", home: "HK" });
     assert.deepEqual(profileClaims(profile, user({ email: null }), "all").email, undefined, "no email, no email claims");

@@ -4,7 +4,8 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { clientInfo } from "../../http/client-info.ts";
 import type { Context } from "../../context.ts";
 import type { PendingLoginStage } from "../../domain/account.ts";
-import { accountName, withEmail, type User } from "../../domain/user.ts";
+import { withEmail, type User } from "../../domain/user.ts";
+import { accountLabel } from "../../identity/service.ts";
 import { hasTotp } from "../mfa/totp.ts";
 import { sendVerificationCode } from "../verification/service.ts";
 import { seeOther } from "../ui/respond.ts";
@@ -29,7 +30,7 @@ export async function afterFirstFactor(
   const amr = ["pwd"];
   const stage = await nextStage(ctx, o.user, { totp: false, justSignedUp: o.justSignedUp });
   if (stage === null) return completeLogin(ctx, request, reply, o.user, amr, o.flowId);
-  await startPending(ctx, reply, { userId: o.user.id, email: accountName(o.user), flowId: o.flowId, stage, amr });
+  await startPending(ctx, reply, { userId: o.user.id, email: await accountLabel(ctx, o.user), flowId: o.flowId, stage, amr });
   const emailed = withEmail(o.user);
   if (stage === "verify" && emailed) await sendVerificationCode(ctx, emailed, { ip: clientInfo(request).ip });
   return seeOther(ctx, reply, STAGE_PATHS[stage]);

@@ -1,30 +1,39 @@
-// Sign-up with email + password under the password policy. A taken email is answered with an
-// error — unless verification is required, when it gets the same "check your email" step as a new
+// Sign-up with the configured login IDs (identity.login_id.keys: email, phone, username — at least
+// one) + a password under the password policy. A taken login ID is answered with an error — except
+// a taken email when verification is required: that gets the same "check your email" step as a new
 // account (the owner is told by email instead), so sign-up does not reveal who has an account.
 import type { Context } from "../../context.ts";
 import type { User } from "../../domain/user.ts";
-import { createUser, isValidEmail, newPasswordViolations } from "../../users/users.ts";
+import type { LoginIdKeyConfig } from "../../config/identity.ts";
+import { createUser, newPasswordViolations } from "../../users/users.ts";
+import { buildLoginIds, firstTaken, type LoginIdProblem } from "../../identity/service.ts";
+import { loginIdKeys } from "../../identity/login-id/index.ts";
 import { accountLimits } from "../limits/buckets.ts";
 import type { PasswordRule } from "../policy/password-policy.ts";
 
 export type SignupResult =
   | { kind: "created"; user: User }
   | { kind: "taken_hidden"; email: string }
-  | { kind: "email_taken" }
-  | { kind: "invalid_email" }
+  | { kind: "login_id"; problem: LoginIdProblem }
+  | { kind: "login_id_required"; keys: LoginIdKeyConfig[] }
   | { kind: "weak_password"; rules: PasswordRule[] }
   | { kind: "rate_limited"; retryAfter: number };
 
-export async function signUp(ctx: Context, input: { email: string; password: string; ip: string }): Promise<SignupResult> {
-  const email = input.email.trim();
-  if (!isValidEmail(email)) return { kind: "invalid_email" };
+export async function signUp(ctx: Context, input: { loginIds: Record<string, string>; password: string; ip: string }): Promise<SignupResult> {
+  const built = buildLoginIds(ctx, "", input.loginIds);
+  if (!built.ok) return { kind: "login_id", problem: built.problem };
+  if (built.identities.length === 0) return { kind: "login_id_required", keys: loginIdKeys(ctx.config) };
+  const email = built.identities.find((i) => i.loginIdType === "email")?.loginId ?? null;
   const rules = newPasswordViolations(ctx, input.password, email);
   if (rules.length > 0) return { kind: "weak_password", rules };
   const limited = await ctx.rateLimiter.take(accountLimits(ctx.config).signupPerIp, input.ip, ctx.now());
   if (!limited.ok) return { kind: "rate_limited", retryAfter: limited.retryAfter };
-  // createUser hashes the password before it looks for the email: both answers cost one argon2 hash.
-  const result = await createUser(ctx, { email, password: input.password });
+  // createUser hashes the password before it writes: a taken and a free login ID cost one argon2 hash each.
+  const result = await createUser(ctx, { loginIds: built.identities, password: input.password });
   if (result.ok) return { kind: "created", user: result.user };
-  if (result.reason === "email_taken") return ctx.config.verification.required ? { kind: "taken_hidden", email } : { kind: "email_taken" };
-  return result.reason === "weak_password" ? { kind: "weak_password", rules: result.rules } : { kind: "invalid_email" };
+  if (result.reason === "weak_password") return { kind: "weak_password", rules: result.rules };
+  const taken = await firstTaken(ctx, built.identities);
+  const key = loginIdKeys(ctx.config).find((k) => k.key === taken?.loginIdKey) ?? loginIdKeys(ctx.config)[0];
+  if (key.type === "email" && taken?.loginId && ctx.config.verification.required) return { kind: "taken_hidden", email: taken.loginId };
+  return { kind: "login_id", problem: { key, reason: "taken" } };
 }

@@ -6,7 +6,8 @@ import type { Ui } from "../ui/respond.ts";
 
 const backLink = (ui: Ui): string => `<p class="alt"><a href="/login">${escapeHtml(ui.t("forgot.back"))}</a></p>`;
 
-export function forgotPage(ui: Ui, v: { csrf: string; email: string; error: string | null }): string {
+/** `noEmailNote`: some users may have no email (phone or username login IDs): say reset is by email only. */
+export function forgotPage(ui: Ui, v: { csrf: string; email: string; error: string | null; noEmailNote?: boolean }): string {
   const { t } = ui;
   const email = field({ id: "email", type: "email", label: t("form.email"), autocomplete: "username", maxlength: 254, value: v.email, autofocus: true });
   return accountPage({
@@ -15,7 +16,7 @@ export function forgotPage(ui: Ui, v: { csrf: string; email: string; error: stri
     body: `<h1>${escapeHtml(t("forgot.heading"))}</h1>
 ${errorBox(v.error)}
 <p>${escapeHtml(t("forgot.intro"))}</p>
-${form("/forgot", `${hidden("csrf", v.csrf)}\n${email}\n<button type="submit">${escapeHtml(t("forgot.submit"))}</button>`)}
+${v.noEmailNote ? `<p class="muted">${escapeHtml(t("forgot.no_email"))}</p>\n` : ""}${form("/forgot", `${hidden("csrf", v.csrf)}\n${email}\n<button type="submit">${escapeHtml(t("forgot.submit"))}</button>`)}
 ${backLink(ui)}`,
   });
 }

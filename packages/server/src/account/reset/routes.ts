@@ -11,6 +11,8 @@ import { completePasswordReset, redeemResetCode, requestPasswordReset, resetLink
 
 export function registerResetRoutes(app: FastifyInstance, ctx: Context): void {
   const policy = ctx.config.authentication.password_policy;
+  // Reset goes by email; with phone or username login IDs some accounts have none: say so.
+  const noEmailNote = ctx.config.identity.login_id.keys.some((k) => k.type !== "email");
   const expired = (reply: FastifyReply, ui: Ui): FastifyReply =>
     sendProblemPage(ctx, reply, ui, 400, { title: "reset.expired.title", message: "reset.expired.message" }, { href: "/forgot", label: "forgot.title" });
   const newPassword = (request: FastifyRequest, reply: FastifyReply, ui: Ui, v: { token: string; email: string; error: string | null }, status = 200): FastifyReply =>
@@ -18,14 +20,14 @@ export function registerResetRoutes(app: FastifyInstance, ctx: Context): void {
 
   app.get("/forgot", async (request, reply) => {
     const ui = uiFor(request);
-    return sendHtml(ctx, reply, forgotPage(ui, { csrf: pageCsrf(ctx, request, reply), email: "", error: null }));
+    return sendHtml(ctx, reply, forgotPage(ui, { csrf: pageCsrf(ctx, request, reply), email: "", error: null, noEmailNote }));
   });
 
   app.post("/forgot", async (request, reply) => {
     const form = acceptForm(ctx, request, reply, { email: 254 });
     if (!form.ok) return form.reply;
     const email = form.fields.email.trim();
-    if (!email) return sendHtml(ctx, reply, forgotPage(form.ui, { csrf: form.csrf, email, error: form.ui.t("signup.error.invalid_email") }), 400);
+    if (!email) return sendHtml(ctx, reply, forgotPage(form.ui, { csrf: form.csrf, email, error: form.ui.t("signup.error.invalid_email"), noEmailNote }), 400);
     await requestPasswordReset(ctx, { email, ip: request.ip });
     return sendHtml(ctx, reply, resetSentPage(form.ui, { csrf: form.csrf, email, error: null }));
   });

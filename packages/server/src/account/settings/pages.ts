@@ -1,4 +1,6 @@
-// The settings page: email status, password, two-step verification, recovery codes, sessions.
+// The settings page: email status, ways to sign in, password, two-step verification, recovery codes, sessions.
+import type { Identity } from "../../domain/identity.ts";
+import { identitiesSection } from "./identities-section.ts";
 import { escapeHtml } from "../../http/html.ts";
 import type { PasswordPolicy } from "../policy/password-policy.ts";
 import { policyHelp } from "../policy/describe.ts";
@@ -10,7 +12,7 @@ export type SettingsSection = "password" | "mfa" | "recovery" | "sessions";
 
 export interface SettingsView {
   csrf: string;
-  /** What the account is called (accountName): the primary email, else the user id. */
+  /** What the account is called (identity/service.ts accountLabel): the email, else the first login ID. */
   account: string;
   /** Null for a phone- or username-only user: no email section. */
   email: string | null;
@@ -21,6 +23,7 @@ export interface SettingsView {
   notice: string | null;
   errors: Partial<Record<SettingsSection, string>>;
   policy: PasswordPolicy;
+  identities: Identity[];
 }
 
 const when = (ui: Ui, seconds: number): string =>
@@ -81,6 +84,7 @@ ${disclose(t("settings.recovery.regenerate"), form("/settings/recovery-codes", `
 ${noticeBox(v.notice)}
 ${v.email === null ? "" : `<section aria-labelledby="email-heading"><h2 id="email-heading">${escapeHtml(t("settings.email.heading"))}</h2>
 <div class="row"><span>${escapeHtml(v.email)} ${status}</span>${verify}</div></section>`}
+${identitiesSection(ui, v.identities, v.email !== null)}
 <section aria-labelledby="password-heading"><h2 id="password-heading">${escapeHtml(t("settings.password.heading"))}</h2>
 ${errorBox(v.errors.password ?? null, "password-error")}
 ${password}</section>

@@ -1,5 +1,6 @@
 // /settings and its forms. Every route needs the `session` cookie; without it, the login page.
-import { accountName, withEmail } from "../../domain/user.ts";
+import { withEmail } from "../../domain/user.ts";
+import { accountLabel } from "../../identity/service.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { clientInfo } from "../../http/client-info.ts";
 import type { Context } from "../../context.ts";
@@ -35,10 +36,10 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
     const user = caller.user;
     const totpOn = await hasTotp(ctx, user.id);
     return sendHtml(ctx, reply, settingsPage(ui, {
-      csrf: pageCsrf(ctx, request, reply), account: accountName(user), email: user.email, verified: user.isVerified, totpOn,
+      csrf: pageCsrf(ctx, request, reply), account: await accountLabel(ctx, user), email: user.email, verified: user.isVerified, totpOn,
       recoveryLeft: totpOn ? await ctx.storage.recoveryCodes.countUnused(user.id) : 0,
       sessions: await listUserSessions(ctx, user.id, { currentSessionId: currentSession(caller) }),
-      notice: o.notice ?? null, errors: o.errors ?? {}, policy,
+      notice: o.notice ?? null, errors: o.errors ?? {}, policy, identities: await ctx.storage.identities.listByUser(user.id),
     }), status);
   }
 
@@ -86,7 +87,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
     const secret = await beginTotpSetup(ctx, caller.user);
     if (!secret) return seeOther(ctx, reply, "/settings");
     const ui = uiFor(request);
-    const qr = await qrCodeDataUrl(totpUri(new URL(ctx.issuer).host, accountName(caller.user), secret));
+    const qr = await qrCodeDataUrl(totpUri(new URL(ctx.issuer).host, await accountLabel(ctx, caller.user), secret));
     return sendHtml(ctx, reply, totpSetupPage(ui, { csrf: pageCsrf(ctx, request, reply), qrDataUrl: qr, secret, error: null }));
   });
 
@@ -95,7 +96,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
     if (codes) return sendHtml(ctx, reply, recoveryCodesPage(ui, codes));
     const pending = await ctx.storage.totp.get(caller.user.id);
     if (!pending || pending.confirmedAt !== null) return seeOther(ctx, reply, "/settings");
-    const qr = await qrCodeDataUrl(totpUri(new URL(ctx.issuer).host, accountName(caller.user), pending.secret));
+    const qr = await qrCodeDataUrl(totpUri(new URL(ctx.issuer).host, await accountLabel(ctx, caller.user), pending.secret));
     return sendHtml(ctx, reply, totpSetupPage(ui, { csrf: pageCsrf(ctx, request, reply), qrDataUrl: qr, secret: pending.secret, error: ui.t("totp_setup.error.invalid") }), 400);
   });
 

@@ -28,7 +28,7 @@ export interface FieldOptions {
   id: string;
   name?: string;
   label: string;
-  type?: "text" | "email" | "password";
+  type?: "text" | "email" | "password" | "tel";
   autocomplete: string;
   value?: string;
   maxlength: number;
@@ -39,12 +39,14 @@ export interface FieldOptions {
   invalid?: boolean;
   inputmode?: "numeric" | "text";
   pattern?: string;
+  /** False for an optional field (one of several login IDs); required by default. */
+  required?: boolean;
 }
 
 export function field(o: FieldOptions): string {
   const attrs = [
     `id="${escapeHtml(o.id)}"`, `name="${escapeHtml(o.name ?? o.id)}"`, `type="${o.type ?? "text"}"`,
-    `autocomplete="${escapeHtml(o.autocomplete)}"`, "required", `maxlength="${o.maxlength}"`,
+    `autocomplete="${escapeHtml(o.autocomplete)}"`, o.required === false ? "" : "required", `maxlength="${o.maxlength}"`,
     o.minlength ? `minlength="${o.minlength}"` : "",
     o.value !== undefined && o.type !== "password" ? `value="${escapeHtml(o.value)}"` : "",
     o.inputmode ? `inputmode="${o.inputmode}"` : "", o.pattern ? `pattern="${escapeHtml(o.pattern)}"` : "",
@@ -95,8 +97,8 @@ h2{font-size:1.1rem;margin:0 0 .5rem}
 .qr{display:block;margin:1rem auto;width:200px;height:200px;image-rendering:pixelated}
 code.secret{display:block;padding:.6rem;background:#f4f5f7;border-radius:8px;font-size:1rem;letter-spacing:.08em;word-break:break-all;text-align:center}
 ol.codes{columns:2;font:1.05rem/1.9 ui-monospace,SFMono-Regular,Menlo,monospace;padding-left:1.6rem}
-ul.sessions{list-style:none;padding:0;margin:0}
-ul.sessions li{display:flex;justify-content:space-between;align-items:center;gap:1rem;padding:.6rem 0;border-bottom:1px solid #eef0f4}
+ul.sessions,ul.identities{list-style:none;padding:0;margin:0}
+ul.sessions li,ul.identities li{display:flex;justify-content:space-between;align-items:center;gap:1rem;padding:.6rem 0;border-bottom:1px solid #eef0f4}
 ul.sessions li button{width:auto;margin:0;padding:.35rem .8rem;white-space:nowrap}
 .row{display:flex;gap:.75rem;align-items:center;justify-content:space-between;flex-wrap:wrap}
 .row button{width:auto;margin-top:0}

@@ -2,8 +2,16 @@
 // part lowercased unless `case_sensitive`, dots dropped from it with `ignore_dot_sign`; a + in it
 // refused with `block_plus_sign`.
 import type { LoginIdConfig } from "../../config/identity.ts";
-import { isValidEmail } from "../../users/users.ts";
+import { isCleanText } from "../../input/text.ts";
 import type { Normalised } from "./result.ts";
+
+// A practical email check (RFC 5321 length limits); verification proves the address later.
+const EMAIL = /^[^\s@<>()"',;:\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+/** The local part may be any Unicode (RFC 6531) but no controls, direction marks or lone surrogates. */
+export function isValidEmail(email: string): boolean {
+  return email.length <= 254 && EMAIL.test(email) && isCleanText(email, "identifier");
+}
 
 export function normaliseEmail(input: string, options: LoginIdConfig["types"]["email"]): Normalised {
   const original = input.trim();

@@ -1,0 +1,54 @@
+// The login-ID inputs of the sign-in and sign-up forms, from identity.login_id.keys: sign-in has one
+// field that takes any configured key; sign-up one per key (at least one filled). With Authgear's
+// default config (one `email` key) the field is the `email` field it always was.
+import type { LoginIdKeyConfig } from "../config/identity.ts";
+import type { LoginIdType } from "../domain/identity.ts";
+import { field } from "../account/ui/layout.ts";
+import { escapeHtml } from "../http/html.ts";
+import type { MessageKey } from "../account/messages/index.ts";
+import type { Ui } from "../account/ui/respond.ts";
+
+const LABEL: Record<LoginIdType, MessageKey> = { email: "login_id.email", phone: "login_id.phone", username: "login_id.username" };
+const INPUT: Record<LoginIdType, { type: "email" | "tel" | "text"; autocomplete: string }> = {
+  email: { type: "email", autocomplete: "email" },
+  phone: { type: "tel", autocomplete: "tel" },
+  username: { type: "text", autocomplete: "username" },
+};
+
+/** The sign-in form's field name: the key itself when there is one key, else `login_id`. */
+export function signInFieldName(keys: LoginIdKeyConfig[]): string {
+  return keys.length === 1 ? keys[0].key : "login_id";
+}
+
+/** What the configured keys are called together: "Email", "Email or Username", "Email, phone number or username". */
+export function keysLabel(ui: Ui, keys: LoginIdKeyConfig[]): string {
+  const types = [...new Set(keys.map((k) => k.type))];
+  if (types.length === 3) return ui.t("login_id.any");
+  return types.map((t, i) => (i === 0 ? ui.t(LABEL[t]) : ui.t(LABEL[t]).toLowerCase())).join(" or ");
+}
+
+export function keyLabel(ui: Ui, key: LoginIdKeyConfig): string {
+  return ui.t(LABEL[key.type]);
+}
+
+export function signInField(ui: Ui, keys: LoginIdKeyConfig[], value: string, describedBy: string | undefined): string {
+  const single = keys.length === 1 ? keys[0] : null;
+  const name = signInFieldName(keys);
+  return field({
+    id: name, type: single ? INPUT[single.type].type : "text", label: keysLabel(ui, keys), autocomplete: "username",
+    maxlength: Math.max(...keys.map((k) => k.max_length)), value, autofocus: true, describedBy,
+  });
+}
+
+export function signUpFields(ui: Ui, keys: LoginIdKeyConfig[], values: Record<string, string>, describedBy: string | undefined): string {
+  const several = keys.length > 1;
+  return keys.map((key, i) => {
+    const label = several ? ui.t("login_id.optional", { field: keyLabel(ui, key) }) : keyLabel(ui, key);
+    const hint = key.type === "phone" ? `\n<p class="muted" id="${key.key}-hint">${escapeHtml(ui.t("login_id.phone_hint"))}</p>` : "";
+    return field({
+      id: key.key, type: INPUT[key.type].type, label, autocomplete: INPUT[key.type].autocomplete, maxlength: key.max_length,
+      value: values[key.key] ?? "", autofocus: i === 0, required: !several,
+      describedBy: describedBy ?? (hint ? `${key.key}-hint` : undefined),
+    }) + hint;
+  }).join("\n");
+}

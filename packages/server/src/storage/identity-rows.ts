@@ -41,11 +41,12 @@ export const PRIMARY_EMAIL_KEY = "email";
 
 /**
  * The login IDs to insert with a new user: those given, plus an email login ID for users.email
- * unless one of them already is it.
+ * when none of them is an email (with `case_sensitive` emails the given one may differ in case
+ * from users.email, which is always lowercased: it is still the same address).
  */
 export function loginIdsForNewUser(user: User, loginIds: readonly Identity[]): Identity[] {
   const all = loginIds.map((i) => ({ ...i, userId: user.id }));
-  if (user.email !== null && !all.some((i) => i.loginIdType === "email" && i.loginId === user.email)) {
+  if (user.email !== null && !all.some((i) => i.loginIdType === "email")) {
     all.unshift(loginIdIdentity({
       id: randomUUID(), userId: user.id, key: PRIMARY_EMAIL_KEY, type: "email", loginId: user.email, originalLoginId: user.email, at: user.createdAt,
     }));

@@ -172,3 +172,22 @@ describe("login IDs: email, phone and username", () => {
     assert.ok(!(await flow("login", { login_id: "river_song" })).ok);
   });
 });
+
+describe("login IDs: case-sensitive email", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ config: { identity: { login_id: { types: { email: { case_sensitive: true } } } } } });
+  });
+  after(async () => { await server?.close(); });
+
+  it("keeps the local part's case in the login ID and makes exactly one email identity", async () => {
+    const { createUser } = await import("../../src/users/users.ts");
+    const { buildLoginIds } = await import("../../src/identity/service.ts");
+    const built = buildLoginIds(server.ctx, "", { email: "John.Smith@Example.com" });
+    assert.ok(built.ok);
+    const r = await createUser(server.ctx, { loginIds: built.identities, password: PASSWORD });
+    assert.ok(r.ok);
+    const ids = await server.ctx.storage.identities.listByUser(r.user.id);
+    assert.deepEqual(ids.map((i) => [i.loginIdKey, i.loginId]), [["email", "John.Smith@example.com"]]);
+  });
+});

@@ -11,7 +11,7 @@ import { toUser, type Row } from "./rows.ts";
 import { isCleanText } from "../input/text.ts";
 import { isUserId } from "../input/ids.ts";
 
-const DRIVER_PROBE = 1000;
+const DRIVER_PROBE = 5000;
 
 // Above every character: `term < prefix + TOP` bounds a prefix range in byte order (UTF-8, binary collation).
 const TOP = "\u{10FFFF}";
@@ -34,10 +34,12 @@ export function* searchUsers(o: UserSearchOptions): Plan<Page<User>> {
   const p = (v: unknown): string => `$${args.push(v)}`;
   const exact = (term: string): string => `EXISTS (SELECT 1 FROM user_search_terms x WHERE x.term = ${p(term)} AND x.user_id = t.user_id)`;
   const query = o.query !== undefined ? normalizeTerm(o.query) : "";
+  // Role and group first: on a tie (both past the probe's cap) they drive, as checking a value
+  // prefix per user is cheaper than checking a role per user over a long prefix range.
   const ranges: [string, string][] = [];
-  if (query) ranges.push([`v:${query}`, `v:${query}${TOP}`]);
   if (o.role) ranges.push([`r:${o.role}`, `r:${o.role}`]);
   if (o.group) ranges.push([`g:${o.group}`, `g:${o.group}`]);
+  if (query) ranges.push([`v:${query}`, `v:${query}${TOP}`]);
   if (ranges.length === 0) return { items: [], nextCursor: null };
   // The smallest range drives the scan (ordered by it, so pages are stable); the others filter it
   // through the per-user index. Sizes are counted only up to a bound, so this costs little.

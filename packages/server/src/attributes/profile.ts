@@ -51,7 +51,8 @@ export function applyProfilePatch(profile: UserProfileConfig, user: User, patch:
   const standard = { ...user.standardAttributes };
   const custom = { ...user.customAttributes };
   for (const [name, value] of Object.entries(patch.standard_attributes ?? {})) {
-    const check = STANDARD_CHECKS[name];
+    // Own keys only: "constructor" or "__proto__" must name no attribute.
+    const check = Object.hasOwn(STANDARD_CHECKS, name) ? STANDARD_CHECKS[name] : undefined;
     if (IDENTITY_ATTRIBUTES.has(name)) errors.push(`${name}: comes from the user's login IDs; change the login ID instead`);
     else if (!check) errors.push(`${name}: not a standard attribute`);
     else if (!allows(standardAccess(profile, name), party, "readwrite")) errors.push(`${name}: not editable here`);

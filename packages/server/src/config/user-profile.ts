@@ -42,7 +42,8 @@ export const CUSTOM_TYPES = ["string", "number", "integer", "enum", "phone_numbe
 
 const customAttribute = z
   .object({
-    id: z.string().min(1).describe("Stable id the values are stored under (Authgear uses a UUID); keep it when renaming the pointer."),
+    id: z.string().min(1).max(200).refine((id) => !["__proto__", "constructor", "prototype"].includes(id), "cannot be a JavaScript object key such as __proto__")
+      .describe("Stable id the values are stored under (Authgear uses a UUID); keep it when renaming the pointer."),
     pointer: z.string().regex(/^\/[a-zA-Z0-9_]+$/, "must be / followed by letters, digits or _")
       .refine((p) => !RESERVED.has(p.slice(1)), "is a reserved claim name"),
     type: z.enum(CUSTOM_TYPES),

@@ -69,6 +69,14 @@ describe("attributes", () => {
     assert.deepEqual(ok.customAttributes, { c1: "+85298765432", c2: "HK", c3: "https://example.com", c4: 0.5, c5: 3, c6: "a@example.com" });
   });
 
+  it("prototype keys name no attribute", () => {
+    const patch = JSON.parse('{"standard_attributes": {"constructor": "x", "__proto__": {"polluted": 1}, "toString": "y"}, "custom_attributes": {"__proto__": 1}}');
+    const r = applyProfilePatch(profile, user(), patch, "admin");
+    assert.ok(!r.ok);
+    assert.deepEqual(r.errors, ["constructor: not a standard attribute", "__proto__: not a standard attribute", "toString: not a standard attribute", "__proto__: not a custom attribute in user_profile.custom_attributes"]);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
   it("lets each party write only what its access control allows", () => {
     const r = applyProfilePatch(profile, user(), { standard_attributes: { name: "Ann", given_name: "Ann" }, custom_attributes: { home: "HK", phone2: "+85298765432" } }, "end_user");
     assert.ok(!r.ok);

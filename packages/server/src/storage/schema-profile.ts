@@ -146,7 +146,8 @@ CREATE TABLE user_search_terms (
   user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   PRIMARY KEY (term, user_id)
 )${d.clustered};
-CREATE INDEX user_search_terms_user ON user_search_terms (user_id);
+-- (user_id, term): a per-user check "has a value with this prefix" is one index range, not a filter.
+CREATE INDEX user_search_terms_user ON user_search_terms (user_id, term);
 -- Every role a user held (users.roles, JSON) becomes a role and a direct assignment: nothing is lost.
 INSERT INTO roles (id, key, name, description, created_at, updated_at)
   SELECT ${d.newId}, k.key, NULL, NULL, ${d.now}, ${d.now} FROM (SELECT DISTINCT j.key AS key FROM users u ${d.eachRole}) k;

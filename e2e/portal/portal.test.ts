@@ -279,7 +279,8 @@ describe("operator portal", { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} 
     await card.getByRole("button", { name: "Save" }).click();
     const alert = card.getByRole("alert");
     await alert.waitFor();
-    assert.match(await alert.innerText(), />=300/, "the problem detail is shown");
+    assert.match(await alert.innerText(), /Access token lifetime: At least 5 minutes\./, "the failure in words");
+    assert.doesNotMatch(await alert.innerText(), /Too small|>=|body\./, "not the validator's text");
     assert.equal(await lifetime.getAttribute("aria-invalid"), "true");
     assert.equal((await api("GET", `/clients/${SPA_CLIENT.client_id}`)).body.access_token_lifetime_seconds, original, "nothing was saved");
 
@@ -307,9 +308,10 @@ describe("operator portal", { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} 
     await screenshot("audit");
 
     // The user page links to the log filtered to that user.
-    await page.goto(portal(`#/audit?target=${f.userId}`));
-    await page.getByText("Showing entries for").waitFor();
+    await page.goto(portal(`#/audit?user=${f.userId}`));
+    await page.getByRole("link", { name: "Show all" }).waitFor();
     await table.waitFor();
+    assert.equal(await page.getByLabel("User", { exact: true }).inputValue(), EMAIL);
     assert.doesNotMatch(await table.innerText(), /client\.update/);
   });
 
@@ -332,7 +334,7 @@ describe("operator portal", { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} 
   it("has no horizontal scroll at 375px wide", async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     const pages: [string, string][] = [
-      ["#/clients", "Applications"], ["#/audit", "Audit log"], [`#/users/${f.userId}`, EMAIL], ["#/users", "Users"],
+      ["#/clients", "Applications"], ["#/audit", "Audit log"], ["#/keys", "Admin keys"], [`#/users/${f.userId}`, EMAIL], ["#/users", "Users"],
     ];
     for (const [hash, heading] of pages) {
       await page.goto(portal(hash));

@@ -5,13 +5,15 @@ const STORAGE_KEY = "gatehouse.portal.adminKey";
 const BASE = "/_api/admin";
 
 export class ApiError extends Error {
-  constructor(status, code, detail, title) {
+  constructor(status, code, detail, title, errors = []) {
     super(detail || title || `Request failed with status ${status}`);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.detail = detail;
     this.title = title;
+    /** Per field: [{ field, code, message }] — `message` is in words ("At least 5 minutes"). */
+    this.errors = Array.isArray(errors) ? errors : [];
   }
 }
 
@@ -55,7 +57,7 @@ export async function request(method, path, { body, key = getKey(), signal } = {
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
   if (!res.ok) {
-    const err = new ApiError(res.status, data?.code ?? `HTTP_${res.status}`, data?.detail ?? "", data?.title ?? res.statusText);
+    const err = new ApiError(res.status, data?.code ?? `HTTP_${res.status}`, data?.detail ?? "", data?.title ?? res.statusText, data?.errors);
     if (res.status === 401 && key === getKey()) onUnauthorized(err);
     throw err;
   }
@@ -74,6 +76,10 @@ const seg = encodeURIComponent;
 export const verifyKey = (key) => request("GET", `/users${q({ limit: 1 })}`, { key });
 
 export const users = {
+  create: (body) => request("POST", "/users", { body }),
+  security: (id) => request("GET", `/users/${seg(id)}/security`),
+  resetLockout: (id) => request("DELETE", `/users/${seg(id)}/lockout`),
+  removeMfa: (id) => request("DELETE", `/users/${seg(id)}/mfa`),
   list: ({ query, role, group, cursor, limit = 25 } = {}, signal) => request("GET", `/users${q({ query, role, group, cursor, limit })}`, { signal }),
   get: (id) => request("GET", `/users/${seg(id)}`),
   disable: (id, reason) => request("POST", `/users/${seg(id)}/disable`, { body: { reason } }),
@@ -92,11 +98,41 @@ export const clients = {
 };
 
 export const auditLog = {
-  list: ({ cursor, limit = 50, targetId } = {}) => request("GET", `/audit-log${q({ cursor, limit, target_id: targetId })}`),
+  list: ({ cursor, limit = 50, userId, targetId, action } = {}) =>
+    request("GET", `/audit-log${q({ cursor, limit, user_id: userId, target_id: targetId, action })}`),
 };
 
-/** The message to show for any failure: the problem's detail, else its title. */
-export function errorMessage(err) {
-  if (err instanceof ApiError) return err.detail || err.title || err.message;
-  return err?.message || String(err);
+export const adminKeys = {
+  list: () => request("GET", "/admin-keys"),
+  revoke: (id) => request("DELETE", `/admin-keys/${seg(id)}`),
+};
+
+/** "Must be at least …" → "Must be at least ….": a sentence, capitalised and ended. */
+const sentence = (text) => {
+  const t = String(text).trim();
+  if (!t) return t;
+  const s = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+};
+
+/** access_token_lifetime_seconds → "Access token lifetime", for fields a form did not label. */
+const fieldName = (field) => sentence(String(field).split(".").pop().replace(/_seconds$/, "").replace(/_/g, " ")).replace(/\.$/, "");
+
+/** One field's failure in words: "Access token lifetime: At least 5 minutes." */
+export function fieldMessage(e, labels = {}) {
+  const label = labels[e.field] ?? (e.field ? fieldName(e.field) : "");
+  return label ? `${label}: ${sentence(e.message)}` : sentence(e.message);
+}
+
+/**
+ * The message to show for any failure, in words: per-field messages (with the form's own labels
+ * when given), else the problem's detail. Never the validator's own text.
+ */
+export function errorMessage(err, labels = {}) {
+  if (err instanceof ApiError) {
+    if (err.status === 401) return "This admin API key is not accepted: it is mistyped, or it has been revoked.";
+    if (err.errors.length) return err.errors.map((e) => fieldMessage(e, labels)).join(" ");
+    return sentence(err.detail || err.title || err.message);
+  }
+  return sentence(err?.message || String(err));
 }

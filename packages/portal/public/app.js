@@ -7,6 +7,7 @@ import { renderUser } from "./views/user.js";
 import { renderClients } from "./views/clients.js";
 import { renderAudit } from "./views/audit.js";
 import { renderRoles } from "./views/roles.js";
+import { renderKeys } from "./views/keys.js";
 
 const root = document.getElementById("app");
 
@@ -15,6 +16,7 @@ const NAV = [
   { id: "roles", href: "#/roles", label: "Roles & groups", icon: "users" },
   { id: "clients", href: "#/clients", label: "Applications", icon: "apps" },
   { id: "audit", href: "#/audit", label: "Audit log", icon: "audit" },
+  { id: "keys", href: "#/keys", label: "Admin keys", icon: "key" },
 ];
 
 const ROUTES = [
@@ -23,6 +25,7 @@ const ROUTES = [
   { pattern: /^\/roles\/?$/, nav: "roles", title: "Roles and groups", view: renderRoles },
   { pattern: /^\/clients\/?$/, nav: "clients", title: "Applications", view: renderClients },
   { pattern: /^\/audit\/?$/, nav: "audit", title: "Audit log", view: renderAudit },
+  { pattern: /^\/keys\/?$/, nav: "keys", title: "Admin keys", view: renderKeys },
 ];
 
 let shell = null; // { main, view, flash, links }

@@ -6,7 +6,7 @@ import { errorMessage } from "./api.js";
 /**
  * openDialog({
  *   title, description, confirmLabel, tone: "primary" | "danger",
- *   fields: [{ name, label, type: "text" | "password" | "textarea", hint, autocomplete, maxlength, minlength, required }],
+ *   fields: [{ name, label, type: "text" | "password" | "textarea" | "checkbox", hint, autocomplete, maxlength, minlength, required }],
  *   canConfirm(values) → boolean,           // e.g. the typed email matches
  *   onConfirm(values) → Promise<any>,        // throw to keep the dialog open with the error shown
  * }) → Promise<result | null>                // null when cancelled
@@ -29,14 +29,16 @@ export function openDialog({ title, description, confirmLabel = "Confirm", tone 
       const input = f.type === "textarea"
         ? h("textarea", { ...common, rows: 3 })
         : h("input", { ...common, type: f.type ?? "text" });
-      const field = h("div", { class: "field" },
-        h("label", { for: id }, f.label),
-        input,
-        f.hint ? h("p", { class: "hint", id: hintId }, f.hint) : null);
+      const field = f.type === "checkbox"
+        ? h("div", { class: "field field-check" }, input, h("label", { for: id }, f.label))
+        : h("div", { class: "field" },
+          h("label", { for: id }, f.label),
+          input,
+          f.hint ? h("p", { class: "hint", id: hintId }, f.hint) : null);
       return { f, input, field };
     });
 
-    const values = () => Object.fromEntries(inputs.map(({ f, input }) => [f.name, input.value]));
+    const values = () => Object.fromEntries(inputs.map(({ f, input }) => [f.name, f.type === "checkbox" ? input.checked : input.value]));
     const error = h("div", { class: "notice notice-error", role: "alert", hidden: true });
     const cancel = h("button", { type: "button", class: "btn", onClick: () => dialog.close() }, "Cancel");
     const confirm = h("button", { type: "submit", class: ["btn", tone === "danger" ? "btn-danger" : "btn-primary"] }, confirmLabel);
@@ -64,10 +66,16 @@ export function openDialog({ title, description, confirmLabel = "Confirm", tone 
           dialog.close();
         } catch (err) {
           busy = false;
-          error.textContent = errorMessage(err);
+          // Field failures come back per field: mark those inputs, and name them with their labels.
+          const failed = new Set((err?.errors ?? []).map((e) => e.field));
+          for (const { f, input } of inputs) {
+            if (failed.has(f.name)) input.setAttribute("aria-invalid", "true");
+            else input.removeAttribute("aria-invalid");
+          }
+          error.textContent = errorMessage(err, Object.fromEntries(fields.map((f) => [f.name, f.label])));
           error.hidden = false;
           refresh();
-          (inputs[0]?.input ?? confirm).focus();
+          (inputs.find(({ f }) => failed.has(f.name))?.input ?? inputs[0]?.input ?? confirm).focus();
         } finally {
           confirm.removeAttribute("aria-busy");
         }

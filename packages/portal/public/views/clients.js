@@ -94,7 +94,7 @@ function clientCard(initial) {
         const n = Number(raw);
         if (raw === "" || !Number.isInteger(n)) {
           input.setAttribute("aria-invalid", "true");
-          status.replaceChildren(notice(`${f.label.replace(/ \(seconds\)$/, "")} must be a whole number of seconds.`, "error"));
+          status.replaceChildren(notice(`${labelOf(f.name)}: enter a whole number of seconds.`, "error"));
           input.focus();
           return;
         }
@@ -115,11 +115,10 @@ function clientCard(initial) {
         fill(saved);
         status.replaceChildren(notice(`Saved. New tokens for ${saved.name || saved.client_id} use these settings.`, "success"));
       } catch (err) {
-        const detail = api.errorMessage(err);
-        // Problems name the field like "body.access_token_lifetime_seconds: Too small…".
-        const field = /^body\.([a-z_]+)/.exec(detail)?.[1];
-        const input = field ? inputs.get(field) : null;
-        status.replaceChildren(notice(field ? `Not saved — ${labelOf(field)}: ${detail.replace(/^body\.[a-z_]+:\s*/, "")}` : `Not saved — ${detail}`, "error"));
+        // The API names each failing field with a message in words ("At least 5 minutes").
+        const labels = Object.fromEntries([...NUMBER_FIELDS, ...BOOLEAN_FIELDS].map((f) => [f.name, labelOf(f.name)]));
+        status.replaceChildren(notice(`Not saved. ${api.errorMessage(err, labels)}`, "error"));
+        const input = inputs.get(err?.errors?.[0]?.field);
         if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
       } finally {
         save.disabled = false;

@@ -39,8 +39,7 @@ export function renderSignIn(root, { message, onSignedIn }) {
       } catch (err) {
         api.clearKey();
         input.setAttribute("aria-invalid", "true");
-        const detail = api.errorMessage(err);
-        show(err instanceof api.ApiError && err.status === 401 ? `That key was not accepted: ${detail}` : detail, "error");
+        show(api.errorMessage(err), "error");
         input.focus();
         input.select();
       } finally {
@@ -53,8 +52,9 @@ export function renderSignIn(root, { message, onSignedIn }) {
     h("label", { for: inputId }, "Admin API key"),
     input,
     h("p", { class: "hint", id: hintId },
-      "Create one on the server with ", h("code", {}, "gatehouse admin-keys create <name>"),
-      ". It is kept in this tab only and forgotten when the tab closes.")),
+      "Create one on the server with ", h("code", { "data-command": "" }, "npx gatehouse admin-keys create --name portal"),
+      " (add ", h("code", {}, "--config FILE"), " unless gatehouse.yaml is in that directory). ",
+      "It is kept in this tab only and forgotten when the tab closes.")),
   status,
   button);
 

@@ -4,6 +4,7 @@ import * as api from "../api.js";
 import { openDialog, confirmDialog } from "../dialog.js";
 import { userBadges } from "./users.js";
 import { renderUserProfileSections } from "./user-profile.js";
+import { renderSecurity } from "./user-security.js";
 
 const SESSION_TYPES = { idp_session: "Browser session", offline_grant: "Refresh token" };
 
@@ -30,18 +31,20 @@ export async function renderUser(view, { arg: id, signal, navigate, flashNext, s
 
   const profileSection = h("section", { class: "card", "aria-labelledby": "profile-h" });
   const actionsSection = h("section", { class: "card", "aria-labelledby": "actions-h" });
+  const securitySection = h("section", { class: "card card-wide", "aria-labelledby": "security-h" });
   const sessionsSection = h("section", { class: "card card-wide", "aria-labelledby": "sessions-h" });
   const header = h("div", { class: "page-header" });
 
   const profileExtras = h("div", {});
-  view.append(header, status, h("div", { class: "grid-2" }, profileSection, actionsSection), profileExtras, sessionsSection,
+  view.append(header, status, h("div", { class: "grid-2" }, profileSection, actionsSection), profileExtras, securitySection, sessionsSection,
     h("p", { class: "footer-link" },
-      h("a", { href: `#/audit?target=${encodeURIComponent(id)}` }, "See this user’s audit log")));
+      h("a", { href: `#/audit?user=${encodeURIComponent(id)}` }, "See this user’s audit log")));
 
   let current = user;
   renderProfile(current);
   renderSessions(sessions);
   renderUserProfileSections(profileExtras, { id, signal });
+  await renderSecurity(securitySection, user, { signal, say });
 
   function renderProfile(u) {
     current = u;

@@ -1,6 +1,7 @@
 // The user directory: search by login ID or attribute value (exact or prefix), exact id, role or group, with cursor pagination.
 import { h, appendRows, badge, debounce, icon, nextId, notice, spinner, time } from "../dom.js";
 import * as api from "../api.js";
+import { openDialog } from "../dialog.js";
 
 const PAGE_SIZE = 25;
 
@@ -28,7 +29,29 @@ const COLUMNS = [
   { label: "Created", render: (u) => time(u.created_at) },
 ];
 
-export async function renderUsers(view, { params, signal }) {
+/** "New user": email, password, verified; the API applies the password policy and names what fails. */
+async function createUser(navigate, flashNext) {
+  const created = await openDialog({
+    title: "Create a user",
+    description: "They sign in with this email and password. The password policy of sign-up applies.",
+    fields: [
+      { name: "email", label: "Email", type: "email", autocomplete: "off", maxlength: 254, required: true },
+      { name: "password", label: "Password", type: "password", autocomplete: "new-password", maxlength: 256, required: true, hint: "Share it with the user over a safe channel." },
+      { name: "verified", label: "The email address is verified", type: "checkbox" },
+    ],
+    confirmLabel: "Create user",
+    onConfirm: ({ email, password, verified }) => {
+      if (!email.trim()) throw new Error("Email: Required.");
+      if (!password) throw new Error("Password: Required.");
+      return api.users.create({ email: email.trim(), password, verified });
+    },
+  });
+  if (!created) return;
+  flashNext(`Created ${created.email}.`);
+  navigate(`#/users/${encodeURIComponent(created.id)}`);
+}
+
+export async function renderUsers(view, { params, signal, navigate, flashNext }) {
   let query = params.get("q") ?? "";
   let cursor = null;
   let seq = 0;
@@ -53,7 +76,8 @@ export async function renderUsers(view, { params, signal }) {
     h("div", { class: "page-header" },
       h("div", {},
         h("h1", {}, "Users"),
-        h("p", { class: "muted" }, "Find a user to see their profile and sessions, disable them, or sign them out."))),
+        h("p", { class: "muted" }, "Find a user to see their profile and sessions, disable them, or sign them out.")),
+      h("button", { type: "button", class: "btn btn-primary", onClick: () => createUser(navigate, flashNext) }, "New user")),
     h("form", {
       class: "search", role: "search", "aria-label": "Users",
       onSubmit: (e) => { e.preventDefault(); run.cancel(); setQuery(input.value); load(true); },

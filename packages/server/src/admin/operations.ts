@@ -27,17 +27,21 @@ export async function mustGetUser(ctx: Context, id: string): Promise<User> {
   return user;
 }
 
-/** A policy violation in words, as the problem's detail. */
+const invalidEmail = (): AdminError =>
+  new AdminError("GH_ADMIN_INVALID_REQUEST", "email is not a valid address", [{ field: "email", code: "invalid_email", message: "Not a valid email address" }]);
+
+/** A policy violation in words, as the problem's detail and the password field's message. */
 function weakPassword(ctx: Context, rules: PasswordRule[]): AdminError {
-  return new AdminError("GH_ADMIN_INVALID_REQUEST", `password does not meet the password policy: it must ${violationsInWords(rules, ctx.config.authentication.password_policy)}`);
+  const words = violationsInWords(rules, ctx.config.authentication.password_policy);
+  return new AdminError("GH_ADMIN_INVALID_REQUEST", `password does not meet the password policy: it must ${words}`, [{ field: "password", code: "password_policy", message: `It must ${words}` }]);
 }
 
 export async function adminCreateUser(ctx: Context, actor: Actor, body: { email: string; password: string; verified: boolean }) {
   const result = await createUser(ctx, body);
   if (!result.ok) {
-    if (result.reason === "email_taken") throw new AdminError("GH_ADMIN_CONFLICT", "a user with this email already exists");
+    if (result.reason === "email_taken") throw new AdminError("GH_ADMIN_CONFLICT", "a user with this email already exists", [{ field: "email", code: "email_taken", message: "A user with this email already exists" }]);
     if (result.reason === "weak_password") throw weakPassword(ctx, result.rules);
-    throw new AdminError("GH_ADMIN_INVALID_REQUEST", "email is not a valid address");
+    throw invalidEmail();
   }
   await audit(ctx, actor, "user.create", "user", result.user.id, { email: result.user.email });
   return presentUser(result.user);
@@ -49,7 +53,7 @@ export async function adminGetUser(ctx: Context, id: string) {
 
 export async function adminUpdateUser(ctx: Context, actor: Actor, id: string, body: { email?: string; is_verified?: boolean; roles?: string[] }) {
   await mustGetUser(ctx, id);
-  if (body.email !== undefined && !isValidEmail(body.email)) throw new AdminError("GH_ADMIN_INVALID_REQUEST", "email is not a valid address");
+  if (body.email !== undefined && !isValidEmail(body.email)) throw invalidEmail();
   if (body.email !== undefined) {
     const other = await ctx.storage.users.findByEmail(body.email);
     if (other && other.id !== id) throw new AdminError("GH_ADMIN_CONFLICT", "another user has this email");

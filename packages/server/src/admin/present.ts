@@ -1,6 +1,5 @@
 // Domain objects → admin API JSON (snake_case, ISO times).
 import type { Client } from "../oauth/clients.ts";
-import type { AuditEntry } from "../domain/admin.ts";
 import type { UserSession } from "../session/user-sessions.ts";
 import type { User } from "../domain/user.ts";
 
@@ -29,8 +28,4 @@ export function presentClient(c: Client) {
     refresh_token_rotation_enabled: c.refresh_token_rotation_enabled,
     refresh_token_rotation_grace_period_seconds: c.refresh_token_rotation_grace_period_seconds,
   };
-}
-
-export function presentAudit(e: AuditEntry) {
-  return { id: e.id, at: iso(e.at), actor: e.actor, action: e.action, target_type: e.targetType, target_id: e.targetId, details: e.details };
 }

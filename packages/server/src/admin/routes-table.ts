@@ -4,12 +4,15 @@ import { z } from "zod";
 import type { Context } from "../context.ts";
 import * as s from "./schemas.ts";
 import * as op from "./operations.ts";
-import { presentAudit, presentClient, presentUser } from "./present.ts";
+import { presentClient, presentUser } from "./present.ts";
 import { notFound } from "./errors.ts";
 import type { AdminRoute } from "./route.ts";
 import { roleOrGroupRoutes } from "./roles.ts";
 import { groupRoleRoutes } from "./groups.ts";
 import { userProfileRoutes } from "./attributes.ts";
+import { listAuditLog } from "./audit-view.ts";
+import { presentAdminKey, revokeAdminKey } from "./keys.ts";
+import { adminRemoveMfa, adminResetLockout, adminUserSecurity } from "./user-security.ts";
 import {
   addLoginIdBody, adminAddLoginId, adminListIdentities, adminLookupUser, adminRemoveIdentity, identityListSchema, identitySchema, lookupQuery,
 } from "./identities.ts";
@@ -71,17 +74,24 @@ export const adminRoutes: AdminRoute[] = [
     } },
   { method: "PATCH", path: "/clients/:id", summary: "Update a client's token lifetimes and refresh settings (stored; survives restarts)", body: s.updateClientBody, response: s.clientSchema,
     handle: (ctx, { actor, params, body }) => op.adminUpdateClient(ctx, actor, params.id, body) },
+  { method: "GET", path: "/users/:id/security", summary: "A user's lockout and second factors", response: s.userSecuritySchema,
+    handle: (ctx, { params }) => adminUserSecurity(ctx, params.id) },
+  { method: "DELETE", path: "/users/:id/lockout", summary: "Clear a user's account lockout and failed attempts", response: s.userSecuritySchema,
+    handle: (ctx, { actor, params }) => adminResetLockout(ctx, actor, params.id) },
+  { method: "DELETE", path: "/users/:id/mfa", summary: "Remove a user's TOTP and recovery codes (a lost phone); ends nothing else", response: s.userSecuritySchema,
+    handle: (ctx, { actor, params }) => adminRemoveMfa(ctx, actor, params.id) },
   {
-    method: "GET", path: "/audit-log", summary: "The audit log, newest first", query: s.auditQuery, response: s.auditListSchema,
-    async handle(ctx, { query }) {
-      const page = await ctx.storage.auditLog.list({ cursor: query.cursor, limit: query.limit, targetId: query.target_id });
-      return { items: page.items.map(presentAudit), next_cursor: page.nextCursor };
-    },
+    method: "GET", path: "/audit-log", summary: "The audit log, newest first, by user and by event type", query: s.auditQuery, response: s.auditListSchema,
+    handle: (ctx, { query }) => listAuditLog(ctx, query),
   },
   ...roleOrGroupRoutes("roles"),
   ...roleOrGroupRoutes("groups"),
   ...groupRoleRoutes,
   ...userProfileRoutes,
+  { method: "GET", path: "/admin-keys", summary: "List admin API keys (name, created, last used, revoked)", response: s.adminKeyListSchema,
+    handle: async (ctx) => ({ items: (await ctx.storage.adminKeys.list()).map(presentAdminKey) }) },
+  { method: "DELETE", path: "/admin-keys/:id", summary: "Revoke an admin API key (by id, or by the name of one live key); it fails its next request", response: s.adminKeySchema,
+    handle: async (ctx, { actor, params }) => presentAdminKey(await revokeAdminKey(ctx, actor.id, params.id)) },
 ];
 
 void empty;

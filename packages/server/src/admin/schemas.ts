@@ -4,6 +4,7 @@ import { z } from "zod";
 import { tokenLifetimeFields } from "../config/token-lifetimes.ts";
 import { MAX_PASSWORD_LENGTH } from "../account/policy/password-policy.ts";
 import { textProblem, type TextKind } from "../input/text.ts";
+import { AUDIT_ACTIONS } from "../audit/events.ts";
 
 /** A string the shared text validator accepts (input/text.ts): no NUL, controls or lone surrogates. */
 const clean = (kind: TextKind, schema: z.ZodString) => schema.superRefine((value, ctx) => {
@@ -73,6 +74,8 @@ export const auditEntrySchema = z.object({
   action: z.string(),
   target_type: z.string(),
   target_id: z.string(),
+  actor_name: z.string().describe("Who, in words: the admin key's name, the user's email, `system` or `cli`"),
+  target_name: z.string().describe("What about, in words: the user's email (as recorded, if the user is gone), the key's name"),
   details: z.record(z.string(), z.unknown()),
 }).meta({ id: "AuditEntry" });
 export const auditListSchema = z.object({ items: z.array(auditEntrySchema), next_cursor: z.string().nullable() }).meta({ id: "AuditList" });
@@ -88,8 +91,33 @@ export const listQuery = z.object({
 export const auditQuery = z.object({
   cursor: z.string().max(40).regex(/^\d*$/, "not a cursor this API returned").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  target_id: clean("identifier", z.string().max(100)).optional(),
+  user_id: clean("identifier", z.string().max(100)).optional().describe("Entries about this user (their events and what operators did to them)"),
+  target_id: clean("identifier", z.string().max(100)).optional().describe("Entries about this target (a user id, client id, key id…); user_id wins when both are given"),
+  action: z.string().max(100).regex(/^[a-z_.]+$/, "an event type is lowercase words and dots, e.g. user.authenticated").optional()
+    .describe(`Only this event type: ${AUDIT_ACTIONS.join(", ")}`),
 });
 
+export const adminKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable().describe("Recorded at most once a minute"),
+  revoked_at: z.string().nullable(),
+}).meta({ id: "AdminKey" });
+export const adminKeyListSchema = z.object({ items: z.array(adminKeySchema) }).meta({ id: "AdminKeyList" });
+
+export const userSecuritySchema = z.object({
+  locked_until: z.string().nullable().describe("When the account lockout ends; null when not locked"),
+  failed_attempts: z.number().describe("Failed sign-in attempts the lockout still counts"),
+  totp_enabled: z.boolean(),
+  recovery_codes_remaining: z.number(),
+}).meta({ id: "UserSecurity" });
+
 export const emptySchema = z.object({}).meta({ id: "Empty" });
-export const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string() }).meta({ id: "Problem" });
+export const problemSchema = z.object({
+  type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string(),
+  errors: z.array(z.object({
+    field: z.string(), code: z.string(), minimum: z.number().optional(), maximum: z.number().optional(),
+    message: z.string().describe("In words, for people: \"At least 5 minutes\""),
+  })).optional().describe("Per field, when the request did not validate"),
+}).meta({ id: "Problem" });

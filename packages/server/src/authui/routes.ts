@@ -10,6 +10,7 @@ import { sessionCookieSettings } from "../session/cookie.ts";
 import { UI_CSS } from "../http/html.ts";
 import { guardCredential } from "../account/limits/guard.ts";
 import { countRefusedSignIn } from "../account/login/sign-in-metrics.ts";
+import { auditCredentialCheck } from "../audit/sign-in.ts";
 import { loadFlow, type FlowView } from "../account/login/flow.ts";
 import { afterFirstFactor } from "../account/login/continue.ts";
 import { startPending } from "../account/login/pending.ts";
@@ -21,6 +22,7 @@ import { policyError } from "../account/policy/describe.ts";
 import { phantomSent } from "../account/verification/phantom.ts";
 import { acceptForm, pageCsrf } from "../account/ui/post.ts";
 import { seeOther, sendHtml, sendProblemPage, uiFor, type Ui } from "../account/ui/respond.ts";
+import { disabledMessage, missingFields } from "../account/ui/field-errors.ts";
 import { loginPage, signedInPage, signupPage, type FormView } from "./templates.ts";
 import { keyLabel, keysLabel, signInFieldName } from "./login-id-fields.ts";
 import { candidateKeys, loginIdKeys } from "../identity/login-id/index.ts";
@@ -99,14 +101,22 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     const a = await accept(request, reply, "login");
     if (!a.ok) return a.reply;
     const typed = a.values[loginField];
+    // An empty field is a mistake, not a guess: said per field, and no attempt is counted.
+    const missing = missingFields(a.ui.t, { [loginField]: typed, password: a.password });
+    if (missing) return render(request, reply, a.ui, "login", { ...a.view, error: null, fieldErrors: missing }, 400);
     // Rate limits and the lockout are keyed by the normalised login ID, known or not: the answers never differ.
-    const result = await guardCredential(ctx, { email: lockKeyForTyped(ctx, typed), ip: request.ip }, () => verifyLogin(ctx, typed, a.password));
+    const who = { email: lockKeyForTyped(ctx, typed), ip: request.ip };
+    const result = await guardCredential(ctx, who, () => verifyLogin(ctx, typed, a.password));
     countRefusedSignIn(ctx, result);
+    await auditCredentialCheck(ctx, who, "password", result);
     if (result.kind === "rate_limited" || result.kind === "locked") return render(request, reply, a.ui, "login", { ...a.view, error: a.ui.t("login.error.locked") }, 429);
     if (result.kind === "invalid") {
       const error = emailOnly ? a.ui.t("login.error.invalid") : a.ui.t("login.error.invalid_login_id", { fields: keysLabel(a.ui, keys).toLowerCase() });
       return render(request, reply, a.ui, "login", { ...a.view, error }, 401);
     }
+    // The password was right, so the guard forgave the attempt (a disabled account is not a guess);
+    // only now may the answer say the account is disabled, with the operator's reason.
+    if (result.value.disabled) return render(request, reply, a.ui, "login", { ...a.view, error: disabledMessage(a.ui.t, result.value.disabledReason) }, 403);
     return afterFirstFactor(ctx, request, reply, { user: result.value, flowId: a.flow?.id ?? null, justSignedUp: false });
   });
 
@@ -114,6 +124,9 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     const a = await accept(request, reply, "signup");
     if (!a.ok) return a.reply;
     const { t } = a.ui;
+    // With one login-ID key it is required like the password; with several, at least one (signUp says so).
+    const missing = missingFields(t, { ...(keys.length === 1 ? a.values : {}), password: a.password });
+    if (missing) return render(request, reply, a.ui, "signup", { ...a.view, error: null, fieldErrors: missing }, 400);
     const result = await signUp(ctx, { loginIds: a.values, password: a.password, ip: request.ip });
     switch (result.kind) {
       case "created":

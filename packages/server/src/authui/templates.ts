@@ -5,6 +5,8 @@ import { policyHelp } from "../account/policy/describe.ts";
 import type { PasswordPolicy } from "../account/policy/password-policy.ts";
 import { accountPage, errorBox, field, hidden } from "../account/ui/layout.ts";
 import type { Ui } from "../account/ui/respond.ts";
+import { fieldError, fieldState, firstInvalid, type FieldErrors } from "../account/ui/field-errors.ts";
+import { passwordToggle } from "../account/ui/reveal.ts";
 import type { LoginIdKeyConfig } from "../config/identity.ts";
 import { keysLabel, signInField, signInFieldName, signUpFields } from "./login-id-fields.ts";
 
@@ -17,11 +19,15 @@ export interface FormView {
   values: Record<string, string>;
   error: string | null;
   appName: string;
+  /** Missing or wrong fields, by field name (account/ui/field-errors.ts). */
+  fieldErrors?: FieldErrors;
 }
 
 const hiddenFields = (v: FormView): string => hidden("csrf", v.csrf) + (v.flowId ? hidden("flow", v.flowId) : "");
 const flowQuery = (v: FormView): string => (v.flowId ? `?flow=${encodeURIComponent(v.flowId)}` : "");
 const describedBy = (v: FormView): string | undefined => (v.error ? "form-error" : undefined);
+/** Autofocus: the first field with an error, else the first login-ID field. */
+const focusOn = (v: FormView, id: string, first: string): boolean => (firstInvalid(v.fieldErrors) ?? first) === id;
 
 export function loginPage(ui: Ui, v: FormView): string {
   const { t } = ui;
@@ -33,8 +39,9 @@ export function loginPage(ui: Ui, v: FormView): string {
 ${errorBox(v.error)}
 <form method="post" action="/login" novalidate>
 ${hiddenFields(v)}
-${signInField(ui, v.keys, v.values[signInFieldName(v.keys)] ?? "", describedBy(v))}
-${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "current-password", maxlength: 256, describedBy: describedBy(v) })}
+${signInField(ui, v.keys, v.values, { errors: v.fieldErrors, describedBy: describedBy(v), focus: (id) => focusOn(v, id, signInFieldName(v.keys)) })}
+${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "current-password", maxlength: 256, autofocus: focusOn(v, "password", signInFieldName(v.keys)), ...fieldState("password", v.fieldErrors, describedBy(v)) })}
+${passwordToggle(t, "password")}${fieldError("password", v.fieldErrors)}
 <button type="submit">${escapeHtml(t("login.submit"))}</button>
 </form>
 <div class="links"><a href="/forgot">${escapeHtml(t("login.forgot"))}</a><span>${escapeHtml(t("login.no_account"))} <a href="/signup${flowQuery(v)}">${escapeHtml(t("login.create_one"))}</a></span></div>`,
@@ -50,8 +57,9 @@ export function signupPage(ui: Ui, v: FormView, policy: PasswordPolicy): string 
 ${errorBox(v.error)}
 <form method="post" action="/signup" novalidate>
 ${hiddenFields(v)}
-${v.keys.length > 1 ? `<p class="muted">${escapeHtml(t("login_id.error.required", { fields: keysLabel(ui, v.keys).toLowerCase() }))}</p>\n` : ""}${signUpFields(ui, v.keys, v.values, describedBy(v))}
-${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "new-password", maxlength: 256, minlength: policy.min_length, describedBy: "password-help" })}
+${v.keys.length > 1 ? `<p class="muted">${escapeHtml(t("login_id.error.required", { fields: keysLabel(ui, v.keys).toLowerCase() }))}</p>\n` : ""}${signUpFields(ui, v.keys, v.values, { errors: v.fieldErrors, describedBy: describedBy(v), focus: (id) => focusOn(v, id, v.keys[0].key) })}
+${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "new-password", maxlength: 256, minlength: policy.min_length, autofocus: focusOn(v, "password", v.keys[0].key), ...fieldState("password", v.fieldErrors, "password-help") })}
+${passwordToggle(t, "password")}${fieldError("password", v.fieldErrors)}
 ${policyHelp(t, policy, "password-help")}
 <button type="submit">${escapeHtml(t("signup.submit"))}</button>
 </form>

@@ -12,6 +12,7 @@ import { createAdminKey } from "../admin/keys.ts";
 import { formatOutbox } from "../account/messaging/outbox-view.ts";
 import { isStorageUnavailable } from "../storage/errors.ts";
 import { violationsInWords } from "../account/policy/describe.ts";
+import { OPERATOR_USAGE, runOperatorCommand } from "./operators.ts";
 
 const USAGE = `usage:
   gatehouse init [--config gatehouse.yaml]
@@ -21,6 +22,7 @@ const USAGE = `usage:
   gatehouse admin-keys create --config FILE [--name NAME]   (prints the key once)
   gatehouse outbox --config FILE [--limit N]   (emails kept locally when no SMTP is set, newest first)
   gatehouse keys rotate --config FILE   (new signing key; the old one stays published for verification)
+${OPERATOR_USAGE}
 Environment: GATEHOUSE_CONFIG (config file), PORT (listen port).`;
 
 const options = {
@@ -32,6 +34,8 @@ const options = {
   verified: { type: "boolean" },
   name: { type: "string" },
   limit: { type: "string" },
+  user: { type: "string" },
+  action: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -67,6 +71,8 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   try {
+    const operated = await runOperatorCommand(positionals, values, () => openContext(values));
+    if (operated !== null) return operated;
     switch (command) {
       case "init": {
         const file = values.config ?? "gatehouse.yaml";

@@ -13,6 +13,8 @@ export async function startServer(config: Config, options: { demo: boolean }): P
   if (options.demo) {
     console.log(`  demo app:  ${origin}/demo/   (client_id demo-spa; sign up there, or create a user:)`);
     console.log(`  npx gatehouse users create --email you@example.com --password 'a-long-password' --verified --demo`);
+    console.log(`  outbox:    ${origin}/_dev/outbox   (no SMTP in the demo; or: npx gatehouse outbox --demo)`);
+    console.log(`  admin key: npx gatehouse admin-keys create --demo`);
   }
   const stop = async (): Promise<void> => {
     await app.close();

@@ -184,6 +184,9 @@ export const configSchema = z
             symbol_required: z.boolean().default(false),
             excluded_keywords: z.array(z.string().min(1)).default([]).describe("Passwords containing any of these (case-insensitive) are refused."),
             minimum_guessable_level: z.number().int().min(0).max(4).default(0).describe("zxcvbn score a password must reach (1-4); 0 turns the check off."),
+            history_size: z.number().int().min(0).max(50).default(0).describe("A new password may not be any of the user's last N passwords; 0 turns this off."),
+            history_days: z.number().int().min(0).max(3650).default(0).describe("Nor one the user set within the last N days; 0 turns this off."),
+            x_exclude_common_passwords: z.boolean().default(true).describe("Refuse the 10,000 most common passwords (case-insensitive; the list ships with @zxcvbn-ts/language-common). Gatehouse's own field: Authgear has none."),
           })
           .prefault({}),
         lockout: z

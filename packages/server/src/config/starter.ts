@@ -77,6 +77,9 @@ authentication:
     # symbol_required: false
     # excluded_keywords: ["example", "gatehouse"]
     # minimum_guessable_level: 0   # zxcvbn score 1-4 a password must reach; 0 = off
+    # history_size: 0                # refuse the user's last N passwords; 0 = off
+    # history_days: 0                # refuse passwords set in the last N days; 0 = off
+    # x_exclude_common_passwords: true   # refuse the 10,000 most common passwords (Gatehouse's own field)
   lockout:
     max_attempts: 6                  # password, TOTP and recovery-code failures together
     history_duration_seconds: 300

@@ -4,6 +4,8 @@ export function demoConfig(port: number): Record<string, unknown> {
   return {
     http: { public_origin: origin, listen: `0.0.0.0:${port}` },
     database: { url: "sqlite:./data/gatehouse.db" },
+    // No SMTP in the demo: mail stays in the local outbox, and the verification page links to its page.
+    messaging: { dev_outbox_page: true },
     oauth: {
       clients: [{
         client_id: "demo-spa",

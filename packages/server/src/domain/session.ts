@@ -14,6 +14,12 @@ export interface IdpSession {
   ip: string;
   userAgent: string;
   revokedAt: number | null;
+  /**
+   * No browser holds this session: it was made by a login with SSO off (x_sso_enabled=false), whose
+   * cookie only carried it to /oauth2/authorize/resume. It lives behind the app's tokens alone, so it
+   * is not listed as a browser session, and ending the app's grant ends it too.
+   */
+  cookieless: boolean;
 }
 
 /** An offline grant: what a refresh token `<grant id>.<secret>` points at. */

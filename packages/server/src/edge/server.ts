@@ -86,9 +86,11 @@ export function createEdge(options: EdgeOptions): Edge {
   }
 
   function write(req: IncomingMessage, res: ServerResponse, route: Route | undefined, path: string, r: EdgeResponse, started: number, id: string): void {
-    const headers: Record<string, string | string[]> = r.headers["content-length"] === undefined && !r.stream
-      ? { ...r.headers, "content-length": String(Buffer.byteLength(r.body)) }
-      : r.headers;
+    // The request id (and HSTS) go in with the route's headers: one writeHead with a fresh object is
+    // node's fast path; a setHeader before it makes writeHead merge header by header.
+    const headers: Record<string, string | string[]> = { ...r.headers, "x-request-id": id };
+    if (r.headers["content-length"] === undefined && !r.stream) headers["content-length"] = String(Buffer.byteLength(r.body));
+    if (options.hsts) headers["strict-transport-security"] = HSTS_VALUE;
     if (route?.cors && req.headers.origin !== undefined) Object.assign(headers, corsHeaders(options.clients, req.method, req.headers.origin));
     res.writeHead(r.status, headers);
     if (r.stream) {
@@ -169,8 +171,6 @@ export function createEdge(options: EdgeOptions): Edge {
       const started = performance.now();
       const id = `${idPrefix}-${(++counter).toString(36)}`;
       (req as IncomingMessage & { [REQUEST_ID]?: string })[REQUEST_ID] = id;
-      res.setHeader("x-request-id", id);
-      if (options.hsts) res.setHeader("strict-transport-security", HSTS_VALUE);
       const url = req.url ?? "/";
       const q = url.indexOf("?");
       const path = q < 0 ? url : url.slice(0, q);
@@ -187,6 +187,8 @@ export function createEdge(options: EdgeOptions): Edge {
         return write(req, res, route, path, errorResponse(CLOSING, route.errors, { id, path }), started, id);
       }
       if (!route) {
+        res.setHeader("x-request-id", id);
+        if (options.hsts) res.setHeader("strict-transport-security", HSTS_VALUE);
         res.once("finish", () => accessLog(req, id, path, res.statusCode, started, clientIdInQuery(url, q)));
         return fallback(req, res);
       }

@@ -6,6 +6,7 @@ import { AdminError } from "../admin/errors.ts";
 import { checkAdminKey } from "../admin/keys.ts";
 import { openApiDocument } from "../admin/openapi.ts";
 import { adminRoutes, type AdminRoute } from "../admin/routes-table.ts";
+import { errorsInWords, issueInWords } from "../admin/validation-words.ts";
 
 export const ADMIN_PREFIX = "/_api/admin";
 
@@ -18,8 +19,8 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new AdminError("GH_ADMIN_INVALID_REQUEST", `${where}${issue.path.length ? `.${issue.path.join(".")}` : ""}: ${issue.message}`);
+  const errors = result.error.issues.map(issueInWords);
+  throw new AdminError("GH_ADMIN_INVALID_REQUEST", errorsInWords(where, errors), errors);
 }
 
 export async function authenticateAdmin(ctx: Context, request: FastifyRequest): Promise<{ id: string }> {

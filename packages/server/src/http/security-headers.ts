@@ -2,12 +2,13 @@ import type { FastifyReply } from "fastify";
 
 /**
  * Headers for every HTML page. form-action must list where our forms may end up: Chromium applies it
- * to the redirects that follow a form POST, and a login ends with a redirect to the app.
+ * to the redirects that follow a form POST, and a login ends with a redirect to the app. Scripts come
+ * only from our own origin (account/ui/reveal.ts: the show-password and copy buttons), never inline.
  */
 export function pageSecurityHeaders(formTargets: string[]): Record<string, string> {
   const formAction = ["'self'", ...formTargets].join(" ");
   return {
-    "content-security-policy": `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    "content-security-policy": `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     "x-frame-options": "DENY",
     "x-content-type-options": "nosniff",
     // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` with our own form

@@ -95,3 +95,12 @@ export async function accountLabel(ctx: Context, user: User): Promise<string> {
   const first = (await ctx.storage.identities.listByUser(user.id)).find((i) => i.type === "login_id");
   return first?.originalLoginId ?? first?.loginId ?? user.id;
 }
+
+/**
+ * Every lockout key the user's failures may sit under: each login ID (sign-in keys by what was
+ * typed, normalised), the email, and the user id (second steps of an account with no email).
+ */
+export async function lockKeysOf(ctx: Context, user: User): Promise<string[]> {
+  const ids = (await ctx.storage.identities.listByUser(user.id)).flatMap((i) => (i.type === "login_id" && i.loginId ? [i.loginId] : []));
+  return [...new Set([...(user.email ? [user.email] : []), ...ids, user.id])];
+}

@@ -12,11 +12,13 @@ import { callerFromCookie } from "../session/caller.ts";
 import { revokeSession } from "../session/revocation.ts";
 import { clearedSessionCookieHeader, sessionCookieSettings } from "../session/cookie.ts";
 import { escapeHtml, page } from "../http/html.ts";
-import { errorPageResponse, pageResponse, redirectResponse } from "../edge/responses.ts";
+import { pageResponse, redirectResponse } from "../edge/responses.ts";
 import type { EdgeRequest, Handler } from "../edge/types.ts";
 import { toParams, type Params } from "./params.ts";
 import { endSessionRedirect, idTokenHint } from "./end-session.ts";
+import { signedOutResponse } from "./signed-out-page.ts";
 import { safeEqual, sha256 } from "../crypto/secrets.ts";
+import { recordUserEvent, USER_EVENTS } from "../audit/events.ts";
 
 /** Proof that the confirmation page was shown to the browser holding this session cookie. */
 const confirmToken = (cookieValue: string): string => sha256(`end_session confirmation:${cookieValue}`);
@@ -73,9 +75,11 @@ export function endSessionEndpoint(ctx: Context): Handler {
         return pageResponse(200, confirmPage(p, confirmToken(value!)), { formTargets: location ? [new URL(location).origin] : [] });
       }
       await revokeSession(ctx, parsed.id);
+      await recordUserEvent(ctx, USER_EVENTS.signedOut, caller.user, { sid: `i.${parsed.id}`, ip: request.client.ip });
     }
     const headers: Record<string, string> = value !== undefined ? { "set-cookie": cleared } : {};
     if (location) return redirectResponse(location, headers);
-    return errorPageResponse(200, "Signed out", "You have been signed out. You can close this window.", headers);
+    const language = request.headers["accept-language"];
+    return signedOutResponse(ctx, p, typeof language === "string" ? language : undefined, headers);
   };
 }

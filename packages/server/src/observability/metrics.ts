@@ -1,7 +1,8 @@
 // Prometheus metrics (issue 10 §3), in a Registry of our own rather than prom-client's global one:
 // two apps in one process (tests, several nodes in one test) must not share or clash over series.
 // The edge serves render() on `metrics.listen` or behind `metrics.bearer_token`, never openly.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { registerRequestMetrics } from "./request-metrics.ts";
 import type { PoolStats } from "../storage/ports.ts";
 
 export type SignInResult = "succeeded" | "failed" | "locked_out";
@@ -28,14 +29,7 @@ export function createMetrics(options: { poolStats?: () => PoolStats | null; pro
   const registry = new Registry();
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
-  const requests = new Counter({
-    name: "gatehouse_http_requests_total", help: "HTTP requests answered, by route pattern, method and status.",
-    labelNames: ["route", "method", "status"] as const, registers: [registry],
-  });
-  const duration = new Histogram({
-    name: "gatehouse_http_request_duration_seconds", help: "Time from request to response, by route pattern and method.",
-    labelNames: ["route", "method"] as const, buckets: LATENCY_BUCKETS, registers: [registry],
-  });
+  const observeRequest = registerRequestMetrics(registry, { requests: "gatehouse_http_requests_total", duration: "gatehouse_http_request_duration_seconds" }, LATENCY_BUCKETS);
   const tokens = new Counter({
     name: "gatehouse_tokens_issued_total", help: "Token responses issued by the token endpoint, by grant type.",
     labelNames: ["grant_type"] as const, registers: [registry],
@@ -79,26 +73,10 @@ export function createMetrics(options: { poolStats?: () => PoolStats | null; pro
     });
   }
 
-  // The request path is hot: label lookups are cached per series, so a request costs two Map hits
-  // and two increments rather than prom-client's per-call label hashing.
-  type Child = { inc(n?: number): void };
-  type Timer = { observe(v: number): void };
-  const requestChildren = new Map<string, Child>();
-  const durationChildren = new Map<string, Timer>();
-
   return {
     registry,
     contentType: registry.contentType,
-    observeRequest(route, method, status, seconds) {
-      const seriesKey = `${route}\u0000${method}`;
-      const key = `${seriesKey}\u0000${status}`;
-      let child = requestChildren.get(key);
-      if (!child) requestChildren.set(key, (child = requests.labels(route, method, String(status))));
-      child.inc();
-      let timer = durationChildren.get(seriesKey);
-      if (!timer) durationChildren.set(seriesKey, (timer = duration.labels(route, method)));
-      timer.observe(seconds);
-    },
+    observeRequest,
     tokenIssued(grantType) {
       tokens.labels(grantType).inc();
     },

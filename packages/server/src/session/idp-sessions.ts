@@ -10,7 +10,7 @@ export interface ClientInfo {
   userAgent: string;
 }
 
-export async function createIdpSession(ctx: Context, user: User, amr: string[], client: ClientInfo): Promise<{ session: IdpSession; cookieValue: string }> {
+export async function createIdpSession(ctx: Context, user: User, amr: string[], client: ClientInfo, o: { cookieless?: boolean } = {}): Promise<{ session: IdpSession; cookieValue: string }> {
   const now = ctx.now();
   const secret = randomToken();
   const session: IdpSession = {
@@ -25,6 +25,7 @@ export async function createIdpSession(ctx: Context, user: User, amr: string[], 
     ip: client.ip,
     userAgent: client.userAgent.slice(0, 512),
     revokedAt: null,
+    cookieless: o.cookieless ?? false,
   };
   await ctx.storage.sessions.create(session);
   return { session, cookieValue: `${session.id}.${secret}` };

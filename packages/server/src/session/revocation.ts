@@ -6,6 +6,7 @@ import type { RevocationListener } from "../domain/revocation.ts";
 import type { User } from "../domain/user.ts";
 import type { CascadeOptions, LoggedRevocation } from "../storage/ports.ts";
 import { encodeSid, type SessionRef } from "../tokens/sid.ts";
+import { recordUserEvent, USER_EVENTS } from "../audit/events.ts";
 
 export type { RevocationListener };
 
@@ -29,8 +30,19 @@ function tell(ctx: Context, revoked: LoggedRevocation[]): number {
   return revoked.length;
 }
 
-/** Ends an offline grant; true if this call ended it (false: missing or already revoked). */
+/**
+ * Ends an offline grant; true if this call ended it (false: missing or already revoked). A grant
+ * born from a cookieless session (an SSO-off login: domain/session.ts) was that login's only
+ * holder, so the session ends with it: logging out of the app ends everything the login made.
+ */
 export async function revokeGrant(ctx: Context, grantId: string): Promise<boolean> {
+  const grant = await ctx.storage.offlineGrants.get(grantId);
+  const session = grant?.idpSessionId ? await ctx.storage.sessions.get(grant.idpSessionId) : null;
+  if (session?.cookieless && session.revokedAt === null) {
+    const revoked = await ctx.storage.cascades.revokeBySession(session.id, options(ctx));
+    tell(ctx, revoked);
+    return revoked.some((e) => e.kind === "grant" && e.id === grantId);
+  }
   return tell(ctx, await ctx.storage.cascades.revokeByGrant(grantId, options(ctx))) > 0;
 }
 
@@ -53,10 +65,7 @@ export async function revokeSession(ctx: Context, sessionId: string): Promise<bo
 export async function revokeOnReplay(ctx: Context, ref: SessionRef, details: { userId: string; clientId: string; reason: "refresh_token_reuse" | "authorization_code_replay" }): Promise<void> {
   const revoked = ref.kind === "offline_grant" ? await revokeGrant(ctx, ref.id) : await revokeSession(ctx, ref.id);
   if (!revoked) return;
-  await ctx.storage.auditLog.append({
-    at: ctx.now(), actor: "system", action: "session.revoke", targetType: "user", targetId: details.userId,
-    details: { sid: encodeSid(ref), reason: details.reason, client_id: details.clientId },
-  });
+  await recordUserEvent(ctx, USER_EVENTS.tokenReuseDetected, { id: details.userId, email: null }, { sid: encodeSid(ref), reason: details.reason, client_id: details.clientId }, "system");
 }
 
 /**

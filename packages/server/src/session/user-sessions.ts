@@ -38,7 +38,8 @@ export function describeUserAgent(ua: string): string {
 /** Live sessions and grants, the current one first, then the most recently used. */
 export async function listUserSessions(ctx: Context, userId: string, o: { currentSessionId?: string | null } = {}): Promise<UserSession[]> {
   const now = ctx.now();
-  const sessions = (await ctx.storage.sessions.listByUser(userId)).filter((s) => isSessionAlive(s, ctx.config.session, now));
+  // A cookieless session (an SSO-off login) is no browser's: the app's grant stands for it.
+  const sessions = (await ctx.storage.sessions.listByUser(userId)).filter((s) => !s.cookieless && isSessionAlive(s, ctx.config.session, now));
   const grants = (await ctx.storage.offlineGrants.listByUser(userId)).filter((g) => isGrantAlive(g, ctx.clients.get(g.clientId), now));
   const items: UserSession[] = [
     ...sessions.map((s) => ({

@@ -71,6 +71,18 @@ export interface OutboxStore {
   deleteOlderThan(before: number): Promise<number>;
 }
 
+/**
+ * Earlier password hashes of a user, for Authgear's history_size / history_days. The window is the
+ * newest `size` entries or every entry since `since`, whichever holds more (Authgear's rule).
+ */
+export interface PasswordHistoryStore {
+  add(userId: string, hash: string, at: number): Promise<void>;
+  /** The hashes in the window, newest first. */
+  recent(userId: string, window: { size: number; since: number }): Promise<string[]>;
+  /** Deletes the user's entries outside the window; how many went. */
+  prune(userId: string, window: { size: number; since: number }): Promise<number>;
+}
+
 export interface AccountStorage {
   oneTimeCodes: OneTimeCodeStore;
   totp: TotpStore;
@@ -78,4 +90,5 @@ export interface AccountStorage {
   pendingLogins: PendingLoginStore;
   lockouts: LockoutStore;
   outbox: OutboxStore;
+  passwordHistory: PasswordHistoryStore;
 }

@@ -16,17 +16,28 @@ export interface Page<T> {
 export interface UserDirectory {
   /** Users ordered by (created_at, id); `query` matches an email substring or an exact id. */
   list(options: { query?: string; cursor?: string; limit: number }): Promise<Page<User>>;
+  /** The users with these ids that exist, in one query (naming a page of audit entries). */
+  byIds(ids: string[]): Promise<User[]>;
 }
 
 export interface AdminKeyStore {
   create(key: AdminKey): Promise<void>;
   get(id: string): Promise<AdminKey | null>;
+  /** Every key, revoked ones too, oldest first (an installation has a handful). */
+  list(): Promise<AdminKey[]>;
+  /** Revokes a live key; false if it is missing or already revoked. */
+  revoke(id: string, at: number): Promise<boolean>;
+  /** Records a use at `at`, unless one at or after `notBefore` is recorded already (one write a minute, not one a request). */
+  touch(id: string, at: number, notBefore: number): Promise<void>;
 }
 
 export interface AuditLogStore {
   append(entry: Omit<AuditEntry, "id">): Promise<void>;
-  /** Newest first; `cursor` is the id to continue below. */
-  list(options: { cursor?: string; limit: number; targetId?: string }): Promise<Page<AuditEntry>>;
+  /**
+   * Newest first; `cursor` is the id to continue below. Keyset pagination on indexes
+   * ((target_id, id), (action, id), (target_id, action, id)): every page costs the same.
+   */
+  list(options: { cursor?: string; limit: number; targetId?: string; action?: string }): Promise<Page<AuditEntry>>;
 }
 
 export interface ClientSettingsStore {

@@ -48,6 +48,7 @@ export function toSession(r: Row): IdpSession {
     ip: str(r.ip),
     userAgent: str(r.user_agent),
     revokedAt: numOrNull(r.revoked_at),
+    cookieless: bool(r.cookieless),
   };
 }
 
@@ -117,7 +118,7 @@ export function toKey(r: Row): SigningKey {
 export const USER_COLUMNS = [
   "id", "email", "is_verified", "is_anonymous", "disabled", "disabled_reason", "roles", "created_at", "updated_at", "standard_attributes", "custom_attributes",
 ] as const;
-export const SESSION_COLUMNS = ["id", "user_id", "token_hash", "amr", "authenticated_at", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at"] as const;
+export const SESSION_COLUMNS = ["id", "user_id", "token_hash", "amr", "authenticated_at", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at", "cookieless"] as const;
 export const GRANT_COLUMNS = [
   "id", "client_id", "user_id", "idp_session_id", "scopes", "amr", "authenticated_at", "token_hash", "created_at", "last_accessed_at", "expires_at",
   "ip", "user_agent", "revoked_at", "previous_token_hash", "rotated_at", "rotation_salt",
@@ -151,7 +152,7 @@ export function userValues(u: User, boolean: (b: boolean) => unknown): unknown[]
 }
 
 export function sessionValues(s: IdpSession): unknown[] {
-  return [s.id, s.userId, s.tokenHash, JSON.stringify(s.amr), s.authenticatedAt, s.createdAt, s.lastAccessedAt, s.expiresAt, s.ip, s.userAgent, s.revokedAt];
+  return [s.id, s.userId, s.tokenHash, JSON.stringify(s.amr), s.authenticatedAt, s.createdAt, s.lastAccessedAt, s.expiresAt, s.ip, s.userAgent, s.revokedAt, s.cookieless ? 1 : 0];
 }
 
 export function grantValues(g: OfflineGrant): unknown[] {
@@ -224,4 +225,24 @@ export function userListQuery(options: { query?: string; cursor?: string; limit:
 export function userPage(found: User[], limit: number): { items: User[]; nextCursor: string | null } {
   const items = found.slice(0, limit);
   return { items, nextCursor: found.length > limit ? encodeUserCursor(items[items.length - 1]) : null };
+}
+
+/**
+ * The audit log page query, newest first, continuing below the cursor's id. Every filter is an
+ * equality, so each combination walks one index ((target_id, id), (action, id) or both columns)
+ * backwards from the cursor: the last of 100k entries costs what the first does (no OFFSET).
+ */
+export function auditListQuery(options: { cursor?: string; limit: number; targetId?: string; action?: string }, placeholder: (n: number) => string): { sql: string; args: unknown[] } {
+  const args: unknown[] = [];
+  const p = (value: unknown): string => placeholder(args.push(value));
+  const before = options.cursor && /^\d{1,15}$/.test(options.cursor) ? Number(options.cursor) : Number.MAX_SAFE_INTEGER;
+  const where = [`id < ${p(before)}`];
+  if (options.targetId !== undefined) where.push(`target_id = ${p(options.targetId)}`);
+  if (options.action !== undefined) where.push(`action = ${p(options.action)}`);
+  return { sql: `SELECT * FROM audit_log WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ${p(options.limit + 1)}`, args };
+}
+
+export function auditPage(found: Row[], limit: number): { items: AuditEntry[]; nextCursor: string | null } {
+  const items = found.slice(0, limit).map(toAudit);
+  return { items, nextCursor: found.length > limit ? String(items[items.length - 1].id) : null };
 }

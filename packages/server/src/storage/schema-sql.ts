@@ -272,14 +272,37 @@ SELECT gen_random_uuid()::text, id, 'login_id', 'email', 'email', email, email, 
 FROM users WHERE email IS NOT NULL;
 `;
 
+// Sessions made by SSO-off logins (x_sso_enabled=false), which no browser holds (domain/session.ts):
+// an integer 0/1 in both dialects, only ever read through rows.ts bool(). And the password hashes
+// Authgear's history_size/history_days compare a new password with (kept only while those are on).
+const pagesAndHistory = (opts: { bigint: string; serial: string }): string => `
+ALTER TABLE idp_sessions ADD COLUMN cookieless INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE password_history (
+  id ${opts.serial},
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  hash TEXT NOT NULL,
+  created_at ${opts.bigint} NOT NULL
+);
+CREATE INDEX password_history_user ON password_history (user_id, id);
+`;
+
+// Operators' tools (issue #12): the audit log filtered by event type, alone or with a user, pages
+// by keyset on these indexes (the (target_id, id) one came with the table).
+const auditFilters = `
+CREATE INDEX audit_log_action ON audit_log (action, id);
+CREATE INDEX audit_log_target_action ON audit_log (target_id, action, id);
+`;
+
 export const sqliteMigrations: Migration[] = [
   { version: 1, name: "core", sql: core({ bigint: "INTEGER", bool: "INTEGER", falseValue: "0" }) },
   { version: 2, name: "admin", sql: admin({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 3, name: "accounts", sql: accounts({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "INTEGER" }) },
   { version: 5, name: "sweeping", sql: sweeping },
+  { version: 6, name: "audit_filters", sql: auditFilters },
   { version: 7, name: "identities", sql: sqliteIdentities, rebuildsTables: true },
   { version: 8, name: "profile", sql: profileMigration(sqliteProfile) },
+  { version: 9, name: "cookieless_sessions_password_history", sql: pagesAndHistory({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -288,6 +311,8 @@ export const postgresMigrations: Migration[] = [
   { version: 3, name: "accounts", sql: accounts({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
   { version: 4, name: "refresh_rotation", sql: refreshRotation({ bigint: "BIGINT" }) },
   { version: 5, name: "sweeping", sql: sweeping },
+  { version: 6, name: "audit_filters", sql: auditFilters },
   { version: 7, name: "identities", sql: postgresIdentities },
   { version: 8, name: "profile", sql: profileMigration(postgresProfile) },
+  { version: 9, name: "cookieless_sessions_password_history", sql: pagesAndHistory({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
 ];

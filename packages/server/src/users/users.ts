@@ -7,6 +7,7 @@ import type { Identity } from "../domain/identity.ts";
 import { findByTypedLoginId } from "../identity/service.ts";
 import { MAX_PASSWORD_LENGTH, passwordViolations, type PasswordRule } from "../account/policy/password-policy.ts";
 import { isValidEmail } from "../identity/login-id/email.ts";
+import { isReusedPassword, rememberPassword } from "../account/policy/password-history.ts";
 
 export { MAX_PASSWORD_LENGTH, isValidEmail };
 export type CreateUserResult =
@@ -38,7 +39,9 @@ export async function createUser(
     disabledReason: null, roles: [], standardAttributes: {}, customAttributes: {}, createdAt: now, updatedAt: now,
   };
   const loginIds = (input.loginIds ?? []).map((i) => ({ ...i, userId: id }));
-  const created = await ctx.storage.users.create(user, await ctx.passwords.hash(input.password), loginIds);
+  const hash = await ctx.passwords.hash(input.password);
+  const created = await ctx.storage.users.create(user, hash, loginIds);
+  if (created) await rememberPassword(ctx, created.id, hash);
   return created ? { ok: true, user: created } : { ok: false, reason: "email_taken" };
 }
 
@@ -46,13 +49,18 @@ export async function createUser(
 export async function setPassword(ctx: Context, user: User, password: string): Promise<{ ok: true } | { ok: false; rules: PasswordRule[] }> {
   const rules = newPasswordViolations(ctx, password, user.email);
   if (rules.length > 0) return { ok: false, rules };
-  await ctx.storage.passwords.set(user.id, await ctx.passwords.hash(password), ctx.now());
+  if (await isReusedPassword(ctx, user.id, password)) return { ok: false, rules: ["history"] };
+  const hash = await ctx.passwords.hash(password);
+  await ctx.storage.passwords.set(user.id, hash, ctx.now());
+  await rememberPassword(ctx, user.id, hash);
   return { ok: true };
 }
 
 /**
  * Checks a login ID (email, phone or username, whichever configured key it fits) + password.
- * Unknown login IDs cost the same argon2 time as known ones.
+ * Unknown login IDs cost the same argon2 time as known ones. A disabled user is returned too: only
+ * someone who knows the password may learn that the account is disabled, so the caller tells them
+ * (and refuses the login) after this check, never before.
  */
 export async function verifyLogin(ctx: Context, loginId: string, password: string): Promise<User | null> {
   if (password.length > MAX_PASSWORD_LENGTH || loginId.length > 320) {
@@ -66,5 +74,5 @@ export async function verifyLogin(ctx: Context, loginId: string, password: strin
     return null;
   }
   if (!(await ctx.passwords.verify(stored, password))) return null;
-  return user.disabled ? null : user;
+  return user;
 }

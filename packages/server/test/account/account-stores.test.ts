@@ -146,5 +146,20 @@ for (const backend of backends) {
       assert.ok(left.every((m) => m.createdAt >= 15));
       assert.equal(left[0].subject, "new");
     });
+
+    it("password history: the newest `size` or everything since `since`, whichever is more; prune keeps exactly that", async () => {
+      const u = await b!.user();
+      const other = await b!.user();
+      for (const [hash, at] of [["h1", 100], ["h2", 200], ["h3", 300], ["h4", 400]] as const) await s().passwordHistory.add(u, hash, at);
+      await s().passwordHistory.add(other, "x1", 500);
+      const never = Number.MAX_SAFE_INTEGER;
+      assert.deepEqual(await s().passwordHistory.recent(u, { size: 2, since: never }), ["h4", "h3"]);
+      assert.deepEqual(await s().passwordHistory.recent(u, { size: 0, since: 150 }), ["h4", "h3", "h2"]);
+      assert.deepEqual(await s().passwordHistory.recent(u, { size: 1, since: 250 }), ["h4", "h3"], "the longer of the two windows");
+      assert.deepEqual(await s().passwordHistory.recent(u, { size: 3, since: 350 }), ["h4", "h3", "h2"]);
+      assert.equal(await s().passwordHistory.prune(u, { size: 1, since: 250 }), 2);
+      assert.deepEqual(await s().passwordHistory.recent(u, { size: 10, since: 0 }), ["h4", "h3"]);
+      assert.deepEqual(await s().passwordHistory.recent(other, { size: 10, since: 0 }), ["x1"], "another user's history is untouched");
+    });
   });
 }

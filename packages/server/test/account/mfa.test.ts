@@ -69,6 +69,10 @@ describe("two-step verification", () => {
     const otherPage = await getPage(other, `${f.server.url}/login/totp`);
     const replay = await post(other, `${f.server.url}/login/totp`, { csrf: csrfOf(otherPage.html), code: now });
     assert.equal(replay.status, 401, "the same code (same time step) does not work twice");
+    assert.equal(errorOf(await replay.text()), "That code was already used. Wait for your authenticator app to show a new code, then enter it.");
+    const empty = await post(other, `${f.server.url}/login/totp`, { csrf: csrfOf(otherPage.html), code: "" });
+    assert.equal(empty.status, 400);
+    assert.equal(errorOf(await empty.text()), "Enter the 6-digit code.");
   });
 
   it("accepts a recovery code instead, once; amr is pwd+x_recovery_code+mfa", async () => {

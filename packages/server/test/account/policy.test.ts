@@ -6,16 +6,30 @@ import { activeRules, passwordViolations } from "../../src/account/policy/passwo
 import { parseFormStrict, readForm } from "../../src/account/ui/form.ts";
 import { normalizeRecoveryCode } from "../../src/account/mfa/recovery-codes.ts";
 import { pickLocale, translator } from "../../src/account/messages/index.ts";
+import { policyError, policyHelp } from "../../src/account/policy/describe.ts";
 
 const policyOf = (p: Record<string, unknown>) => parseConfig({ authentication: { password_policy: p } }).authentication.password_policy;
 
 describe("password policy", () => {
-  it("defaults to Authgear's: 8 characters, nothing else", () => {
+  it("defaults to 8 characters and none of the 10,000 most common passwords", () => {
     const p = policyOf({});
-    assert.deepEqual(activeRules(p), ["min_length"]);
+    assert.deepEqual(activeRules(p), ["min_length", "common"]);
     assert.deepEqual(passwordViolations("1234567", p), ["min_length"]);
-    assert.deepEqual(passwordViolations("12345678", p), []);
+    assert.deepEqual(passwordViolations("a1b2c3d4e5", p), []);
     assert.deepEqual(passwordViolations("😀😀😀😀😀😀😀😀", p), [], "length counts characters, not UTF-16 units");
+  });
+
+  it("refuses common passwords, whatever their case, and says why", () => {
+    const p = policyOf({});
+    for (const common of ["12345678", "password", "PassWord1", "qwertyuiop", "iloveyou1", "baseball"]) {
+      assert.deepEqual(passwordViolations(common, p), ["common"], common);
+    }
+    assert.deepEqual(passwordViolations("vivid orbit canoe", p), []);
+    assert.equal(policyError(translator(), ["common"], p), "Choose a stronger password: it must not be one of the 10,000 most common passwords.");
+    assert.match(policyHelp(translator(), p, "h"), /not be one of the 10,000 most common passwords/);
+    const off = policyOf({ x_exclude_common_passwords: false });
+    assert.deepEqual(activeRules(off), ["min_length"]);
+    assert.deepEqual(passwordViolations("12345678", off), [], "Authgear's default when turned off");
   });
 
   it("checks character classes, excluded keywords and the zxcvbn level", () => {
@@ -24,7 +38,7 @@ describe("password policy", () => {
     assert.deepEqual(passwordViolations("ALLUPPERCASE1!", p), ["lowercase"]);
     assert.deepEqual(passwordViolations("My-gatehouse-1", p), ["excluded_keywords"]);
     assert.deepEqual(passwordViolations("Straße-Öl-42x", p), []);
-    const g = policyOf({ minimum_guessable_level: 3 });
+    const g = policyOf({ minimum_guessable_level: 3, x_exclude_common_passwords: false });
     assert.deepEqual(passwordViolations("password123", g), ["guessable"]);
     assert.deepEqual(passwordViolations("alice-alice-1", g, { email: "alice@example.com" }), ["guessable"], "the email is a hint to zxcvbn");
     assert.deepEqual(passwordViolations("vivid orbit canoe lantern", g), []);

@@ -56,6 +56,8 @@ describe("password reset", () => {
     const done = await post(agent, `${f.server.url}/reset`, { csrf, token, password: "ritas-new-password", confirm: "ritas-new-password" });
     assert.equal(done.status, 200);
     assert.match(await done.text(), /every other session has been signed out/);
+    const logged = (await f.server.ctx.storage.auditLog.list({ action: "user.forgot_password.password_changed", limit: 1 })).items[0];
+    assert.deepEqual(logged && [logged.actor, logged.targetId, logged.details.email], [`user:${logged?.targetId}`, (await f.server.ctx.storage.users.findByEmail("rita@example.com"))!.id, "rita@example.com"], "the reset is in the audit log");
     assert.equal((await post(agent, `${f.server.url}/reset`, { csrf, token, password: "ritas-3rd-password", confirm: "ritas-3rd-password" })).status, 400, "single use");
 
     const resolved = await fetch(`${f.server.url}/_resolver/resolve`, { headers: { authorization: `Bearer ${tokens.access_token}` } });

@@ -29,6 +29,14 @@ describe("login and sign-up pages", () => {
     const html = await res.text();
     assert.match(html, /<label for="email">Email<\/label>/);
     assert.match(html, /<label for="password">Password<\/label>/);
+    // The show-password toggle: hidden until our own script shows it; the script is a file, never inline.
+    assert.match(csp, /script-src 'self';/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|nonce-/);
+    assert.deepEqual([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]), ['<script src="/_gatehouse/account.js" defer>']);
+    assert.match(html, /<button type="button" class="reveal secondary" data-reveal="password" aria-controls="password" aria-pressed="false" hidden>Show password<\/button>/);
+    const js = await fetch(`${s.url}/_gatehouse/account.js`);
+    assert.equal(js.status, 200);
+    assert.match(js.headers.get("content-type") ?? "", /^text\/javascript/);
   });
 
   it("refuses a form without the CSRF token, or from another origin, and changes nothing", async () => {

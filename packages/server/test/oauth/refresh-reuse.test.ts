@@ -79,7 +79,7 @@ for (const db of testDatabases()) {
       const audit = await f.server.ctx.storage.auditLog.list({ limit: 10, targetId: f.userId });
       const entry = audit.items.find((e) => e.details.sid === `o.${grantId(first.refresh_token)}`);
       assert.deepEqual(entry && { actor: entry.actor, action: entry.action, details: entry.details }, {
-        actor: "system", action: "session.revoke", details: { sid: `o.${grantId(first.refresh_token)}`, reason: "refresh_token_reuse", client_id: "rotating" },
+        actor: "system", action: "token.reuse_detected", details: { sid: `o.${grantId(first.refresh_token)}`, reason: "refresh_token_reuse", client_id: "rotating" },
       });
       // Presenting it again changes nothing more: one event, one entry.
       assert.equal((await refresh("rotating", first.refresh_token)).body.error, "invalid_grant");

@@ -13,7 +13,7 @@ import { revokeAllForUser } from "../../src/session/revocation.ts";
 import { startRevocationWatcher } from "../../src/revocation-feed/watcher.ts";
 import { backends, POSTGRES_URL } from "../storage/backends.ts";
 import { newGrant, newSession, newUser, skipPostgres } from "../storage/fixtures.ts";
-import { GRANT_COLUMNS } from "../../src/storage/rows.ts";
+import { GRANT_COLUMNS, SESSION_COLUMNS } from "../../src/storage/rows.ts";
 
 const actor = { id: "key:test" };
 
@@ -60,11 +60,11 @@ for (const backend of backends) {
       const u = (await ctx.storage.users.create(newUser(), "hash"))!;
       const sessions = Array.from({ length: n }, () => newSession(u.id, { expiresAt: ctx.now() + 3600, lastAccessedAt: ctx.now() }));
       const grants = sessions.map((s) => newGrant(u.id, { idpSessionId: s.id, expiresAt: ctx.now() + 3600, lastAccessedAt: ctx.now() }));
-      const q = (v: unknown): string => (typeof v === "string" ? `'${v}'` : v === null ? "NULL" : Array.isArray(v) ? `'${JSON.stringify(v)}'` : String(v));
+      const q = (v: unknown): string => (typeof v === "boolean" ? (v ? "1" : "0") : typeof v === "string" ? `'${v}'` : v === null ? "NULL" : Array.isArray(v) ? `'${JSON.stringify(v)}'` : String(v));
       const values = (rows: object[]): string => rows.map((r) => `(${Object.values(r).map(q).join(", ")})`).join(",\n");
       if (n > 0) {
-        await sql(`INSERT INTO idp_sessions (id, user_id, token_hash, amr, authenticated_at, created_at, last_accessed_at, expires_at, ip, user_agent, revoked_at) VALUES ${values(sessions)}`);
-        // Every column, in the fixture's field order (GRANT_COLUMNS grew with the rotation fields).
+        await sql(`INSERT INTO idp_sessions (${SESSION_COLUMNS.join(", ")}) VALUES ${values(sessions)}`);
+        // Every column, in the fixture's field order (the column lists grow with new fields).
         await sql(`INSERT INTO offline_grants (${GRANT_COLUMNS.join(", ")}) VALUES ${values(grants)}`);
       }
       return { userId: u.id, sessionIds: sessions.map((s) => s.id), grantIds: grants.map((g) => g.id) };

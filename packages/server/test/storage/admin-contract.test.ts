@@ -38,6 +38,12 @@ for (const backend of backends) {
       assert.deepEqual((await s.userDirectory.list({ query: `p_${tag}`, limit: 5 })).items, []);
     });
 
+    it("userDirectory.byIds returns the users that exist, in one call", async () => {
+      const [a, b] = [await user({ id: id("byid") }), await user({ id: id("byid") })];
+      assert.deepEqual((await s.userDirectory.byIds([b.id, id("missing"), a.id])).sort((x, y) => x.id.localeCompare(y.id)), [a, b].sort((x, y) => x.id.localeCompare(y.id)));
+      assert.deepEqual(await s.userDirectory.byIds([]), []);
+    });
+
     it("adminKeys: create and get", async () => {
       const k = { id: id("ak"), name: "ci", secretHash: "sh", createdAt: T, lastUsedAt: null, revokedAt: null };
       await s.adminKeys.create(k);
@@ -56,6 +62,39 @@ for (const backend of backends) {
       const rest = await s.auditLog.list({ targetId: target, cursor: page.nextCursor!, limit: 2 });
       assert.deepEqual([rest.items.map((e) => e.action), rest.nextCursor], [["act.1"], null]);
       assert.equal((await s.auditLog.list({ limit: 1 })).items[0].id >= page.items[0].id, true);
+    });
+
+    it("adminKeys: list, revoke once, and touch at most once per window", async () => {
+      const k = { id: id("ak"), name: "listed", secretHash: "sh", createdAt: T + 5, lastUsedAt: null, revokedAt: null };
+      await s.adminKeys.create(k);
+      assert.deepEqual((await s.adminKeys.list()).find((x) => x.id === k.id), k);
+      const all = await s.adminKeys.list();
+      assert.deepEqual(all.map((x) => x.createdAt), [...all.map((x) => x.createdAt)].sort((a, b) => a - b), "oldest first");
+      await s.adminKeys.touch(k.id, T + 100, T + 41);
+      assert.equal((await s.adminKeys.get(k.id))!.lastUsedAt, T + 100);
+      await s.adminKeys.touch(k.id, T + 130, T + 71);
+      assert.equal((await s.adminKeys.get(k.id))!.lastUsedAt, T + 100, "a use within the window is not written");
+      await s.adminKeys.touch(k.id, T + 161, T + 102);
+      assert.equal((await s.adminKeys.get(k.id))!.lastUsedAt, T + 161);
+      assert.equal(await s.adminKeys.revoke(k.id, T + 200), true);
+      assert.equal(await s.adminKeys.revoke(k.id, T + 300), false, "revoking twice changes nothing");
+      assert.equal((await s.adminKeys.get(k.id))!.revokedAt, T + 200);
+      assert.equal(await s.adminKeys.revoke(id("missing"), T), false);
+    });
+
+    it("auditLog: filters by action, alone and with a target, pages by keyset", async () => {
+      const [a, b] = [id("ta"), id("tb")];
+      for (let n = 1; n <= 5; n++) {
+        await s.auditLog.append({ at: T + n, actor: "user:x", action: n % 2 ? "user.authenticated" : "authentication.blocked", targetType: "user", targetId: n <= 3 ? a : b, details: { n } });
+      }
+      const ns = (p: { items: { details: Record<string, unknown> }[] }) => p.items.map((e) => e.details.n);
+      const first = await s.auditLog.list({ targetId: a, action: "user.authenticated", limit: 1 });
+      assert.deepEqual(ns(first), [3]);
+      assert.deepEqual(ns(await s.auditLog.list({ targetId: a, action: "user.authenticated", cursor: first.nextCursor!, limit: 5 })), [1]);
+      assert.deepEqual(ns(await s.auditLog.list({ targetId: b, action: "authentication.blocked", limit: 5 })), [4]);
+      const byAction = await s.auditLog.list({ action: "authentication.blocked", limit: 50 });
+      assert.ok(byAction.items.every((e) => e.action === "authentication.blocked"));
+      assert.deepEqual(ns(byAction).slice(0, 2), [4, 2]);
     });
 
     it("clientSettings: put and overwrite", async () => {

@@ -16,7 +16,8 @@ import type { RateLimitSpec } from "./rate-limiter.ts";
 
 export type Guarded<T> =
   | { kind: "ok"; value: T }
-  | { kind: "invalid" }
+  /** `lockedUntil`: this failure locked the account (or, per_user_per_ip, this IP's access to it). */
+  | { kind: "invalid"; lockedUntil?: number }
   | { kind: "locked"; until: number }
   | { kind: "rate_limited"; retryAfter: number };
 
@@ -74,7 +75,7 @@ export async function guardCredential<T>(ctx: Context, who: { email: string; ip:
   }
 
   const value = await check();
-  if (value === null) return { kind: "invalid" };
+  if (value === null) return setLock ? { kind: "invalid", lockedUntil: setLock.until } : { kind: "invalid" };
   await ctx.storage.lockouts.update(key, (record) => clearContributor(record, who.ip, ctx.now(), setLock));
   await refundAll(ctx, buckets, now);
   return { kind: "ok", value };

@@ -10,13 +10,15 @@ import { createIdpSession } from "../../session/idp-sessions.ts";
 import type { User } from "../../domain/user.ts";
 import { seeOther, sendProblemPage, uiFor } from "../ui/respond.ts";
 import { loadFlow } from "./flow.ts";
+import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
 
 export async function completeLogin(ctx: Context, request: FastifyRequest, reply: FastifyReply, user: User, amr: string[], flowId: string | null): Promise<FastifyReply> {
   const flow = flowId ? await loadFlow(ctx, flowId) : null;
   if (flowId && !flow) return sendProblemPage(ctx, reply, uiFor(request), 400, { title: "error.flow_expired.title", message: "error.flow_expired.message" });
   const cookie = sessionCookieSettings(ctx.config);
-  const { cookieValue } = await createIdpSession(ctx, user, amr, clientInfo(request));
+  const { cookieValue } = await createIdpSession(ctx, user, amr, clientInfo(request), { cookieless: flow?.suppressCookie ?? false });
   ctx.metrics.signIn("succeeded");
+  await recordUserEvent(ctx, USER_EVENTS.signedIn, user, { ip: clientInfo(request).ip, amr });
   if (flow?.suppressCookie) {
     reply.setCookie(LOGIN_HANDOFF_COOKIE, cookieValue, { path: LOGIN_HANDOFF_PATH, secure: cookie.secure, httpOnly: true, sameSite: "lax", maxAge: 600 });
   } else {

@@ -3,6 +3,17 @@ import { escapeHtml } from "../../http/html.ts";
 import type { OutboxMessage } from "../../domain/account.ts";
 import { accountPage } from "../ui/layout.ts";
 import type { Ui } from "../ui/respond.ts";
+import type { Translate } from "../messages/index.ts";
+import type { Context } from "../../context.ts";
+
+export const OUTBOX_PATH = "/_dev/outbox";
+
+/** Mail stays in the local outbox (no SMTP) and the outbox page is served: pages may point at it. */
+export const outboxShown = (ctx: Pick<Context, "config">): boolean => ctx.config.messaging.dev_outbox_page && !ctx.config.messaging.smtp.host;
+
+/** On a "check your email" page: where the email went, when it went nowhere (a new tab keeps the form). */
+export const outboxNotice = (t: Translate, shown: boolean): string =>
+  shown ? `<p class="notice"><a href="${OUTBOX_PATH}" target="_blank" rel="noopener">${escapeHtml(t("outbox.notice"))}</a></p>` : "";
 
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
 

@@ -34,12 +34,21 @@ export async function matchTotp(secret: string, input: string, now: number): Pro
   }
 }
 
-/** Checks a code against the user's enabled authenticator and spends its time step. */
-export async function useTotp(ctx: Context, userId: string, input: string): Promise<boolean> {
+/**
+ * Checks a code against the user's enabled authenticator and spends its time step. "reused": the
+ * code is right for the time but its step (or a later one) was spent already — typically the same
+ * code typed again within its 30 seconds — which the person can fix by waiting for the next code.
+ */
+export async function checkTotp(ctx: Context, userId: string, input: string): Promise<"ok" | "invalid" | "reused"> {
   const totp = await ctx.storage.totp.get(userId);
-  if (!totp || totp.confirmedAt === null) return false;
+  if (!totp || totp.confirmedAt === null) return "invalid";
   const step = await matchTotp(totp.secret, input, ctx.now());
-  return step !== null && (await ctx.storage.totp.markUsed(userId, step));
+  if (step === null) return "invalid";
+  return (await ctx.storage.totp.markUsed(userId, step)) ? "ok" : "reused";
+}
+
+export async function useTotp(ctx: Context, userId: string, input: string): Promise<boolean> {
+  return (await checkTotp(ctx, userId, input)) === "ok";
 }
 
 export async function hasTotp(ctx: Context, userId: string): Promise<boolean> {

@@ -12,7 +12,11 @@ export function ruleText(t: Translate, rule: PasswordRule, policy: PasswordPolic
     case "digit": return t("policy.digit");
     case "symbol": return t("policy.symbol");
     case "excluded_keywords": return t("policy.excluded_keywords");
+    case "common": return t("policy.common");
     case "guessable": return t("policy.guessable");
+    case "history":
+      if (policy.history_size > 0 && policy.history_days > 0) return t("policy.history_both", { size: policy.history_size, days: policy.history_days });
+      return policy.history_size > 0 ? t("policy.history_size", { size: policy.history_size }) : t("policy.history_days", { days: policy.history_days });
   }
 }
 

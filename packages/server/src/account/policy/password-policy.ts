@@ -1,5 +1,6 @@
 // Authgear's password policy (authentication.password_policy): character classes, excluded
-// keywords and a zxcvbn guessability floor. Returns which rules a password breaks, as data.
+// keywords and a zxcvbn guessability floor — plus, on by default, a list of the most common passwords.
+// Returns which rules a password breaks, as data.
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import * as common from "@zxcvbn-ts/language-common";
 import type { Config } from "../../config/schema.ts";
@@ -7,7 +8,16 @@ import type { Config } from "../../config/schema.ts";
 /** A bound on input size whatever the policy: argon2 of a megabyte is a denial of service. */
 export const MAX_PASSWORD_LENGTH = 256;
 
-export type PasswordRule = "min_length" | "max_length" | "uppercase" | "lowercase" | "digit" | "symbol" | "excluded_keywords" | "guessable";
+export type PasswordRule = "min_length" | "max_length" | "uppercase" | "lowercase" | "digit" | "symbol" | "excluded_keywords" | "common" | "guessable" | "history";
+
+/** How many of the list's most common passwords are refused (NIST SP 800-63B §5.1.1.2: commonly used values). */
+export const COMMON_PASSWORDS_REFUSED = 10_000;
+let common10k: Set<string> | null = null;
+/** The top of zxcvbn's frequency-ranked list (from leaked-password corpora, MIT licence), built on first use. */
+export function isCommonPassword(password: string): boolean {
+  common10k ??= new Set(common.dictionary["passwords-common"].slice(0, COMMON_PASSWORDS_REFUSED).map((p) => p.toLowerCase()));
+  return common10k.has(password.toLowerCase());
+}
 export type PasswordPolicy = Config["authentication"]["password_policy"];
 
 let zxcvbn: ZxcvbnFactory | null = null;
@@ -25,6 +35,7 @@ export function activeRules(policy: PasswordPolicy): PasswordRule[] {
   if (policy.digit_required) rules.push("digit");
   if (policy.symbol_required) rules.push("symbol");
   if (policy.excluded_keywords.length > 0) rules.push("excluded_keywords");
+  if (policy.x_exclude_common_passwords) rules.push("common");
   if (policy.minimum_guessable_level > 0) rules.push("guessable");
   return rules;
 }
@@ -41,6 +52,8 @@ export function passwordViolations(password: string, policy: PasswordPolicy, con
   if (policy.symbol_required && !/[^\p{L}\p{N}]/u.test(password)) broken.push("symbol");
   const lower = password.toLowerCase();
   if (policy.excluded_keywords.some((k) => lower.includes(k.toLowerCase()))) broken.push("excluded_keywords");
+  // A too-short password is told to be longer first; "common" is news only once it is long enough.
+  if (policy.x_exclude_common_passwords && length >= policy.min_length && isCommonPassword(password)) broken.push("common");
   if (policy.minimum_guessable_level > 0 && broken.length === 0) {
     const inputs = [...policy.excluded_keywords, ...(context.email ? [context.email, context.email.split("@")[0]] : [])];
     if (strength(password, inputs) < policy.minimum_guessable_level) broken.push("guessable");

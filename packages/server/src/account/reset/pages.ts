@@ -3,6 +3,8 @@ import type { PasswordPolicy } from "../policy/password-policy.ts";
 import { policyHelp } from "../policy/describe.ts";
 import { accountPage, codeField, errorBox, field, form, hidden } from "../ui/layout.ts";
 import type { Ui } from "../ui/respond.ts";
+import { passwordToggle } from "../ui/reveal.ts";
+import { outboxNotice } from "../messaging/outbox-view.ts";
 
 const backLink = (ui: Ui): string => `<p class="alt"><a href="/login">${escapeHtml(ui.t("forgot.back"))}</a></p>`;
 
@@ -21,7 +23,7 @@ ${backLink(ui)}`,
   });
 }
 
-export function resetSentPage(ui: Ui, v: { csrf: string; email: string; error: string | null }): string {
+export function resetSentPage(ui: Ui, v: { csrf: string; email: string; error: string | null; outboxLink: boolean }): string {
   const { t } = ui;
   const code = codeField({ id: "code", label: t("forgot.sent.code_label"), invalid: v.error !== null });
   return accountPage({
@@ -30,6 +32,7 @@ export function resetSentPage(ui: Ui, v: { csrf: string; email: string; error: s
     body: `<h1>${escapeHtml(t("forgot.sent.heading"))}</h1>
 ${errorBox(v.error)}
 <p>${escapeHtml(t("forgot.sent.intro", { email: v.email }))}</p>
+${outboxNotice(t, v.outboxLink)}
 ${form("/reset/code", `${hidden("csrf", v.csrf)}${hidden("email", v.email)}\n${code}\n<button type="submit">${escapeHtml(t("forgot.sent.submit"))}</button>`)}
 ${backLink(ui)}`,
   });
@@ -41,8 +44,10 @@ export function newPasswordPage(ui: Ui, v: { csrf: string; token: string; email:
     hidden("csrf", v.csrf) + hidden("token", v.token),
     hidden("username", v.email).replace('type="hidden"', 'type="hidden" autocomplete="username"'),
     field({ id: "password", type: "password", label: t("form.new_password"), autocomplete: "new-password", maxlength: 256, minlength: v.policy.min_length, autofocus: true, describedBy: "password-help", invalid: v.error !== null }),
+    passwordToggle(t, "password"),
     policyHelp(t, v.policy, "password-help"),
     field({ id: "confirm", type: "password", label: t("form.confirm_password"), autocomplete: "new-password", maxlength: 256 }),
+    passwordToggle(t, "confirm"),
     `<button type="submit">${escapeHtml(t("reset.submit"))}</button>`,
   ];
   return accountPage({

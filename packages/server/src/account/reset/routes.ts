@@ -5,8 +5,10 @@ import type { Context } from "../../context.ts";
 import { accountLimits } from "../limits/buckets.ts";
 import { policyError } from "../policy/describe.ts";
 import { acceptForm, pageCsrf } from "../ui/post.ts";
+import { missingFields } from "../ui/field-errors.ts";
 import { sendHtml, sendProblemPage, tooMany, uiFor, type Ui } from "../ui/respond.ts";
 import { forgotPage, newPasswordPage, resetSentPage } from "./pages.ts";
+import { outboxShown } from "../messaging/outbox-view.ts";
 import { completePasswordReset, redeemResetCode, requestPasswordReset, resetLinkTarget } from "./service.ts";
 
 export function registerResetRoutes(app: FastifyInstance, ctx: Context): void {
@@ -27,15 +29,16 @@ export function registerResetRoutes(app: FastifyInstance, ctx: Context): void {
     const form = acceptForm(ctx, request, reply, { email: 254 });
     if (!form.ok) return form.reply;
     const email = form.fields.email.trim();
-    if (!email) return sendHtml(ctx, reply, forgotPage(form.ui, { csrf: form.csrf, email, error: form.ui.t("signup.error.invalid_email"), noEmailNote }), 400);
+    if (!email) return sendHtml(ctx, reply, forgotPage(form.ui, { csrf: form.csrf, email, error: form.ui.t("form.error.email_required"), noEmailNote }), 400);
     await requestPasswordReset(ctx, { email, ip: request.ip });
-    return sendHtml(ctx, reply, resetSentPage(form.ui, { csrf: form.csrf, email, error: null }));
+    return sendHtml(ctx, reply, resetSentPage(form.ui, { csrf: form.csrf, email, error: null, outboxLink: outboxShown(ctx) }));
   });
 
   app.post("/reset/code", async (request, reply) => {
     const form = acceptForm(ctx, request, reply, { email: 254, code: 32 });
     if (!form.ok) return form.reply;
     const { ui } = form;
+    if (!form.fields.code.trim()) return sendHtml(ctx, reply, resetSentPage(ui, { csrf: form.csrf, email: form.fields.email.trim(), error: ui.t("form.error.code_required"), outboxLink: outboxShown(ctx) }), 400);
     // The token is taken before the guess is checked and given back if it was right: checking
     // first would let every parallel guess through before the first one paid.
     const limit = accountLimits(ctx.config).resetCodePerIp;
@@ -44,7 +47,7 @@ export function registerResetRoutes(app: FastifyInstance, ctx: Context): void {
     if (!allowed.ok) return tooMany(ctx, reply, ui, allowed.retryAfter);
     const email = form.fields.email.trim();
     const result = await redeemResetCode(ctx, { email, code: form.fields.code });
-    if (result.kind === "invalid") return sendHtml(ctx, reply, resetSentPage(ui, { csrf: form.csrf, email, error: ui.t("forgot.error.invalid") }), 400);
+    if (result.kind === "invalid") return sendHtml(ctx, reply, resetSentPage(ui, { csrf: form.csrf, email, error: ui.t("forgot.error.invalid"), outboxLink: outboxShown(ctx) }), 400);
     await ctx.rateLimiter.refund(limit, request.ip, now);
     return newPassword(request, reply, ui, { token: result.token, email, error: null });
   });
@@ -63,6 +66,8 @@ export function registerResetRoutes(app: FastifyInstance, ctx: Context): void {
     const { ui, fields } = form;
     const target = await resetLinkTarget(ctx, fields.token);
     if (!target) return expired(reply, ui);
+    const missing = missingFields(ui.t, { new_password: fields.password, confirm_password: fields.confirm });
+    if (missing) return newPassword(request, reply, ui, { token: fields.token, email: target.email, error: Object.values(missing).join(" ") }, 400);
     if (fields.password !== fields.confirm) return newPassword(request, reply, ui, { token: fields.token, email: target.email, error: ui.t("policy.error.mismatch") }, 400);
     const result = await completePasswordReset(ctx, { token: fields.token, password: fields.password });
     if (result.kind === "invalid") return expired(reply, ui);

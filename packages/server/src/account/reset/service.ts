@@ -15,6 +15,8 @@ import { resetEmail } from "../messaging/emails.ts";
 import { queueEmail } from "../messaging/send.ts";
 import type { PasswordRule } from "../policy/password-policy.ts";
 import { newPasswordViolations } from "../../users/users.ts";
+import { isReusedPassword, rememberPassword } from "../policy/password-history.ts";
+import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
 
 export const RESET_LIFETIME_SECONDS = 900;
 
@@ -73,11 +75,15 @@ export async function completePasswordReset(ctx: Context, input: { token: string
   if (!target) return { kind: "invalid" };
   const rules = newPasswordViolations(ctx, input.password, target.email);
   if (rules.length > 0) return { kind: "weak", rules };
+  if (await isReusedPassword(ctx, target.userId, input.password)) return { kind: "weak", rules: ["history"] };
   const now = ctx.now();
   if (!(await ctx.storage.oneTimeCodes.consume("reset_password", target.userId, { expectedHash: sha256(input.token), at: now }))) return { kind: "invalid" };
   // Whoever knew the old password (or held a session) is out, everywhere: the new password and the
   // revocations commit together, so a failure cannot leave the new password with the old sessions.
-  await resetPasswordEverywhere(ctx, target.userId, await ctx.passwords.hash(input.password));
+  const hash = await ctx.passwords.hash(input.password);
+  await resetPasswordEverywhere(ctx, target.userId, hash);
+  await rememberPassword(ctx, target.userId, hash);
+  await recordUserEvent(ctx, USER_EVENTS.passwordReset, { id: target.userId, email: target.email });
   // The link proved control of the mailbox: the address is verified, and the lock is lifted.
   const user = await ctx.storage.users.get(target.userId);
   if (user && !user.isVerified) {

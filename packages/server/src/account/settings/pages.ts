@@ -6,6 +6,7 @@ import type { PasswordPolicy } from "../policy/password-policy.ts";
 import { policyHelp } from "../policy/describe.ts";
 import { accountPage, errorBox, field, form, hidden, noticeBox } from "../ui/layout.ts";
 import type { Ui } from "../ui/respond.ts";
+import { passwordToggle } from "../ui/reveal.ts";
 import { endsElsewhere, type UserSession } from "../../session/user-sessions.ts";
 
 export type SettingsSection = "password" | "mfa" | "recovery" | "sessions";
@@ -53,9 +54,12 @@ export function settingsPage(ui: Ui, v: SettingsView): string {
     csrf,
     hidden("username", v.account).replace('type="hidden"', 'type="hidden" autocomplete="username"'),
     field({ id: "current", type: "password", label: t("form.current_password"), autocomplete: "current-password", maxlength: 256 }),
+    passwordToggle(t, "current"),
     field({ id: "new_password", type: "password", label: t("form.new_password"), autocomplete: "new-password", maxlength: 256, describedBy: "policy-help" }),
+    passwordToggle(t, "new_password"),
     policyHelp(t, v.policy, "policy-help"),
     field({ id: "confirm", type: "password", label: t("form.confirm_password"), autocomplete: "new-password", maxlength: 256 }),
+    passwordToggle(t, "confirm"),
     `<button type="submit">${escapeHtml(t("settings.password.submit"))}</button>`,
   ].join("\n")), Boolean(v.errors.password));
   const mfa = v.totpOn

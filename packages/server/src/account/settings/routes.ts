@@ -11,12 +11,14 @@ import { hasTotp, qrCodeDataUrl, totpUri } from "../mfa/totp.ts";
 import { policyError } from "../policy/describe.ts";
 import { acceptForm, pageCsrf, sessionCaller } from "../ui/post.ts";
 import { seeOther, sendHtml, tooMany, uiFor, type Ui } from "../ui/respond.ts";
+import { missingFields } from "../ui/field-errors.ts";
 import { sendVerificationCode } from "../verification/service.ts";
 import { settingsPage, type SettingsSection } from "./pages.ts";
 import { beginTotpSetup, changePassword, confirmTotpSetup, disableTotp, regenerateRecoveryCodes, type Refused } from "./service.ts";
 import { listUserSessions, revokeOtherSessions, revokeUserSession } from "../../session/user-sessions.ts";
 import { encodeSid } from "../../tokens/sid.ts";
 import { recoveryCodesPage, totpSetupPage } from "./totp-pages.ts";
+import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
 
 /**
  * Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is
@@ -74,6 +76,9 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
   });
 
   post("/settings/password", { current: 256, new_password: 256, confirm: 256, username: 254 }, async (request, reply, ui, caller, f) => {
+    // What is missing, before anything is checked: an empty current password is not a guess.
+    const missing = missingFields(ui.t, { current_password: f.current, new_password: f.new_password, confirm_password: f.confirm });
+    if (missing) return render(request, reply, ui, caller, { errors: { password: Object.values(missing).join(" ") } }, 400);
     if (f.new_password !== f.confirm) return render(request, reply, ui, caller, { errors: { password: ui.t("policy.error.mismatch") } }, 400);
     const r = await changePassword(ctx, caller.user, { current: f.current, next: f.new_password, ip: clientInfo(request).ip });
     if (r.kind === "ok") return seeOther(ctx, reply, "/settings?notice=password");
@@ -118,6 +123,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
     if (!kind || !(await revokeUserSession(ctx, caller.user.id, encodeSid({ kind, id: f.id })))) {
       return render(request, reply, ui, caller, { errors: { sessions: ui.t("error.bad_form.message") } }, 400);
     }
+    await recordUserEvent(ctx, USER_EVENTS.sessionTerminated, caller.user, { sid: encodeSid({ kind, id: f.id }), ip: clientInfo(request).ip });
     // Signing this browser out: its cookie goes too, and the settings page is no longer reachable.
     if (f.kind === "idp_session" && caller.session.kind === "idp_session" && caller.session.id === f.id) {
       const cookie = sessionCookieSettings(ctx.config);
@@ -130,6 +136,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
   // "Sign out everywhere else": this browser's login stays; everything else ends, in one transaction.
   post("/settings/sessions/revoke-others", {}, async (_request, reply, _ui, caller) => {
     await revokeOtherSessions(ctx, caller.user.id, { keepSessionId: currentSession(caller) });
+    await recordUserEvent(ctx, USER_EVENTS.sessionTerminated, caller.user, { type: "all_except_current" });
     return seeOther(ctx, reply, "/settings?notice=revoked_others");
   });
 }

@@ -9,6 +9,7 @@ import { issueRecoveryCodes } from "../mfa/recovery-codes.ts";
 import { matchTotp, newTotpSecret, useTotp } from "../mfa/totp.ts";
 import type { PasswordRule } from "../policy/password-policy.ts";
 import { newPasswordViolations, setPassword } from "../../users/users.ts";
+import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
 
 export type Refused = Exclude<Guarded<unknown>, { kind: "ok" }>;
 
@@ -42,6 +43,7 @@ export async function confirmTotpSetup(ctx: Context, user: User, input: { code: 
   if (!pending || pending.confirmedAt !== null) return null;
   const step = await matchTotp(pending.secret, input.code, ctx.now());
   if (step === null || !(await ctx.storage.totp.confirm(user.id, pending.secret, ctx.now(), step))) return null;
+  await recordUserEvent(ctx, USER_EVENTS.mfaAdded, user);
   return issueRecoveryCodes(ctx, user.id);
 }
 
@@ -53,6 +55,7 @@ export async function disableTotp(ctx: Context, user: User, input: { proof: stri
   if (result.kind !== "ok") return result;
   await ctx.storage.totp.delete(user.id);
   await ctx.storage.recoveryCodes.deleteAll(user.id);
+  await recordUserEvent(ctx, USER_EVENTS.mfaRemoved, user, { ip: input.ip });
   return { kind: "ok" };
 }
 

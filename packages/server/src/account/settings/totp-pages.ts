@@ -2,6 +2,7 @@
 import { escapeHtml } from "../../http/html.ts";
 import { accountPage, codeField, errorBox, form, hidden } from "../ui/layout.ts";
 import type { Ui } from "../ui/respond.ts";
+import { codeActions } from "../ui/reveal.ts";
 
 export function totpSetupPage(ui: Ui, v: { csrf: string; qrDataUrl: string; secret: string; error: string | null }): string {
   const { t } = ui;
@@ -30,6 +31,7 @@ export function recoveryCodesPage(ui: Ui, codes: string[]): string {
     body: `<h1>${escapeHtml(t("recovery_codes.heading"))}</h1>
 <p>${escapeHtml(t("recovery_codes.intro"))}</p>
 <ol class="codes" id="recovery-codes">${codes.map((c) => `<li><code>${escapeHtml(c)}</code></li>`).join("")}</ol>
+${codeActions(t, { listId: "recovery-codes", codes, fileName: "recovery-codes.txt" })}
 <p class="alt"><a href="/settings">${escapeHtml(t("recovery_codes.done"))}</a></p>`,
   });
 }

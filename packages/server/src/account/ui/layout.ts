@@ -2,6 +2,7 @@
 // escaped here; callers pass plain text (already translated) and trusted markup built from these.
 import { escapeHtml, page } from "../../http/html.ts";
 import type { Translate } from "../messages/index.ts";
+import { accountScript } from "./reveal.ts";
 
 export interface PageOptions {
   t: Translate;
@@ -13,7 +14,7 @@ export interface PageOptions {
 }
 
 export function accountPage(o: PageOptions): string {
-  return page({ title: o.title, body: o.body, lang: o.locale, productName: o.t("product.name"), wide: o.wide });
+  return page({ title: o.title, body: `${o.body}\n${accountScript()}`, lang: o.locale, productName: o.t("product.name"), wide: o.wide });
 }
 
 /** The exact shape test helpers (and humans reading the source) expect for hidden inputs. */
@@ -105,4 +106,9 @@ ul.sessions li button{width:auto;margin:0;padding:.35rem .8rem;white-space:nowra
 .row form button{margin-top:0}
 input[aria-invalid=true]{border-color:#b42318}
 ul.rules{margin:.25rem 0 0;padding-left:1.2rem;color:#5b6272;font-size:.92rem}
+.field-error{color:#8a1c1c;margin:.25rem 0 0;font-size:.92rem}
+button.reveal{width:auto;margin-top:.5rem;padding:.35rem .8rem;font-weight:400;font-size:.92rem}
+.code-actions{display:flex;flex-wrap:wrap;gap:.5rem}
+.code-actions button,a.button{width:auto;margin:0;padding:.5rem 1rem;border-radius:8px;font-weight:600;text-decoration:none;display:inline-block}
+a.button.secondary{background:#fff;color:#1d2330;border:1px solid #b9bfcc}
 `;

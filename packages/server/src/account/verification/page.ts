@@ -1,6 +1,7 @@
 import { escapeHtml } from "../../http/html.ts";
 import { accountPage, codeField, errorBox, form, hidden, linkButton, noticeBox } from "../ui/layout.ts";
 import type { Ui } from "../ui/respond.ts";
+import { outboxNotice } from "../messaging/outbox-view.ts";
 
 export interface VerifyView {
   csrf: string;
@@ -11,6 +12,8 @@ export interface VerifyView {
   required: boolean;
   /** Reached from the settings page rather than in the middle of a login. */
   fromSettings: boolean;
+  /** No SMTP and the development outbox page is on (the demo): say where the code went. */
+  outboxLink: boolean;
 }
 
 export function verifyPage(ui: Ui, v: VerifyView): string {
@@ -27,6 +30,7 @@ export function verifyPage(ui: Ui, v: VerifyView): string {
     body: `<h1>${escapeHtml(t("verify.heading"))}</h1>
 ${noticeBox(v.notice)}${errorBox(v.error)}
 <p>${escapeHtml(t("verify.intro", { email: v.email }))}</p>
+${outboxNotice(t, v.outboxLink)}
 ${v.required && !v.fromSettings ? `<p class="muted">${escapeHtml(t("verify.required_note"))}</p>` : ""}
 ${form("/verify", `${csrf}\n${codeField({ id: "code", label: t("form.code"), invalid: v.error !== null })}\n<button type="submit">${escapeHtml(t("verify.submit"))}</button>`)}
 <div class="links">${links.join("\n")}</div>`,

@@ -12,6 +12,7 @@ import { clearPending, readPending } from "../login/pending.ts";
 import { acceptForm, pageCsrf, sessionCaller } from "../ui/post.ts";
 import { seeOther, sendHtml, sendProblemPage, tooMany, uiFor, type Ui } from "../ui/respond.ts";
 import { verifyPage, type VerifyView } from "./page.ts";
+import { outboxShown } from "../messaging/outbox-view.ts";
 import { phantomCheck, phantomResend } from "./phantom.ts";
 import { checkVerificationCode, sendVerificationCode } from "./service.ts";
 
@@ -41,7 +42,7 @@ export function registerVerificationRoutes(app: FastifyInstance, ctx: Context): 
   function render(request: FastifyRequest, reply: FastifyReply, ui: Ui, s: Subject, extra: Partial<VerifyView>, status = 200): FastifyReply {
     const view: VerifyView = {
       csrf: pageCsrf(ctx, request, reply), email: s.kind === "login" ? s.pending.email : s.user.email, error: null, notice: null,
-      canSkip: s.kind === "login" && !required, required, fromSettings: s.kind === "settings", ...extra,
+      canSkip: s.kind === "login" && !required, required, fromSettings: s.kind === "settings", outboxLink: outboxShown(ctx), ...extra,
     };
     return sendHtml(ctx, reply, verifyPage(ui, view), status);
   }
@@ -59,6 +60,7 @@ export function registerVerificationRoutes(app: FastifyInstance, ctx: Context): 
     const { ui } = form;
     const s = await subjectOf(ctx, request);
     if (!s) return stepExpired(reply, ui);
+    if (!form.fields.code.trim()) return render(request, reply, ui, s, { error: ui.t("form.error.code_required") }, 400);
     // The token is taken before the guess is checked and given back if it was right: checking
     // first would let every parallel guess through before the first one paid.
     const limit = accountLimits(ctx.config).verifyCodePerIp;

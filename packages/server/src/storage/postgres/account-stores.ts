@@ -12,6 +12,9 @@ import {
 
 const placeholders = (n: number): string => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(", ");
 
+/** "Among the user's `size` newest history entries": $1 is the user id, $3 the size. */
+const NEWEST_IDS_PG = "id IN (SELECT id FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $3)";
+
 export function postgresAccountStores(pool: pg.Pool): AccountStorage {
   const rows = async (sql: string, args: unknown[] = []): Promise<Row[]> => (await pool.query(sql, args)).rows as Row[];
   const one = async (sql: string, args: unknown[] = []): Promise<Row | null> => (await rows(sql, args))[0] ?? null;
@@ -148,6 +151,17 @@ export function postgresAccountStores(pool: pg.Pool): AccountStorage {
       },
       async deleteOlderThan(before) {
         return changed("DELETE FROM outbox WHERE created_at < $1", [before]);
+      },
+    },
+    passwordHistory: {
+      async add(userId, hash, at) {
+        await pool.query("INSERT INTO password_history (user_id, hash, created_at) VALUES ($1, $2, $3)", [userId, hash, at]);
+      },
+      async recent(userId, w) {
+        return (await rows(`SELECT hash FROM password_history WHERE user_id = $1 AND (created_at >= $2 OR ${NEWEST_IDS_PG}) ORDER BY id DESC`, [userId, w.since, w.size])).map((r) => String(r.hash));
+      },
+      async prune(userId, w) {
+        return changed(`DELETE FROM password_history WHERE user_id = $1 AND created_at < $2 AND NOT ${NEWEST_IDS_PG}`, [userId, w.since, w.size]);
       },
     },
   };

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { transaction } from "./transaction.ts";
 import type { AdminStorage } from "../admin-ports.ts";
-import { userListQuery, userPage, toAdminKey, toAudit, toRevocation, toUser, type Row } from "../rows.ts";
+import { auditListQuery, auditPage, userListQuery, userPage, toAdminKey, toRevocation, toUser, type Row } from "../rows.ts";
 
 export const REVOCATION_LOG_LOCK = 0x7265766f6b; // "revok"
 
@@ -14,6 +14,10 @@ export function postgresAdminStores(pool: pg.Pool): AdminStorage {
         const { sql, args } = userListQuery(options, (n) => `$${n}`);
         return userPage((await rows(sql, args)).map(toUser), options.limit);
       },
+      async byIds(ids) {
+        if (ids.length === 0) return [];
+        return (await rows("SELECT * FROM users WHERE id = ANY($1::text[])", [ids])).map(toUser);
+      },
     },
     adminKeys: {
       async create(k) {
@@ -23,18 +27,23 @@ export function postgresAdminStores(pool: pg.Pool): AdminStorage {
         const r = await one("SELECT * FROM admin_keys WHERE id = $1", [id]);
         return r ? toAdminKey(r) : null;
       },
+      async list() {
+        return (await rows("SELECT * FROM admin_keys ORDER BY created_at, id")).map(toAdminKey);
+      },
+      async revoke(id, at) {
+        return ((await pool.query("UPDATE admin_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [at, id])).rowCount ?? 0) > 0;
+      },
+      async touch(id, at, notBefore) {
+        await pool.query("UPDATE admin_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)", [at, id, notBefore]);
+      },
     },
     auditLog: {
       async append(e) {
         await pool.query("INSERT INTO audit_log (at, actor, action, target_type, target_id, details) VALUES ($1, $2, $3, $4, $5, $6)", [e.at, e.actor, e.action, e.targetType, e.targetId, JSON.stringify(e.details)]);
       },
-      async list({ cursor, limit, targetId }) {
-        const before = cursor && /^\d{1,15}$/.test(cursor) ? Number(cursor) : Number.MAX_SAFE_INTEGER;
-        const found = targetId
-          ? await rows("SELECT * FROM audit_log WHERE id < $1 AND target_id = $2 ORDER BY id DESC LIMIT $3", [before, targetId, limit + 1])
-          : await rows("SELECT * FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2", [before, limit + 1]);
-        const items = found.slice(0, limit).map(toAudit);
-        return { items, nextCursor: found.length > limit ? String(items[items.length - 1].id) : null };
+      async list(options) {
+        const { sql, args } = auditListQuery(options, (n) => `$${n}`);
+        return auditPage(await rows(sql, args), options.limit);
       },
     },
     clientSettings: {

@@ -11,6 +11,9 @@ import {
 const insertSql = (table: string, cols: readonly string[]): string =>
   `INSERT INTO ${table} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`;
 
+/** "Among the user's `size` newest history entries" (the user id and size bound after the caller's own). */
+const NEWEST_IDS_SQLITE = "id IN (SELECT id FROM password_history WHERE user_id = ? ORDER BY id DESC LIMIT ?)";
+
 export function sqliteAccountStores(db: Database.Database): AccountStorage {
   const q = (sql: string) => db.prepare(sql);
 
@@ -137,6 +140,17 @@ export function sqliteAccountStores(db: Database.Database): AccountStorage {
       },
       async deleteOlderThan(before) {
         return q("DELETE FROM outbox WHERE created_at < ?").run(before).changes;
+      },
+    },
+    passwordHistory: {
+      async add(userId, hash, at) {
+        q("INSERT INTO password_history (user_id, hash, created_at) VALUES (?, ?, ?)").run(userId, hash, at);
+      },
+      async recent(userId, w) {
+        return (q(`SELECT hash FROM password_history WHERE user_id = ? AND (created_at >= ? OR ${NEWEST_IDS_SQLITE}) ORDER BY id DESC`).all(userId, w.since, userId, w.size) as { hash: string }[]).map((r) => r.hash);
+      },
+      async prune(userId, w) {
+        return q(`DELETE FROM password_history WHERE user_id = ? AND created_at < ? AND NOT ${NEWEST_IDS_SQLITE}`).run(userId, w.since, userId, w.size).changes;
       },
     },
   };

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { AdminStorage } from "../admin-ports.ts";
-import { userListQuery, userPage, toAdminKey, toAudit, toRevocation, toUser, type Row } from "../rows.ts";
+import { auditListQuery, auditPage, userListQuery, userPage, toAdminKey, toRevocation, toUser, type Row } from "../rows.ts";
 
 export function sqliteAdminStores(db: Database.Database): AdminStorage {
   // Statements are prepared once and reused: preparing is a large share of a small query's cost.
@@ -16,6 +16,11 @@ export function sqliteAdminStores(db: Database.Database): AdminStorage {
         const { sql, args } = userListQuery(options, () => "?");
         return userPage((q(sql).all(...args) as Row[]).map(toUser), options.limit);
       },
+      async byIds(ids) {
+        if (ids.length === 0) return [];
+        // One statement per list length; json_each keeps it to one: the ids travel as a JSON array.
+        return (q("SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))").all(JSON.stringify(ids)) as Row[]).map(toUser);
+      },
     },
     adminKeys: {
       async create(k) {
@@ -25,18 +30,23 @@ export function sqliteAdminStores(db: Database.Database): AdminStorage {
         const r = q("SELECT * FROM admin_keys WHERE id = ?").get(id) as Row | undefined;
         return r ? toAdminKey(r) : null;
       },
+      async list() {
+        return (q("SELECT * FROM admin_keys ORDER BY created_at, id").all() as Row[]).map(toAdminKey);
+      },
+      async revoke(id, at) {
+        return q("UPDATE admin_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(at, id).changes > 0;
+      },
+      async touch(id, at, notBefore) {
+        q("UPDATE admin_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)").run(at, id, notBefore);
+      },
     },
     auditLog: {
       async append(e) {
         q("INSERT INTO audit_log (at, actor, action, target_type, target_id, details) VALUES (?, ?, ?, ?, ?, ?)").run(e.at, e.actor, e.action, e.targetType, e.targetId, JSON.stringify(e.details));
       },
-      async list({ cursor, limit, targetId }) {
-        const before = cursor && /^\d+$/.test(cursor) ? Number(cursor) : Number.MAX_SAFE_INTEGER;
-        const rows = (targetId
-          ? q("SELECT * FROM audit_log WHERE id < ? AND target_id = ? ORDER BY id DESC LIMIT ?").all(before, targetId, limit + 1)
-          : q("SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?").all(before, limit + 1)) as Row[];
-        const items = rows.slice(0, limit).map(toAudit);
-        return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].id) : null };
+      async list(options) {
+        const { sql, args } = auditListQuery(options, () => "?");
+        return auditPage(q(sql).all(...args) as Row[], options.limit);
       },
     },
     clientSettings: {

@@ -36,7 +36,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
     new Proxy({} as Stores[K], { get: (_t, prop) => (ready()[key] as unknown as Record<PropertyKey, unknown>)[prop] });
   const keys = [
     "users", "passwords", "sessions", "offlineGrants", "cascades", "codes", "authFlows", "signingKeys", "userDirectory", "adminKeys",
-    "auditLog", "clientSettings", "revocations", "oneTimeCodes", "totp", "recoveryCodes", "pendingLogins", "lockouts", "outbox",
+    "auditLog", "clientSettings", "revocations", "oneTimeCodes", "totp", "recoveryCodes", "pendingLogins", "lockouts", "outbox", "passwordHistory",
     "identities", "roles", "groups", "assignments", "userSearch",
   ] as const satisfies readonly (keyof Stores)[];
   const storage = {

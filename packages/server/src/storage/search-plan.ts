@@ -11,7 +11,7 @@ import { toUser, type Row } from "./rows.ts";
 import { isCleanText } from "../input/text.ts";
 import { isUserId } from "../input/ids.ts";
 
-const DRIVER_PROBE = 5000;
+const DRIVER_PROBE = 1000;
 
 // Above every character: `term < prefix + TOP` bounds a prefix range in byte order (UTF-8, binary collation).
 const TOP = "\u{10FFFF}";

@@ -42,7 +42,7 @@ describe("portal: roles, groups and attributes", { skip: existsSync(CHROMIUM) ? 
     await page.getByRole("button", { name: "New role" }).click();
     await dialog.getByLabel("Key").fill("store-manager");
     await dialog.getByRole("button", { name: "Create role" }).click();
-    await dialog.getByText(/key: must be 1-40 characters/).waitFor();
+    await dialog.getByText(/must be 1-40 characters/i).first().waitFor();
     await dialog.getByLabel("Key").fill("store_manager");
     await dialog.getByLabel("Name").fill("Store <b>manager</b>");
     await dialog.getByRole("button", { name: "Create role" }).click();
@@ -72,7 +72,7 @@ describe("portal: roles, groups and attributes", { skip: existsSync(CHROMIUM) ? 
     await dialog.getByLabel("Standard attributes (JSON)").fill('{"given_name": "Alice", "birthdate": "1990-13-01"}');
     await dialog.getByLabel("Custom attributes (JSON, by pointer name)").fill('{"tier": "gold"}');
     await dialog.getByRole("button", { name: "Save" }).click();
-    await dialog.getByText(/birthdate: must be a real date/).waitFor();
+    await dialog.getByText(/birthdate: must be a real date/i).waitFor();
     await dialog.getByLabel("Standard attributes (JSON)").fill('{"given_name": "Alice", "birthdate": "1990-12-01"}');
     await dialog.getByRole("button", { name: "Save" }).click();
     await page.getByText("Attributes saved.").waitFor();

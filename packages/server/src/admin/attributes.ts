@@ -1,7 +1,7 @@
 // Admin API: a user's profile (standard and custom attributes, validated against user_profile) and
 // the roles and groups they hold (Authgear's addUserToRoles, addUserToGroups and their removals).
 import type { Context } from "../context.ts";
-import { applyProfilePatch, readableProfile } from "../attributes/profile.ts";
+import { applyProfilePatch, errorInWords, readableProfile } from "../attributes/profile.ts";
 import { announceUserChanged } from "../session/revocation.ts";
 import { AdminError, notFound } from "./errors.ts";
 import { audit, mustGetUser } from "./operations.ts";
@@ -27,7 +27,11 @@ export const userProfileRoutes: AdminRoute[] = [
     async handle(ctx, { actor, params, body }) {
       const user = await mustGetUser(ctx, params.id);
       const r = applyProfilePatch(ctx.config.user_profile, user, body, "admin");
-      if (!r.ok) throw new AdminError("GH_ADMIN_INVALID_REQUEST", r.errors.join("; "));
+      if (!r.ok) {
+        // Per field, as every refused admin request (validation-words.ts): the portal marks each one.
+        throw new AdminError("GH_ADMIN_INVALID_REQUEST", r.errors.map(errorInWords).join("; "),
+          r.errors.map((e) => ({ field: `${e.group}.${e.name}`, code: "custom", message: e.message.charAt(0).toUpperCase() + e.message.slice(1) })));
+      }
       const updated = await ctx.storage.users.update(user.id, { standardAttributes: r.standardAttributes, customAttributes: r.customAttributes }, ctx.now());
       if (!updated) throw notFound("user");
       await announceUserChanged(ctx, user.id);

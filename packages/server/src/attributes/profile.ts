@@ -43,34 +43,45 @@ export interface ProfilePatch {
 
 export type PatchResult =
   | { ok: true; standardAttributes: Record<string, unknown>; customAttributes: Record<string, unknown> }
-  | { ok: false; errors: string[] };
+  | { ok: false; errors: AttributeError[] };
+
+/** One refused attribute: which object it was in, its name (a custom one's pointer name) and why. */
+export interface AttributeError {
+  group: "standard_attributes" | "custom_attributes";
+  name: string;
+  message: string;
+}
+
+/** "birthdate: must be YYYY-MM-DD" */
+export const errorInWords = (e: AttributeError): string => `${e.name}: ${e.message}`;
 
 /** Applies `patch` for `party`: every problem is reported, one line per attribute, and nothing is applied unless all pass. */
 export function applyProfilePatch(profile: UserProfileConfig, user: User, patch: ProfilePatch, party: Party): PatchResult {
-  const errors: string[] = [];
+  const errors: AttributeError[] = [];
+  const refuse = (group: AttributeError["group"], name: string, message: string): void => void errors.push({ group, name, message });
   const standard = { ...user.standardAttributes };
   const custom = { ...user.customAttributes };
   for (const [name, value] of Object.entries(patch.standard_attributes ?? {})) {
     // Own keys only: "constructor" or "__proto__" must name no attribute.
     const check = Object.hasOwn(STANDARD_CHECKS, name) ? STANDARD_CHECKS[name] : undefined;
-    if (IDENTITY_ATTRIBUTES.has(name)) errors.push(`${name}: comes from the user's login IDs; change the login ID instead`);
-    else if (!check) errors.push(`${name}: not a standard attribute`);
-    else if (!allows(standardAccess(profile, name), party, "readwrite")) errors.push(`${name}: not editable here`);
+    if (IDENTITY_ATTRIBUTES.has(name)) refuse("standard_attributes", name, "comes from the user's login IDs; change the login ID instead");
+    else if (!check) refuse("standard_attributes", name, "not a standard attribute");
+    else if (!allows(standardAccess(profile, name), party, "readwrite")) refuse("standard_attributes", name, "not editable here");
     else if (value === null) delete standard[name];
     else {
       const problem = check(value);
-      if (problem) errors.push(`${name}: ${problem}`);
+      if (problem) refuse("standard_attributes", name, problem);
       else standard[name] = value;
     }
   }
   for (const [name, value] of Object.entries(patch.custom_attributes ?? {})) {
     const a = profile.custom_attributes.attributes.find((c) => c.pointer === `/${name}`);
-    if (!a) errors.push(`${name}: not a custom attribute in user_profile.custom_attributes`);
-    else if (!allows(a.access_control, party, "readwrite")) errors.push(`${name}: not editable here`);
+    if (!a) refuse("custom_attributes", name, "not a custom attribute in user_profile.custom_attributes");
+    else if (!allows(a.access_control, party, "readwrite")) refuse("custom_attributes", name, "not editable here");
     else if (value === null) delete custom[a.id];
     else {
       const problem = customCheck(a)(value);
-      if (problem) errors.push(`${name}: ${problem}`);
+      if (problem) refuse("custom_attributes", name, problem);
       else custom[a.id] = value;
     }
   }

@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { userProfileSchema } from "../../src/config/user-profile.ts";
-import { applyProfilePatch, profileClaims, readableProfile } from "../../src/attributes/profile.ts";
+import { applyProfilePatch, errorInWords, profileClaims, readableProfile } from "../../src/attributes/profile.ts";
 import type { User } from "../../src/domain/user.ts";
 
 const user = (over: Partial<User> = {}): User => ({
@@ -55,7 +55,7 @@ describe("attributes", () => {
       custom_attributes: { phone2: "12345", home: "XX", site: "ftp://x", ratio: 2, count: 1.5, mail: "nope" },
     }, "admin");
     assert.ok(!r.ok);
-    assert.deepEqual(r.errors, [
+    assert.deepEqual(r.errors.map(errorInWords), [
       "birthdate: must be a real date, YYYY-MM-DD", "locale: must be a BCP 47 language tag, e.g. zh-HK", "picture: must be an absolute http(s) URL",
       'address: has an unknown field "city"',
       "phone2: must be a phone number in E.164 form, e.g. +85298765432", "home: must be an ISO 3166-1 alpha-2 country code, e.g. HK",
@@ -73,14 +73,14 @@ describe("attributes", () => {
     const patch = JSON.parse('{"standard_attributes": {"constructor": "x", "__proto__": {"polluted": 1}, "toString": "y"}, "custom_attributes": {"__proto__": 1}}');
     const r = applyProfilePatch(profile, user(), patch, "admin");
     assert.ok(!r.ok);
-    assert.deepEqual(r.errors, ["constructor: not a standard attribute", "__proto__: not a standard attribute", "toString: not a standard attribute", "__proto__: not a custom attribute in user_profile.custom_attributes"]);
+    assert.deepEqual(r.errors.map(errorInWords), ["constructor: not a standard attribute", "__proto__: not a standard attribute", "toString: not a standard attribute", "__proto__: not a custom attribute in user_profile.custom_attributes"]);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
   it("lets each party write only what its access control allows", () => {
     const r = applyProfilePatch(profile, user(), { standard_attributes: { name: "Ann", given_name: "Ann" }, custom_attributes: { home: "HK", phone2: "+85298765432" } }, "end_user");
     assert.ok(!r.ok);
-    assert.deepEqual(r.errors, ["name: not editable here", "home: not editable here"]);
+    assert.deepEqual(r.errors.map(errorInWords), ["name: not editable here", "home: not editable here"]);
   });
 
   it("gives the bearer only readable claims that the scopes release, and custom_attributes by pointer", () => {

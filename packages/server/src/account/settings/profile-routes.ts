@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../../context.ts";
 import type { Caller } from "../../session/caller.ts";
-import { applyProfilePatch, editableAttributes, readableProfile } from "../../attributes/profile.ts";
+import { applyProfilePatch, editableAttributes, errorInWords, readableProfile } from "../../attributes/profile.ts";
 import { announceUserChanged } from "../../session/revocation.ts";
 import { acceptForm, pageCsrf, sessionCaller } from "../ui/post.ts";
 import { seeOther, sendHtml, uiFor, type Ui } from "../ui/respond.ts";
@@ -64,7 +64,7 @@ export function registerProfileRoutes(app: FastifyInstance, ctx: Context): void 
     for (const [n, v] of Object.entries(patch.standard_attributes)) if (v === null && caller.user.standardAttributes[n] === undefined) delete patch.standard_attributes[n];
     for (const a of editable.custom) if (patch.custom_attributes[a.pointer.slice(1)] === null && caller.user.customAttributes[a.id] === undefined) delete patch.custom_attributes[a.pointer.slice(1)];
     const r = applyProfilePatch(profile, caller.user, patch, "end_user");
-    if (!r.ok) return render(request, reply, form.ui, caller, { error: form.ui.t("profile.error.invalid", { details: r.errors.join("; ") }), status: 400 });
+    if (!r.ok) return render(request, reply, form.ui, caller, { error: form.ui.t("profile.error.invalid", { details: r.errors.map(errorInWords).join("; ") }), status: 400 });
     await ctx.storage.users.update(caller.user.id, { standardAttributes: r.standardAttributes, customAttributes: r.customAttributes }, ctx.now());
     await announceUserChanged(ctx, caller.user.id);
     return seeOther(ctx, reply, "/settings/profile?notice=saved");

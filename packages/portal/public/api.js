@@ -80,7 +80,7 @@ export const users = {
   security: (id) => request("GET", `/users/${seg(id)}/security`),
   resetLockout: (id) => request("DELETE", `/users/${seg(id)}/lockout`),
   removeMfa: (id) => request("DELETE", `/users/${seg(id)}/mfa`),
-  list: ({ query, cursor, limit = 25 } = {}, signal) => request("GET", `/users${q({ query, cursor, limit })}`, { signal }),
+  list: ({ query, role, group, cursor, limit = 25 } = {}, signal) => request("GET", `/users${q({ query, role, group, cursor, limit })}`, { signal }),
   get: (id) => request("GET", `/users/${seg(id)}`),
   disable: (id, reason) => request("POST", `/users/${seg(id)}/disable`, { body: { reason } }),
   enable: (id) => request("POST", `/users/${seg(id)}/enable`),

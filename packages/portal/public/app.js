@@ -6,12 +6,14 @@ import { renderUsers } from "./views/users.js";
 import { renderUser } from "./views/user.js";
 import { renderClients } from "./views/clients.js";
 import { renderAudit } from "./views/audit.js";
+import { renderRoles } from "./views/roles.js";
 import { renderKeys } from "./views/keys.js";
 
 const root = document.getElementById("app");
 
 const NAV = [
   { id: "users", href: "#/users", label: "Users", icon: "users" },
+  { id: "roles", href: "#/roles", label: "Roles & groups", icon: "users" },
   { id: "clients", href: "#/clients", label: "Applications", icon: "apps" },
   { id: "audit", href: "#/audit", label: "Audit log", icon: "audit" },
   { id: "keys", href: "#/keys", label: "Admin keys", icon: "key" },
@@ -20,6 +22,7 @@ const NAV = [
 const ROUTES = [
   { pattern: /^\/users\/?$/, nav: "users", title: "Users", view: renderUsers },
   { pattern: /^\/users\/([^/]+)$/, nav: "users", title: "User", view: renderUser },
+  { pattern: /^\/roles\/?$/, nav: "roles", title: "Roles and groups", view: renderRoles },
   { pattern: /^\/clients\/?$/, nav: "clients", title: "Applications", view: renderClients },
   { pattern: /^\/audit\/?$/, nav: "audit", title: "Audit log", view: renderAudit },
   { pattern: /^\/keys\/?$/, nav: "keys", title: "Admin keys", view: renderKeys },

@@ -3,6 +3,7 @@ import { h, badge, icon, notice, relativeTime, spinner, table, time } from "../d
 import * as api from "../api.js";
 import { openDialog, confirmDialog } from "../dialog.js";
 import { userBadges } from "./users.js";
+import { renderUserProfileSections } from "./user-profile.js";
 import { renderSecurity } from "./user-security.js";
 
 const SESSION_TYPES = { idp_session: "Browser session", offline_grant: "Refresh token" };
@@ -34,13 +35,15 @@ export async function renderUser(view, { arg: id, signal, navigate, flashNext, s
   const sessionsSection = h("section", { class: "card card-wide", "aria-labelledby": "sessions-h" });
   const header = h("div", { class: "page-header" });
 
-  view.append(header, status, h("div", { class: "grid-2" }, profileSection, actionsSection), securitySection, sessionsSection,
+  const profileExtras = h("div", {});
+  view.append(header, status, h("div", { class: "grid-2" }, profileSection, actionsSection), profileExtras, securitySection, sessionsSection,
     h("p", { class: "footer-link" },
       h("a", { href: `#/audit?user=${encodeURIComponent(id)}` }, "See this user’s audit log")));
 
   let current = user;
   renderProfile(current);
   renderSessions(sessions);
+  renderUserProfileSections(profileExtras, { id, signal });
   await renderSecurity(securitySection, user, { signal, say });
 
   function renderProfile(u) {

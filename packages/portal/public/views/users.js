@@ -1,4 +1,4 @@
-// The user directory: search by email substring or exact id, with cursor pagination.
+// The user directory: search by login ID or attribute value (exact or prefix), exact id, role or group, with cursor pagination.
 import { h, appendRows, badge, debounce, icon, nextId, notice, spinner, time } from "../dom.js";
 import * as api from "../api.js";
 import { openDialog } from "../dialog.js";
@@ -59,7 +59,7 @@ export async function renderUsers(view, { params, signal, navigate, flashNext })
 
   const searchId = nextId("search");
   const input = h("input", {
-    id: searchId, type: "search", name: "q", value: query, placeholder: "Email or user ID",
+    id: searchId, type: "search", name: "q", value: query, placeholder: "Email, attribute, user ID, role:KEY, group:KEY",
     autocomplete: "off", spellcheck: "false", "data-search": "", "aria-describedby": `${searchId}-hint`,
   });
   const summary = h("p", { class: "summary muted", role: "status", "aria-live": "polite" });
@@ -87,7 +87,7 @@ export async function renderUsers(view, { params, signal, navigate, flashNext })
       icon("search", "icon search-icon"),
       input,
       h("kbd", { class: "search-kbd", title: "Press / to search" }, "/")),
-    h("p", { class: "hint", id: `${searchId}-hint` }, "Matches part of an email, or a whole user ID. Press / anywhere to jump here.")),
+    h("p", { class: "hint", id: `${searchId}-hint` }, "Matches the start of an email, login ID or attribute value, or a whole user ID; role:KEY and group:KEY filter. Press / anywhere to jump here.")),
     summary,
     results,
     more,
@@ -110,7 +110,7 @@ export async function renderUsers(view, { params, signal, navigate, flashNext })
     }
     let page;
     try {
-      page = await api.users.list({ query: query || undefined, cursor: reset ? undefined : cursor, limit: PAGE_SIZE }, inflight.signal);
+      page = await api.users.list({ ...searchTerms(query), cursor: reset ? undefined : cursor, limit: PAGE_SIZE }, inflight.signal);
     } catch (err) {
       if (err?.name === "AbortError" || mine !== seq || signal.aborted) return;
       if (reset) results.replaceChildren(notice(api.errorMessage(err), "error"));
@@ -125,7 +125,7 @@ export async function renderUsers(view, { params, signal, navigate, flashNext })
       if (page.items.length === 0) {
         results.replaceChildren(h("div", { class: "empty" },
           h("p", { class: "empty-title" }, query ? "No users match your search." : "There are no users yet."),
-          query ? h("p", { class: "muted" }, "Try part of the email address, or paste the full user ID.") : null));
+          query ? h("p", { class: "muted" }, "Try the start of the email address or another value, or paste the full user ID.") : null));
         tbody = null;
       } else {
         tbody = h("tbody");
@@ -159,4 +159,17 @@ export async function renderUsers(view, { params, signal, navigate, flashNext })
   }
 
   await load(true);
+}
+
+/** "ann role:admin group:staff" → { query: "ann", role: "admin", group: "staff" } */
+export function searchTerms(text) {
+  const out = {};
+  const rest = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const m = /^(role|group):(.+)$/.exec(word);
+    if (m) out[m[1]] = m[2];
+    else rest.push(word);
+  }
+  if (rest.length) out.query = rest.join(" ");
+  return out;
 }

@@ -6,6 +6,7 @@ import { registerSecondFactorRoutes } from "./mfa/login-routes.ts";
 import { OUTBOX_PATH, outboxPage } from "./messaging/outbox-view.ts";
 import { registerResetRoutes } from "./reset/routes.ts";
 import { registerSettingsRoutes } from "./settings/routes.ts";
+import { registerProfileRoutes } from "./settings/profile-routes.ts";
 import { ACCOUNT_CSS } from "./ui/layout.ts";
 import { ACCOUNT_JS, ACCOUNT_JS_PATH } from "./ui/reveal.ts";
 import { sendHtml, uiFor } from "./ui/respond.ts";
@@ -20,6 +21,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: Context): void 
   registerSecondFactorRoutes(app, ctx);
   registerResetRoutes(app, ctx);
   registerSettingsRoutes(app, ctx);
+  registerProfileRoutes(app, ctx);
   if (ctx.config.messaging.dev_outbox_page) {
     app.get(OUTBOX_PATH, async (request, reply) => sendHtml(ctx, reply, outboxPage(uiFor(ctx, request), await ctx.storage.outbox.list(50))));
   }

@@ -6,6 +6,10 @@ import * as s from "./schemas.ts";
 import * as op from "./operations.ts";
 import { presentClient, presentUser } from "./present.ts";
 import { notFound } from "./errors.ts";
+import type { AdminRoute } from "./route.ts";
+import { roleOrGroupRoutes } from "./roles.ts";
+import { groupRoleRoutes } from "./groups.ts";
+import { userProfileRoutes } from "./attributes.ts";
 import { listAuditLog } from "./audit-view.ts";
 import { presentAdminKey, revokeAdminKey } from "./keys.ts";
 import { adminRemoveMfa, adminResetLockout, adminUserSecurity } from "./user-security.ts";
@@ -16,26 +20,20 @@ import {
 const auditAs = (ctx: Context, actor: op.Actor) => (action: string, userId: string, details: Record<string, unknown>) =>
   op.audit(ctx, actor, action, "user", userId, details);
 
-export interface AdminRoute {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
-  /** Fastify-style path under /_api/admin, e.g. /users/:id */
-  path: string;
-  summary: string;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  response: z.ZodType;
-  status?: number;
-  handle(ctx: Context, input: { actor: op.Actor; params: Record<string, string>; query: any; body: any }): Promise<unknown>;
-}
+export type { AdminRoute };
 
 const empty = async (): Promise<Record<string, never>> => ({});
 
 export const adminRoutes: AdminRoute[] = [
   {
-    method: "GET", path: "/users", summary: "List users, optionally searching by email substring or exact id",
+    method: "GET", path: "/users",
+    summary: "List users by creation; or search: `query` is an exact value or a prefix of any login ID or attribute value (or an exact id), `role` an effective role, `group` a group",
     query: s.listQuery, response: s.userListSchema,
     async handle(ctx, { query }) {
-      const page = await ctx.storage.userDirectory.list({ query: query.query, cursor: query.cursor, limit: query.limit });
+      const searching = Boolean(query.query || query.role || query.group);
+      const page = searching
+        ? await ctx.storage.userSearch.search({ query: query.query, role: query.role, group: query.group, cursor: query.cursor, limit: query.limit })
+        : await ctx.storage.userDirectory.list({ cursor: query.cursor, limit: query.limit });
       return { items: page.items.map(presentUser), next_cursor: page.nextCursor };
     },
   },
@@ -86,6 +84,10 @@ export const adminRoutes: AdminRoute[] = [
     method: "GET", path: "/audit-log", summary: "The audit log, newest first, by user and by event type", query: s.auditQuery, response: s.auditListSchema,
     handle: (ctx, { query }) => listAuditLog(ctx, query),
   },
+  ...roleOrGroupRoutes("roles"),
+  ...roleOrGroupRoutes("groups"),
+  ...groupRoleRoutes,
+  ...userProfileRoutes,
   { method: "GET", path: "/admin-keys", summary: "List admin API keys (name, created, last used, revoked)", response: s.adminKeyListSchema,
     handle: async (ctx) => ({ items: (await ctx.storage.adminKeys.list()).map(presentAdminKey) }) },
   { method: "DELETE", path: "/admin-keys/:id", summary: "Revoke an admin API key (by id, or by the name of one live key); it fails its next request", response: s.adminKeySchema,

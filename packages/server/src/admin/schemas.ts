@@ -85,6 +85,8 @@ export const auditListSchema = z.object({ items: z.array(auditEntrySchema), next
 // Cursors are ours (base64url, or a row number): any other shape is refused before a query runs.
 export const listQuery = z.object({
   query: clean("identifier", z.string().max(254)).optional(),
+  role: z.string().max(64).regex(/^[A-Za-z0-9_:.-]+$/, "a role key").optional(),
+  group: z.string().max(64).regex(/^[A-Za-z0-9_:.-]+$/, "a group key").optional(),
   cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]*$/, "not a cursor this API returned").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

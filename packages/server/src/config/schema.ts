@@ -4,6 +4,7 @@ import { z } from "zod";
 import { tokenLifetimeFields } from "./token-lifetimes.ts";
 import { BUILT_IN_LANGUAGES } from "../account/messages/languages.ts";
 import { accountLinkingSchema, checkProviders, oauthProvidersSchema } from "./oauth-providers.ts";
+import { userProfileSchema } from "./user-profile.ts";
 import { loginIdSchema, phoneInputSchema } from "./identity.ts";
 
 const absoluteUrl = z.string().refine((s) => {
@@ -283,6 +284,7 @@ export const configSchema = z
           .prefault({}),
       })
       .prefault({}),
+    user_profile: userProfileSchema.describe("Standard and custom attributes and who may read or write them (Authgear's user_profile)."),
   })
   .superRefine((c, ctx) => {
     const seen = new Set<string>();

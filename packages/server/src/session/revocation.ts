@@ -17,6 +17,8 @@ function horizon(ctx: Context): number {
 }
 
 const options = (ctx: Context): CascadeOptions => ({ at: ctx.now(), logUntil: horizon(ctx) });
+/** The time and log expiry a storage call that logs revocations or user changes needs. */
+export const logOptions = options;
 
 /** After the commit: the events are in the log by the time this node's listeners hear of them. */
 function tell(ctx: Context, revoked: LoggedRevocation[]): number {
@@ -93,6 +95,14 @@ export async function deleteUser(ctx: Context, userId: string): Promise<boolean>
   if (!revoked) return false;
   tell(ctx, revoked);
   return true;
+}
+
+/**
+ * Role and group changes: the storage call already logged one `user_changed` per affected user in
+ * its transaction (profile-ports.ts); this node's listeners hear of them now.
+ */
+export function usersChanged(ctx: Context, logged: LoggedRevocation[]): void {
+  tell(ctx, logged);
 }
 
 /** A user's attributes changed (roles, verification, re-enabled): caches on every node re-read them. */

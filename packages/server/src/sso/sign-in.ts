@@ -3,6 +3,7 @@
 // `error` refuses; `login_and_link` asks the user to sign in to that account first, then links.
 import { randomUUID } from "node:crypto";
 import type { Context } from "../context.ts";
+import { IDENTITY_ATTRIBUTES, STANDARD_CHECKS } from "../attributes/standard.ts";
 import type { User } from "../domain/user.ts";
 import type { Identity } from "../domain/identity.ts";
 import { DEFAULT_ACCOUNT_LINKING, type AccountLinkingOAuthItem, type OAuthProviderConfig } from "../config/oauth-providers.ts";
@@ -86,7 +87,7 @@ async function createSocialUser(ctx: Context, p: OAuthProviderConfig, profile: U
   const primary = email !== null && profile.emailVerified ? email : null;
   const user: User = {
     id: randomUUID(), email: primary, isVerified: primary !== null, isAnonymous: false, disabled: false, disabledReason: null,
-    roles: [], createdAt: now, updatedAt: now,
+    roles: [], standardAttributes: populatedAttributes(ctx, profile.claims), customAttributes: {}, createdAt: now, updatedAt: now,
   };
   const created = await ctx.storage.users.create(user, null);
   // The address was free a moment ago and is taken now: another sign-up won the race.
@@ -110,4 +111,19 @@ export async function linkToUser(ctx: Context, user: User, alias: string, profil
   if (known) return known.userId === user.id ? { kind: "already_linked" } : { kind: "taken" };
   const created = await ctx.storage.identities.create(oauthIdentity(ctx, { userId: user.id, alias, subject: profile.subject, claims: profile.claims }));
   return created ? { kind: "linked" } : { kind: "taken" };
+}
+
+/**
+ * Authgear's `user_profile.standard_attributes.population.strategy: on_signup`: the provider's
+ * standard claims (name, picture, locale…) become the new user's attributes, each only if it passes
+ * the same check an admin edit would. Login-ID claims (email, phone, username) come from identities.
+ */
+function populatedAttributes(ctx: Context, claims: Record<string, unknown>): Record<string, unknown> {
+  if (ctx.config.user_profile.standard_attributes.population.strategy !== "on_signup") return {};
+  const out: Record<string, unknown> = {};
+  for (const [name, check] of Object.entries(STANDARD_CHECKS)) {
+    if (IDENTITY_ATTRIBUTES.has(name) || claims[name] === undefined) continue;
+    if (check(claims[name]) === null) out[name] = claims[name];
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import type { SigningKey } from "../domain/signing-key.ts";
 import type { RevocationKind } from "../domain/revocation.ts";
 import type { AdminStorage } from "./admin-ports.ts";
 import type { AccountStorage } from "./account-ports.ts";
+import type { ProfileStorage } from "./profile-ports.ts";
 import type { IdentityStorage } from "./identity-ports.ts";
 import type { Identity } from "../domain/identity.ts";
 
@@ -16,14 +17,19 @@ export type { User, IdpSession, OfflineGrant, AuthFlow, AuthorizationCode, Signi
 export interface UserStore {
   /**
    * Creates the user, its password, its email login ID (for `user.email`, key `email`, unless
-   * `loginIds` has it) and `loginIds`, atomically; null (nothing written) if the email or any of the
-   * login IDs is taken.
+   * `loginIds` has it), `loginIds`, its search terms and its direct roles (`roles`), atomically;
+   * null (nothing written) if the email or any of the login IDs is taken.
    */
   create(user: User, passwordHash: string | null, loginIds?: Identity[]): Promise<User | null>;
   get(id: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
-  /** A changed `email` moves the user's primary email login ID with it (made under key `email` if missing, deleted if null). */
-  update(id: string, patch: Partial<Pick<User, "isVerified" | "disabled" | "disabledReason" | "roles" | "email">>, at: number): Promise<User | null>;
+  /**
+   * Patches the user. A changed `email` moves the user's primary email login ID with it (made under
+   * key `email` if missing, deleted if null). `roles` sets the user's direct roles (creating roles
+   * that do not exist yet: the flat roles list of the older API); the returned user carries the
+   * effective roles. Attribute changes rewrite the user's search terms in the same transaction.
+   */
+  update(id: string, patch: Partial<Pick<User, "isVerified" | "disabled" | "disabledReason" | "roles" | "email" | "standardAttributes" | "customAttributes">>, at: number): Promise<User | null>;
 }
 
 export interface PasswordStore {
@@ -130,7 +136,7 @@ export interface SigningKeyStore {
   markRotated(kid: string, at: number): Promise<void>;
 }
 
-export interface Storage extends AdminStorage, AccountStorage, IdentityStorage {
+export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage {
   users: UserStore;
   passwords: PasswordStore;
   sessions: SessionStore;

@@ -16,6 +16,8 @@ const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const bool = (v: unknown): boolean => v === true || v === 1 || v === "1" || v === "t";
 const list = (v: unknown): string[] => JSON.parse(String(v)) as string[];
+// Rows written before migration 8 read through a join may lack the column: an empty profile.
+const object = (v: unknown): Record<string, unknown> => (v === null || v === undefined ? {} : JSON.parse(String(v)) as Record<string, unknown>);
 
 export function toUser(r: Row): User {
   return {
@@ -26,6 +28,8 @@ export function toUser(r: Row): User {
     disabled: bool(r.disabled),
     disabledReason: strOrNull(r.disabled_reason),
     roles: list(r.roles),
+    standardAttributes: object(r.standard_attributes),
+    customAttributes: object(r.custom_attributes),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   };
@@ -111,7 +115,9 @@ export function toKey(r: Row): SigningKey {
 }
 
 /** Column values for an INSERT, in the order of the matching *_COLUMNS list. */
-export const USER_COLUMNS = ["id", "email", "is_verified", "is_anonymous", "disabled", "disabled_reason", "roles", "created_at", "updated_at"] as const;
+export const USER_COLUMNS = [
+  "id", "email", "is_verified", "is_anonymous", "disabled", "disabled_reason", "roles", "created_at", "updated_at", "standard_attributes", "custom_attributes",
+] as const;
 export const SESSION_COLUMNS = ["id", "user_id", "token_hash", "amr", "authenticated_at", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at", "cookieless"] as const;
 export const GRANT_COLUMNS = [
   "id", "client_id", "user_id", "idp_session_id", "scopes", "amr", "authenticated_at", "token_hash", "created_at", "last_accessed_at", "expires_at",
@@ -139,7 +145,10 @@ export function toGrantWithUser(values: unknown[]): { grant: OfflineGrant; user:
 export const CODE_COLUMNS = ["code_hash", "client_id", "user_id", "idp_session_id", "redirect_uri", "scopes", "nonce", "code_challenge", "code_challenge_method", "authenticated_at", "amr", "created_at", "expires_at", "used_at", "issued_grant_id"] as const;
 
 export function userValues(u: User, boolean: (b: boolean) => unknown): unknown[] {
-  return [u.id, u.email, boolean(u.isVerified), boolean(u.isAnonymous), boolean(u.disabled), u.disabledReason, JSON.stringify(u.roles), u.createdAt, u.updatedAt];
+  return [
+    u.id, u.email, boolean(u.isVerified), boolean(u.isAnonymous), boolean(u.disabled), u.disabledReason, JSON.stringify(u.roles), u.createdAt, u.updatedAt,
+    JSON.stringify(u.standardAttributes), JSON.stringify(u.customAttributes),
+  ];
 }
 
 export function sessionValues(s: IdpSession): unknown[] {

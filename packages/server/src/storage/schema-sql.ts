@@ -1,3 +1,5 @@
+import { postgresProfile, profileMigration, sqliteProfile } from "./schema-profile.ts";
+
 // Schema migrations, one list per dialect. Append only: a migration that has shipped is never edited.
 // Arrays (scopes, amr, roles) are JSON text in both dialects so rows map the same way.
 
@@ -299,6 +301,7 @@ export const sqliteMigrations: Migration[] = [
   { version: 5, name: "sweeping", sql: sweeping },
   { version: 6, name: "audit_filters", sql: auditFilters },
   { version: 7, name: "identities", sql: sqliteIdentities, rebuildsTables: true },
+  { version: 8, name: "profile", sql: profileMigration(sqliteProfile) },
   { version: 9, name: "cookieless_sessions_password_history", sql: pagesAndHistory({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
 ];
 
@@ -310,5 +313,6 @@ export const postgresMigrations: Migration[] = [
   { version: 5, name: "sweeping", sql: sweeping },
   { version: 6, name: "audit_filters", sql: auditFilters },
   { version: 7, name: "identities", sql: postgresIdentities },
+  { version: 8, name: "profile", sql: profileMigration(postgresProfile) },
   { version: 9, name: "cookieless_sessions_password_history", sql: pagesAndHistory({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
 ];

@@ -36,9 +36,11 @@ export function mintAccessToken(keys: KeyRing, issuer: string, subject: TokenSub
   }, key.privateKey);
 }
 
-export function mintIdToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: { now: number; nonce?: string | null }): string {
+/** `profile`: the user's profile claims for this token (attributes/profile.ts profileClaims). */
+export function mintIdToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: { now: number; nonce?: string | null; profile: Record<string, unknown> }): string {
   const key = keys.current();
   const claims: Record<string, unknown> = {
+    ...options.profile,
     iss: issuer,
     aud: subject.clientId,
     sub: subject.user.id,

@@ -36,7 +36,7 @@ export async function createUser(
   const id = randomUUID();
   const user: User = {
     id, email, isVerified: input.verified ?? false, isAnonymous: false, disabled: false,
-    disabledReason: null, roles: [], createdAt: now, updatedAt: now,
+    disabledReason: null, roles: [], standardAttributes: {}, customAttributes: {}, createdAt: now, updatedAt: now,
   };
   const loginIds = (input.loginIds ?? []).map((i) => ({ ...i, userId: id }));
   const hash = await ctx.passwords.hash(input.password);

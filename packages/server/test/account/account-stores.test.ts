@@ -21,7 +21,7 @@ async function openBackend(open: (typeof backends)[number]["open"]): Promise<Bac
     stores: storage,
     async user() {
       const id = randomUUID();
-      await storage.users.create({ id, email: `${id}@example.com`, isVerified: false, isAnonymous: false, disabled: false, disabledReason: null, roles: [], createdAt: 0, updatedAt: 0 }, null);
+      await storage.users.create({ id, email: `${id}@example.com`, isVerified: false, isAnonymous: false, disabled: false, disabledReason: null, roles: [], standardAttributes: {}, customAttributes: {}, createdAt: 0, updatedAt: 0 }, null);
       return id;
     },
     async close() {

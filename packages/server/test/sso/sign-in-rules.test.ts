@@ -67,7 +67,7 @@ for (const db of testDatabases()) {
       const now = s.ctx.now();
       const id = randomUUID();
       const created = await s.ctx.storage.users.create(
-        { id, email: null, isVerified: false, isAnonymous: false, disabled: false, disabledReason: null, roles: [], createdAt: now, updatedAt: now }, null,
+        { id, email: null, isVerified: false, isAnonymous: false, disabled: false, disabledReason: null, roles: [], standardAttributes: {}, customAttributes: {}, createdAt: now, updatedAt: now }, null,
         [loginIdIdentity({ id: randomUUID(), userId: id, key: "username", type: "username", loginId: "user110", originalLoginId: "user110", at: now })],
       );
       assert.ok(created);

@@ -12,7 +12,7 @@ export const id = (prefix: string): string => `${prefix}_${randomUUID()}`;
 
 export const newUser = (over: Partial<User> = {}): User => ({
   id: randomUUID(), email: `${randomUUID()}@example.com`, isVerified: false, isAnonymous: false, disabled: false,
-  disabledReason: null, roles: [], createdAt: T, updatedAt: T, ...over,
+  disabledReason: null, roles: [], standardAttributes: {}, customAttributes: {}, createdAt: T, updatedAt: T, ...over,
 });
 
 export const newSession = (userId: string, over: Partial<IdpSession> = {}): IdpSession => ({

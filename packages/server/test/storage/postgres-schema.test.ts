@@ -20,7 +20,7 @@ describe("postgres: choosing the schema", { skip: skipPostgres }, () => {
     try {
       await s.migrate();
       const now = 1_700_000_000;
-      const u = (await s.users.create({ id: randomUUID(), email: "schema@example.com", isVerified: false, isAnonymous: false, disabled: false, disabledReason: null, roles: [], createdAt: now, updatedAt: now }, null))!;
+      const u = (await s.users.create({ id: randomUUID(), email: "schema@example.com", isVerified: false, isAnonymous: false, disabled: false, disabledReason: null, roles: [], standardAttributes: {}, customAttributes: {}, createdAt: now, updatedAt: now }, null))!;
       const found = await admin.query(`SELECT id FROM ${schema}.users`);
       assert.deepEqual(found.rows, [{ id: u.id }]);
     } finally {

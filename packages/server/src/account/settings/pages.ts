@@ -86,6 +86,7 @@ ${disclose(t("settings.recovery.regenerate"), form("/settings/recovery-codes", `
     title: t("settings.title"),
     body: `<div class="row"><h1>${escapeHtml(t("settings.heading"))}</h1><a href="/oauth2/end_session">${escapeHtml(t("settings.sign_out"))}</a></div>
 <p class="muted">${escapeHtml(t("settings.signed_in_as", { email: v.account }))}</p>
+<p><a href="/settings/profile">${escapeHtml(t("profile.link"))}</a></p>
 ${noticeBox(v.notice)}
 ${v.email === null ? "" : `<section aria-labelledby="email-heading"><h2 id="email-heading">${escapeHtml(t("settings.email.heading"))}</h2>
 <div class="row"><span>${escapeHtml(v.email)} ${status}</span>${verify}</div></section>`}

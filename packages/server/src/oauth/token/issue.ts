@@ -3,6 +3,13 @@ import type { Context } from "../../context.ts";
 import { mintAccessToken, mintIdToken, type TokenSubject } from "../../tokens/mint.ts";
 import type { Client } from "../clients.ts";
 import type { TokenResponse } from "./types.ts";
+import { profileClaims } from "../../attributes/profile.ts";
+import { releasedScopes } from "../userinfo.ts";
+
+/** The profile claims an ID token carries: what userinfo would answer for the same client and scopes. */
+export function idTokenProfile(ctx: Context, subject: TokenSubject): Record<string, unknown> {
+  return profileClaims(ctx.config.user_profile, subject.user, releasedScopes(subject));
+}
 
 export function issueTokens(ctx: Context, client: Client, subject: TokenSubject, options: { refreshToken?: string; nonce?: string | null }): TokenResponse {
   const now = ctx.now();
@@ -13,6 +20,6 @@ export function issueTokens(ctx: Context, client: Client, subject: TokenSubject,
     scope: subject.scopes.join(" "),
   };
   if (options.refreshToken) response.refresh_token = options.refreshToken;
-  if (subject.scopes.includes("openid")) response.id_token = mintIdToken(ctx.keys, ctx.issuer, subject, { now, nonce: options.nonce });
+  if (subject.scopes.includes("openid")) response.id_token = mintIdToken(ctx.keys, ctx.issuer, subject, { now, nonce: options.nonce, profile: idTokenProfile(ctx, subject) });
   return response;
 }

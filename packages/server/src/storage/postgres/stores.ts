@@ -9,6 +9,11 @@ import {
   CODE_COLUMNS, GRANT_COLUMNS, GRANT_WITH_USER_SQL, SESSION_COLUMNS, USER_COLUMNS, codeValues, grantValues, normalizeEmail, sessionValues,
   toCode, toFlow, toGrant, toGrantWithUser, toKey, toSession, toUser, userValues, type Row,
 } from "../rows.ts";
+import { drivePostgres } from "../plan.ts";
+import { setDirectRoles } from "../profile-plans.ts";
+import { writeValueTerms } from "../search-plan.ts";
+import { postgresRoles } from "../roles-sql.ts";
+import { postgresProfile } from "../schema-profile.ts";
 import { loginIdsForNewUser } from "../identity-rows.ts";
 import { followPrimaryEmail, insertIdentity, isIdentityTaken } from "./identity-stores.ts";
 
@@ -28,6 +33,8 @@ export function postgresStores(pool: pg.Pool) {
         await transaction(pool, async (client) => {
           await client.query(insertSql("users", USER_COLUMNS), userValues(u, pgBool));
           if (passwordHash !== null) await client.query("INSERT INTO passwords (user_id, hash, updated_at) VALUES ($1, $2, $3)", [u.id, passwordHash, u.createdAt]);
+          await drivePostgres(client, writeValueTerms(u));
+          if (u.roles.length > 0) await drivePostgres(client, setDirectRoles(postgresRoles, postgresProfile.newId, u.id, u.roles, u.createdAt));
           for (const identity of loginIdsForNewUser(u, loginIds)) await insertIdentity(client, identity);
         });
         return u;
@@ -55,12 +62,15 @@ export function postgresStores(pool: pg.Pool) {
         const before = toUser(current);
         const next = { ...before, ...patch, updatedAt: at };
         next.email = next.email === null ? null : normalizeEmail(next.email);
-        const r = (await client.query(
-          "UPDATE users SET email = $1, is_verified = $2, disabled = $3, disabled_reason = $4, roles = $5, updated_at = $6 WHERE id = $7 RETURNING *",
-          [next.email, next.isVerified, next.disabled, next.disabledReason, JSON.stringify(next.roles), at, id],
-        )).rows[0] as Row;
+        // users.roles is the effective-roles cache: only setDirectRoles writes it.
+        await client.query(
+          "UPDATE users SET email = $1, is_verified = $2, disabled = $3, disabled_reason = $4, standard_attributes = $5, custom_attributes = $6, updated_at = $7 WHERE id = $8",
+          [next.email, next.isVerified, next.disabled, next.disabledReason, JSON.stringify(next.standardAttributes), JSON.stringify(next.customAttributes), at, id],
+        );
         await followPrimaryEmail(client, id, before.email, next.email, at);
-        return toUser(r);
+        if (patch.standardAttributes !== undefined || patch.customAttributes !== undefined) await drivePostgres(client, writeValueTerms(next));
+        if (patch.roles !== undefined) await drivePostgres(client, setDirectRoles(postgresRoles, postgresProfile.newId, id, patch.roles, at));
+        return toUser((await client.query("SELECT * FROM users WHERE id = $1", [id])).rows[0] as Row);
       });
     },
   };

@@ -10,6 +10,7 @@ import { sqliteStores } from "./stores.ts";
 import { sqliteAdminStores } from "./admin-stores.ts";
 import { sqliteAccountStores } from "./account-stores.ts";
 import { sqliteCascades } from "./cascades.ts";
+import { sqliteProfileStores } from "./profile-stores.ts";
 import { sqliteIdentityStores } from "./identity-stores.ts";
 
 export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): Storage {
@@ -20,11 +21,12 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   db.pragma("foreign_keys = ON");
   // Another process (a CLI command) holding the write lock longer than this: SQLITE_BUSY, a 503.
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-  type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades> };
+  type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & ReturnType<typeof sqliteProfileStores>
+    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades> };
   let stores: Stores | null = null;
   const ready = (): Stores => {
     // SQLITE_BUSY/FULL/IOERR/READONLY become StorageUnavailableError (503), not a 500 with nothing logged.
-    stores ??= translateErrors({ ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), ...sqliteIdentityStores(db), cascades: sqliteCascades(db) }, fromSqliteError);
+    stores ??= translateErrors({ ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), ...sqliteProfileStores(db), ...sqliteIdentityStores(db), cascades: sqliteCascades(db) }, fromSqliteError);
     return stores;
   };
   // Stores prepare their statements when first used, after migrate() has created the tables: until
@@ -34,7 +36,8 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
     new Proxy({} as Stores[K], { get: (_t, prop) => (ready()[key] as unknown as Record<PropertyKey, unknown>)[prop] });
   const keys = [
     "users", "passwords", "sessions", "offlineGrants", "cascades", "codes", "authFlows", "signingKeys", "userDirectory", "adminKeys",
-    "auditLog", "clientSettings", "revocations", "oneTimeCodes", "totp", "recoveryCodes", "pendingLogins", "lockouts", "outbox", "passwordHistory", "identities",
+    "auditLog", "clientSettings", "revocations", "oneTimeCodes", "totp", "recoveryCodes", "pendingLogins", "lockouts", "outbox", "passwordHistory",
+    "identities", "roles", "groups", "assignments", "userSearch",
   ] as const satisfies readonly (keyof Stores)[];
   const storage = {
     ...(Object.fromEntries(keys.map((k) => [k, lazy(k)])) as unknown as Stores),

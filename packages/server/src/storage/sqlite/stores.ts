@@ -6,6 +6,11 @@ import {
   CODE_COLUMNS, GRANT_COLUMNS, GRANT_WITH_USER_SQL, SESSION_COLUMNS, USER_COLUMNS, codeValues, grantValues, normalizeEmail, sessionValues,
   toCode, toFlow, toGrant, toGrantWithUser, toKey, toSession, toUser, userValues, type Row,
 } from "../rows.ts";
+import { sqlitePlanDriver } from "../plan.ts";
+import { setDirectRoles } from "../profile-plans.ts";
+import { writeValueTerms } from "../search-plan.ts";
+import { sqliteRoles } from "../roles-sql.ts";
+import { sqliteProfile } from "../schema-profile.ts";
 import type { Identity } from "../../domain/identity.ts";
 import type { User } from "../../domain/user.ts";
 import { loginIdsForNewUser } from "../identity-rows.ts";
@@ -24,6 +29,7 @@ export function sqliteStores(db: Database.Database) {
     return statement;
   };
 
+  const drive = sqlitePlanDriver(db);
   const users = ((): UserStore => {
     const insertUser = q(insertSql("users", USER_COLUMNS));
     const insertPassword = q("INSERT INTO passwords (user_id, hash, updated_at) VALUES (?, ?, ?)");
@@ -31,24 +37,35 @@ export function sqliteStores(db: Database.Database) {
     const byEmail = q("SELECT * FROM users WHERE email = ?");
     const identities = sqliteIdentityWrites(db);
     const taken = new Error("login ID taken");
-    const create = db.transaction((values: unknown[], id: string, hash: string | null, at: number, loginIds: Identity[]) => {
-      insertUser.run(...values);
-      if (hash !== null) insertPassword.run(id, hash, at);
+    const create = db.transaction((u: User, hash: string | null, loginIds: Identity[]) => {
+      insertUser.run(...userValues(u, sqliteBool));
+      if (hash !== null) insertPassword.run(u.id, hash, u.createdAt);
       // Throwing rolls the user back with the identity that was taken.
       for (const identity of loginIds) if (!identities.tryInsert(identity)) throw taken;
+      drive(writeValueTerms(u));
+      if (u.roles.length > 0) drive(setDirectRoles(sqliteRoles, sqliteProfile.newId, u.id, u.roles, u.createdAt));
     });
-    const update = db.transaction((next: User, from: string | null, at: number) => {
-      q("UPDATE users SET email = ?, is_verified = ?, disabled = ?, disabled_reason = ?, roles = ?, updated_at = ? WHERE id = ?").run(
-        next.email, sqliteBool(next.isVerified), sqliteBool(next.disabled), next.disabledReason, JSON.stringify(next.roles), at, next.id,
+    const update = db.transaction((id: string, patch: Parameters<UserStore["update"]>[1], at: number): User | null => {
+      const r = byId.get(id) as Row | undefined;
+      if (!r) return null;
+      const current = toUser(r);
+      const next = { ...current, ...patch, updatedAt: at };
+      next.email = next.email === null ? null : normalizeEmail(next.email);
+      // users.roles is the effective-roles cache: only setDirectRoles writes it.
+      q("UPDATE users SET email = ?, is_verified = ?, disabled = ?, disabled_reason = ?, standard_attributes = ?, custom_attributes = ?, updated_at = ? WHERE id = ?").run(
+        next.email, sqliteBool(next.isVerified), sqliteBool(next.disabled), next.disabledReason, JSON.stringify(next.standardAttributes), JSON.stringify(next.customAttributes), at, id,
       );
-      identities.followPrimaryEmail(next.id, from, next.email, at);
+      identities.followPrimaryEmail(id, current.email, next.email, at);
+      if (patch.standardAttributes !== undefined || patch.customAttributes !== undefined) drive(writeValueTerms(next));
+      if (patch.roles !== undefined) drive(setDirectRoles(sqliteRoles, sqliteProfile.newId, id, patch.roles, at));
+      return toUser(byId.get(id) as Row);
     });
     return {
       async create(user, passwordHash, loginIds = []) {
         const u = { ...user, email: user.email === null ? null : normalizeEmail(user.email) };
         if (u.email !== null && byEmail.get(u.email)) return null;
         try {
-          create(userValues(u, sqliteBool), u.id, passwordHash, u.createdAt, loginIdsForNewUser(u, loginIds));
+          create(u, passwordHash, loginIdsForNewUser(u, loginIds));
         } catch (err) {
           if (err === taken) return null;
           throw err;
@@ -64,13 +81,7 @@ export function sqliteStores(db: Database.Database) {
         return r ? toUser(r) : null;
       },
       async update(id, patch, at) {
-        const r = byId.get(id) as Row | undefined;
-        if (!r) return null;
-        const current = toUser(r);
-        const next = { ...current, ...patch, updatedAt: at };
-        next.email = next.email === null ? null : normalizeEmail(next.email);
-        update(next, current.email, at);
-        return next;
+        return update.immediate(id, patch, at);
       },
     };
   })();

@@ -5,6 +5,7 @@ import { OAuthError } from "../../errors.ts";
 import { authenticateClient } from "../client-auth.ts";
 import { mintIdToken } from "../../../tokens/mint.ts";
 import type { GrantHandler } from "../types.ts";
+import { idTokenProfile } from "../issue.ts";
 
 export const idTokenGrant: GrantHandler = {
   grantType: "urn:authgear:params:oauth:grant-type:id-token",
@@ -17,11 +18,10 @@ export const idTokenGrant: GrantHandler = {
     if (!result.ok) throw new OAuthError("invalid_grant", "the access token is invalid or its session has ended");
     const caller = result.caller;
     if (caller.clientId !== client.client_id) throw new OAuthError("invalid_grant", "the access token was issued to another client");
-    return {
-      id_token: mintIdToken(ctx.keys, ctx.issuer, {
-        user: caller.user, clientId: client.client_id, scopes: caller.scopes, amr: caller.amr,
-        authenticatedAt: caller.authenticatedAt, session: caller.session,
-      }, { now: ctx.now() }),
+    const subject = {
+      user: caller.user, clientId: client.client_id, scopes: caller.scopes, amr: caller.amr,
+      authenticatedAt: caller.authenticatedAt, session: caller.session,
     };
+    return { id_token: mintIdToken(ctx.keys, ctx.issuer, subject, { now: ctx.now(), profile: idTokenProfile(ctx, subject) }) };
   },
 };

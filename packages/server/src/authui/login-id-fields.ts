@@ -32,7 +32,18 @@ export function signInFieldName(keys: LoginIdKeyConfig[]): string {
 export function keysLabel(ui: Ui, keys: LoginIdKeyConfig[]): string {
   const types = [...new Set(keys.map((k) => k.type))];
   if (types.length === 3) return ui.t("login_id.any");
-  return types.map((t, i) => (i === 0 ? ui.t(LABEL[t]) : ui.t(LABEL[t]).toLowerCase())).join(" or ");
+  // "Email or username", "E-Mail oder Benutzername", "メールアドレスまたはユーザー名": the language's own "or".
+  const list = new Intl.ListFormat(ui.t.locale ?? "en", { type: "disjunction" });
+  return list.format(types.map((t, i) => (i === 0 ? ui.t(LABEL[t]) : inSentence(ui, ui.t(LABEL[t])))));
+}
+
+// Languages that write a common noun in lower case inside a sentence ("your email or username");
+// German capitalises nouns, and the CJK and Arabic scripts have no case.
+const LOWER_IN_SENTENCE = /^(en|es|fr|pt)\b/;
+
+/** A field's label as it reads inside a sentence of the page's language. */
+export function inSentence(ui: Ui, label: string): string {
+  return LOWER_IN_SENTENCE.test(ui.t.locale ?? "en") ? label.toLowerCase() : label;
 }
 
 export function keyLabel(ui: Ui, key: LoginIdKeyConfig): string {

@@ -25,7 +25,7 @@ import { disabledMessage, missingFields } from "../account/ui/field-errors.ts";
 import { loginPage, signedInPage, signupPage, type FormView } from "./templates.ts";
 import { linkNotice, providerButtons } from "../sso/pages.ts";
 import { heldAlias } from "../sso/pending-link.ts";
-import { keyLabel, keysLabel, signInFieldName } from "./login-id-fields.ts";
+import { inSentence, keyLabel, keysLabel, signInFieldName } from "./login-id-fields.ts";
 import { candidateKeys, loginIdKeys } from "../identity/login-id/index.ts";
 import { accountLabel, lockKeyForTyped, type LoginIdProblem } from "../identity/service.ts";
 import type { LoginIdKeyConfig } from "../config/identity.ts";
@@ -37,8 +37,8 @@ const fieldLimit = (k: LoginIdKeyConfig): number => (k.type === "email" ? Math.m
 function loginIdError(ui: Ui, p: LoginIdProblem): string {
   if (p.key.type === "email" && p.reason === "taken") return ui.t("signup.error.email_taken");
   if (p.key.type === "email" && p.reason === "invalid_email") return ui.t("signup.error.invalid_email");
-  if (p.reason === "taken") return ui.t("login_id.error.taken", { field: keyLabel(ui, p.key).toLowerCase() });
-  return ui.t(`login_id.error.${p.reason}`, { field: keyLabel(ui, p.key), fields: keyLabel(ui, p.key).toLowerCase() });
+  if (p.reason === "taken") return ui.t("login_id.error.taken", { field: inSentence(ui, keyLabel(ui, p.key)) });
+  return ui.t(`login_id.error.${p.reason}`, { field: keyLabel(ui, p.key), fields: inSentence(ui, keyLabel(ui, p.key)) });
 }
 
 export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
@@ -114,7 +114,7 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     await auditCredentialCheck(ctx, who, "password", result);
     if (result.kind === "rate_limited" || result.kind === "locked") return render(request, reply, a.ui, "login", { ...a.view, error: a.ui.t("login.error.locked") }, 429);
     if (result.kind === "invalid") {
-      const error = emailOnly ? a.ui.t("login.error.invalid") : a.ui.t("login.error.invalid_login_id", { fields: keysLabel(a.ui, keys).toLowerCase() });
+      const error = emailOnly ? a.ui.t("login.error.invalid") : a.ui.t("login.error.invalid_login_id", { fields: inSentence(a.ui, keysLabel(a.ui, keys)) });
       return render(request, reply, a.ui, "login", { ...a.view, error }, 401);
     }
     // The password was right, so the guard forgave the attempt (a disabled account is not a guess);
@@ -145,7 +145,7 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
       case "weak_password":
         return render(request, reply, a.ui, "signup", { ...a.view, error: policyError(t, result.rules, policy) }, 400);
       case "login_id_required":
-        return render(request, reply, a.ui, "signup", { ...a.view, error: t("login_id.error.required", { fields: keysLabel(a.ui, keys).toLowerCase() }) }, 400);
+        return render(request, reply, a.ui, "signup", { ...a.view, error: t("login_id.error.required", { fields: inSentence(a.ui, keysLabel(a.ui, keys)) }) }, 400);
       case "login_id":
         return render(request, reply, a.ui, "signup", { ...a.view, error: loginIdError(a.ui, result.problem) }, 400);
     }

@@ -8,7 +8,7 @@ import type { Ui } from "../account/ui/respond.ts";
 import { fieldError, fieldState, firstInvalid, type FieldErrors } from "../account/ui/field-errors.ts";
 import { passwordToggle } from "../account/ui/reveal.ts";
 import type { LoginIdKeyConfig } from "../config/identity.ts";
-import { keysLabel, signInField, signInFieldName, signUpFields } from "./login-id-fields.ts";
+import { inSentence, keysLabel, signInField, signInFieldName, signUpFields } from "./login-id-fields.ts";
 
 export interface FormView {
   flowId: string | null;
@@ -61,7 +61,7 @@ ${errorBox(v.error)}
 ${v.sso ?? ""}
 <form method="post" action="/signup" novalidate>
 ${hiddenFields(v)}
-${v.keys.length > 1 ? `<p class="muted">${escapeHtml(t("login_id.error.required", { fields: keysLabel(ui, v.keys).toLowerCase() }))}</p>\n` : ""}${signUpFields(ui, v.keys, v.values, { errors: v.fieldErrors, describedBy: describedBy(v), focus: (id) => focusOn(v, id, v.keys[0].key) })}
+${v.keys.length > 1 ? `<p class="muted">${escapeHtml(t("login_id.error.required", { fields: inSentence(ui, keysLabel(ui, v.keys)) }))}</p>\n` : ""}${signUpFields(ui, v.keys, v.values, { errors: v.fieldErrors, describedBy: describedBy(v), focus: (id) => focusOn(v, id, v.keys[0].key) })}
 ${field({ id: "password", type: "password", label: t("form.password"), autocomplete: "new-password", maxlength: 256, minlength: policy.min_length, autofocus: focusOn(v, "password", v.keys[0].key), ...fieldState("password", v.fieldErrors, "password-help") })}
 ${passwordToggle(t, "password")}${fieldError("password", v.fieldErrors)}
 ${policyHelp(t, policy, "password-help")}

@@ -9,7 +9,9 @@ import { postgresAdminStores } from "./admin-stores.ts";
 import { postgresAccountStores } from "./account-stores.ts";
 import { postgresIdentityStores } from "./identity-stores.ts";
 import { postgresCascades } from "./cascades.ts";
-import { postgresProfileStores } from "./profile-stores.ts";
+import { profileStores } from "../profile-stores.ts";
+import { postgresPlanRunner } from "../plan.ts";
+import { postgresRoles } from "../roles-sql.ts";
 import { guardPool } from "./nul-guard.ts";
 
 /** Takes `schema` out of the URL: pg would pass unknown query parameters on to the server. */
@@ -81,7 +83,7 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
     ...postgresStores(pool),
     ...postgresAdminStores(pool),
     ...postgresAccountStores(pool),
-    ...postgresProfileStores(pool),
+    ...profileStores(postgresPlanRunner(pool), postgresRoles),
     ...postgresIdentityStores(pool),
     cascades: postgresCascades(pool),
   }, fromPostgresError);

@@ -10,7 +10,10 @@ import { sqliteStores } from "./stores.ts";
 import { sqliteAdminStores } from "./admin-stores.ts";
 import { sqliteAccountStores } from "./account-stores.ts";
 import { sqliteCascades } from "./cascades.ts";
-import { sqliteProfileStores } from "./profile-stores.ts";
+import { profileStores } from "../profile-stores.ts";
+import { sqlitePlanRunner } from "../plan.ts";
+import { sqliteRoles } from "../roles-sql.ts";
+import type { ProfileStorage } from "../profile-ports.ts";
 import { sqliteIdentityStores } from "./identity-stores.ts";
 
 export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): Storage {
@@ -21,12 +24,12 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   db.pragma("foreign_keys = ON");
   // Another process (a CLI command) holding the write lock longer than this: SQLITE_BUSY, a 503.
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-  type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & ReturnType<typeof sqliteProfileStores>
+  type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & ProfileStorage
     & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades> };
   let stores: Stores | null = null;
   const ready = (): Stores => {
     // SQLITE_BUSY/FULL/IOERR/READONLY become StorageUnavailableError (503), not a 500 with nothing logged.
-    stores ??= translateErrors({ ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), ...sqliteProfileStores(db), ...sqliteIdentityStores(db), cascades: sqliteCascades(db) }, fromSqliteError);
+    stores ??= translateErrors({ ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), ...profileStores(sqlitePlanRunner(db), sqliteRoles), ...sqliteIdentityStores(db), cascades: sqliteCascades(db) }, fromSqliteError);
     return stores;
   };
   // Stores prepare their statements when first used, after migrate() has created the tables: until

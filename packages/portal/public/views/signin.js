@@ -53,7 +53,7 @@ export function renderSignIn(root, { message, onSignedIn }) {
     input,
     h("p", { class: "hint", id: hintId },
       "Create one on the server with ", h("code", { "data-command": "" }, "npx gatehouse admin-keys create --name portal"),
-      " (add ", h("code", {}, "--config FILE"), " unless gatehouse.yaml is in that directory). ",
+      " (add ", h("code", {}, "--config FILE"), " unless gatehouse.yaml is in that directory, or ", h("code", {}, "--demo"), " for the demo started by npm start). ",
       "It is kept in this tab only and forgotten when the tab closes.")),
   status,
   button);

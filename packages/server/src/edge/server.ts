@@ -187,6 +187,9 @@ export function createEdge(options: EdgeOptions): Edge {
         return write(req, res, route, path, errorResponse(CLOSING, route.errors, { id, path }), started, id);
       }
       if (!route) {
+        // Fastify's pages read the client (clientInfo in http/client-info.ts) from what is stashed here:
+        // worked out now, with http.trust_proxy, before any page can ask.
+        clientInfoOf(req, options.trustProxy);
         res.setHeader("x-request-id", id);
         if (options.hsts) res.setHeader("strict-transport-security", HSTS_VALUE);
         res.once("finish", () => accessLog(req, id, path, res.statusCode, started, clientIdInQuery(url, q)));

@@ -37,8 +37,8 @@ export async function startServer({ config, source, demo, notes }: ResolvedConfi
       `  demo app:  ${origin}/demo/   (client_id demo-spa; sign up there, or create a user:)`,
       `  npx gatehouse users create --email you@example.com --password 'a-long-password' --verified --demo`,
       `  outbox:    ${origin}/_dev/outbox   (no SMTP in the demo; or: npx gatehouse outbox --demo)`,
-      `  admin key: npx gatehouse admin-keys create --demo`,
-    ] : []),
+      `  portal:    ${origin}/portal   (sign in with a key from: npx gatehouse admin-keys create --demo)`,
+    ] : [`  portal:    ${origin}/portal   (sign in with a key from: npx gatehouse admin-keys create)`]),
   ].join("\n"));
   const stop = async (): Promise<void> => {
     await app.close();

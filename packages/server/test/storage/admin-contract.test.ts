@@ -1,27 +1,15 @@
 // The contract suite for the admin ports (user directory, admin keys, audit log, client settings,
 // revocation log), run against every backend in backends.ts like contract.test.ts.
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import type { Storage, User } from "../../src/storage/ports.ts";
-import { backends } from "./backends.ts";
-import { T, id, newUser, skipPostgres } from "./fixtures.ts";
+import { backends, existingUser, suiteStorage } from "./backends.ts";
+import { T, id, skipPostgres } from "./fixtures.ts";
 
 for (const backend of backends) {
   describe(`admin storage contract: ${backend.name}`, { skip: backend.name === "postgres" && skipPostgres }, () => {
-    let s: Storage;
-    let drop: () => Promise<void>;
-    /** A user that exists, for rows that reference users. */
-    const user = async (over: Partial<User> = {}): Promise<User> => (await s.users.create(newUser(over), null))!;
-
-    before(async () => {
-      ({ storage: s, drop } = await backend.open());
-      await s.migrate();
-    });
-    after(async () => {
-      await s?.close();
-      await drop?.();
-    });
+    const s = suiteStorage(backend);
+    const user = existingUser(s);
 
     it("userDirectory pages by (created_at, id) and searches email substrings or exact ids", async () => {
       const tag = randomBytes(4).toString("hex");

@@ -1,27 +1,15 @@
 // The contract for the revocation cascades (storage/ports.ts RevocationCascadeStore), run against every
 // backend in backends.ts like contract.test.ts: each cascade changes its rows and writes the
 // revocation-log events together, and logs only what was live.
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Storage, User } from "../../src/storage/ports.ts";
-import { backends } from "./backends.ts";
-import { T, id, newCode, newGrant, newSession, newUser, skipPostgres } from "./fixtures.ts";
+import { backends, existingUser, suiteStorage } from "./backends.ts";
+import { T, id, newCode, newGrant, newSession, skipPostgres } from "./fixtures.ts";
 
 for (const backend of backends) {
   describe(`cascade storage contract: ${backend.name}`, { skip: backend.name === "postgres" && skipPostgres }, () => {
-    let s: Storage;
-    let drop: () => Promise<void>;
-    /** A user that exists, for rows that reference users. */
-    const user = async (over: Partial<User> = {}): Promise<User> => (await s.users.create(newUser(over), null))!;
-
-    before(async () => {
-      ({ storage: s, drop } = await backend.open());
-      await s.migrate();
-    });
-    after(async () => {
-      await s?.close();
-      await drop?.();
-    });
+    const s = suiteStorage(backend);
+    const user = existingUser(s);
 
     describe("revocation cascades", () => {
       const o = { at: T + 5, logUntil: T + 900 };

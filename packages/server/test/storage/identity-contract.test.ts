@@ -1,11 +1,10 @@
 // The contract suite for the identity port (storage/identity-ports.ts) and how UserStore keeps the
 // primary email (users.email) and its email login ID in step, on every backend in backends.ts.
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { Storage, User } from "../../src/storage/ports.ts";
 import { loginIdIdentity, type Identity, type LoginIdType } from "../../src/domain/identity.ts";
-import { backends } from "./backends.ts";
+import { backends, existingUser, suiteStorage } from "./backends.ts";
 import { T, newUser, skipPostgres } from "./fixtures.ts";
 
 const loginId = (userId: string, type: LoginIdType, value: string, at = T): Identity =>
@@ -18,18 +17,8 @@ const oauth = (userId: string, alias: string, subject: string): Identity => ({
 
 for (const backend of backends) {
   describe(`identity storage contract: ${backend.name}`, { skip: backend.name === "postgres" && skipPostgres }, () => {
-    let s: Storage;
-    let drop: () => Promise<void>;
-    const user = async (over: Partial<User> = {}): Promise<User> => (await s.users.create(newUser(over), null))!;
-
-    before(async () => {
-      ({ storage: s, drop } = await backend.open());
-      await s.migrate();
-    });
-    after(async () => {
-      await s?.close();
-      await drop?.();
-    });
+    const s = suiteStorage(backend);
+    const user = existingUser(s);
 
     it("a new user with an email gets its email login ID, in the same write", async () => {
       const u = await user({ email: `Ann.${randomUUID()}@Example.com` });

@@ -1,33 +1,23 @@
 // The contract suite for the profile ports (roles, groups, assignments, user search), run against
 // every backend in backends.ts like contract.test.ts.
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Storage, User } from "../../src/storage/ports.ts";
+import type { User } from "../../src/storage/ports.ts";
 import type { Role } from "../../src/domain/roles.ts";
-import { backends } from "./backends.ts";
-import { T, newUser, skipPostgres } from "./fixtures.ts";
+import { backends, existingUser, suiteStorage } from "./backends.ts";
+import { T, skipPostgres } from "./fixtures.ts";
 import { loginIdIdentity } from "../../src/domain/identity.ts";
 
 const o = { at: T + 10, logUntil: T + 1000 };
 
 for (const backend of backends) {
   describe(`profile storage contract: ${backend.name}`, { skip: backend.name === "postgres" && skipPostgres }, () => {
-    let s: Storage;
-    let drop: () => Promise<void>;
-    const user = async (over: Partial<User> = {}): Promise<User> => (await s.users.create(newUser(over), null))!;
+    const s = suiteStorage(backend);
+    const user = existingUser(s);
     const tag = (): string => `t${randomBytes(4).toString("hex")}`;
     const item = (key: string, over: Partial<Role> = {}): Role => ({ id: randomUUID(), key, name: null, description: null, createdAt: T, updatedAt: T, ...over });
     const rolesOf = async (id: string): Promise<string[]> => (await s.users.get(id))!.roles;
-
-    before(async () => {
-      ({ storage: s, drop } = await backend.open());
-      await s.migrate();
-    });
-    after(async () => {
-      await s?.close();
-      await drop?.();
-    });
 
     it("roles: create once per key, get, list by key prefix in pages, update, refuse a taken key", async () => {
       const t = tag();

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
-import { CHROMIUM, launchChromium, type Browser } from "../support/browser.ts";
+import { CHROMIUM, launchChromium, type Browser, watchedPage } from "../support/browser.ts";
 import { setupAccounts, codeIn, linkIn, totpNow, submitLogin, finishAtApp, getPage, post, csrfOf, UserAgent, type AccountFixture } from "../../packages/server/test/account/fixture.ts";
 
 const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1";
@@ -63,10 +63,7 @@ describe("account flows in Chromium", { skip: existsSync(CHROMIUM) ? false : `${
   before(async () => {
     f = await setupAccounts({ authentication: { password_hash: { memory_kib: 8192, iterations: 1, parallelism: 1 }, password_policy: { min_length: 10, minimum_guessable_level: 2 } } });
     browser = await launchChromium({ viewport: { width: 720, height: 760 } });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10000);
-    page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
-    page.on("console", (msg) => { if (msg.type() === "error" && !msg.text().includes("status of 4")) problems.push(`console: ${msg.text()}`); });
+    page = await watchedPage(browser, problems);
   });
   after(async () => {
     await browser?.close();

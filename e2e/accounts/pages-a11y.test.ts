@@ -6,7 +6,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { CHROMIUM, launchChromium, type Browser } from "../support/browser.ts";
+import { CHROMIUM, launchChromium, type Browser, watchedPage } from "../support/browser.ts";
 import { seriousViolations } from "../support/axe.ts";
 import { setupAccounts, codeIn, linkIn, totpNow, type AccountFixture } from "../../packages/server/test/account/fixture.ts";
 
@@ -47,10 +47,7 @@ describe("hosted pages: accessibility and keyboard", { skip: existsSync(CHROMIUM
   before(async () => {
     f = await setupAccounts({ authentication: { password_hash: { memory_kib: 8192, iterations: 1, parallelism: 1 } } });
     browser = await launchChromium({ viewport: { width: 720, height: 760 } });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10000);
-    page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
-    page.on("console", (msg) => { if (msg.type() === "error" && !msg.text().includes("status of 4")) problems.push(`console: ${msg.text()}`); });
+    page = await watchedPage(browser, problems);
   });
   after(async () => {
     await browser?.close();

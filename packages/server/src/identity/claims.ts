@@ -24,18 +24,6 @@ export function identityClaim(i: Identity): Record<string, unknown> {
   return base;
 }
 
-/** The standard claims a phone or username login ID stands for (the oldest of each type). */
-export function loginIdStandardClaims(identities: Identity[]): { phone_number?: string; preferred_username?: string } {
-  const first = (type: "phone" | "username"): string | undefined =>
-    identities.find((i) => i.type === "login_id" && i.loginIdType === type)?.loginId ?? undefined;
-  const out: { phone_number?: string; preferred_username?: string } = {};
-  const phone = first("phone");
-  const username = first("username");
-  if (phone !== undefined) out.phone_number = phone;
-  if (username !== undefined) out.preferred_username = username;
-  return out;
-}
-
 /**
  * Authgear's authenticator list: the password (primary) and a confirmed TOTP (secondary). The
  * password row keeps no creation time: the user's is given.

@@ -17,17 +17,6 @@ export interface Command {
   run(values: FlagValues, argument?: string): Promise<number>;
 }
 
-// The operators' commands (operators.ts) open the context themselves, as the admin API's functions need.
-const operator = (words: string[]) => async (values: FlagValues, argument?: string): Promise<number> => {
-  const { runOperatorCommand } = await import("./operators.ts");
-  const open = async (): Promise<Context> => {
-    const { resolveConfig } = await import("./resolve-config.ts");
-    const { createContext } = await import("../open-context.ts");
-    return createContext(resolveConfig(values).config, { redis: false });
-  };
-  return (await runOperatorCommand(argument === undefined ? words : [...words, argument], values, open)) ?? 2;
-};
-
 // One-shot commands work on the database only: they do not need Redis, and should not fail for its sake.
 async function withContext(values: FlagValues, use: (ctx: Context) => Promise<number>): Promise<number> {
   const { resolveConfig } = await import("./resolve-config.ts");
@@ -116,34 +105,38 @@ export const commands: Command[] = [
     name: "admin-keys list",
     summary: "list admin API keys: name, created, last used, revoked",
     flags: ["config", "demo"],
-    run: operator(["admin-keys", "list"]),
+    run: (values) => withContext(values, async (ctx) => (await import("./operators.ts")).listAdminKeys(ctx)),
   },
   {
     name: "admin-keys revoke",
     summary: "revoke an admin API key by id or name; it stops working at once",
     argument: "<id-or-name>",
     flags: ["config", "demo"],
-    run: operator(["admin-keys", "revoke"]),
+    run: (values, ref) => withContext(values, async (ctx) => (await import("./operators.ts")).revokeKey(ctx, ref!)),
   },
   {
     name: "users reset-lockout",
     summary: "clear a user's failed sign-ins and lockout",
     argument: "<email-or-id>",
     flags: ["config", "demo"],
-    run: operator(["users", "reset-lockout"]),
+    run: (values, ref) => withContext(values, async (ctx) => (await import("./operators.ts")).resetLockout(ctx, ref!)),
   },
   {
     name: "users remove-mfa",
     summary: "remove a user's TOTP and recovery codes (\"I lost my phone\"); ends nothing else",
     argument: "<email-or-id>",
     flags: ["config", "demo"],
-    run: operator(["users", "remove-mfa"]),
+    run: (values, ref) => withContext(values, async (ctx) => (await import("./operators.ts")).removeMfa(ctx, ref!)),
   },
   {
     name: "audit-log",
     summary: "show the audit log, newest first",
     flags: ["config", "demo", "user", "action", "limit"],
-    run: operator(["audit-log"]),
+    async run(values) {
+      const limit = values.limit === undefined ? 50 : Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new ConfigError("--limit must be a whole number from 1 to 200");
+      return withContext(values, async (ctx) => (await import("./operators.ts")).showAuditLog(ctx, { user: values.user, action: values.action, limit }));
+    },
   },
   {
     name: "keys rotate",

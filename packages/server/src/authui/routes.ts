@@ -108,7 +108,7 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     const missing = missingFields(a.ui.t, { [loginField]: typed, password: a.password });
     if (missing) return render(request, reply, a.ui, "login", { ...a.view, error: null, fieldErrors: missing }, 400);
     // Rate limits and the lockout are keyed by the normalised login ID, known or not: the answers never differ.
-    const who = { email: lockKeyForTyped(ctx, typed), ip: request.ip };
+    const who = { email: lockKeyForTyped(ctx, typed), ip: clientInfo(request).ip };
     const result = await guardCredential(ctx, who, () => verifyLogin(ctx, typed, a.password));
     countRefusedSignIn(ctx, result);
     await auditCredentialCheck(ctx, who, "password", result);
@@ -130,12 +130,12 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     // With one login-ID key it is required like the password; with several, at least one (signUp says so).
     const missing = missingFields(t, { ...(keys.length === 1 ? a.values : {}), password: a.password });
     if (missing) return render(request, reply, a.ui, "signup", { ...a.view, error: null, fieldErrors: missing }, 400);
-    const result = await signUp(ctx, { loginIds: a.values, password: a.password, ip: request.ip });
+    const result = await signUp(ctx, { loginIds: a.values, password: a.password, ip: clientInfo(request).ip });
     switch (result.kind) {
       case "created":
         return afterFirstFactor(ctx, request, reply, { user: result.user, flowId: a.flow?.id ?? null, justSignedUp: true });
       case "taken_hidden": {
-        queueEmail(ctx, signupTakenEmail(t, result.email), { ip: request.ip });
+        queueEmail(ctx, signupTakenEmail(t, result.email), { ip: clientInfo(request).ip });
         const id = await startPending(ctx, reply, { userId: null, email: result.email, flowId: a.flow?.id ?? null, stage: "verify", amr: ["pwd"] });
         phantomSent(id, ctx.now());
         return seeOther(ctx, reply, "/verify");

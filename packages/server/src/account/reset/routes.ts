@@ -1,5 +1,6 @@
 // /forgot, /reset/code and /reset: ask for a reset, trade the emailed code (or follow the emailed
 // link) for the new-password form, and set the new password.
+import { clientInfo } from "../../http/client-info.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../../context.ts";
 import { accountLimits } from "../limits/buckets.ts";
@@ -30,7 +31,7 @@ export function registerResetRoutes(app: FastifyInstance, ctx: Context): void {
     if (!form.ok) return form.reply;
     const email = form.fields.email.trim();
     if (!email) return sendHtml(ctx, reply, forgotPage(form.ui, { csrf: form.csrf, email, error: form.ui.t("form.error.email_required"), noEmailNote }), 400);
-    await requestPasswordReset(ctx, { email, ip: request.ip, t: form.ui.t });
+    await requestPasswordReset(ctx, { email, ip: clientInfo(request).ip, t: form.ui.t });
     return sendHtml(ctx, reply, resetSentPage(form.ui, { csrf: form.csrf, email, error: null, outboxLink: outboxShown(ctx) }));
   });
 
@@ -43,12 +44,12 @@ export function registerResetRoutes(app: FastifyInstance, ctx: Context): void {
     // first would let every parallel guess through before the first one paid.
     const limit = accountLimits(ctx.config).resetCodePerIp;
     const now = ctx.now();
-    const allowed = await ctx.rateLimiter.take(limit, request.ip, now);
+    const allowed = await ctx.rateLimiter.take(limit, clientInfo(request).ip, now);
     if (!allowed.ok) return tooMany(ctx, reply, ui, allowed.retryAfter);
     const email = form.fields.email.trim();
     const result = await redeemResetCode(ctx, { email, code: form.fields.code });
     if (result.kind === "invalid") return sendHtml(ctx, reply, resetSentPage(ui, { csrf: form.csrf, email, error: ui.t("forgot.error.invalid"), outboxLink: outboxShown(ctx) }), 400);
-    await ctx.rateLimiter.refund(limit, request.ip, now);
+    await ctx.rateLimiter.refund(limit, clientInfo(request).ip, now);
     return newPassword(request, reply, ui, { token: result.token, email, error: null });
   });
 

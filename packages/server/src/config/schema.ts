@@ -6,6 +6,7 @@ import { BUILT_IN_LANGUAGES } from "../account/messages/languages.ts";
 import { accountLinkingSchema, checkProviders, oauthProvidersSchema } from "./oauth-providers.ts";
 import { userProfileSchema } from "./user-profile.ts";
 import { loginIdSchema, phoneInputSchema } from "./identity.ts";
+import { authenticatorFields } from "./authenticators.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -238,6 +239,7 @@ export const configSchema = z
       .prefault({}),
     authentication: z
       .object({
+        ...authenticatorFields,
         password_hash: z
           .object({
             // OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.

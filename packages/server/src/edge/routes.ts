@@ -13,6 +13,7 @@ import type { RevocationWatcher } from "../revocation-feed/watcher.ts";
 import { healthEndpoint } from "../observability/health.ts";
 import { readinessEndpoint } from "../observability/readiness.ts";
 import { metricsEndpoint } from "../observability/metrics-endpoint.ts";
+import { appSessionTokenEndpoint } from "../settings-surface/app-session-token-endpoint.ts";
 import type { Route } from "./types.ts";
 
 export function protocolRoutes(ctx: Context, deps: { watcher: RevocationWatcher }): Route[] {
@@ -26,6 +27,7 @@ export function protocolRoutes(ctx: Context, deps: { watcher: RevocationWatcher 
     { path: "/oauth2/authorize", methods: ["GET", "POST"], handler: authorize.authorize, errors: "page", body: true },
     { path: "/oauth2/authorize/resume", methods: ["GET"], handler: authorize.resume, errors: "page" },
     { path: "/oauth2/token", methods: ["POST"], handler: tokenEndpoint(ctx), errors: "json", cors: true, body: true },
+    { path: "/oauth2/app_session_token", methods: ["POST"], handler: appSessionTokenEndpoint(ctx), errors: "json", cors: true, body: true },
     { path: "/oauth2/revoke", methods: ["POST"], handler: revokeEndpoint(ctx), errors: "json", cors: true, body: true },
     { path: "/oauth2/userinfo", methods: ["GET", "POST"], handler: userinfoEndpoint(ctx), errors: "json", cors: true, body: true },
     { path: "/oauth2/end_session", methods: ["GET", "POST"], handler: endSessionEndpoint(ctx), errors: "page", body: true },

@@ -10,7 +10,7 @@ export interface ClientInfo {
   userAgent: string;
 }
 
-export async function createIdpSession(ctx: Context, user: User, amr: string[], client: ClientInfo, o: { cookieless?: boolean } = {}): Promise<{ session: IdpSession; cookieValue: string }> {
+export async function createIdpSession(ctx: Context, user: User, amr: string[], client: ClientInfo, o: { cookieless?: boolean; authenticatedAt?: number; expiresAt?: number } = {}): Promise<{ session: IdpSession; cookieValue: string }> {
   const now = ctx.now();
   const secret = randomToken();
   const session: IdpSession = {
@@ -18,10 +18,11 @@ export async function createIdpSession(ctx: Context, user: User, amr: string[], 
     userId: user.id,
     tokenHash: sha256(secret),
     amr,
-    authenticatedAt: now,
+    // A session carried over from an app (settings-surface/app-session-token.ts) keeps the app's login time.
+    authenticatedAt: o.authenticatedAt ?? now,
     createdAt: now,
     lastAccessedAt: now,
-    expiresAt: now + ctx.config.session.lifetime_seconds,
+    expiresAt: Math.min(o.expiresAt ?? Infinity, now + ctx.config.session.lifetime_seconds),
     ip: client.ip,
     userAgent: client.userAgent.slice(0, 512),
     revokedAt: null,

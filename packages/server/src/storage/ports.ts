@@ -1,6 +1,7 @@
 // Storage ports: one small async repository per aggregate. Adapters: sqlite/ (embedded
 // default) and postgres/. Times are unix seconds; opaque secrets arrive here already hashed.
 // The domain types they store live in domain/; they are re-exported here for older callers.
+import type { SettingsSurfaceStorage } from "./settings-surface-ports.ts";
 import type { User } from "../domain/user.ts";
 import type { IdpSession, OfflineGrant } from "../domain/session.ts";
 import type { AuthFlow, AuthorizationCode } from "../domain/authorization.ts";
@@ -136,7 +137,7 @@ export interface SigningKeyStore {
   markRotated(kid: string, at: number): Promise<void>;
 }
 
-export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage {
+export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage, SettingsSurfaceStorage {
   users: UserStore;
   passwords: PasswordStore;
   sessions: SessionStore;

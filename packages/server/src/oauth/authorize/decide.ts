@@ -8,6 +8,8 @@ import type { Caller } from "../../session/caller.ts";
 import { OAuthError } from "../errors.ts";
 import { errorRedirect, redirectWith } from "./redirect.ts";
 import type { AuthorizationRequest } from "./request.ts";
+import { SETTINGS_ACTION_RESPONSE_TYPE } from "../../settings-surface/names.ts";
+import { beginSettingsAction } from "../../settings-surface/actions.ts";
 
 export const AUTHORIZATION_CODE_LIFETIME_SECONDS = 300;
 
@@ -39,6 +41,10 @@ export async function decideAuthorization(ctx: Context, req: AuthorizationReques
     return { kind: "login", flowId, page: req.extras.x_page === "signup" ? "signup" : "login", provider };
   }
 
+  // A settings action goes to its page first; the page sends the code (settings-surface/actions.ts).
+  if (req.responseType === SETTINGS_ACTION_RESPONSE_TYPE) {
+    return { kind: "redirect", location: await beginSettingsAction(ctx, req, caller.user.id) };
+  }
   if (req.responseType === "none") {
     return { kind: "redirect", location: redirectWith(req.redirectUri, { state: req.state, iss: ctx.issuer }) };
   }

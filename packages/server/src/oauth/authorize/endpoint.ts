@@ -10,6 +10,7 @@ import { errorRedirect } from "./redirect.ts";
 import { startPath } from "../../sso/pages.ts";
 import { LOGIN_HANDOFF_COOKIE, LOGIN_HANDOFF_PATH, suppressesIdpSessionCookie } from "./sso.ts";
 import { uiHintCookies } from "./ui-cookies.ts";
+import { SETTINGS_ACTION_RESPONSE_TYPE } from "../../settings-surface/names.ts";
 import { callerFromCookie, type Caller } from "../../session/caller.ts";
 import { serializeCookie, sessionCookieSettings } from "../../session/cookie.ts";
 import { pageResponse, redirectResponse } from "../../edge/responses.ts";
@@ -17,6 +18,8 @@ import { problemBody } from "../../http/html.ts";
 import { accountPage } from "../../account/ui/layout.ts";
 import { uiForEdge } from "../../account/ui/ui.ts";
 import type { EdgeRequest, EdgeResponse, Handler } from "../../edge/types.ts";
+import { carryAppSession } from "../../settings-surface/authorize-hint.ts";
+import { checkSettingsAction } from "../../settings-surface/actions.ts";
 
 /** To our login page, the request's ui_locales / x_color_scheme ride along in cookies (ui-cookies.ts). */
 function outcomeResponse(outcome: AuthorizeOutcome, headers: Record<string, string> = {}, uiCookies: string[] = []): EdgeResponse {
@@ -61,12 +64,20 @@ export function authorizeEndpoints(ctx: Context): { authorize: Handler; resume: 
     let redirectUri: string | null = null;
     try {
       const client = checkClient(ctx.clients, p);
-      redirectUri = checkRedirectUri(client, p);
-      const req = validateAuthorizationRequest(ctx.clients, p);
+      redirectUri = checkRedirectUri(client, p, { issuer: ctx.issuer });
+      const req = validateAuthorizationRequest(ctx.clients, p, { issuer: ctx.issuer });
+      checkSettingsAction(ctx, req);
+      // An app handing its user over (login_hint app_session_token): that user, signed in here now.
+      const carried = resumed ? null : await carryAppSession(ctx, req, request.client);
+      // As Authgear: anything but a settings action simply lands on the redirect URI, signed in.
+      if (carried && req.responseType !== SETTINGS_ACTION_RESPONSE_TYPE) {
+        return { ...redirectResponse(req.redirectUri, { "set-cookie": [carried.setCookie, ...uiHintCookies(p, cookie.secure)] }), clientId: client.client_id };
+      }
       // With SSO off, an existing shared session is not reused: every app login is its own.
-      const caller = resumed?.caller ?? (suppressesIdpSessionCookie(p) ? null : await cookieCaller(request));
+      const caller = carried?.caller ?? resumed?.caller ?? (suppressesIdpSessionCookie(p) ? null : await cookieCaller(request));
       const outcome = await decideAuthorization(ctx, req, caller, { loggedInSince: resumed?.since, ip: request.client.ip });
-      return { ...outcomeResponse(outcome, resumed?.headers, uiHintCookies(p, cookie.secure)), clientId: client.client_id };
+      const headers = carried ? { "set-cookie": carried.setCookie } : resumed?.headers;
+      return { ...outcomeResponse(outcome, headers, uiHintCookies(p, cookie.secure)), clientId: client.client_id };
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       if (!err.redirectable || redirectUri === null) return refusedPage(ctx, request, err);

@@ -11,3 +11,17 @@ export function parseLoginHint(hint: string | undefined): string | null {
     return null;
   }
 }
+
+/**
+ * The token of Authgear's `…login_hint?type=app_session_token&app_session_token=…` hint, or null
+ * for any other hint (settings-surface/app-session-token.ts spends it).
+ */
+export function appSessionTokenOf(hint: string | undefined): string | null {
+  if (!hint || !hint.startsWith("https://authgear.com/login_hint?")) return null;
+  try {
+    const q = new URL(hint).searchParams;
+    return q.get("type") === "app_session_token" ? q.get("app_session_token") ?? "" : null;
+  } catch {
+    return null;
+  }
+}

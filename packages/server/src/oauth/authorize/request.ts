@@ -5,11 +5,14 @@ import { OAuthError } from "../errors.ts";
 import type { Params } from "../params.ts";
 import { SUPPORTED_SCOPES, parseScope } from "../scopes.ts";
 import { parseLoginHint } from "./login-hint.ts";
+import { isHostedPageRedirect } from "./hosted-pages.ts";
+import { SETTINGS_ACTION_RESPONSE_TYPE } from "../../settings-surface/names.ts";
 
 export interface AuthorizationRequest {
   client: Client;
   redirectUri: string;
-  responseType: "code" | "none";
+  /** The settings-action URN: Authgear's settings actions (settings-surface/actions.ts). */
+  responseType: "code" | "none" | typeof SETTINGS_ACTION_RESPONSE_TYPE;
   scopes: string[];
   state: string | null;
   nonce: string | null;
@@ -34,20 +37,23 @@ export function checkClient(clients: ClientRegistry, p: Params): Client {
   return client;
 }
 
-/** RFC 9700 §2.1: exact string matching against registered redirect URIs. */
-export function checkRedirectUri(client: Client, p: Params): string {
+/**
+ * RFC 9700 §2.1: exact string matching against registered redirect URIs; with `issuer`, also our
+ * own hosted pages, which Authgear allows without registration (hosted-pages.ts).
+ */
+export function checkRedirectUri(client: Client, p: Params, o: { issuer?: string } = {}): string {
   if (p.redirect_uri === undefined) {
     if (client.redirect_uris.length === 1) return client.redirect_uris[0];
     throw new OAuthError("invalid_request", "redirect_uri is required", { redirectable: false });
   }
-  if (!client.redirect_uris.includes(p.redirect_uri)) {
+  if (!client.redirect_uris.includes(p.redirect_uri) && !(o.issuer !== undefined && isHostedPageRedirect(o.issuer, p.redirect_uri))) {
     throw new OAuthError("invalid_request", "redirect_uri is not registered for this client", { redirectable: false });
   }
   return p.redirect_uri;
 }
 
-export function checkResponseType(p: Params): "code" | "none" {
-  if (p.response_type === "code" || p.response_type === "none") return p.response_type;
+export function checkResponseType(p: Params): AuthorizationRequest["responseType"] {
+  if (p.response_type === "code" || p.response_type === "none" || p.response_type === SETTINGS_ACTION_RESPONSE_TYPE) return p.response_type;
   throw new OAuthError("unsupported_response_type", "response_type must be code or none");
 }
 
@@ -63,7 +69,8 @@ export function checkScopes(p: Params): string[] {
 export function checkPkce(client: Client, p: Params, responseType: string): { challenge: string | null; method: "S256" | null } {
   const challenge = p.code_challenge;
   if (challenge === undefined || challenge === "") {
-    if (responseType === "code" && client.isPublic) throw new OAuthError("invalid_request", "PKCE code_challenge is required for public clients");
+    // A settings action ends in a code too (redeemed by the settings-action grant): PKCE as for code.
+    if (responseType !== "none" && client.isPublic) throw new OAuthError("invalid_request", "PKCE code_challenge is required for public clients");
     return { challenge: null, method: null };
   }
   if ((p.code_challenge_method ?? "plain") !== "S256") throw new OAuthError("invalid_request", "code_challenge_method must be S256");
@@ -85,9 +92,9 @@ export function checkMaxAge(p: Params): number | null {
   return Number(p.max_age);
 }
 
-export function validateAuthorizationRequest(clients: ClientRegistry, p: Params): AuthorizationRequest {
+export function validateAuthorizationRequest(clients: ClientRegistry, p: Params, o: { issuer?: string } = {}): AuthorizationRequest {
   const client = checkClient(clients, p);
-  const redirectUri = checkRedirectUri(client, p);
+  const redirectUri = checkRedirectUri(client, p, o);
   const responseType = checkResponseType(p);
   if (p.response_mode !== undefined && p.response_mode !== "query") throw new OAuthError("invalid_request", "only response_mode=query is supported");
   if (p.request !== undefined || p.request_uri !== undefined) throw new OAuthError("invalid_request", "request objects are not supported");

@@ -13,6 +13,7 @@ import { profileStores } from "../profile-stores.ts";
 import { postgresPlanRunner } from "../plan.ts";
 import { postgresRoles } from "../roles-sql.ts";
 import { guardPool } from "./nul-guard.ts";
+import { settingsSurfaceStores } from "../settings-surface-stores.ts";
 
 /** Takes `schema` out of the URL: pg would pass unknown query parameters on to the server. */
 export function splitSchema(url: string): { url: string; schema: string | null } {
@@ -86,6 +87,7 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
     ...profileStores(postgresPlanRunner(pool), postgresRoles),
     ...postgresIdentityStores(pool),
     cascades: postgresCascades(pool),
+    ...settingsSurfaceStores(postgresPlanRunner(pool)),
   }, fromPostgresError);
   return {
     ...stores,

@@ -7,7 +7,7 @@ import { textProblem, type TextKind } from "../input/text.ts";
 import { AUDIT_ACTIONS } from "../audit/events.ts";
 
 /** A string the shared text validator accepts (input/text.ts): no NUL, controls or lone surrogates. */
-const clean = (kind: TextKind, schema: z.ZodString) => schema.superRefine((value, ctx) => {
+export const clean = (kind: TextKind, schema: z.ZodString) => schema.superRefine((value, ctx) => {
   const problem = textProblem(value, kind);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });

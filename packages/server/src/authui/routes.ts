@@ -21,7 +21,8 @@ import { policyError } from "../account/policy/describe.ts";
 import { phantomSent } from "../account/verification/phantom.ts";
 import { acceptForm, pageCsrf } from "../account/ui/post.ts";
 import { seeOther, sendHtml, sendProblemPage, uiFor, type Ui } from "../account/ui/respond.ts";
-import { disabledMessage, missingFields } from "../account/ui/field-errors.ts";
+import { missingFields } from "../account/ui/field-errors.ts";
+import { disabledNotice } from "../settings-surface/deletion-notice.ts";
 import { loginPage, signedInPage, signupPage, type FormView } from "./templates.ts";
 import { linkNotice, providerButtons } from "../sso/pages.ts";
 import { heldAlias } from "../sso/pending-link.ts";
@@ -119,7 +120,7 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     }
     // The password was right, so the guard forgave the attempt (a disabled account is not a guess);
     // only now may the answer say the account is disabled, with the operator's reason.
-    if (result.value.disabled) return render(request, reply, a.ui, "login", { ...a.view, error: disabledMessage(a.ui.t, result.value.disabledReason) }, 403);
+    if (result.value.disabled) return render(request, reply, a.ui, "login", { ...a.view, error: await disabledNotice(ctx, a.ui, result.value) }, 403);
     return afterFirstFactor(ctx, request, reply, { user: result.value, flowId: a.flow?.id ?? null, justSignedUp: false });
   });
 

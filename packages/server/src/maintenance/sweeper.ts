@@ -2,6 +2,7 @@
 // here, through one storage method per aggregate. The app calls sweepExpired on a timer; each pass is
 // a handful of indexed DELETEs, so it may run often.
 import type { Context } from "../context.ts";
+import { deleteDueAccounts } from "../settings-surface/account-deletion.ts";
 
 /** How long rows are kept after they stopped mattering. */
 export const RETENTION_SECONDS = {
@@ -25,6 +26,10 @@ export interface SweepCounts {
   offlineGrants: number;
   revocations: number;
   outbox: number;
+  appSessionTokens: number;
+  settingsActions: number;
+  /** Accounts deleted at the end of their scheduled deletion's grace period (not expired rows: users). */
+  scheduledDeletions: number;
 }
 
 /** Deletes every expired row now; returns how many went from each table. */
@@ -42,5 +47,8 @@ export async function sweepExpired(ctx: Context): Promise<SweepCounts> {
     // Each event says when no token it affects can still be valid: after that, no reader needs it.
     revocations: await s.revocations.deleteExpired(now),
     outbox: await s.outbox.deleteOlderThan(now - RETENTION_SECONDS.outbox),
+    appSessionTokens: await s.appSessionTokens.deleteExpired(now),
+    settingsActions: await s.settingsActions.deleteExpired(now - RETENTION_SECONDS.codes),
+    scheduledDeletions: await deleteDueAccounts(ctx),
   };
 }

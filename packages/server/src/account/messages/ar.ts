@@ -278,4 +278,14 @@ export const ar: Catalogue = {
   "profile.attr.zoneinfo": "المنطقة الزمنية (مثل Asia/Hong_Kong)",
   "profile.attr.locale": "اللغة (مثل ar أو zh-HK)",
   "profile.attr.email": "البريد الإلكتروني",
+  // Settings surface (issue #15): settings action pages and scheduled account deletion.
+  "settings_action.password.title": "تغيير كلمة المرور",
+  "settings_action.delete.title": "حذف حسابك",
+  "settings_action.delete.explain": "سيُعطَّل حسابك الآن ويُحذف نهائيًا بعد {days} يومًا. حتى ذلك الحين، يمكن لدعم الخدمة إلغاء الحذف.",
+  "settings_action.delete.understand": "أفهم أن حسابي وبياناته سيُحذفان.",
+  "settings_action.delete.submit": "حذف حسابي",
+  "settings_action.delete.error.confirm": "ضع علامة في المربع لتأكيد رغبتك في حذف حسابك.",
+  "settings_action.unavailable.title": "لا يمكن فتح هذه الصفحة",
+  "settings_action.unavailable.message": "فُتحت لحساب آخر، أو انتهت صلاحيتها، أو استُخدمت من قبل. ارجع إلى التطبيق وحاول مرة أخرى.",
+  "login.error.deletion_scheduled": "من المقرر حذف هذا الحساب في {date}. تواصل مع دعم الخدمة لإلغاء الحذف.",
 };

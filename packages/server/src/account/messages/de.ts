@@ -278,4 +278,14 @@ export const de: Catalogue = {
   "profile.attr.zoneinfo": "Zeitzone (z. B. Asia/Hong_Kong)",
   "profile.attr.locale": "Sprache (z. B. de oder zh-HK)",
   "profile.attr.email": "E-Mail",
+  // Settings surface (issue #15): settings action pages and scheduled account deletion.
+  "settings_action.password.title": "Passwort ändern",
+  "settings_action.delete.title": "Konto löschen",
+  "settings_action.delete.explain": "Ihr Konto wird jetzt deaktiviert und nach {days} Tagen endgültig gelöscht. Bis dahin kann der Support des Dienstes die Löschung abbrechen.",
+  "settings_action.delete.understand": "Ich verstehe, dass mein Konto und seine Daten gelöscht werden.",
+  "settings_action.delete.submit": "Mein Konto löschen",
+  "settings_action.delete.error.confirm": "Setzen Sie das Häkchen, um zu bestätigen, dass Sie Ihr Konto löschen möchten.",
+  "settings_action.unavailable.title": "Diese Seite kann nicht geöffnet werden",
+  "settings_action.unavailable.message": "Sie wurde für ein anderes Konto geöffnet, ist abgelaufen oder wurde bereits verwendet. Kehren Sie zur App zurück und versuchen Sie es erneut.",
+  "login.error.deletion_scheduled": "Dieses Konto wird am {date} gelöscht. Wenden Sie sich an den Support des Dienstes, um die Löschung abzubrechen.",
 };

@@ -277,6 +277,16 @@ export const en = {
   "profile.attr.zoneinfo": "Time zone (e.g. Asia/Hong_Kong)",
   "profile.attr.locale": "Language (e.g. en, zh-HK)",
   "profile.attr.email": "Email",
+  // Settings surface (issue #15): settings action pages and scheduled account deletion.
+  "settings_action.password.title": "Change your password",
+  "settings_action.delete.title": "Delete your account",
+  "settings_action.delete.explain": "Your account will be disabled now and deleted for good after {days} days. Until then, the service's support can cancel the deletion.",
+  "settings_action.delete.understand": "I understand that my account and its data will be deleted.",
+  "settings_action.delete.submit": "Delete my account",
+  "settings_action.delete.error.confirm": "Tick the box to confirm that you want to delete your account.",
+  "settings_action.unavailable.title": "This page cannot be opened",
+  "settings_action.unavailable.message": "It was opened for another account, has expired, or was already used. Go back to the app and try again.",
+  "login.error.deletion_scheduled": "This account is scheduled for deletion on {date}. Contact the service's support to cancel the deletion.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -278,4 +278,14 @@ export const es: Catalogue = {
   "profile.attr.zoneinfo": "Zona horaria (por ejemplo Asia/Hong_Kong)",
   "profile.attr.locale": "Idioma (por ejemplo es o zh-HK)",
   "profile.attr.email": "Correo electrónico",
+  // Settings surface (issue #15): settings action pages and scheduled account deletion.
+  "settings_action.password.title": "Cambiar la contraseña",
+  "settings_action.delete.title": "Eliminar la cuenta",
+  "settings_action.delete.explain": "Tu cuenta se desactivará ahora y se eliminará definitivamente dentro de {days} días. Hasta entonces, el soporte del servicio puede cancelar la eliminación.",
+  "settings_action.delete.understand": "Entiendo que mi cuenta y sus datos se eliminarán.",
+  "settings_action.delete.submit": "Eliminar mi cuenta",
+  "settings_action.delete.error.confirm": "Marca la casilla para confirmar que quieres eliminar tu cuenta.",
+  "settings_action.unavailable.title": "No se puede abrir esta página",
+  "settings_action.unavailable.message": "Se abrió para otra cuenta, caducó o ya se usó. Vuelve a la aplicación e inténtalo de nuevo.",
+  "login.error.deletion_scheduled": "Esta cuenta se eliminará el {date}. Contacta con el soporte del servicio para cancelar la eliminación.",
 };

@@ -278,4 +278,14 @@ export const fr: Catalogue = {
   "profile.attr.zoneinfo": "Fuseau horaire (par exemple Asia/Hong_Kong)",
   "profile.attr.locale": "Langue (par exemple fr ou zh-HK)",
   "profile.attr.email": "E-mail",
+  // Settings surface (issue #15): settings action pages and scheduled account deletion.
+  "settings_action.password.title": "Changer votre mot de passe",
+  "settings_action.delete.title": "Supprimer votre compte",
+  "settings_action.delete.explain": "Votre compte sera désactivé maintenant et supprimé définitivement dans {days} jours. D'ici là, le support du service peut annuler la suppression.",
+  "settings_action.delete.understand": "Je comprends que mon compte et ses données seront supprimés.",
+  "settings_action.delete.submit": "Supprimer mon compte",
+  "settings_action.delete.error.confirm": "Cochez la case pour confirmer que vous voulez supprimer votre compte.",
+  "settings_action.unavailable.title": "Cette page ne peut pas être ouverte",
+  "settings_action.unavailable.message": "Elle a été ouverte pour un autre compte, a expiré ou a déjà servi. Revenez à l'application et réessayez.",
+  "login.error.deletion_scheduled": "La suppression de ce compte est prévue le {date}. Contactez le support du service pour l'annuler.",
 };

@@ -278,4 +278,14 @@ export const ja: Catalogue = {
   "profile.attr.zoneinfo": "タイムゾーン（例：Asia/Hong_Kong）",
   "profile.attr.locale": "言語（例：ja、zh-HK）",
   "profile.attr.email": "メールアドレス",
+  // Settings surface (issue #15): settings action pages and scheduled account deletion.
+  "settings_action.password.title": "パスワードの変更",
+  "settings_action.delete.title": "アカウントの削除",
+  "settings_action.delete.explain": "アカウントは今すぐ無効になり、{days} 日後に完全に削除されます。それまではサービスのサポートが削除を取り消せます。",
+  "settings_action.delete.understand": "アカウントとそのデータが削除されることを理解しました。",
+  "settings_action.delete.submit": "アカウントを削除する",
+  "settings_action.delete.error.confirm": "アカウントを削除することを確認するには、チェックボックスをオンにしてください。",
+  "settings_action.unavailable.title": "このページを開けません",
+  "settings_action.unavailable.message": "別のアカウント用に開かれたか、期限が切れたか、すでに使用されています。アプリに戻ってもう一度お試しください。",
+  "login.error.deletion_scheduled": "このアカウントは {date} に削除される予定です。削除を取り消すには、サービスのサポートにお問い合わせください。",
 };

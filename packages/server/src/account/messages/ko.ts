@@ -278,4 +278,14 @@ export const ko: Catalogue = {
   "profile.attr.zoneinfo": "시간대(예: Asia/Hong_Kong)",
   "profile.attr.locale": "언어(예: ko, zh-HK)",
   "profile.attr.email": "이메일",
+  // Settings surface (issue #15): settings action pages and scheduled account deletion.
+  "settings_action.password.title": "비밀번호 변경",
+  "settings_action.delete.title": "계정 삭제",
+  "settings_action.delete.explain": "계정은 지금 비활성화되고 {days}일 후에 완전히 삭제됩니다. 그때까지 서비스 지원팀이 삭제를 취소할 수 있습니다.",
+  "settings_action.delete.understand": "내 계정과 데이터가 삭제된다는 것을 이해합니다.",
+  "settings_action.delete.submit": "내 계정 삭제",
+  "settings_action.delete.error.confirm": "계정을 삭제하려면 확인란을 선택하세요.",
+  "settings_action.unavailable.title": "이 페이지를 열 수 없습니다",
+  "settings_action.unavailable.message": "다른 계정용으로 열렸거나, 만료되었거나, 이미 사용되었습니다. 앱으로 돌아가 다시 시도하세요.",
+  "login.error.deletion_scheduled": "이 계정은 {date}에 삭제될 예정입니다. 삭제를 취소하려면 서비스 지원팀에 문의하세요.",
 };

@@ -278,4 +278,14 @@ export const pt: Catalogue = {
   "profile.attr.zoneinfo": "Fuso horário (por exemplo Asia/Hong_Kong)",
   "profile.attr.locale": "Idioma (por exemplo pt-BR ou zh-HK)",
   "profile.attr.email": "E-mail",
+  // Settings surface (issue #15): settings action pages and scheduled account deletion.
+  "settings_action.password.title": "Alterar a palavra-passe",
+  "settings_action.delete.title": "Eliminar a conta",
+  "settings_action.delete.explain": "A sua conta será desativada agora e eliminada definitivamente daqui a {days} dias. Até lá, o suporte do serviço pode cancelar a eliminação.",
+  "settings_action.delete.understand": "Compreendo que a minha conta e os seus dados serão eliminados.",
+  "settings_action.delete.submit": "Eliminar a minha conta",
+  "settings_action.delete.error.confirm": "Marque a caixa para confirmar que quer eliminar a sua conta.",
+  "settings_action.unavailable.title": "Não é possível abrir esta página",
+  "settings_action.unavailable.message": "Foi aberta para outra conta, expirou ou já foi usada. Volte à aplicação e tente novamente.",
+  "login.error.deletion_scheduled": "Esta conta será eliminada a {date}. Contacte o suporte do serviço para cancelar a eliminação.",
 };

@@ -278,4 +278,14 @@ export const zhCN: Catalogue = {
   "profile.attr.zoneinfo": "时区（例如 Asia/Hong_Kong）",
   "profile.attr.locale": "语言（例如 zh-CN、zh-HK）",
   "profile.attr.email": "电子邮箱",
+  // Settings surface (issue #15): settings action pages and scheduled account deletion.
+  "settings_action.password.title": "更改密码",
+  "settings_action.delete.title": "删除账户",
+  "settings_action.delete.explain": "你的账户将立即停用，并在 {days} 天后永久删除。在此之前，服务的客服可以取消删除。",
+  "settings_action.delete.understand": "我了解我的账户及其数据将被删除。",
+  "settings_action.delete.submit": "删除我的账户",
+  "settings_action.delete.error.confirm": "请勾选复选框以确认你要删除账户。",
+  "settings_action.unavailable.title": "无法打开此页面",
+  "settings_action.unavailable.message": "此页面是为其他账户打开的、已过期或已被使用。请返回应用重试。",
+  "login.error.deletion_scheduled": "此账户计划于 {date} 删除。如需取消删除，请联系服务的客服。",
 };

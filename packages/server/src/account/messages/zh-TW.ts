@@ -278,4 +278,14 @@ export const zhTW: Catalogue = {
   "profile.attr.zoneinfo": "時區（例如 Asia/Hong_Kong）",
   "profile.attr.locale": "語言（例如 zh-TW、zh-HK）",
   "profile.attr.email": "電子郵件",
+  // Settings surface (issue #15): settings action pages and scheduled account deletion.
+  "settings_action.password.title": "變更密碼",
+  "settings_action.delete.title": "刪除帳戶",
+  "settings_action.delete.explain": "你的帳戶將立即停用，並在 {days} 天後永久刪除。在此之前，服務的客服可以取消刪除。",
+  "settings_action.delete.understand": "我了解我的帳戶及其資料將被刪除。",
+  "settings_action.delete.submit": "刪除我的帳戶",
+  "settings_action.delete.error.confirm": "請勾選核取方塊以確認你要刪除帳戶。",
+  "settings_action.unavailable.title": "無法開啟此頁面",
+  "settings_action.unavailable.message": "此頁面是為其他帳戶開啟的、已過期或已被使用。請返回應用程式重試。",
+  "login.error.deletion_scheduled": "此帳戶預計於 {date} 刪除。如需取消刪除，請聯絡服務的客服。",
 };

@@ -8,7 +8,7 @@
 export const HOSTED_PAGES = ["/settings", "/settings/identities"] as const;
 
 /** Query parameters the SDKs' openURL adds; their values may carry nothing but tags and a scheme. */
-const QUERY = /^(?:(?:ui_locales=[A-Za-z0-9_%+-]{1,200}|x_color_scheme=(?:light|dark|auto))(?:&(?=.)|$))*$/;
+const QUERY = /^(?:(?:ui_locales=(?:[A-Za-z0-9_+-]|%20){1,200}|x_color_scheme=(?:light|dark|auto))(?:&(?=.)|$))*$/;
 
 export function isHostedPageRedirect(issuer: string, raw: string): boolean {
   const origin = new URL(issuer).origin;

@@ -3,6 +3,7 @@
 import * as oidc from "openid-client";
 import { SPA_CLIENT } from "../support/server.ts";
 import type { Fixture } from "../oauth/fixture.ts";
+import { UserAgent } from "../support/user-agent.ts";
 
 export const SETTINGS_ACTION = "urn:authgear:params:oauth:response-type:settings-action";
 
@@ -35,4 +36,20 @@ export async function settingsActionUrl(f: Fixture, token: string, action: strin
     x_settings_action: action, x_settings_action_query: "{}", ...extra,
   });
   return { url: `${f.server.url}/oauth2/authorize?${q}`, verifier, state };
+}
+
+/** Signs in on the login page with no app waiting: the agent ends up with a `session` cookie. */
+export async function browserSignIn(f: Fixture, agent: UserAgent, email: string, password: string): Promise<void> {
+  const page = await agent.follow(`${f.server.url}/login`, f.server.url);
+  await agent.submitForm(page.url, await page.response.text(), { email, password }, f.server.url);
+  if (!agent.cookies.has("session")) throw new Error(`sign-in as ${email} failed`);
+}
+
+/** The SPA client's code flow with PKCE for any user; returns the token response. */
+export async function signInAs(f: Fixture, email: string, password: string, scope: string): Promise<oidc.TokenEndpointResponse> {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(f.spa, { redirect_uri: SPA_CLIENT.redirect_uris[0], scope, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state });
+  const callback = new URL(await new UserAgent().signIn(url.toString(), f.server.url, email, password));
+  return oidc.authorizationCodeGrant(f.spa, callback, { pkceCodeVerifier: verifier, expectedState: state });
 }

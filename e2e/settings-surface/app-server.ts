@@ -1,6 +1,6 @@
 // A tiny SPA for the settings-surface tests: its own origin (localhost, while Gatehouse runs on
 // 127.0.0.1), Authgear's @authgear/web IIFE bundle unmodified from node_modules, refresh-token
-// session type, and `window.app` helpers for sign-in, open(Page.Settings) and the settings actions.
+// session type, and `window.settingsApp` helpers for sign-in, open(Page.Settings) and the settings actions.
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,7 +11,7 @@ const SDK_BUNDLE = readFileSync(require.resolve("@authgear/web/dist/authgear-web
 
 export const CLIENT_ID = "settings-surface-e2e";
 
-/** What the page exposes as `window.app`. */
+/** What the page exposes as `window.settingsApp`. */
 export interface SettingsAppHelpers {
   configure(): Promise<string>;
   start(): Promise<void>;
@@ -29,7 +29,7 @@ export interface SettingsAppHelpers {
 const APP_JS = `(() => {
   const authgear = window.authgear.default;
   const cfg = JSON.parse(document.getElementById("config").textContent);
-  window.app = {
+  window.settingsApp = {
     async configure() {
       await authgear.configure({ endpoint: cfg.endpoint, clientID: cfg.clientID, sessionType: "refresh_token" });
       return authgear.sessionState;
@@ -41,8 +41,16 @@ const APP_JS = `(() => {
       return { sub: r.userInfo.sub, sessionState: authgear.sessionState };
     },
     openSettings: () => authgear.open("/settings", { openInSameTab: true }),
-    startChangePassword: () => authgear.startChangePassword({ redirectURI: cfg.actionRedirectURI }),
-    startDeleteAccount: () => authgear.startDeleteAccount({ redirectURI: cfg.actionRedirectURI }),
+    // After a page load the SDK holds only the refresh token; the ID token a settings action needs
+    // (id_token_hint, can_reauthenticate) comes with the first refresh, as in any app that calls its API first.
+    async startChangePassword() {
+      await authgear.refreshAccessTokenIfNeeded();
+      await authgear.startChangePassword({ redirectURI: cfg.actionRedirectURI });
+    },
+    async startDeleteAccount() {
+      await authgear.refreshAccessTokenIfNeeded();
+      await authgear.startDeleteAccount({ redirectURI: cfg.actionRedirectURI });
+    },
     async finishAction(which) {
       try {
         if (which === "password") await authgear.finishChangePassword(); else await authgear.finishDeleteAccount();

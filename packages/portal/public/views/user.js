@@ -5,6 +5,7 @@ import { openDialog, confirmDialog } from "../dialog.js";
 import { userBadges } from "./users.js";
 import { renderUserProfileSections } from "./user-profile.js";
 import { renderSecurity } from "./user-security.js";
+import { renderDeletion } from "./user-deletion.js";
 
 const SESSION_TYPES = { idp_session: "Browser session", offline_grant: "Refresh token" };
 
@@ -33,10 +34,11 @@ export async function renderUser(view, { arg: id, signal, navigate, flashNext, s
   const actionsSection = h("section", { class: "card", "aria-labelledby": "actions-h" });
   const securitySection = h("section", { class: "card card-wide", "aria-labelledby": "security-h" });
   const sessionsSection = h("section", { class: "card card-wide", "aria-labelledby": "sessions-h" });
+  const deletionSection = h("section", { class: "card card-wide", "aria-labelledby": "deletion-h" });
   const header = h("div", { class: "page-header" });
 
   const profileExtras = h("div", {});
-  view.append(header, status, h("div", { class: "grid-2" }, profileSection, actionsSection), profileExtras, securitySection, sessionsSection,
+  view.append(header, status, h("div", { class: "grid-2" }, profileSection, actionsSection), profileExtras, securitySection, deletionSection, sessionsSection,
     h("p", { class: "footer-link" },
       h("a", { href: `#/audit?user=${encodeURIComponent(id)}` }, "See this user’s audit log")));
 
@@ -45,6 +47,7 @@ export async function renderUser(view, { arg: id, signal, navigate, flashNext, s
   renderSessions(sessions);
   renderUserProfileSections(profileExtras, { id, signal });
   await renderSecurity(securitySection, user, { signal, say });
+  await renderDeletion(deletionSection, user, { signal, say, onUserChanged: (u) => { renderProfile(u); reloadSessions(); } });
 
   function renderProfile(u) {
     current = u;

@@ -13,18 +13,18 @@ import { missingFields } from "../account/ui/field-errors.ts";
 import { accountPage, errorBox, field, form, hidden } from "../account/ui/layout.ts";
 import { passwordToggle } from "../account/ui/reveal.ts";
 import { acceptForm, pageCsrf, sessionCaller } from "../account/ui/post.ts";
-import { seeOther, sendHtml, sendProblemPage, uiFor, type Ui } from "../account/ui/respond.ts";
+import { seeOther, sendHtml, uiFor, type Ui } from "../account/ui/respond.ts";
 import type { Caller } from "../session/caller.ts";
 import { clearSessionCookie, sessionCookieSettings } from "../session/cookie.ts";
 import type { SettingsActionRow } from "../storage/settings-surface-ports.ts";
 import { ACTION_PAGES, finishSettingsAction, pendingAction } from "./actions.ts";
 import { scheduleDeletion } from "./account-deletion.ts";
 import { SETTINGS_ACTION_ID_PARAM } from "./names.ts";
-
-const unavailable = (ctx: Context, reply: FastifyReply, ui: Ui, status = 400): FastifyReply =>
-  sendProblemPage(ctx, reply, ui, status, { title: "settings_action.unavailable.title", message: "settings_action.unavailable.message" });
+import { registerUnlinkOAuthPage } from "./unlink-oauth-page.ts";
+import { unavailable } from "./unavailable.ts";
 
 export function registerSettingsActionPages(app: FastifyInstance, ctx: Context): void {
+  registerUnlinkOAuthPage(app, ctx);
   const policy = ctx.config.authentication.password_policy;
 
   /** The signed-in caller and their pending action named by the request, or the refusal already sent. */

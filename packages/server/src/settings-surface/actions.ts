@@ -18,6 +18,7 @@ export const SETTINGS_ACTION_CODE_LIFETIME_SECONDS = 300;
 export const ACTION_PAGES: ReadonlyMap<string, string> = new Map([
   ["change_password", "/settings/change_password"],
   ["delete_account", "/settings/delete_account"],
+  ["unlink_oauth", "/settings/unlink_oauth"],
 ]);
 
 /**
@@ -32,6 +33,10 @@ export function checkSettingsAction(ctx: Context, req: AuthorizationRequest): vo
   if (action === "delete_account" && !ctx.config.account_deletion.scheduled_by_end_user_enabled) {
     throw new OAuthError("invalid_request", "account deletion by end user is disabled");
   }
+  // Authgear's BuildSettingsActionURL wording.
+  if ((action === "link_oauth" || action === "unlink_oauth") && !req.extras.x_oauth_provider_alias) {
+    throw new OAuthError("invalid_request", `oauthProviderAlias is required for ${action}`);
+  }
   if (!ACTION_PAGES.has(action)) throw new OAuthError("invalid_request", `settings action ${action} is not available on this server`);
 }
 
@@ -44,6 +49,7 @@ export async function beginSettingsAction(ctx: Context, req: AuthorizationReques
   const id = randomToken();
   await ctx.storage.settingsActions.create({
     id, clientId: req.client.client_id, userId, action, redirectUri: req.redirectUri, state: req.state, codeChallenge: req.codeChallenge,
+    providerAlias: req.extras.x_oauth_provider_alias?.slice(0, 100) ?? null,
     createdAt: now, expiresAt: now + SETTINGS_ACTION_LIFETIME_SECONDS, codeHash: null, codeExpiresAt: null, usedAt: null,
   });
   const q = new URLSearchParams({ [SETTINGS_ACTION_ID_PARAM]: id });

@@ -17,6 +17,7 @@ CREATE TABLE settings_actions (
   redirect_uri TEXT NOT NULL,
   state TEXT,
   code_challenge TEXT,
+  provider_alias TEXT,
   created_at ${opts.bigint} NOT NULL,
   expires_at ${opts.bigint} NOT NULL,
   code_hash TEXT UNIQUE,

@@ -22,6 +22,8 @@ export interface SettingsActionRow {
   redirectUri: string;
   state: string | null;
   codeChallenge: string | null;
+  /** x_oauth_provider_alias, for the actions that name a provider (unlink_oauth). */
+  providerAlias: string | null;
   createdAt: number;
   expiresAt: number;
   codeHash: string | null;

@@ -16,7 +16,7 @@ const toToken = (r: Row): AppSessionTokenRow => ({
 });
 const toAction = (r: Row): SettingsActionRow => ({
   id: String(r.id), clientId: String(r.client_id), userId: String(r.user_id), action: String(r.action), redirectUri: String(r.redirect_uri),
-  state: strOrNull(r.state), codeChallenge: strOrNull(r.code_challenge), createdAt: num(r.created_at), expiresAt: num(r.expires_at),
+  state: strOrNull(r.state), codeChallenge: strOrNull(r.code_challenge), providerAlias: strOrNull(r.provider_alias), createdAt: num(r.created_at), expiresAt: num(r.expires_at),
   codeHash: strOrNull(r.code_hash), codeExpiresAt: numOrNull(r.code_expires_at), usedAt: numOrNull(r.used_at),
 });
 const toDeletion = (r: Row): AccountDeletionRow => ({
@@ -45,9 +45,9 @@ export function settingsSurfaceStores(runPlan: RunPlan): SettingsSurfaceStorage 
     settingsActions: {
       async create(a) {
         await go(() => count(
-          `INSERT INTO settings_actions (id, client_id, user_id, action, redirect_uri, state, code_challenge, created_at, expires_at, code_hash, code_expires_at, used_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, NULL)`,
-          [a.id, a.clientId, a.userId, a.action, a.redirectUri, a.state, a.codeChallenge, a.createdAt, a.expiresAt]));
+          `INSERT INTO settings_actions (id, client_id, user_id, action, redirect_uri, state, code_challenge, provider_alias, created_at, expires_at, code_hash, code_expires_at, used_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL, NULL)`,
+          [a.id, a.clientId, a.userId, a.action, a.redirectUri, a.state, a.codeChallenge, a.providerAlias, a.createdAt, a.expiresAt]));
       },
       get: (id) => go(() => first("SELECT * FROM settings_actions WHERE id = $1", [id], toAction), true),
       complete: async (id, userId, o) => (await go(() => count(

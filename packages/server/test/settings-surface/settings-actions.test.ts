@@ -12,6 +12,7 @@ import { UserAgent } from "../support/user-agent.ts";
 import { createAdminKey } from "../../src/admin/keys.ts";
 import { sweepExpired } from "../../src/maintenance/sweeper.ts";
 import { appSessionToken, browserSignIn, settingsActionUrl, signInAs } from "./fixture.ts";
+import { oauthIdentity } from "../../src/sso/sign-in.ts";
 
 const FULL = "openid offline_access https://authgear.com/scopes/full-access";
 const GRANT = "urn:authgear:params:oauth:grant-type:settings-action";
@@ -103,6 +104,31 @@ for (const db of testDatabases()) {
       const { url } = await settingsActionUrl(f, await appSessionToken(f, rt), "change_password", { code_challenge: "" });
       const res = await new UserAgent().request(url);
       assert.equal(new URL(res.headers.get("location")!).searchParams.get("error"), "invalid_request");
+    });
+
+    it("unlink_oauth: names its provider, disconnects that account (never the last way in) and returns", async () => {
+      const ctx = f.server.ctx;
+      const email = "linked@example.com";
+      const userId = await f.server.createUser(email, PASSWORD);
+      const identity = await ctx.storage.identities.create(oauthIdentity(ctx, { userId, alias: "github", subject: "gh-42", claims: { email: "octo@example.com" } }));
+      assert.ok(identity);
+      const rt = (await signInAs(f, email, PASSWORD, FULL)).refresh_token!;
+      // No alias: Authgear's wording, back at the app.
+      const noAlias = await new UserAgent().request((await settingsActionUrl(f, await appSessionToken(f, rt), "unlink_oauth")).url);
+      assert.equal(new URL(noAlias.headers.get("location")!).searchParams.get("error_description"), "oauthProviderAlias is required for unlink_oauth");
+      const agent = new UserAgent();
+      const start = await settingsActionUrl(f, await appSessionToken(f, rt), "unlink_oauth", { x_oauth_provider_alias: "github" });
+      const res = await agent.request(start.url);
+      const page = new URL(res.headers.get("location")!, f.server.url);
+      assert.equal(page.pathname, "/settings/unlink_oauth");
+      const html = await (await agent.request(page.toString())).text();
+      assert.match(html, /octo@example\.com/);
+      const done = await agent.submitForm(page.toString(), html, {}, f.server.url);
+      const code = new URL(done.url).searchParams.get("code");
+      assert.ok(code, done.url);
+      assert.equal((await ctx.storage.identities.listByUser(userId)).some((i) => i.type === "oauth"), false, "disconnected");
+      assert.equal((await postToken(f, { grant_type: GRANT, client_id: SPA_CLIENT.client_id, code, redirect_uri: SPA_CLIENT.redirect_uris[0], code_verifier: start.verifier })).status, 200);
+
     });
 
     it("delete_account: schedules the deletion, ends every token, says so at sign-in; the admin API cancels; the sweeper deletes", async () => {

@@ -7,6 +7,7 @@ import { accountLinkingSchema, checkProviders, oauthProvidersSchema } from "./oa
 import { userProfileSchema } from "./user-profile.ts";
 import { loginIdSchema, phoneInputSchema } from "./identity.ts";
 import { authenticatorFields } from "./authenticators.ts";
+import { adminApiFields } from "./admin-api.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -142,6 +143,7 @@ function redirectUriProblem(uri: string, type: ApplicationType): string | null {
 
 export const configSchema = z
   .object({
+    ...adminApiFields,
     http: z
       .object({
         public_origin: absoluteUrl.default("http://localhost:3000").describe("Issuer; the origin apps reach us at."),

@@ -1,7 +1,8 @@
 // A server with an app ID and an admin-API key set, and a plain GraphQL client: `fetch` with a
 // bearer JWT signed the way Authgear's docs show a backend signing one (RS256, kid, aud, iat, exp).
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
-import { startTestServer, type TestServer } from "../support/server.ts";
+import type { TestServer } from "../support/server.ts";
+import { setup, type Fixture } from "../oauth/fixture.ts";
 
 export const APP_ID = "myapp";
 export const KID = "admin-key-1";
@@ -29,6 +30,8 @@ export async function adminJwt(key: CryptoKey, o: { kid?: string | null; aud?: s
 
 export interface GraphqlFixture {
   server: TestServer;
+  /** The OAuth fixture (a user, the SPA client): real sign-ins make real sessions to list and revoke. */
+  oauth: Fixture;
   keys: AdminKeyPair;
   /** POST a query; `auth` overrides the Authorization header ("" sends none). */
   gql(query: string, variables?: Record<string, unknown>, auth?: string): Promise<{ status: number; body: any; text: string }>;
@@ -37,10 +40,11 @@ export interface GraphqlFixture {
 
 export async function graphqlServer(o: { databaseUrl?: string; config?: Record<string, unknown> } = {}): Promise<GraphqlFixture> {
   const keys = await adminKeyPair();
-  const server = await startTestServer({
+  const oauth = await setup({
     databaseUrl: o.databaseUrl,
     config: { id: APP_ID, admin_api: { public_keys: [keys.publicJwk] }, ...o.config },
   });
+  const server = oauth.server;
   const gql: GraphqlFixture["gql"] = async (query, variables, auth) => {
     const authorization = auth ?? `Bearer ${await adminJwt(keys.privateKey)}`;
     const res = await fetch(`${server.url}/_api/admin/graphql`, {
@@ -53,7 +57,7 @@ export async function graphqlServer(o: { databaseUrl?: string; config?: Record<s
     try { body = JSON.parse(text); } catch { /* a plain-text answer (403 Forbidden) */ }
     return { status: res.status, body, text };
   };
-  return { server, keys, gql, close: () => server.close() };
+  return { server, oauth, keys, gql, close: () => server.close() };
 }
 
 /** Authgear's global ID of a user: base64url("User:<id>"), no padding. */

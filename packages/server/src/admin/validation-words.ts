@@ -4,7 +4,6 @@
 // portal shows next to the field. Schema text ("Too small: expected number to be >=300") never
 // reaches a person.
 import type { z } from "zod";
-import { AdminError } from "./errors.ts";
 
 export interface FieldError {
   /** Dotted path in the body or query ("" for the object itself). */
@@ -77,12 +76,4 @@ export function errorsInWords(where: string, errors: FieldError[]): string {
     const name = e.field ? `${where}.${e.field}` : where;
     return `${name}: ${e.message.charAt(0).toLowerCase()}${e.message.slice(1)}`;
   }).join("; ");
-}
-
-/** The request part checked against its schema, or a 400 naming each field that failed (REST and GraphQL). */
-export function parseRequest<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  const errors = result.error.issues.map(issueInWords);
-  throw new AdminError("GH_ADMIN_INVALID_REQUEST", errorsInWords(where, errors), errors);
 }

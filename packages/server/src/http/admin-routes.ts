@@ -6,7 +6,7 @@ import { AdminError } from "../admin/errors.ts";
 import { checkAdminKey } from "../admin/keys.ts";
 import { openApiDocument } from "../admin/openapi.ts";
 import { adminRoutes, type AdminRoute } from "../admin/routes-table.ts";
-import { parseRequest } from "../admin/validation-words.ts";
+import { parseRequest } from "../admin/parse-request.ts";
 
 export const ADMIN_PREFIX = "/_api/admin";
 

@@ -9,7 +9,7 @@ import { createRoleOrGroup, deleteRoleOrGroup, getRoleOrGroup, updateRoleOrGroup
 import { readableProfile } from "../../attributes/profile.ts";
 import { createUserBody, passwordBody } from "../schemas.ts";
 import { createBody, profileBody, rolesBody, updateBody } from "../profile-schemas.ts";
-import { parseRequest } from "../validation-words.ts";
+import { parseRequest } from "../parse-request.ts";
 import { notFound } from "../errors.ts";
 import { invalid, notSupported } from "./errors.ts";
 import { localId, roleOrGroupById } from "./queries.ts";

@@ -13,7 +13,7 @@ import { listRolesOrGroups } from "../roles.ts";
 import { listAuditLog } from "../audit-view.ts";
 import { AdminError } from "../errors.ts";
 import { listQuery } from "../profile-schemas.ts";
-import { parseRequest } from "../validation-words.ts";
+import { parseRequest } from "../parse-request.ts";
 import { fromGlobalId, type NodeType } from "./ids.ts";
 import { pagedConnection, type ConnectionArgs } from "./connections.ts";
 import { actionsOf } from "./audit-types.ts";

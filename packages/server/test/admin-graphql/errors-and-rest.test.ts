@@ -92,6 +92,9 @@ describe("admin GraphQL: errors, limits and agreement with REST", () => {
     assert.equal(wrongType.body.errors[0].message, "invalid user ID");
     const badKey = await f.gql(`mutation { createRole(input: {key: "Bad Key!"}) { role { id } } }`);
     assert.equal(badKey.body.errors[0].extensions.errorName, "Invalid");
+    const hostileReason = await f.gql(`mutation ($r: String) { setDisabledStatus(input: {userID: "${userNodeId(f.oauth.userId)}", isDisabled: true, reason: $r}) { user { isDisabled } } }`, { r: "a\u0000b" });
+    assert.equal(hostileReason.body.errors[0].extensions.errorName, "Invalid", "the REST schema's text rules apply");
+    assert.equal((await rest("GET", `/users/${f.oauth.userId}`)).body.is_disabled, false);
     const badCursor = await f.gql(`{ users(first: 1, after: "garbage") { edges { cursor } } }`);
     assert.equal(badCursor.body.errors[0].extensions.errorName, "Invalid");
     assert.equal((await f.gql(`{ users(first: 1000) { totalCount } }`)).body.errors[0].extensions.errorName, "Invalid");

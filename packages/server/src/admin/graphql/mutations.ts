@@ -7,7 +7,7 @@ import { adminUpdateAttributes } from "../attributes.ts";
 import { changeLinks } from "../groups.ts";
 import { createRoleOrGroup, deleteRoleOrGroup, getRoleOrGroup, updateRoleOrGroup } from "../roles.ts";
 import { readableProfile } from "../../attributes/profile.ts";
-import { createUserBody, passwordBody } from "../schemas.ts";
+import { createUserBody, disableBody, passwordBody } from "../schemas.ts";
 import { createBody, profileBody, rolesBody, updateBody } from "../profile-schemas.ts";
 import { parseRequest } from "../parse-request.ts";
 import { notFound } from "../errors.ts";
@@ -108,8 +108,7 @@ export function mutationRoot(ctx: Context, actor: Actor) {
       return { deletedUserID: input.userID };
     },
     async setDisabledStatus({ input }: Input) {
-      const reason = input.reason ?? "";
-      if (typeof reason !== "string" || reason.length > 500) throw invalid("reason: at most 500 characters");
+      const { reason } = parseRequest(disableBody, { reason: input.reason ?? "" }, "input");
       await op.adminSetDisabled(ctx, actor, userId(input), input.isDisabled === true, reason);
       return userPayload(ctx, userId(input));
     },

@@ -33,7 +33,7 @@ describe("admin GraphQL: errors, limits and agreement with REST", () => {
   it("names the parts of Authgear's API Gatehouse does not offer", async () => {
     for (const [query, name] of [
       [`mutation { scheduleAccountDeletion(input: {userID: "x"}) { user { id } } }`, "Mutation.scheduleAccountDeletion"],
-      [`mutation { createIdentity(input: {}) { identity { id } } }`, "Mutation.createIdentity"],
+      [`mutation { updateIdentity(input: {}) { identity { id } } }`, "Mutation.updateIdentity"],
       [`{ users { edges { node { id web3 } } } }`, "User.web3"],
     ]) {
       const res = await f.gql(query);

@@ -213,6 +213,44 @@ for (const db of testDatabases()) {
       assert.equal(created.auditLogs.edges[0].node.data.action, "user.create");
     });
 
+    it("createIdentity adds a login ID, deleteIdentity removes it (docs' mutations); REST sees both", async () => {
+      const id = userNodeId(userId);
+      const added = await ok(`mutation {
+  createIdentity(input: {userID: "${id}", definition: {loginID: {key: "email", value: "second@gmail.com"}}, password: "@x1ujD-9$-long"}) {
+    identity {
+      id
+      claims
+    }
+  }
+}`);
+      const identity = added.createIdentity.identity;
+      assert.equal(identity.claims.email, "second@gmail.com");
+      assert.equal(identity.claims["https://authgear.com/claims/login_id/original_value"], "second@gmail.com");
+      const key = (await import("../../src/admin/keys.ts")).createAdminKey;
+      const restKey = (await key(f.server.ctx, "rest")).key;
+      const restIdentities = async () => (await (await fetch(`${f.server.url}/_api/admin/users/${userId}/identities`, { headers: { authorization: `Bearer ${restKey}` } })).json()).items.map((i: any) => i.login_id);
+      assert.deepEqual((await restIdentities()).sort(), ["second@gmail.com", "user@gmail.com"]);
+      const removed = await ok(`mutation {
+  deleteIdentity(
+    input: {identityID: "${identity.id}"}) {
+    user {
+      identities {
+        edges {
+          node {
+            id
+          }
+        }
+      }
+    }
+  }
+}`);
+      assert.equal(removed.deleteIdentity.user.identities.edges.length, 1);
+      assert.deepEqual(await restIdentities(), ["user@gmail.com"]);
+      const last = removed.deleteIdentity.user.identities.edges[0].node.id;
+      const refused = await f.gql(`mutation { deleteIdentity(input: {identityID: "${last}"}) { user { id } } }`);
+      assert.equal(refused.body.errors[0].extensions.errorName, "Invalid", "never the user's last identity");
+    });
+
     it("deleteUser answers the deleted ID; the user is gone (docs' mutation)", async () => {
       const id = userNodeId(userId);
       assert.deepEqual((await ok(`mutation { deleteUser(input: { userID: "${id}"}) { deletedUserID } }`)).deleteUser, { deletedUserID: id });

@@ -13,7 +13,8 @@ import { parseRequest } from "../parse-request.ts";
 import { notFound } from "../errors.ts";
 import { invalid, notSupported } from "./errors.ts";
 import { localId, roleOrGroupById } from "./queries.ts";
-import { presentGroup, presentRole, presentUser } from "./present.ts";
+import { presentGroup, presentIdentity, presentRole, presentUser } from "./present.ts";
+import { addLoginIdBody, adminAddLoginId, adminRemoveIdentity } from "../identities.ts";
 import type { Actor } from "../operations.ts";
 
 type Input = { input: Record<string, any> };
@@ -81,6 +82,7 @@ function roleOrGroupMutations(ctx: Context, actor: Actor, kind: Kind, name: "Rol
 /** The Mutation root for one caller: field name → resolver. */
 export function mutationRoot(ctx: Context, actor: Actor) {
   const userId = (input: Record<string, any>): string => localId(input.userID, "User");
+  const auditAs = (action: string, user: string, details: Record<string, unknown>) => op.audit(ctx, actor, action, "user", user, details);
   return {
     async createUser({ input }: Input) {
       const loginId = input.definition?.loginID;
@@ -136,6 +138,23 @@ export function mutationRoot(ctx: Context, actor: Actor) {
     async revokeAllSessions({ input }: Input) {
       await op.adminRevokeAllSessions(ctx, actor, userId(input));
       return userPayload(ctx, userId(input));
+    },
+    async createIdentity({ input }: Input) {
+      const id = userId(input);
+      const loginId = input.definition?.loginID;
+      if (!loginId) throw invalid("definition.loginID is required: Gatehouse adds login IDs this way");
+      const added = await adminAddLoginId(ctx, auditAs, id, parseRequest(addLoginIdBody, { key: loginId.key, login_id: loginId.value }, "input"));
+      // Authgear uses the password only when the user has none yet.
+      if (input.password != null && !(await ctx.storage.passwords.get(id))) await op.adminSetPassword(ctx, actor, id, parseRequest(passwordBody, { password: input.password }, "input").password);
+      const identity = (await ctx.storage.identities.listByUser(id)).find((i) => i.id === added.id);
+      if (!identity) throw notFound("identity");
+      return { identity: presentIdentity(identity), ...(await userPayload(ctx, id)) };
+    },
+    async deleteIdentity({ input }: Input) {
+      const [owner, identityId] = localId(input.identityID, "Identity").split(".");
+      if (!owner || !identityId) throw invalid("invalid identity ID");
+      await adminRemoveIdentity(ctx, auditAs, owner, identityId);
+      return userPayload(ctx, owner);
     },
     ...roleOrGroupMutations(ctx, actor, "roles", "Role"),
     ...roleOrGroupMutations(ctx, actor, "groups", "Group"),

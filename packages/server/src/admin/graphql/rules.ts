@@ -8,8 +8,7 @@ import { notSupported } from "./errors.ts";
 const UNSUPPORTED: Record<string, readonly string[]> = {
   Query: ["resources", "resource", "scopes"],
   Mutation: [
-    "anonymizeUser", "createAuthenticator", "createIdentity", "createSession", "deleteAuthenticator", "deleteAuthorization",
-    "deleteIdentity", "generateOOBOTPCode", "scheduleAccountAnonymization", "scheduleAccountDeletion", "sendResetPasswordMessage",
+    "anonymizeUser", "createAuthenticator", "createSession", "deleteAuthenticator", "deleteAuthorization", "generateOOBOTPCode", "scheduleAccountAnonymization", "scheduleAccountDeletion", "sendResetPasswordMessage",
     "unscheduleAccountAnonymization", "unscheduleAccountDeletion", "updateIdentity", "setPasswordExpired", "createResource",
     "updateResource", "deleteResource", "addResourceToClientID", "removeResourceFromClientID", "createScope", "updateScope", "deleteScope",
   ],

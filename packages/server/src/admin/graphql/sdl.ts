@@ -170,6 +170,11 @@ type RevokeSessionPayload { user: User! }
 input RevokeAllSessionsInput { userID: ID! }
 type RevokeAllSessionsPayload { user: User! }
 
+input CreateIdentityInput { userID: ID! definition: IdentityDefinition! password: String }
+type CreateIdentityPayload { identity: Identity! user: User! }
+input DeleteIdentityInput { identityID: ID! }
+type DeleteIdentityPayload { user: User! }
+
 input CreateRoleInput { key: String! name: String description: String }
 type CreateRolePayload { role: Role! }
 input UpdateRoleInput { id: ID! key: String name: String description: String }
@@ -217,6 +222,8 @@ type Mutation {
   setVerifiedStatus(input: SetVerifiedStatusInput!): SetVerifiedStatusPayload!
   revokeSession(input: RevokeSessionInput!): RevokeSessionPayload!
   revokeAllSessions(input: RevokeAllSessionsInput!): RevokeAllSessionsPayload!
+  createIdentity(input: CreateIdentityInput!): CreateIdentityPayload!
+  deleteIdentity(input: DeleteIdentityInput!): DeleteIdentityPayload!
   createRole(input: CreateRoleInput!): CreateRolePayload!
   updateRole(input: UpdateRoleInput!): UpdateRolePayload!
   deleteRole(input: DeleteRoleInput!): DeleteRolePayload!

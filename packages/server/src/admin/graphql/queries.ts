@@ -13,6 +13,7 @@ import { listRolesOrGroups } from "../roles.ts";
 import { listAuditLog } from "../audit-view.ts";
 import { AdminError } from "../errors.ts";
 import { listQuery } from "../profile-schemas.ts";
+import { listQuery as userListQuery } from "../schemas.ts";
 import { parseRequest } from "../parse-request.ts";
 import { fromGlobalId, type NodeType } from "./ids.ts";
 import { pagedConnection, type ConnectionArgs } from "./connections.ts";
@@ -109,10 +110,10 @@ function onlyOne(values: string[] | null | undefined, what: string): string | un
 async function users(ctx: Context, args: Args) {
   if (args.sortBy === "LAST_LOGIN_AT") throw notSupported("users(sortBy: LAST_LOGIN_AT)");
   if (args.sortDirection === "DESC") throw notSupported("users(sortDirection: DESC)");
-  const role = onlyOne(args.roleKeys, "users(roleKeys)");
-  const group = onlyOne(args.groupKeys, "users(groupKeys)");
-  const query = args.searchKeyword ? String(args.searchKeyword) : undefined;
-  if (query && query.length > 320) throw invalid("searchKeyword is too long");
+  // The REST list's own checks on the search, role and group.
+  const { query, role, group } = parseRequest(userListQuery, {
+    query: args.searchKeyword || undefined, role: onlyOne(args.roleKeys, "users(roleKeys)"), group: onlyOne(args.groupKeys, "users(groupKeys)"),
+  }, "arguments");
   return pagedConnection(args, (cursor, limit) => adminListUsers(ctx, { query, role, group, cursor, limit }), (u) => presentUser(ctx, u));
 }
 

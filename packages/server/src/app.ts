@@ -7,6 +7,7 @@ import type { Context } from "./context.ts";
 import { OAuthError } from "./oauth/errors.ts";
 import { registerAuthUiRoutes } from "./authui/routes.ts";
 import { ADMIN_PREFIX, registerAdminRoutes, sendProblem } from "./http/admin-routes.ts";
+import { registerAdminGraphql } from "./http/admin-graphql.ts";
 import { AdminError } from "./admin/errors.ts";
 import { startRevocationWatcher } from "./revocation-feed/watcher.ts";
 import { redisNudges } from "./revocation-feed/redis-nudge.ts";
@@ -99,6 +100,7 @@ export async function buildApp(ctx: Context, options: BuildOptions = {}): Promis
   registerAccountRoutes(app, ctx);
   registerSsoRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerAdminGraphql(app, ctx);
   registerPortal(app);
 
   // One sweeper for every table with expiring rows; each node runs it, the deletes are idempotent.

@@ -4,12 +4,31 @@ import type { Context } from "../context.ts";
 import { applyProfilePatch, errorInWords, readableProfile } from "../attributes/profile.ts";
 import { announceUserChanged } from "../session/revocation.ts";
 import { AdminError, notFound } from "./errors.ts";
-import { audit, mustGetUser } from "./operations.ts";
+import { audit, mustGetUser, type Actor } from "./operations.ts";
+import type { User } from "../domain/user.ts";
 import type { AdminRoute } from "./route.ts";
 import { changeLinks } from "./groups.ts";
 import * as s from "./profile-schemas.ts";
 
-async function userRoles(ctx: Context, userId: string) {
+/** Sets or removes (null) attributes, each checked against user_profile; nothing changes unless all pass. */
+export async function adminUpdateAttributes(ctx: Context, actor: Actor, userId: string, body: { standard_attributes?: Record<string, unknown>; custom_attributes?: Record<string, unknown> }): Promise<User> {
+  const user = await mustGetUser(ctx, userId);
+  const r = applyProfilePatch(ctx.config.user_profile, user, body, "admin");
+  if (!r.ok) {
+    // Per field, as every refused admin request (validation-words.ts): the portal marks each one.
+    throw new AdminError("GH_ADMIN_INVALID_REQUEST", r.errors.map(errorInWords).join("; "),
+      r.errors.map((e) => ({ field: `${e.group}.${e.name}`, code: "custom", message: e.message.charAt(0).toUpperCase() + e.message.slice(1) })));
+  }
+  const updated = await ctx.storage.users.update(user.id, { standardAttributes: r.standardAttributes, customAttributes: r.customAttributes }, ctx.now());
+  if (!updated) throw notFound("user");
+  await announceUserChanged(ctx, user.id);
+  await audit(ctx, actor, "user.update_attributes", "user", user.id, {
+    standard_attributes: Object.keys(body.standard_attributes ?? {}), custom_attributes: Object.keys(body.custom_attributes ?? {}),
+  });
+  return updated;
+}
+
+export async function userRoles(ctx: Context, userId: string) {
   const held = await ctx.storage.assignments.ofUser(userId);
   if (!held) throw notFound("user");
   const user = await mustGetUser(ctx, userId);
@@ -24,22 +43,7 @@ export const userProfileRoutes: AdminRoute[] = [
   {
     method: "PATCH", path: "/users/:id/attributes", summary: "Set or remove (null) attributes; each value is checked against user_profile, and nothing changes unless all pass",
     body: s.profileBody, response: s.profileSchema,
-    async handle(ctx, { actor, params, body }) {
-      const user = await mustGetUser(ctx, params.id);
-      const r = applyProfilePatch(ctx.config.user_profile, user, body, "admin");
-      if (!r.ok) {
-        // Per field, as every refused admin request (validation-words.ts): the portal marks each one.
-        throw new AdminError("GH_ADMIN_INVALID_REQUEST", r.errors.map(errorInWords).join("; "),
-          r.errors.map((e) => ({ field: `${e.group}.${e.name}`, code: "custom", message: e.message.charAt(0).toUpperCase() + e.message.slice(1) })));
-      }
-      const updated = await ctx.storage.users.update(user.id, { standardAttributes: r.standardAttributes, customAttributes: r.customAttributes }, ctx.now());
-      if (!updated) throw notFound("user");
-      await announceUserChanged(ctx, user.id);
-      await audit(ctx, actor, "user.update_attributes", "user", user.id, {
-        standard_attributes: Object.keys(body.standard_attributes ?? {}), custom_attributes: Object.keys(body.custom_attributes ?? {}),
-      });
-      return readableProfile(ctx.config.user_profile, updated, "admin");
-    },
+    handle: async (ctx, { actor, params, body }) => readableProfile(ctx.config.user_profile, await adminUpdateAttributes(ctx, actor, params.id, body), "admin"),
   },
   {
     method: "GET", path: "/users/:id/roles", summary: "A user's direct roles, groups and effective roles", response: s.userRolesSchema,

@@ -13,6 +13,7 @@ import { AdminError, notFound } from "./errors.ts";
 import { presentClient, presentSession, presentUser } from "./present.ts";
 import type { ClientConfig } from "../config/schema.ts";
 import { isUserId } from "../input/ids.ts";
+import type { Page } from "../storage/admin-ports.ts";
 
 export interface Actor {
   id: string;
@@ -62,6 +63,13 @@ async function newUserLoginIds(ctx: Context, given: Record<string, string>): Pro
   const built = buildLoginIds(ctx, "", given);
   if (!built.ok) throw new AdminError("GH_ADMIN_INVALID_REQUEST", `login_ids.${built.problem.key.key} is not valid (${built.problem.reason})`);
   return built.identities;
+}
+
+/** Users by creation; or, with a query, role or group, a search (the REST list and GraphQL `users`). */
+export async function adminListUsers(ctx: Context, q: { query?: string; role?: string; group?: string; cursor?: string; limit: number }): Promise<Page<User>> {
+  return q.query || q.role || q.group
+    ? ctx.storage.userSearch.search({ query: q.query, role: q.role, group: q.group, cursor: q.cursor, limit: q.limit })
+    : ctx.storage.userDirectory.list({ cursor: q.cursor, limit: q.limit });
 }
 
 export async function adminGetUser(ctx: Context, id: string) {

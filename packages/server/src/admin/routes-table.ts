@@ -31,10 +31,7 @@ export const adminRoutes: AdminRoute[] = [
     summary: "List users by creation; or search: `query` is an exact value or a prefix of any login ID or attribute value (or an exact id), `role` an effective role, `group` a group",
     query: s.listQuery, response: s.userListSchema,
     async handle(ctx, { query }) {
-      const searching = Boolean(query.query || query.role || query.group);
-      const page = searching
-        ? await ctx.storage.userSearch.search({ query: query.query, role: query.role, group: query.group, cursor: query.cursor, limit: query.limit })
-        : await ctx.storage.userDirectory.list({ cursor: query.cursor, limit: query.limit });
+      const page = await op.adminListUsers(ctx, query);
       return { items: page.items.map(presentUser), next_cursor: page.nextCursor };
     },
   },

@@ -9,7 +9,7 @@ export interface Flag {
 
 export const flags = {
   config: { type: "string", value: "FILE", help: "the config file (default: GATEHOUSE_CONFIG, else ./gatehouse.yaml)" },
-  secrets: { type: "string", value: "FILE", help: "a secrets file shaped like Authgear's authgear.secrets.yaml (sso.oauth.client: social login client secrets; also GATEHOUSE_SECRETS)" },
+  secrets: { type: "string", value: "FILE", help: "a secrets file shaped like Authgear's authgear.secrets.yaml (sso.oauth.client: social login client secrets; admin-api.auth: the admin API's JWT keys; also GATEHOUSE_SECRETS)" },
   demo: { type: "boolean", help: "with no config file, use the built-in demo config (a demo app at /demo/, SQLite in ./data)" },
   port: { type: "string", value: "N", help: "listen on this port (also PORT); must agree with http.public_origin" },
   email: { type: "string", value: "E", help: "the user's email address" },

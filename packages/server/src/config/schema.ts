@@ -8,6 +8,7 @@ import { userProfileSchema } from "./user-profile.ts";
 import { loginIdSchema, phoneInputSchema } from "./identity.ts";
 import { authenticatorFields } from "./authenticators.ts";
 import { accountDeletionSchema } from "./account-deletion.ts";
+import { adminApiFields } from "./admin-api.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -143,6 +144,7 @@ function redirectUriProblem(uri: string, type: ApplicationType): string | null {
 
 export const configSchema = z
   .object({
+    ...adminApiFields,
     http: z
       .object({
         public_origin: absoluteUrl.default("http://localhost:3000").describe("Issuer; the origin apps reach us at."),

@@ -6,7 +6,7 @@ import { AdminError } from "../admin/errors.ts";
 import { checkAdminKey } from "../admin/keys.ts";
 import { openApiDocument } from "../admin/openapi.ts";
 import { adminRoutes, type AdminRoute } from "../admin/routes-table.ts";
-import { errorsInWords, issueInWords } from "../admin/validation-words.ts";
+import { parseRequest } from "../admin/parse-request.ts";
 
 export const ADMIN_PREFIX = "/_api/admin";
 
@@ -16,11 +16,7 @@ export function sendProblem(reply: FastifyReply, err: AdminError): FastifyReply 
 }
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
-  if (!schema) return undefined as T;
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  const errors = result.error.issues.map(issueInWords);
-  throw new AdminError("GH_ADMIN_INVALID_REQUEST", errorsInWords(where, errors), errors);
+  return schema ? parseRequest(schema, value, where) : (undefined as T);
 }
 
 export async function authenticateAdmin(ctx: Context, request: FastifyRequest): Promise<{ id: string }> {

@@ -126,6 +126,10 @@ const admin: EndpointSpec[] = [
       mayWrite: { accepted: read ? ["admin_keys"] : [...ADMIN_WRITES, "admin_keys"] },
     };
   }),
+  // Authgear's admin API (admin/graphql/): a read to start from; hostile text gets a 400 or a 200 carrying errors.
+  { name: "POST /_api/admin/graphql", method: "POST", path: "/_api/admin/graphql", body: { kind: "json", fields: ["query", "variables", "operationName"] },
+    base: () => ({ query: "{ users(first: 2) { edges { node { id standardAttributes } } } }" }),
+    authorizations: (s) => [`Bearer ${s.adminKey}`], accepts: [200], mayWrite: { accepted: ["admin_keys"], refused: ["admin_keys"] } },
 ];
 
 export const ENDPOINTS: EndpointSpec[] = [...oauth, ...pages, ...forms, ...admin];

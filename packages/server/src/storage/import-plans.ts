@@ -24,7 +24,10 @@ function* insertRows(head: string, rows: unknown[][], tail: string, chunk = 400)
     const part = rows.slice(i, i + chunk);
     let n = 0;
     const values = part.map((r) => `(${r.map(() => `$${++n}`).join(", ")})`).join(", ");
-    out.push(...((yield all(`${head} VALUES ${values} ${tail}`, part.flat())) as Row[]));
+    const sql = `${head} VALUES ${values} ${tail}`;
+    // SQLite tells a statement that returns rows from one that does not: only RETURNING is read.
+    if (tail.includes("RETURNING")) out.push(...((yield all(sql, part.flat())) as Row[]));
+    else yield run(sql, part.flat());
   }
   return out;
 }

@@ -4,11 +4,12 @@
 // half-way is finished by running it again. Reading the next page overlaps writing this one.
 import { createPrivateKey } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { configSchema, type Config } from "../../config/schema.ts";
 import { parseConfig } from "../../config/load.ts";
 import { ConfigError } from "../../config/errors.ts";
+import { mergeSecrets, oauthClientSecrets } from "../../config/secrets.ts";
 import { openStorage } from "../../storage/open.ts";
 import type { Storage } from "../../storage/ports.ts";
 import type { SigningKey } from "../../domain/signing-key.ts";
@@ -51,7 +52,8 @@ function readYaml(path: string, what: string): unknown {
  * Loads a Gatehouse config that may carry fields written for features merged later (`id`, read by
  * the admin GraphQL API): until the schema knows a top-level field the import writes, it is set aside.
  */
-export function loadImportedConfig(raw: unknown): Config {
+export function loadImportedConfig(raw: unknown, secrets?: unknown): Config {
+  if (secrets !== undefined) raw = mergeSecrets(raw, oauthClientSecrets(secrets));
   if (raw && typeof raw === "object" && !Array.isArray(raw) && !("id" in configSchema.shape)) {
     const { id: _id, ...rest } = raw as Record<string, unknown>;
     return parseConfig(rest);
@@ -88,17 +90,21 @@ export async function importAuthgear(o: ImportOptions): Promise<{ code: number; 
   const now = o.now ?? (() => Math.floor(Date.now() / 1000));
   const started = Date.now();
   const tally = new Tally();
-  const project = convertProject(readYaml(o.authgearConfig, "Authgear config"), readYaml(o.authgearSecrets, "Authgear secrets"));
+  const authgearSecrets = readYaml(o.authgearSecrets, "Authgear secrets");
+  // A config written afresh keeps its SQLite database beside it, whatever directory the server starts in.
+  const project = convertProject(readYaml(o.authgearConfig, "Authgear config"), authgearSecrets,
+    { databaseUrl: `sqlite:${resolve(dirname(o.configFile), "data", "gatehouse.db")}` });
 
   // An existing gatehouse.yaml is the operator's: it is used as it is. Otherwise the converted one is written.
   let config: Config;
   if (existsSync(o.configFile)) {
-    config = loadImportedConfig(readYaml(o.configFile, "config"));
+    // Social providers' secrets may live in a secrets file beside it: the import needs only the database, so Authgear's do.
+    config = loadImportedConfig(readYaml(o.configFile, "config"), authgearSecrets);
     const ours = new Set(config.oauth.clients.map((c) => c.client_id));
     const theirs = ((project.config.oauth as { clients?: { client_id: string }[] } | undefined)?.clients ?? []).map((c) => c.client_id);
     for (const id of theirs.filter((c) => !ours.has(c))) project.notCarried.push(`oauth.clients ${id}: not in ${o.configFile} (its refresh tokens will not work until it is added)`);
   } else {
-    config = loadImportedConfig(project.config);
+    config = loadImportedConfig(project.config, project.secrets);
     const secretsFile = secretsFileFor(o.configFile);
     if (!o.dryRun) {
       writeFileSync(o.configFile, `# Converted from ${basename(o.authgearConfig)} by gatehouse import authgear.\n${stringifyYaml(project.config)}`, { mode: 0o600, flag: "wx" });

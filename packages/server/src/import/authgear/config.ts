@@ -8,6 +8,7 @@
 // retired-but-published keys in the database (command.ts), not config.
 import { configSchema } from "../../config/schema.ts";
 import { unknownKeys } from "../../config/unknown-keys.ts";
+import { mergeSecrets, oauthClientSecrets } from "../../config/secrets.ts";
 import type { ProviderRef } from "./users.ts";
 
 type Json = Record<string, unknown>;
@@ -103,8 +104,13 @@ export function convertProject(authgear: unknown, secrets: unknown, options: { d
     .filter((p) => typeof p.alias === "string" && typeof p.type === "string")
     .map((p) => ({ alias: String(p.alias), type: String(p.type), config: p }));
 
-  const notCarried = pruneToSchema(candidate);
-  const config: Json = { id: appId, ...candidate };
+  // Providers' client secrets stay in the secrets file (as in Authgear); merged in only while checking.
+  const providerSecrets = oauthClientSecrets(secrets);
+  const checked = mergeSecrets(candidate, providerSecrets) as Json;
+  const notCarried = pruneToSchema(checked);
+  const kept = isObject(checked.identity) && isObject(checked.identity.oauth) && Array.isArray(checked.identity.oauth.providers) ? checked.identity.oauth.providers : [];
+  for (const p of kept) if (isObject(p) && typeof p.alias === "string" && providerSecrets.has(p.alias)) delete p.client_secret;
+  const config: Json = { id: appId, ...checked };
 
   const out: Json[] = [];
   for (const key of ["sso.oauth.client", "admin-api.auth", "webhook"]) {

@@ -44,7 +44,7 @@ function readYaml(path: string, what: string): unknown {
   try {
     return parseYaml(text);
   } catch (err) {
-    throw new ConfigError(`${path} is not valid YAML: ${(err as Error).message}`);
+    throw new ConfigError(`${path} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
   }
 }
 
@@ -95,28 +95,33 @@ export async function importAuthgear(o: ImportOptions): Promise<{ code: number; 
   const project = convertProject(readYaml(o.authgearConfig, "Authgear config"), authgearSecrets,
     { databaseUrl: `sqlite:${resolve(dirname(o.configFile), "data", "gatehouse.db")}` });
 
-  // An existing gatehouse.yaml is the operator's: it is used as it is. Otherwise the converted one is written.
-  let config: Config;
-  if (existsSync(o.configFile)) {
-    // Social providers' secrets may live in a secrets file beside it: the import needs only the database, so Authgear's do.
-    config = loadImportedConfig(readYaml(o.configFile, "config"), authgearSecrets);
-    const ours = new Set(config.oauth.clients.map((c) => c.client_id));
-    const theirs = ((project.config.oauth as { clients?: { client_id: string }[] } | undefined)?.clients ?? []).map((c) => c.client_id);
-    for (const id of theirs.filter((c) => !ours.has(c))) project.notCarried.push(`oauth.clients ${id}: not in ${o.configFile} (its refresh tokens will not work until it is added)`);
-  } else {
-    config = loadImportedConfig(project.config, project.secrets);
-    const secretsFile = secretsFileFor(o.configFile);
-    if (!o.dryRun) {
-      writeFileSync(o.configFile, `# Converted from ${basename(o.authgearConfig)} by gatehouse import authgear.\n${stringifyYaml(project.config)}`, { mode: 0o600, flag: "wx" });
-      writeFileSync(secretsFile, stringifyYaml(project.secrets), { mode: 0o600, flag: "wx" });
-    }
-    log(`${o.dryRun ? "would write" : "wrote"} ${o.configFile} and ${secretsFile} (start with --secrets ${secretsFile})\n`);
-  }
-
+  // Checked before anything is written: a URL that does not reach an Authgear database leaves no config behind.
   const source = await openAuthgearDatabase(o.databaseUrl, project.appId);
-  // Batches take longer than a request may: the request limits do not apply to the import.
+  let config: Config;
+  try {
+    // An existing gatehouse.yaml is the operator's: it is used as it is. Otherwise the converted one is written.
+    if (existsSync(o.configFile)) {
+      // Social providers' secrets may live in a secrets file beside it: the import needs only the database, so Authgear's do.
+      config = loadImportedConfig(readYaml(o.configFile, "config"), authgearSecrets);
+      const ours = new Set(config.oauth.clients.map((c) => c.client_id));
+      const theirs = ((project.config.oauth as { clients?: { client_id: string }[] } | undefined)?.clients ?? []).map((c) => c.client_id);
+      for (const id of theirs.filter((c) => !ours.has(c))) project.notCarried.push(`oauth.clients ${id}: not in ${o.configFile} (its refresh tokens will not work until it is added)`);
+    } else {
+      config = loadImportedConfig(project.config, project.secrets);
+      const secretsFile = secretsFileFor(o.configFile);
+      if (!o.dryRun) {
+        writeFileSync(o.configFile, `# Converted from ${basename(o.authgearConfig)} by gatehouse import authgear.\n${stringifyYaml(project.config)}`, { mode: 0o600, flag: "wx" });
+        writeFileSync(secretsFile, stringifyYaml(project.secrets), { mode: 0o600, flag: "wx" });
+      }
+      log(`${o.dryRun ? "would write" : "wrote"} ${o.configFile} and ${secretsFile} (start with --secrets ${secretsFile})\n`);
+    }
+  } catch (err) {
+    await source.close();
+    throw err;
+  }
   const sqliteFile = config.database.url.startsWith("sqlite:") ? config.database.url.slice("sqlite:".length) : null;
   const blank = o.dryRun && sqliteFile !== null && !existsSync(sqliteFile);
+  // Batches take longer than a request may: the request limits do not apply to the import.
   let target: Storage = blank ? await openStorage("sqlite::memory:") : await openStorage({ ...config.database, statement_timeout_ms: 120_000, query_timeout_ms: 180_000, idle_in_transaction_timeout_ms: 120_000 });
   try {
     if (!o.dryRun || blank) await target.migrate();

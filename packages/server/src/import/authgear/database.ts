@@ -55,7 +55,12 @@ export async function openAuthgearDatabase(url: string, appId: string): Promise<
   pool.on("error", () => undefined);
   const rows = async (sql: string, args: unknown[]): Promise<Json[]> => (await pool.query(sql, args)).rows as Json[];
   // Fails early, with Authgear's table name in the message, when the URL does not point at an Authgear database.
-  await rows("SELECT 1 FROM _auth_user LIMIT 1", []);
+  try {
+    await rows("SELECT 1 FROM _auth_user LIMIT 1", []);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
   return {
     appId,
     async countUsers() {

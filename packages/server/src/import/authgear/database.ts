@@ -70,12 +70,15 @@ export async function openAuthgearDatabase(url: string, appId: string): Promise<
       const users = (await rows("SELECT to_jsonb(u) AS r FROM _auth_user u WHERE app_id = $1 AND id > $2 ORDER BY id LIMIT $3", [appId, after, limit])).map((x) => x.r as Json);
       const ids = users.map((u) => String(u.id));
       const [identities, authenticators, codes, claims, roles, groups] = ids.length === 0 ? [[], [], [], [], [], []] : await Promise.all([
-        rows(`SELECT i.id, i.type, i.user_id, extract(epoch FROM i.created_at)::bigint AS created_at, extract(epoch FROM i.updated_at)::bigint AS updated_at, to_jsonb(l) AS login_id, to_jsonb(o) AS oauth
-          FROM _auth_identity i LEFT JOIN _auth_identity_login_id l ON l.id = i.id LEFT JOIN _auth_identity_oauth o ON o.id = i.id
-          WHERE i.user_id = ANY($1) ORDER BY i.created_at, i.id`, [ids]),
-        rows(`SELECT a.id, a.type, a.kind, a.user_id, extract(epoch FROM a.created_at)::bigint AS created_at, a.is_default, p.password_hash, t.secret
-          FROM _auth_authenticator a LEFT JOIN _auth_authenticator_password p ON p.id = a.id LEFT JOIN _auth_authenticator_totp t ON t.id = a.id
-          WHERE a.user_id = ANY($1) ORDER BY a.created_at, a.id`, [ids]),
+        // Each identity's and authenticator's own row by primary key (a correlated look-up, never a scan of the kind's table).
+        rows(`SELECT i.id, i.type, i.user_id, extract(epoch FROM i.created_at)::bigint AS created_at, extract(epoch FROM i.updated_at)::bigint AS updated_at,
+            (SELECT to_jsonb(l) FROM _auth_identity_login_id l WHERE l.id = i.id) AS login_id,
+            (SELECT to_jsonb(o) FROM _auth_identity_oauth o WHERE o.id = i.id) AS oauth
+          FROM _auth_identity i WHERE i.user_id = ANY($1) ORDER BY i.created_at, i.id`, [ids]),
+        rows(`SELECT a.id, a.type, a.kind, a.user_id, extract(epoch FROM a.created_at)::bigint AS created_at, a.is_default,
+            (SELECT p.password_hash FROM _auth_authenticator_password p WHERE p.id = a.id) AS password_hash,
+            (SELECT t.secret FROM _auth_authenticator_totp t WHERE t.id = a.id) AS secret
+          FROM _auth_authenticator a WHERE a.user_id = ANY($1) ORDER BY a.created_at, a.id`, [ids]),
         rows("SELECT user_id, code, extract(epoch FROM created_at)::bigint AS created_at, extract(epoch FROM updated_at)::bigint AS updated_at, consumed FROM _auth_recovery_code WHERE user_id = ANY($1)", [ids]),
         rows("SELECT user_id, name, value FROM _auth_verified_claim WHERE user_id = ANY($1)", [ids]),
         rows("SELECT ur.user_id, r.key FROM _auth_user_role ur JOIN _auth_role r ON r.id = ur.role_id WHERE ur.user_id = ANY($1)", [ids]),

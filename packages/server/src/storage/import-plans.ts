@@ -96,12 +96,22 @@ function* usersPlan(d: RolesDialect, batch: ImportedUser[]): Plan<{ written: str
   return { written: done.map((u) => u.user.id), skipped };
 }
 
-function* grantsPlan(batch: OfflineGrant[]): Plan<{ written: string[]; skipped: ImportSkip[] }> {
+function* grantsPlan(batch: OfflineGrant[]): Plan<{ written: string[]; updated: string[]; skipped: ImportSkip[] }> {
   const skipped: ImportSkip[] = [];
+  const updated: string[] = [];
   const users = yield* existing("users", "id", [...new Set(batch.map((g) => g.userId))]);
   const taken = yield* existing("offline_grants", "id", batch.map((g) => g.id));
+  for (const g of batch.filter((x) => taken.has(x.id))) {
+    // Refreshed on Authgear since the last run (a later use there), and neither used by rotation nor
+    // revoked here: Authgear's record is the newer one, so its token and expiry are taken.
+    const changed = (yield run(`UPDATE offline_grants SET token_hash = $1, expires_at = $2, last_accessed_at = $3, ip = $4, user_agent = $5
+      WHERE id = $6 AND user_id = $7 AND rotated_at IS NULL AND revoked_at IS NULL AND last_accessed_at < $3`,
+    [g.tokenHash, g.expiresAt, g.lastAccessedAt, g.ip, g.userAgent, g.id, g.userId])) as number;
+    if (changed > 0) updated.push(g.id);
+    else skipped.push({ id: g.id, reason: "already imported" });
+  }
   const fresh = batch.filter((g) => {
-    const reason = taken.has(g.id) ? "already imported" : users.has(g.userId) ? null : `its user ${g.userId} was not imported`;
+    const reason = taken.has(g.id) ? "" : users.has(g.userId) ? null : `its user ${g.userId} was not imported`;
     if (reason) skipped.push({ id: g.id, reason });
     return reason === null;
   });
@@ -111,7 +121,7 @@ function* grantsPlan(batch: OfflineGrant[]): Plan<{ written: string[]; skipped: 
       g.createdAt, g.lastAccessedAt, g.expiresAt, g.ip, g.userAgent, g.revokedAt, g.previousTokenHash, g.rotatedAt, g.rotationSalt]),
     "ON CONFLICT DO NOTHING",
   );
-  return { written: fresh.map((g) => g.id), skipped };
+  return { written: fresh.map((g) => g.id), updated, skipped };
 }
 
 function* rolesPlan(roles: ImportedRoleOrGroup[], groups: ImportedRoleOrGroup[], links: { groupKey: string; roleKey: string }[], at: number): Plan<void> {

@@ -34,8 +34,11 @@ export interface ImportStore {
   writeRolesAndGroups(roles: ImportedRoleOrGroup[], groups: ImportedRoleOrGroup[], groupRoles: { groupKey: string; roleKey: string }[], at: number): Promise<void>;
   /** One transaction: users not yet present are written whole; the rest are reported and left alone. */
   writeUsers(batch: ImportedUser[], o: { dryRun: boolean }): Promise<{ written: string[]; skipped: ImportSkip[] }>;
-  /** Grants whose user exists and whose id is not taken yet. */
-  writeGrants(batch: OfflineGrant[], o: { dryRun: boolean }): Promise<{ written: string[]; skipped: ImportSkip[] }>;
+  /**
+   * Grants whose user exists and whose id is not taken yet are written; one imported before is updated
+   * (token, expiry, last use) only if the source saw a later use and it was neither rotated nor revoked here.
+   */
+  writeGrants(batch: OfflineGrant[], o: { dryRun: boolean }): Promise<{ written: string[]; updated: string[]; skipped: ImportSkip[] }>;
   /**
    * A key that verifies tokens signed before the move and signs nothing (rotatedAt set); a second
    * import of the same kid only moves its retiredAt later. True if the key was new.

@@ -55,6 +55,20 @@ for (const backend of backends) {
       assert.equal((await s.offlineGrants.get(g.id))?.tokenHash, g.tokenHash);
     });
 
+    it("takes a grant's newer token from a later run, unless it was rotated or revoked here", async () => {
+      const u = await existingUser(s)();
+      const g = newGrant(u.id, { id: randomUUID().replaceAll("-", "") });
+      await s.importer.writeGrants([g], { dryRun: false });
+      const later = { ...g, tokenHash: "newer-hash", lastAccessedAt: g.lastAccessedAt + 60, expiresAt: g.expiresAt + 60 };
+      assert.deepEqual((await s.importer.writeGrants([later], { dryRun: false })).updated, [g.id]);
+      assert.equal((await s.offlineGrants.get(g.id))?.tokenHash, "newer-hash");
+      assert.deepEqual((await s.importer.writeGrants([later], { dryRun: false })).updated, [], "the same record again changes nothing");
+      await s.offlineGrants.rotate(g.id, { at: T + 100, ip: "x", userAgent: "y", expectedTokenHash: "newer-hash", newTokenHash: "ours", salt: "s" });
+      const stale = { ...later, tokenHash: "authgear-again", lastAccessedAt: later.lastAccessedAt + 600 };
+      assert.deepEqual((await s.importer.writeGrants([stale], { dryRun: false })).updated, []);
+      assert.equal((await s.offlineGrants.get(g.id))?.tokenHash, "ours");
+    });
+
     it("replaces a password hash only while it is still the one verified", async () => {
       const u = await existingUser(s)();
       await s.passwords.set(u.id, "old", T);

@@ -178,6 +178,7 @@ export async function importAuthgear(o: ImportOptions): Promise<{ code: number; 
       for await (const grants of readGrants(o.redisUrl, o.redisPrefix ?? "", project.appId, now(), tally)) {
         const result = await target.importer.writeGrants(grants, { dryRun: o.dryRun });
         tally.add("sessions (offline grants)", result.written.length);
+        if (result.updated.length) tally.add("sessions refreshed on Authgear since the last run (updated)", result.updated.length);
         for (const s of result.skipped) tally.skip(s.id, s.reason);
       }
     } else {

@@ -3,7 +3,6 @@
 // password's SHA-512>` (what Authgear writes) and plain bcrypt `$2a$`/`$2b$`/`$2y$` (what it accepts
 // on import) — and needsRehash() says they should be replaced by argon2id once the password is known.
 import { hash, verify, Algorithm } from "@node-rs/argon2";
-import { verify as bcryptVerify } from "@node-rs/bcrypt";
 import { createHash } from "node:crypto";
 
 export interface PasswordHasher {
@@ -21,6 +20,8 @@ const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 
 /** Authgear's formats (pkg/util/password): bcrypt over the raw bytes (Go) — SHA-512's digest, or the password itself. */
 async function verifyAuthgear(stored: string, password: string): Promise<boolean> {
+  // Loaded on first use: only imported users' first sign-ins need it, and start-up should not pay for it.
+  const { verify: bcryptVerify } = await import("@node-rs/bcrypt");
   if (stored.startsWith(BCRYPT_SHA512)) {
     const inner = stored.slice(BCRYPT_SHA512.length);
     return BCRYPT.test(inner) && bcryptVerify(createHash("sha512").update(password, "utf8").digest(), inner);

@@ -53,7 +53,8 @@ export async function* readGrants(url: string, prefix: string, appId: string, no
   await redis.connect();
   try {
     // The id part of the pattern keeps out `offline-grant-list:` and `offline-grant-mutex:` keys.
-    const pattern = `${prefix}app:${appId.replace(/[*?[\]\\]/g, "\\$&")}:offline-grant:*`;
+    const glob = (v: string): string => v.replace(/[*?[\]\\]/g, "\\$&");
+    const pattern = `${glob(prefix)}app:${glob(appId)}:offline-grant:*`;
     let cursor = "0";
     do {
       const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", batch);

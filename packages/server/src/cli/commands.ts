@@ -165,4 +165,21 @@ export const commands: Command[] = [
       });
     },
   },
+  {
+    name: "import",
+    summary: "import an Authgear project (config, users, sessions, signing keys); safe to run again",
+    argument: "authgear",
+    flags: ["config", "authgear-config", "authgear-secrets", "database-url", "redis-url", "redis-prefix", "dry-run"],
+    required: ["authgear-config", "authgear-secrets", "database-url"],
+    async run(values, source) {
+      if (source !== "authgear") throw new ConfigError(`gatehouse import: unknown source ${JSON.stringify(source)} (only authgear)`);
+      const { importAuthgear } = await import("../import/authgear/command.ts");
+      const { code } = await importAuthgear({
+        configFile: values.config ?? process.env.GATEHOUSE_CONFIG ?? "gatehouse.yaml",
+        authgearConfig: values["authgear-config"]!, authgearSecrets: values["authgear-secrets"]!, databaseUrl: values["database-url"]!,
+        redisUrl: values["redis-url"], redisPrefix: values["redis-prefix"], dryRun: values["dry-run"] ?? false,
+      });
+      return code;
+    },
+  },
 ];

@@ -20,6 +20,12 @@ export const flags = {
   user: { type: "string", value: "EMAIL-OR-ID", help: "only this user's entries" },
   action: { type: "string", value: "TYPE", help: "only entries of this event type (e.g. user.authenticated)" },
   debug: { type: "boolean", help: "show the stack trace of a start-up failure" },
+  "authgear-config": { type: "string", value: "FILE", help: "import: the Authgear project's authgear.yaml" },
+  "authgear-secrets": { type: "string", value: "FILE", help: "import: the Authgear project's authgear.secrets.yaml" },
+  "database-url": { type: "string", value: "URL", help: "import: Authgear's PostgreSQL, postgres://…[?schema=NAME]" },
+  "redis-url": { type: "string", value: "URL", help: "import: Authgear's Redis, redis://… (its sessions; without it apps sign in again)" },
+  "redis-prefix": { type: "string", value: "P", help: "import: a prefix in front of Authgear's Redis keys" },
+  "dry-run": { type: "boolean", help: "import: report what would happen; write nothing" },
   help: { type: "boolean", short: "h", help: "show help" },
 } satisfies Record<string, Flag>;
 

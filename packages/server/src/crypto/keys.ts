@@ -2,6 +2,8 @@
 // keeps the old one published (it no longer signs) so tokens it signed still verify until they expire;
 // once the longest token lifetime has passed since the rotation, nothing it signed is still valid and
 // it leaves the JWKS (a published key nobody needs is only a liability).
+// Keys imported from Authgear (import/authgear/) arrive retired-but-published: rotatedAt set (they never
+// sign) and an explicit retiredAt, the longest access-token lifetime after the import, when they leave.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import type { SigningKeyStore } from "../storage/ports.ts";
 import type { SigningKey } from "../domain/signing-key.ts";

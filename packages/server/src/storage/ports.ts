@@ -12,6 +12,7 @@ import type { AccountStorage } from "./account-ports.ts";
 import type { ProfileStorage } from "./profile-ports.ts";
 import type { IdentityStorage } from "./identity-ports.ts";
 import type { Identity } from "../domain/identity.ts";
+import type { ImportStore } from "./import-ports.ts";
 
 export type { User, IdpSession, OfflineGrant, AuthFlow, AuthorizationCode, SigningKey };
 
@@ -36,6 +37,8 @@ export interface UserStore {
 export interface PasswordStore {
   get(userId: string): Promise<string | null>;
   set(userId: string, hash: string, at: number): Promise<void>;
+  /** Sets the hash only if it is still `expected` (an upgrade after sign-in never undoes a reset); true if it did. */
+  replace(userId: string, expected: string, hash: string, at: number): Promise<boolean>;
 }
 
 export interface SessionStore {
@@ -146,6 +149,8 @@ export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, I
   codes: AuthorizationCodeStore;
   authFlows: AuthFlowStore;
   signingKeys: SigningKeyStore;
+  /** Bulk import (import/authgear/). */
+  importer: ImportStore;
   migrate(): Promise<void>;
   /** Resolves once the database answers a trivial query; StorageUnavailableError after `timeoutMs`. */
   ping(timeoutMs?: number): Promise<void>;

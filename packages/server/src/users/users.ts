@@ -73,6 +73,17 @@ export async function verifyLogin(ctx: Context, loginId: string, password: strin
     await ctx.passwords.verifyDummy(password);
     return null;
   }
-  if (!(await ctx.passwords.verify(stored, password))) return null;
+  if (!(await checkPassword(ctx, user.id, stored, password))) return null;
   return user;
+}
+
+/**
+ * Verifies a password against the user's stored hash; a hash in an imported format (Authgear's
+ * bcrypt-sha512 or bcrypt) is replaced by argon2id once the password has matched it. The write is
+ * conditional on the hash still being the one verified, so a reset meanwhile is never undone.
+ */
+export async function checkPassword(ctx: Context, userId: string, stored: string, password: string): Promise<boolean> {
+  if (!(await ctx.passwords.verify(stored, password))) return false;
+  if (ctx.passwords.needsRehash(stored)) await ctx.storage.passwords.replace(userId, stored, await ctx.passwords.hash(password), ctx.now());
+  return true;
 }

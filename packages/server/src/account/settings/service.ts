@@ -8,14 +8,14 @@ import { guardCredential, type Guarded } from "../limits/guard.ts";
 import { issueRecoveryCodes } from "../mfa/recovery-codes.ts";
 import { matchTotp, newTotpSecret, useTotp } from "../mfa/totp.ts";
 import type { PasswordRule } from "../policy/password-policy.ts";
-import { newPasswordViolations, setPassword } from "../../users/users.ts";
+import { checkPassword, newPasswordViolations, setPassword } from "../../users/users.ts";
 import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
 
 export type Refused = Exclude<Guarded<unknown>, { kind: "ok" }>;
 
 async function passwordMatches(ctx: Context, user: User, password: string): Promise<true | null> {
   const stored = await ctx.storage.passwords.get(user.id);
-  return stored && (await ctx.passwords.verify(stored, password)) ? true : null;
+  return stored && (await checkPassword(ctx, user.id, stored, password)) ? true : null;
 }
 
 export async function changePassword(

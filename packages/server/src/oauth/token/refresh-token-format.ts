@@ -1,4 +1,7 @@
 // Refresh tokens are `<grant id>.<secret>`: the id finds the row, only the secret's hash is stored.
+// Authgear's own tokens have the same shape — `<grant UUID>.<32 letters and digits>` — and keep
+// working after an import (import/authgear/): the grant is stored under its UUID without the dashes
+// (32 hex digits, like ours) and its token hash as SHA-256 of the secret, as ours, re-encoded.
 import { createHmac } from "node:crypto";
 import { randomToken, safeEqual, sha256 } from "../../crypto/secrets.ts";
 import type { OfflineGrant } from "../../storage/ports.ts";
@@ -8,9 +11,13 @@ export function newRefreshToken(grantId: string): { token: string; hash: string 
   return { token: `${grantId}.${secret}`, hash: sha256(secret) };
 }
 
+const AUTHGEAR_REFRESH_TOKEN = /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\.([A-Za-z0-9]{32})$/;
+
 export function parseRefreshToken(token: string): { grantId: string; secret: string } | null {
   const m = /^([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  return m ? { grantId: m[1], secret: m[2] } : null;
+  if (m) return { grantId: m[1], secret: m[2] };
+  const a = AUTHGEAR_REFRESH_TOKEN.exec(token);
+  return a ? { grantId: a[1] + a[2] + a[3] + a[4] + a[5], secret: a[6] } : null;
 }
 
 /** A fresh random salt for one rotation; stored with the grant, useless without the replaced secret. */

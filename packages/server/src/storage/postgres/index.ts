@@ -10,6 +10,7 @@ import { postgresAccountStores } from "./account-stores.ts";
 import { postgresIdentityStores } from "./identity-stores.ts";
 import { postgresCascades } from "./cascades.ts";
 import { profileStores } from "../profile-stores.ts";
+import { importStore } from "../import-plans.ts";
 import { postgresPlanRunner } from "../plan.ts";
 import { postgresRoles } from "../roles-sql.ts";
 import { guardPool } from "./nul-guard.ts";
@@ -85,6 +86,7 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
     ...postgresAdminStores(pool),
     ...postgresAccountStores(pool),
     ...profileStores(postgresPlanRunner(pool), postgresRoles),
+    importer: importStore(postgresPlanRunner(pool), postgresRoles),
     ...postgresIdentityStores(pool),
     cascades: postgresCascades(pool),
     ...settingsSurfaceStores(postgresPlanRunner(pool)),

@@ -82,6 +82,9 @@ export function postgresStores(pool: pg.Pool) {
     async set(userId, hash, at) {
       await pool.query("INSERT INTO passwords (user_id, hash, updated_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO UPDATE SET hash = EXCLUDED.hash, updated_at = EXCLUDED.updated_at", [userId, hash, at]);
     },
+    async replace(userId, expected, hash, at) {
+      return ((await pool.query("UPDATE passwords SET hash = $1, updated_at = $2 WHERE user_id = $3 AND hash = $4", [hash, at, userId, expected])).rowCount ?? 0) === 1;
+    },
   };
 
   const sessions: SessionStore = {

@@ -11,10 +11,12 @@ import { sqliteAdminStores } from "./admin-stores.ts";
 import { sqliteAccountStores } from "./account-stores.ts";
 import { sqliteCascades } from "./cascades.ts";
 import { profileStores } from "../profile-stores.ts";
+import { importStore } from "../import-plans.ts";
 import { sqlitePlanRunner } from "../plan.ts";
 import { sqliteRoles } from "../roles-sql.ts";
 import type { ProfileStorage } from "../profile-ports.ts";
 import type { SettingsSurfaceStorage } from "../settings-surface-ports.ts";
+import type { ImportStore } from "../import-ports.ts";
 import { sqliteIdentityStores } from "./identity-stores.ts";
 import { settingsSurfaceStores } from "../settings-surface-stores.ts";
 
@@ -27,11 +29,16 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   // Another process (a CLI command) holding the write lock longer than this: SQLITE_BUSY, a 503.
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & ProfileStorage
-    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades> } & SettingsSurfaceStorage;
+    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades>; importer: ImportStore } & SettingsSurfaceStorage;
   let stores: Stores | null = null;
   const ready = (): Stores => {
     // SQLITE_BUSY/FULL/IOERR/READONLY become StorageUnavailableError (503), not a 500 with nothing logged.
-    stores ??= translateErrors({ ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), ...profileStores(sqlitePlanRunner(db), sqliteRoles), ...sqliteIdentityStores(db), cascades: sqliteCascades(db), ...settingsSurfaceStores(sqlitePlanRunner(db)) }, fromSqliteError);
+    stores ??= translateErrors({
+      ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), ...profileStores(sqlitePlanRunner(db), sqliteRoles),
+      ...sqliteIdentityStores(db), cascades: sqliteCascades(db),
+      importer: importStore(sqlitePlanRunner(db), sqliteRoles),
+      ...settingsSurfaceStores(sqlitePlanRunner(db)),
+    }, fromSqliteError);
     return stores;
   };
   // Stores prepare their statements when first used, after migrate() has created the tables: until
@@ -43,6 +50,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
     "users", "passwords", "sessions", "offlineGrants", "cascades", "codes", "authFlows", "signingKeys", "userDirectory", "adminKeys",
     "auditLog", "clientSettings", "revocations", "oneTimeCodes", "totp", "recoveryCodes", "pendingLogins", "lockouts", "outbox", "passwordHistory",
     "identities", "roles", "groups", "assignments", "userSearch",
+    "importer",
     "appSessionTokens", "settingsActions", "accountDeletions",
   ] as const satisfies readonly (keyof Stores)[];
   const storage = {

@@ -94,6 +94,9 @@ export function sqliteStores(db: Database.Database) {
     async set(userId, hash, at) {
       q("INSERT INTO passwords (user_id, hash, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at").run(userId, hash, at);
     },
+    async replace(userId, expected, hash, at) {
+      return q("UPDATE passwords SET hash = ?, updated_at = ? WHERE user_id = ? AND hash = ?").run(hash, at, userId, expected).changes === 1;
+    },
   };
 
   const sessions = ((): SessionStore => {

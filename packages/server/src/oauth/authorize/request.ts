@@ -5,6 +5,7 @@ import { OAuthError } from "../errors.ts";
 import type { Params } from "../params.ts";
 import { SUPPORTED_SCOPES, parseScope } from "../scopes.ts";
 import { parseLoginHint } from "./login-hint.ts";
+import { checkDpopJkt } from "../../dpop/binding.ts";
 
 export interface AuthorizationRequest {
   client: Client;
@@ -19,6 +20,8 @@ export interface AuthorizationRequest {
   codeChallengeMethod: "S256" | null;
   loginHint: string | null;
   uiLocales: string | null;
+  /** `dpop_jkt` (RFC 9449 §10): the DPoP key the code is bound to. */
+  dpopJkt: string | null;
   /** Authgear's x_* parameters, kept for the UI and the cookie behaviour. */
   extras: Record<string, string>;
   /** Everything as received, to resume the request after login. */
@@ -105,6 +108,7 @@ export function validateAuthorizationRequest(clients: ClientRegistry, p: Params)
     codeChallengeMethod: pkce.method,
     loginHint: parseLoginHint(p.login_hint),
     uiLocales: p.ui_locales ?? null,
+    dpopJkt: checkDpopJkt(p),
     extras,
     raw: p,
   };

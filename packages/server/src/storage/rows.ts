@@ -71,8 +71,7 @@ export function toGrant(r: Row): OfflineGrant {
     previousTokenHash: strOrNull(r.previous_token_hash),
     rotatedAt: numOrNull(r.rotated_at),
     rotationSalt: strOrNull(r.rotation_salt),
-    // Present only when bound: unbound rows read back exactly as they were written without DPoP.
-    ...(r.dpop_jkt ? { dpopJkt: str(r.dpop_jkt) } : {}),
+    dpopJkt: strOrNull(r.dpop_jkt),
   };
 }
 
@@ -93,7 +92,7 @@ export function toCode(r: Row): AuthorizationCode {
     expiresAt: num(r.expires_at),
     usedAt: numOrNull(r.used_at),
     issuedGrantId: strOrNull(r.issued_grant_id),
-    ...(r.dpop_jkt ? { dpopJkt: str(r.dpop_jkt) } : {}),
+    dpopJkt: strOrNull(r.dpop_jkt),
   };
 }
 

@@ -141,6 +141,31 @@ describe("DPoP with each native SDK's keys, and clients without DPoP", () => {
     assert.equal(userinfo.status, 200);
   });
 
+  it("refuses a malformed dpop_jkt on authorize and a bad or doubled DPoP header at the token endpoint, even for unbound tokens", async () => {
+    const sdk = new NativeSdk("react-native");
+    const url = new URL(sdk.authorizeUrl(`${server.url}/oauth2/authorize`, { clientId: NATIVE.client_id, redirectUri: NATIVE.redirect_uris[0], challenge: "x".repeat(43), state: "s" }));
+    url.searchParams.set("dpop_jkt", "not-a-thumbprint");
+    const res = await fetch(url, { redirect: "manual" });
+    assert.equal(res.status, 302);
+    const back = new URL(res.headers.get("location")!);
+    assert.equal(back.searchParams.get("error"), "invalid_request");
+    assert.match(back.searchParams.get("error_description") ?? "", /dpop_jkt/);
+
+    const web = await signIn(server, sdk, { dpop: false, client: WEB });
+    const form = { grant_type: "refresh_token", client_id: WEB.client_id, refresh_token: web.refresh_token };
+    const tokenUrl = `${server.url}/oauth2/token`;
+    const [h, payload] = sdk.proof("POST", tokenUrl).split(".");
+    const algNone = `${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(h, "base64url").toString()), alg: "none" })).toString("base64url")}.${payload}.`;
+    const stripped = `${h}.${payload}.`;
+    for (const proof of ["garbage", `${sdk.proof("POST", tokenUrl)}, ${sdk.proof("POST", tokenUrl)}`, algNone, stripped]) {
+      const r = await sdk.token(tokenUrl, form, { proof });
+      assert.equal(r.status, 400);
+      assert.equal(r.body.error, "invalid_dpop_proof");
+    }
+    // The refused requests spent nothing: the unbound refresh token still works without DPoP.
+    assert.equal((await sdk.token(tokenUrl, form, { proof: null })).status, 200);
+  });
+
   it("userinfo refuses a bound token without a proof, with a proof for another URI, and takes the DPoP scheme only with ath", async () => {
     const sdk = new NativeSdk("react-native");
     const { access_token: at } = await signIn(server, sdk);

@@ -187,6 +187,9 @@ describe("DPoP with each native SDK's keys, and clients without DPoP", () => {
     // An unbound token may come with a proof; the DPoP scheme, though, is for bound tokens only.
     const web = await signIn(server, sdk, { dpop: false, client: WEB });
     assert.equal((await sdk.fetch(url, { headers: { authorization: `Bearer ${web.access_token}` } })).status, 200);
+    const webAth = createHash("sha256").update(web.access_token).digest("base64url");
+    const unboundScheme = await sdk.fetch(url, { headers: { authorization: `DPoP ${web.access_token}` }, proof: sdk.proof("GET", url, { ath: webAth }) });
+    assert.equal(unboundScheme.status, 401);
   });
 
   it("the resolver (no trusted proxy) checks a bound token's proof against its own URL", async () => {

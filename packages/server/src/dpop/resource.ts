@@ -23,19 +23,21 @@ export function presentedAccessToken(header: string): PresentedToken | null {
 
 /**
  * Verifies the request's proof for the presented token, or returns null when there is none (only
- * a Bearer token may come without one). Throws `invalid_dpop_proof`.
+ * a Bearer token may come without one). Throws `invalid_dpop_proof`. `boundOnly`: the DPoP scheme
+ * was used, so the token must be a bound one.
  */
 export async function resourceProof(
   ctx: Context, proof: string | undefined, presented: PresentedToken, target: ProofTarget | null,
-): Promise<VerifiedProof | null> {
+): Promise<(VerifiedProof & { boundOnly: boolean }) | null> {
   if (proof === undefined) {
     if (presented.scheme === "dpop") throw invalidProof("the DPoP scheme needs a DPoP proof");
     return null;
   }
   if (!target) throw invalidProof("the request URI cannot be determined");
-  return verifyProof(proof, target, {
+  const verified = await verifyProof(proof, target, {
     now: ctx.now(), replay: replayCacheOf(ctx), accessToken: presented.token, requireAth: presented.scheme === "dpop",
   });
+  return { ...verified, boundOnly: presented.scheme === "dpop" };
 }
 
 /** The WWW-Authenticate challenge for a DPoP failure (§7.1). Descriptions are ours: no quotes inside. */

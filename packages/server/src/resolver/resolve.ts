@@ -25,7 +25,7 @@ export interface ResolveResult {
 export async function resolveRequest(ctx: Context, input: ResolveInput): Promise<ResolveResult> {
   if (input.authorization !== undefined) {
     const token = presentedAccessToken(input.authorization);
-    let proof: VerifiedProof | null = null;
+    let proof: (VerifiedProof & { boundOnly: boolean }) | null = null;
     if (token && (input.dpop !== undefined || token.scheme === "dpop")) {
       // A bad proof is "not valid", like a bad token: the resolver answers with headers only.
       proof = await resourceProof(ctx, input.dpop, token, input.dpopTarget?.() ?? null).catch(() => null);

@@ -36,8 +36,9 @@ export type BearerResult = { ok: true; caller: Caller } | { ok: false; reason: s
 /**
  * `proof`: the request's verified DPoP proof, if any (dpop/resource.ts). A DPoP-bound token (`cnf`,
  * RFC 9449 §6.1) is refused without a proof by its key; callers that take no proof pass nothing.
+ * `boundOnly` refuses an unbound token (it came with the DPoP scheme).
  */
-export async function callerFromBearer(ctx: Context, token: string, client?: ClientInfo, proof?: { jkt: string } | null): Promise<BearerResult> {
+export async function callerFromBearer(ctx: Context, token: string, client?: ClientInfo, proof?: { jkt: string; boundOnly?: boolean } | null): Promise<BearerResult> {
   const now = ctx.now();
   let p = ctx.verifiedTokens.get(token, now);
   if (!p) {
@@ -51,7 +52,8 @@ export async function callerFromBearer(ctx: Context, token: string, client?: Cli
     if (typeof p.exp !== "number" || p.exp <= now) return { ok: false, reason: "expired" };
     ctx.verifiedTokens.set(token, p);
   }
-  if (p.cnf !== undefined && !tokenBindingHolds(p.cnf, proof?.jkt)) return { ok: false, reason: DPOP_BINDING_FAILED };
+  // `boundOnly`: the DPoP scheme was used, which only a bound token may use (RFC 9449 §7.1).
+  if (p.cnf !== undefined ? !tokenBindingHolds(p.cnf, proof?.jkt) : proof?.boundOnly === true) return { ok: false, reason: DPOP_BINDING_FAILED };
   const ref = decodeSid(p.sid);
   if (!ref || typeof p.sub !== "string") return { ok: false, reason: "malformed claims" };
   // Cache hits come back synchronously; `await` only where I/O really happened.

@@ -42,7 +42,7 @@ function enableCache(text: string, cacheDir: string): string {
   const out = text.replace(/(# --- optional resolver cache \((\d)\/2\)[^\n]*\n)([\s\S]*?)(\s*# --- end of optional resolver cache)/g, (_m, head: string, _n: string, body: string, tail: string) => {
     blocks++;
     const lines = body.split("\n").map((line) => {
-      const m = /^(\s*)# (proxy_cache\S*\s.*;)\s*$|^(\s*)# (proxy_ignore_headers\s.*;)\s*$/.exec(line);
+      const m = /^(\s*)# ((?:proxy_cache|proxy_no_cache)\S*\s.*;)\s*$|^(\s*)# (proxy_ignore_headers\s.*;)\s*$/.exec(line);
       if (!m) return line;
       directives++;
       return (m[1] ?? m[3]) + (m[2] ?? m[4]);
@@ -50,7 +50,7 @@ function enableCache(text: string, cacheDir: string): string {
     return head + lines.join("\n") + tail;
   });
   if (blocks !== 2) throw new Error(`examples/nginx template: expected 2 optional resolver cache blocks, found ${blocks}`);
-  if (directives !== 5) throw new Error(`examples/nginx template: expected 5 commented cache directives, found ${directives}`);
+  if (directives !== 7) throw new Error(`examples/nginx template: expected 7 commented cache directives, found ${directives}`);
   return replaceOnce(out, "/var/cache/nginx/gatehouse-resolver", cacheDir, "proxy_cache_path directory");
 }
 

@@ -18,6 +18,8 @@ export interface AuthorizationCode {
   /** Set once the code has been exchanged: what that exchange issued (RFC 6749 §4.1.2). */
   usedAt: number | null;
   issuedGrantId: string | null;
+  /** `dpop_jkt` of the authorization request (RFC 9449 §10): the code is spent only with a proof by that key. */
+  dpopJkt?: string | null;
 }
 
 /** A pending authorization request, waiting for the user to sign in. */

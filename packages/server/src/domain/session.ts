@@ -48,4 +48,9 @@ export interface OfflineGrant {
   previousTokenHash: string | null;
   rotatedAt: number | null;
   rotationSalt: string | null;
+  /**
+   * DPoP (RFC 9449 §5): the thumbprint of the key the grant is bound to; every refresh must then
+   * carry a proof signed by that key. Absent or null: not bound.
+   */
+  dpopJkt?: string | null;
 }

@@ -5,7 +5,9 @@ export type OAuthErrorCode =
   | "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type"
   | "invalid_scope" | "access_denied" | "unsupported_response_type" | "server_error" | "temporarily_unavailable"
   | "login_required" | "consent_required" | "interaction_required" | "invalid_token" | "insufficient_scope"
-  | "unsupported_token_type" | "invalid_request_uri" | "invalid_redirect_uri" | "request_not_found";
+  | "unsupported_token_type" | "invalid_request_uri" | "invalid_redirect_uri" | "request_not_found"
+  // RFC 9449 §12.2 (DPoP)
+  | "invalid_dpop_proof";
 
 const statusByCode: Partial<Record<OAuthErrorCode, number>> = {
   invalid_client: 401,

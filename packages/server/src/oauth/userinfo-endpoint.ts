@@ -3,7 +3,10 @@
 // cookie (Authgear's cookie mode). Failures are `invalid_token` with a WWW-Authenticate challenge
 // (§3.1), never a grant error.
 import type { Context } from "../context.ts";
-import { bearerToken, callerFromBearer, callerFromCookie, type Caller } from "../session/caller.ts";
+import { callerFromBearer, callerFromCookie, DPOP_BINDING_FAILED, type Caller } from "../session/caller.ts";
+import { OAuthError } from "./errors.ts";
+import { dpopChallenge, presentedAccessToken, resourceProof, type PresentedToken } from "../dpop/resource.ts";
+import { ownEndpointTarget } from "../dpop/request-target.ts";
 import { sessionCookieSettings } from "../session/cookie.ts";
 import { jsonResponse } from "../edge/responses.ts";
 import type { EdgeRequest, EdgeResponse, Handler } from "../edge/types.ts";
@@ -15,8 +18,13 @@ function unauthorized(error: "invalid_token" | "invalid_request", description: s
   });
 }
 
+/** A DPoP failure (RFC 9449 §7.1): 401 with a DPoP challenge. */
+function dpopUnauthorized(error: "invalid_token" | "invalid_dpop_proof", description: string): EdgeResponse {
+  return jsonResponse(401, { error, error_description: description }, { "www-authenticate": dpopChallenge(error, description) });
+}
+
 /** The token from the header or the form body; more than one way at once is an error (§2). */
-function presentedToken(request: EdgeRequest): { token: string | null; error?: string } | null {
+function presentedToken(request: EdgeRequest): { token: PresentedToken | null; error?: string } | null {
   const header = request.headers.authorization;
   let fromBody: string | undefined;
   if (request.method === "POST" && request.headers["content-type"] !== undefined) {
@@ -27,11 +35,11 @@ function presentedToken(request: EdgeRequest): { token: string | null; error?: s
   }
   if (header !== undefined && fromBody !== undefined) return { token: null, error: "the access token was sent in more than one way" };
   if (header !== undefined) {
-    const token = bearerToken(header);
+    const token = presentedAccessToken(header);
     // Another scheme (Basic) or a malformed header carries no usable token: a 401 challenge, as for none.
     return token ? { token } : { token: null, error: "the Authorization header holds no bearer token" };
   }
-  if (fromBody !== undefined) return fromBody ? { token: fromBody } : { token: null, error: "access_token is empty" };
+  if (fromBody !== undefined) return fromBody ? { token: { scheme: "bearer", token: fromBody } } : { token: null, error: "access_token is empty" };
   return null;
 }
 
@@ -42,7 +50,19 @@ export function userinfoEndpoint(ctx: Context): Handler {
     const presented = presentedToken(request);
     if (presented) {
       if (!presented.token) return unauthorized(presented.error?.startsWith("the Authorization") ? "invalid_token" : "invalid_request", presented.error ?? "malformed request");
-      const result = await callerFromBearer(ctx, presented.token, request.client);
+      const dpopHeader = request.headers.dpop as string | undefined;
+      let proof = null;
+      // Only a DPoP header or scheme costs anything more than a bearer request (RFC 9449 §7.1).
+      if (dpopHeader !== undefined || presented.token.scheme === "dpop") {
+        try {
+          proof = await resourceProof(ctx, dpopHeader, presented.token, ownEndpointTarget(ctx, request));
+        } catch (err) {
+          if (err instanceof OAuthError && err.error === "invalid_dpop_proof") return dpopUnauthorized("invalid_dpop_proof", err.description);
+          throw err;
+        }
+      }
+      const result = await callerFromBearer(ctx, presented.token.token, request.client, proof);
+      if (!result.ok && (result.reason === DPOP_BINDING_FAILED || proof)) return dpopUnauthorized("invalid_token", "the access token is invalid, not bound to this DPoP key, or its session has ended");
       if (!result.ok) return unauthorized("invalid_token", "the access token is invalid or its session has ended");
       caller = result.caller;
     } else {

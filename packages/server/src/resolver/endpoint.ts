@@ -7,12 +7,18 @@ import { clearedSessionCookieHeader, sessionCookieSettings } from "../session/co
 import type { EdgeResponse, Handler } from "../edge/types.ts";
 import { INVALID } from "./headers.ts";
 import { resolveRequest } from "./resolve.ts";
+import { resolverTarget } from "../dpop/request-target.ts";
 
 export function resolverEndpoint(ctx: Context): Handler {
   const cookie = sessionCookieSettings(ctx.config);
   const cleared = clearedSessionCookieHeader(cookie);
   return async (request) => {
-    const result = await resolveRequest(ctx, { authorization: request.headers.authorization, sessionCookie: request.cookie(cookie.name), client: request.client });
+    // Requests without a DPoP header pay for nothing here (the resolver is a hot path).
+    const dpop = request.headers.dpop as string | undefined;
+    const result = await resolveRequest(ctx, {
+      authorization: request.headers.authorization, sessionCookie: request.cookie(cookie.name), client: request.client,
+      ...(dpop === undefined ? {} : { dpop, dpopTarget: () => resolverTarget(ctx, request) }),
+    });
     const headers: EdgeResponse["headers"] = { ...result.headers, "cache-control": "no-store" };
     // A dead session cookie is cleared, as Authgear does, so browsers stop sending it.
     if (result.clearCookie) headers["set-cookie"] = cleared;

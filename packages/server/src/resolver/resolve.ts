@@ -1,6 +1,8 @@
 // Turns a request's credentials into resolver headers: the bearer token first, then the cookie.
 import type { Context } from "../context.ts";
-import { bearerToken, callerFromBearer, callerFromCookie } from "../session/caller.ts";
+import { callerFromBearer, callerFromCookie } from "../session/caller.ts";
+import { presentedAccessToken, resourceProof } from "../dpop/resource.ts";
+import type { ProofTarget, VerifiedProof } from "../dpop/proof.ts";
 import type { ClientInfo } from "../session/idp-sessions.ts";
 import { INVALID, resolverHeaders, type ResolverHeaders } from "./headers.ts";
 
@@ -8,6 +10,10 @@ export interface ResolveInput {
   authorization: string | undefined;
   sessionCookie: string | undefined;
   client: ClientInfo;
+  /** The app request's `DPoP` header, forwarded by the proxy (docs/dpop.md). */
+  dpop?: string;
+  /** The app request a proof must name; asked only when a proof or the DPoP scheme came. */
+  dpopTarget?: () => ProofTarget | null;
 }
 
 export interface ResolveResult {
@@ -18,8 +24,14 @@ export interface ResolveResult {
 
 export async function resolveRequest(ctx: Context, input: ResolveInput): Promise<ResolveResult> {
   if (input.authorization !== undefined) {
-    const token = bearerToken(input.authorization);
-    const result = token ? await callerFromBearer(ctx, token, input.client) : null;
+    const token = presentedAccessToken(input.authorization);
+    let proof: (VerifiedProof & { boundOnly: boolean }) | null = null;
+    if (token && (input.dpop !== undefined || token.scheme === "dpop")) {
+      // A bad proof is "not valid", like a bad token: the resolver answers with headers only.
+      proof = await resourceProof(ctx, input.dpop, token, input.dpopTarget?.() ?? null).catch(() => null);
+      if (!proof) return { headers: INVALID, clearCookie: false };
+    }
+    const result = token ? await callerFromBearer(ctx, token.token, input.client, proof) : null;
     // A presented bearer token decides: a bad one is not rescued by a cookie (no mixed identities).
     return { headers: result?.ok ? resolverHeaders(result.caller) : INVALID, clearCookie: false };
   }

@@ -9,6 +9,7 @@ import type { SessionRecord } from "./validity-cache.ts";
 import { decodeSid, type SessionRef } from "../tokens/sid.ts";
 import { parseSessionCookie, type ClientInfo } from "./idp-sessions.ts";
 import { isGrantAlive, isSessionAlive, TOUCH_INTERVAL_SECONDS } from "./liveness.ts";
+import { tokenBindingHolds } from "../dpop/binding.ts";
 
 export interface Caller {
   user: User;
@@ -27,9 +28,17 @@ export function bearerToken(header: string): string | null {
   return token.length > 0 && !/\s/.test(token) ? token : null;
 }
 
+/** The reason given when a DPoP-bound token came without a proof by its key. */
+export const DPOP_BINDING_FAILED = "dpop binding";
+
 export type BearerResult = { ok: true; caller: Caller } | { ok: false; reason: string };
 
-export async function callerFromBearer(ctx: Context, token: string, client?: ClientInfo): Promise<BearerResult> {
+/**
+ * `proof`: the request's verified DPoP proof, if any (dpop/resource.ts). A DPoP-bound token (`cnf`,
+ * RFC 9449 §6.1) is refused without a proof by its key; callers that take no proof pass nothing.
+ * `boundOnly` refuses an unbound token (it came with the DPoP scheme).
+ */
+export async function callerFromBearer(ctx: Context, token: string, client?: ClientInfo, proof?: { jkt: string; boundOnly?: boolean } | null): Promise<BearerResult> {
   const now = ctx.now();
   let p = ctx.verifiedTokens.get(token, now);
   if (!p) {
@@ -43,6 +52,8 @@ export async function callerFromBearer(ctx: Context, token: string, client?: Cli
     if (typeof p.exp !== "number" || p.exp <= now) return { ok: false, reason: "expired" };
     ctx.verifiedTokens.set(token, p);
   }
+  // `boundOnly`: the DPoP scheme was used, which only a bound token may use (RFC 9449 §7.1).
+  if (p.cnf !== undefined ? !tokenBindingHolds(p.cnf, proof?.jkt) : proof?.boundOnly === true) return { ok: false, reason: DPOP_BINDING_FAILED };
   const ref = decodeSid(p.sid);
   if (!ref || typeof p.sub !== "string") return { ok: false, reason: "malformed claims" };
   // Cache hits come back synchronously; `await` only where I/O really happened.

@@ -7,6 +7,10 @@ import type { Handler } from "../edge/types.ts";
 import { accountLimits } from "../account/limits/buckets.ts";
 import { apiError, apiResult, invalidBody, readJsonObject } from "./api-envelope.ts";
 import { issueAppSessionToken } from "./app-session-token.ts";
+import { verifyProof, type VerifiedProof } from "../dpop/proof.ts";
+import { replayCacheOf } from "../dpop/replay.ts";
+import { ownEndpointTarget } from "../dpop/request-target.ts";
+import { OAuthError } from "../oauth/errors.ts";
 
 export function appSessionTokenEndpoint(ctx: Context): Handler {
   // The token endpoint's per-IP budget: this endpoint looks refresh tokens up just as often.
@@ -21,7 +25,18 @@ export function appSessionTokenEndpoint(ctx: Context): Handler {
     const refreshToken = body.value.refresh_token;
     if (refreshToken === undefined) return invalidBody([{ kind: "required", location: "", details: { missing: ["refresh_token"] } }]);
     if (typeof refreshToken !== "string") return invalidBody([{ kind: "type", location: "/refresh_token", details: { expected: ["string"] } }]);
-    const issued = await issueAppSessionToken(ctx, refreshToken);
+    // The native SDKs send a DPoP proof with this request (a bound refresh token needs one).
+    let proof: VerifiedProof | null = null;
+    const dpopHeader = request.headers.dpop;
+    if (dpopHeader !== undefined) {
+      try {
+        proof = await verifyProof(Array.isArray(dpopHeader) ? dpopHeader.join(",") : dpopHeader, ownEndpointTarget(ctx, { method: "POST", path: request.path }), { now: ctx.now(), replay: replayCacheOf(ctx) });
+      } catch (err) {
+        if (!(err instanceof OAuthError)) throw err;
+        return apiError("BadRequest", "InvalidDPoPProof", `${err.error}: ${err.description}`);
+      }
+    }
+    const issued = await issueAppSessionToken(ctx, refreshToken, proof);
     if (!issued.ok) return apiError("Forbidden", "Forbidden", `${issued.error}: ${issued.description}`);
     return apiResult({ app_session_token: issued.token, expire_at: new Date(issued.expiresAt * 1000).toISOString() });
   };

@@ -3,7 +3,8 @@
 // presents that token as login_hint and gets a browser session of the same user. Only the token's
 // SHA-256 is stored; taking it deletes it (one DELETE … RETURNING), so it works once.
 import type { Context } from "../context.ts";
-import { randomToken, sha256 } from "../crypto/secrets.ts";
+import { randomToken, safeEqual, sha256 } from "../crypto/secrets.ts";
+import type { VerifiedProof } from "../dpop/proof.ts";
 import type { User } from "../domain/user.ts";
 import type { OfflineGrant } from "../domain/session.ts";
 import { matchRefreshToken, parseRefreshToken } from "../oauth/token/refresh-token-format.ts";
@@ -17,7 +18,7 @@ export const APP_SESSION_TOKEN_LIFETIME_SECONDS = 300;
 export type IssueResult =
   | { ok: true; token: string; expiresAt: number }
   /** `error` as Authgear's OAuth error would read (its message is `<error>: <description>`). */
-  | { ok: false; error: "invalid_grant" | "access_denied"; description: string };
+  | { ok: false; error: "invalid_grant" | "access_denied" | "invalid_dpop_proof"; description: string };
 
 /** The live grant and user a refresh token names, with the same checks as the refresh grant (no rotation, no use recorded). */
 async function liveGrant(ctx: Context, grantId: string, now: number): Promise<{ grant: OfflineGrant; user: User } | null> {
@@ -28,7 +29,8 @@ async function liveGrant(ctx: Context, grantId: string, now: number): Promise<{ 
   return { grant: found.grant, user: found.user };
 }
 
-export async function issueAppSessionToken(ctx: Context, refreshToken: string): Promise<IssueResult> {
+/** `proof`: the request's verified DPoP proof, if it sent one; a DPoP-bound refresh token needs one by its key. */
+export async function issueAppSessionToken(ctx: Context, refreshToken: string, proof: VerifiedProof | null = null): Promise<IssueResult> {
   const now = ctx.now();
   const parsed = parseRefreshToken(refreshToken);
   const live = parsed ? await liveGrant(ctx, parsed.grantId, now) : null;
@@ -37,6 +39,10 @@ export async function issueAppSessionToken(ctx: Context, refreshToken: string): 
     return { ok: false, error: "invalid_grant", description: "invalid refresh token" };
   }
   // As Authgear: only a first-party app, holding full access to the user, may open the user's browser session.
+  // RFC 9449 §5: a bound refresh token buys nothing without a proof by its key, here as at /oauth2/token.
+  if (live.grant.dpopJkt != null && (!proof || !safeEqual(proof.jkt, live.grant.dpopJkt))) {
+    return { ok: false, error: "invalid_dpop_proof", description: "this refresh token is bound to a DPoP key: a DPoP proof by that key is required" };
+  }
   if (!live.grant.scopes.includes(FULL_ACCESS_SCOPE)) {
     return { ok: false, error: "access_denied", description: "the client is not authorized to have full user access" };
   }

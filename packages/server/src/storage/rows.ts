@@ -71,6 +71,7 @@ export function toGrant(r: Row): OfflineGrant {
     previousTokenHash: strOrNull(r.previous_token_hash),
     rotatedAt: numOrNull(r.rotated_at),
     rotationSalt: strOrNull(r.rotation_salt),
+    dpopJkt: strOrNull(r.dpop_jkt),
   };
 }
 
@@ -91,6 +92,7 @@ export function toCode(r: Row): AuthorizationCode {
     expiresAt: num(r.expires_at),
     usedAt: numOrNull(r.used_at),
     issuedGrantId: strOrNull(r.issued_grant_id),
+    dpopJkt: strOrNull(r.dpop_jkt),
   };
 }
 
@@ -121,7 +123,7 @@ export const USER_COLUMNS = [
 export const SESSION_COLUMNS = ["id", "user_id", "token_hash", "amr", "authenticated_at", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at", "cookieless"] as const;
 export const GRANT_COLUMNS = [
   "id", "client_id", "user_id", "idp_session_id", "scopes", "amr", "authenticated_at", "token_hash", "created_at", "last_accessed_at", "expires_at",
-  "ip", "user_agent", "revoked_at", "previous_token_hash", "rotated_at", "rotation_salt",
+  "ip", "user_agent", "revoked_at", "previous_token_hash", "rotated_at", "rotation_salt", "dpop_jkt",
 ] as const;
 /**
  * SELECT of a grant and its user (LEFT JOIN: the user may be gone), every GRANT_COLUMNS then every
@@ -142,7 +144,7 @@ export function toGrantWithUser(values: unknown[]): { grant: OfflineGrant; user:
   return { grant, user: userId === null || userId === undefined ? null : toUser(keyed(values, USER_COLUMNS, GRANT_COLUMNS.length)) };
 }
 
-export const CODE_COLUMNS = ["code_hash", "client_id", "user_id", "idp_session_id", "redirect_uri", "scopes", "nonce", "code_challenge", "code_challenge_method", "authenticated_at", "amr", "created_at", "expires_at", "used_at", "issued_grant_id"] as const;
+export const CODE_COLUMNS = ["code_hash", "client_id", "user_id", "idp_session_id", "redirect_uri", "scopes", "nonce", "code_challenge", "code_challenge_method", "authenticated_at", "amr", "created_at", "expires_at", "used_at", "issued_grant_id", "dpop_jkt"] as const;
 
 export function userValues(u: User, boolean: (b: boolean) => unknown): unknown[] {
   return [
@@ -156,11 +158,11 @@ export function sessionValues(s: IdpSession): unknown[] {
 }
 
 export function grantValues(g: OfflineGrant): unknown[] {
-  return [g.id, g.clientId, g.userId, g.idpSessionId, JSON.stringify(g.scopes), JSON.stringify(g.amr), g.authenticatedAt, g.tokenHash, g.createdAt, g.lastAccessedAt, g.expiresAt, g.ip, g.userAgent, g.revokedAt, g.previousTokenHash, g.rotatedAt, g.rotationSalt];
+  return [g.id, g.clientId, g.userId, g.idpSessionId, JSON.stringify(g.scopes), JSON.stringify(g.amr), g.authenticatedAt, g.tokenHash, g.createdAt, g.lastAccessedAt, g.expiresAt, g.ip, g.userAgent, g.revokedAt, g.previousTokenHash, g.rotatedAt, g.rotationSalt, g.dpopJkt ?? null];
 }
 
 export function codeValues(c: AuthorizationCode): unknown[] {
-  return [c.codeHash, c.clientId, c.userId, c.idpSessionId, c.redirectUri, JSON.stringify(c.scopes), c.nonce, c.codeChallenge, c.codeChallengeMethod, c.authenticatedAt, JSON.stringify(c.amr), c.createdAt, c.expiresAt, c.usedAt, c.issuedGrantId];
+  return [c.codeHash, c.clientId, c.userId, c.idpSessionId, c.redirectUri, JSON.stringify(c.scopes), c.nonce, c.codeChallenge, c.codeChallengeMethod, c.authenticatedAt, JSON.stringify(c.amr), c.createdAt, c.expiresAt, c.usedAt, c.issuedGrantId, c.dpopJkt ?? null];
 }
 
 /** Email login IDs are compared case-insensitively (Authgear's default login ID normaliser). */

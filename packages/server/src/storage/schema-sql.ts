@@ -1,5 +1,6 @@
 import { postgresProfile, profileMigration, sqliteProfile } from "./schema-profile.ts";
 import { settingsSurface } from "./schema-settings-surface.ts";
+import { dpopMigration } from "./schema-dpop.ts";
 
 // Schema migrations, one list per dialect. Append only: a migration that has shipped is never edited.
 // Arrays (scopes, amr, roles) are JSON text in both dialects so rows map the same way.
@@ -305,6 +306,7 @@ export const sqliteMigrations: Migration[] = [
   { version: 8, name: "profile", sql: profileMigration(sqliteProfile) },
   { version: 9, name: "cookieless_sessions_password_history", sql: pagesAndHistory({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 12, name: "settings_surface", sql: settingsSurface({ bigint: "INTEGER" }) },
+  { version: 14, name: "dpop", sql: dpopMigration },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -318,4 +320,5 @@ export const postgresMigrations: Migration[] = [
   { version: 8, name: "profile", sql: profileMigration(postgresProfile) },
   { version: 9, name: "cookieless_sessions_password_history", sql: pagesAndHistory({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
   { version: 12, name: "settings_surface", sql: settingsSurface({ bigint: "BIGINT" }) },
+  { version: 14, name: "dpop", sql: dpopMigration },
 ];

@@ -17,7 +17,8 @@ export interface TokenSubject {
   session: SessionRef;
 }
 
-export function mintAccessToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: { now: number; lifetime: number }): string {
+/** `dpopJkt`: bind the token to that DPoP key (RFC 9449 §6.1 `cnf`). */
+export function mintAccessToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: { now: number; lifetime: number; dpopJkt?: string | null }): string {
   const key = keys.current();
   return signRs256({ kid: key.kid, typ: "at+jwt" }, {
     iss: issuer,
@@ -33,6 +34,7 @@ export function mintAccessToken(keys: KeyRing, issuer: string, subject: TokenSub
     // randomUUID draws from Node's pooled entropy: cheaper per token than randomBytes.
     jti: randomUUID(),
     ...authgearUserClaims(subject.user),
+    ...(options.dpopJkt ? { cnf: { jkt: options.dpopJkt } } : {}),
   }, key.privateKey);
 }
 

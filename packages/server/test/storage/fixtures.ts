@@ -23,11 +23,11 @@ export const newSession = (userId: string, over: Partial<IdpSession> = {}): IdpS
 export const newGrant = (userId: string, over: Partial<OfflineGrant> = {}): OfflineGrant => ({
   id: id("g"), clientId: "portal", userId, idpSessionId: null, scopes: ["openid", "offline_access"], amr: ["pwd", "otp"],
   authenticatedAt: T, tokenHash: id("gh"), createdAt: T, lastAccessedAt: T, expiresAt: T + 86400, ip: "192.0.2.1",
-  userAgent: "test-agent", revokedAt: null, previousTokenHash: null, rotatedAt: null, rotationSalt: null, ...over,
+  userAgent: "test-agent", revokedAt: null, previousTokenHash: null, rotatedAt: null, rotationSalt: null, dpopJkt: null, ...over,
 });
 
 export const newCode = (userId: string, over: Partial<AuthorizationCode> = {}): AuthorizationCode => ({
   codeHash: id("c"), clientId: "portal", userId, idpSessionId: id("s"), redirectUri: "https://app.example/cb",
   scopes: ["openid"], nonce: "n-1", codeChallenge: "abc", codeChallengeMethod: "S256", authenticatedAt: T, amr: ["pwd"],
-  createdAt: T, expiresAt: T + 600, usedAt: null, issuedGrantId: null, ...over,
+  createdAt: T, expiresAt: T + 600, usedAt: null, issuedGrantId: null, dpopJkt: null, ...over,
 });

@@ -6,7 +6,7 @@ import { createPrivateKey } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { configSchema, type Config } from "../../config/schema.ts";
+import type { Config } from "../../config/schema.ts";
 import { parseConfig } from "../../config/load.ts";
 import { ConfigError } from "../../config/errors.ts";
 import { mergeSecrets, oauthClientSecrets } from "../../config/secrets.ts";

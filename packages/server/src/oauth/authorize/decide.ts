@@ -65,6 +65,7 @@ export async function decideAuthorization(ctx: Context, req: AuthorizationReques
     expiresAt: now + AUTHORIZATION_CODE_LIFETIME_SECONDS,
     usedAt: null,
     issuedGrantId: null,
+    dpopJkt: req.dpopJkt,
   });
   return { kind: "redirect", location: redirectWith(req.redirectUri, { code, state: req.state, iss: ctx.issuer }) };
 }

@@ -23,6 +23,7 @@ export const MAX_FLOW_BYTES = 8192;
 const KEPT = new Set([
   "client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "nonce", "prompt", "max_age",
   "code_challenge", "code_challenge_method", "login_hint", "ui_locales", "id_token_hint", "acr_values", "claims_locales", "display",
+  "dpop_jkt", // RFC 9449 §10: the code is bound when it is finally issued
 ]);
 
 /** What a flow keeps of a request; too much is refused (RFC 6749 §4.1.2.1 invalid_request, back to the client). */

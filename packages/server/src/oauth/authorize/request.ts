@@ -7,6 +7,7 @@ import { SUPPORTED_SCOPES, parseScope } from "../scopes.ts";
 import { parseLoginHint } from "./login-hint.ts";
 import { isHostedPageRedirect } from "./hosted-pages.ts";
 import { SETTINGS_ACTION_RESPONSE_TYPE } from "../../settings-surface/names.ts";
+import { checkDpopJkt } from "../../dpop/binding.ts";
 
 export interface AuthorizationRequest {
   client: Client;
@@ -22,6 +23,8 @@ export interface AuthorizationRequest {
   codeChallengeMethod: "S256" | null;
   loginHint: string | null;
   uiLocales: string | null;
+  /** `dpop_jkt` (RFC 9449 §10): the DPoP key the code is bound to. */
+  dpopJkt: string | null;
   /** Authgear's x_* parameters, kept for the UI and the cookie behaviour. */
   extras: Record<string, string>;
   /** Everything as received, to resume the request after login. */
@@ -112,6 +115,7 @@ export function validateAuthorizationRequest(clients: ClientRegistry, p: Params,
     codeChallengeMethod: pkce.method,
     loginHint: parseLoginHint(p.login_hint),
     uiLocales: p.ui_locales ?? null,
+    dpopJkt: checkDpopJkt(p),
     extras,
     raw: p,
   };

@@ -11,11 +11,15 @@ export function idTokenProfile(ctx: Context, subject: TokenSubject): Record<stri
   return profileClaims(ctx.config.user_profile, subject.user, releasedScopes(subject));
 }
 
-export function issueTokens(ctx: Context, client: Client, subject: TokenSubject, options: { refreshToken?: string; nonce?: string | null }): TokenResponse {
+/**
+ * `dpopJkt`: the DPoP key the access token is bound to (RFC 9449 §5): the token request's proof key
+ * (`request.dpop?.jkt`). The answer's token_type is then `DPoP`; the SDKs do not read it.
+ */
+export function issueTokens(ctx: Context, client: Client, subject: TokenSubject, options: { refreshToken?: string; nonce?: string | null; dpopJkt?: string | null }): TokenResponse {
   const now = ctx.now();
   const response: TokenResponse = {
-    access_token: mintAccessToken(ctx.keys, ctx.issuer, subject, { now, lifetime: client.access_token_lifetime_seconds }),
-    token_type: "Bearer",
+    access_token: mintAccessToken(ctx.keys, ctx.issuer, subject, { now, lifetime: client.access_token_lifetime_seconds, dpopJkt: options.dpopJkt }),
+    token_type: options.dpopJkt ? "DPoP" : "Bearer",
     expires_in: client.access_token_lifetime_seconds,
     scope: subject.scopes.join(" "),
   };

@@ -16,7 +16,7 @@ export function tokenEndpoint(ctx: Context): Handler {
     if (!limited.ok) return jsonResponse(429, '{"error":"slow_down","error_description":"too many requests"}', { "retry-after": String(Math.max(1, limited.retryAfter)) });
     const params = toParams(request.form(), { redirectable: false });
     try {
-      const result = await handleTokenRequest(ctx, { params, authorization: request.headers.authorization, client: request.client });
+      const result = await handleTokenRequest(ctx, { params, authorization: request.headers.authorization, client: request.client, dpopHeader: request.headers.dpop as string | undefined });
       return { ...jsonResponse(200, result), clientId: params.client_id };
     } catch (err) {
       if (err instanceof OAuthError) return { ...oauthErrorResponse(err), clientId: params.client_id };

@@ -13,6 +13,7 @@ import { authenticateClient } from "../client-auth.ts";
 import { issueTokens } from "../issue.ts";
 import { newRefreshToken } from "../refresh-token-format.ts";
 import type { GrantHandler } from "../types.ts";
+import { requireBoundKey } from "../../../dpop/binding.ts";
 
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
@@ -62,6 +63,8 @@ export const authorizationCodeGrant: GrantHandler = {
     const code = await ctx.storage.codes.get(codeHash);
     if (!code) throw invalidGrant("the authorization code is invalid");
     checkBinding(client, code, p);
+    // RFC 9449 §10: a code issued for a dpop_jkt is spent (or its replay punished) only with that key.
+    requireBoundKey(code.dpopJkt, request.dpop);
     if (code.usedAt !== null) return replayed(ctx, code);
     if (code.expiresAt <= now) throw invalidGrant("the authorization code has expired");
 
@@ -80,7 +83,7 @@ export const authorizationCodeGrant: GrantHandler = {
         id, clientId: client.client_id, userId: user.id, idpSessionId: code.idpSessionId, scopes: code.scopes,
         amr: code.amr, authenticatedAt: code.authenticatedAt, tokenHash: rt.hash, createdAt: now, lastAccessedAt: now,
         expiresAt: now + client.refresh_token_lifetime_seconds, ip: request.client.ip, userAgent: request.client.userAgent.slice(0, 512), revokedAt: null,
-        previousTokenHash: null, rotatedAt: null, rotationSalt: null,
+        previousTokenHash: null, rotatedAt: null, rotationSalt: null, dpopJkt: request.dpop?.jkt ?? null,
       });
       grant = { id, refreshToken: rt.token };
     }
@@ -94,6 +97,6 @@ export const authorizationCodeGrant: GrantHandler = {
     const sessionRef: SessionRef = grant ? { kind: "offline_grant", id: grant.id } : { kind: "idp_session", id: code.idpSessionId };
     return issueTokens(ctx, client, {
       user, clientId: client.client_id, scopes: code.scopes, amr: code.amr, authenticatedAt: code.authenticatedAt, session: sessionRef,
-    }, { refreshToken: grant?.refreshToken, nonce: code.nonce });
+    }, { refreshToken: grant?.refreshToken, nonce: code.nonce, dpopJkt: request.dpop?.jkt });
   },
 };

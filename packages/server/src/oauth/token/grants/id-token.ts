@@ -14,7 +14,8 @@ export const idTokenGrant: GrantHandler = {
     const m = /^Bearer ([^\s]+)$/i.exec(header);
     const client = authenticateClient(ctx, { ...request, authorization: undefined });
     if (!m) throw new OAuthError("invalid_request", "a Bearer access token is required");
-    const result = await callerFromBearer(ctx, m[1]);
+    // A DPoP-bound access token needs the request's proof by its key (RFC 9449 §7.1).
+    const result = await callerFromBearer(ctx, m[1], undefined, request.dpop);
     if (!result.ok) throw new OAuthError("invalid_grant", "the access token is invalid or its session has ended");
     const caller = result.caller;
     if (caller.clientId !== client.client_id) throw new OAuthError("invalid_grant", "the access token was issued to another client");

@@ -9,6 +9,7 @@ import { issueTokens } from "../issue.ts";
 import { matchRefreshToken, parseRefreshToken } from "../refresh-token-format.ts";
 import { rotateRefreshToken } from "../rotation.ts";
 import type { GrantHandler } from "../types.ts";
+import { requireBoundKey } from "../../../dpop/binding.ts";
 
 export const refreshTokenGrant: GrantHandler = {
   grantType: "refresh_token",
@@ -27,6 +28,8 @@ export const refreshTokenGrant: GrantHandler = {
     if (!found || !presented) throw invalidGrant("the refresh token is invalid");
     const { grant, user } = found;
     if (grant.clientId !== client.client_id) throw invalidGrant("the refresh token was issued to another client");
+    // RFC 9449 §5: a bound grant needs a proof by its key, checked before rotation spends anything.
+    requireBoundKey(grant.dpopJkt, request.dpop);
     if (!isGrantAlive(grant, client, now)) throw invalidGrant("the refresh token has expired or been revoked");
     if (!user || user.disabled) throw invalidGrant("the user is disabled or deleted");
 
@@ -52,6 +55,6 @@ export const refreshTokenGrant: GrantHandler = {
     return issueTokens(ctx, client, {
       user, clientId: client.client_id, scopes, amr: grant.amr, authenticatedAt: grant.authenticatedAt,
       session: { kind: "offline_grant", id: grant.id },
-    }, { refreshToken });
+    }, { refreshToken, dpopJkt: request.dpop?.jkt });
   },
 };

@@ -21,6 +21,9 @@ const TIMEOUT_MS = 240_000;
 
 const b64u = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64url");
 const B64U = /^[A-Za-z0-9_-]{1,8192}$/;
+// The library base64url-encodes a string challenge's UTF-8 again: it gets the bytes, so the page's
+// challenge is the one stored.
+const challengeBytes = (challenge: string): Uint8Array<ArrayBuffer> => Uint8Array.from(Buffer.from(challenge, "base64url"));
 
 /** A new challenge for `purpose`, stored (hashed) server-side; the caller puts it in the page. */
 export async function newChallenge(ctx: Context, purpose: PasskeyChallengePurpose, userId: string | null): Promise<string> {
@@ -37,7 +40,7 @@ export async function registrationOptions(
   const rp = relyingParty(ctx.config);
   return generateRegistrationOptions({
     rpName: ctx.config.ui.app_name ?? rp.name, rpID: rp.id, userID: new TextEncoder().encode(o.userId), userName: o.userName,
-    userDisplayName: o.userName, challenge: o.challenge, timeout: TIMEOUT_MS, attestationType: "none",
+    userDisplayName: o.userName, challenge: challengeBytes(o.challenge), timeout: TIMEOUT_MS, attestationType: "none",
     excludeCredentials: o.exclude.map((p) => ({ id: p.credentialId, transports: p.transports as never })),
     authenticatorSelection: { residentKey: "required", userVerification: "required" },
   });
@@ -45,7 +48,7 @@ export async function registrationOptions(
 
 /** Options for navigator.credentials.get(): no allow list, the authenticator offers its passkeys (and autofill). */
 export async function authenticationOptions(ctx: Context, challenge: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  return generateAuthenticationOptions({ rpID: relyingParty(ctx.config).id, challenge, timeout: TIMEOUT_MS, userVerification: "required" });
+  return generateAuthenticationOptions({ rpID: relyingParty(ctx.config).id, challenge: challengeBytes(challenge), timeout: TIMEOUT_MS, userVerification: "required" });
 }
 
 type Parsed<T> = { ok: true; value: T; challenge: string } | { ok: false };

@@ -36,16 +36,17 @@ export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthen
  * encoded the way /_gatehouse/passkey.js posts it. Used from another origin to forge a wrong-origin one.
  */
 export async function assertionFrom(page: Page, challenge: string, rpId: string): Promise<string> {
-  return page.evaluate(async ({ challenge, rpId }) => {
-    const b64u = (buf: ArrayBuffer): string => btoa(String.fromCharCode(...new Uint8Array(buf))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-    const bytes = (s: string): ArrayBuffer => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4)), (c) => c.charCodeAt(0)).buffer;
-    const cred = (await navigator.credentials.get({ publicKey: { challenge: bytes(challenge), rpId, userVerification: "required" } })) as PublicKeyCredential;
-    const r = cred.response as AuthenticatorAssertionResponse;
+  // A string, not a function: the test loader's helpers (esbuild's __name) do not exist in the page.
+  return page.evaluate(`(async () => {
+    const b64u = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf))).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
+    const bytes = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4)), (c) => c.charCodeAt(0)).buffer;
+    const cred = await navigator.credentials.get({ publicKey: { challenge: bytes(${JSON.stringify(challenge)}), rpId: ${JSON.stringify(rpId)}, userVerification: "required" } });
+    const r = cred.response;
     return JSON.stringify({
       id: cred.id, rawId: b64u(cred.rawId), type: cred.type, clientExtensionResults: {},
       response: { clientDataJSON: b64u(r.clientDataJSON), authenticatorData: b64u(r.authenticatorData), signature: b64u(r.signature), userHandle: r.userHandle ? b64u(r.userHandle) : undefined },
     });
-  }, { challenge, rpId });
+  })()`);
 }
 
 /** Posts `credential` through the login page's own passkey form (its CSRF token and cookie), as the script would. */

@@ -1,8 +1,9 @@
 // Whether passkeys are on, and who the WebAuthn relying party is. Authgear's names are the switch:
 // `authentication.identities` and `authentication.primary_authenticators` must both list `passkey`
-// (Authgear refuses a config with only one of them). The RP ID is the public host, or the cookie
-// domain when the session cookie spans subdomains (session/cookie.ts), so a passkey made on one app
-// of the domain signs in on the others; the origin every ceremony must come from is our issuer's.
+// (the identity and its authenticator, which Authgear keeps in pairs). The RP ID is the public
+// host, or the cookie domain when the session cookie spans subdomains (session/cookie.ts), so a
+// passkey made on one app of the domain signs in on the others; the origin every ceremony must
+// come from is our issuer's.
 import type { Config } from "../../config/schema.ts";
 import { sessionCookieSettings } from "../../session/cookie.ts";
 

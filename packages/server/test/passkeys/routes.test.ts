@@ -77,6 +77,7 @@ describe("passkeys over HTTP", () => {
     const res = await post(ua, "/settings/passkeys", { csrf: csrfOf(html), credential: auth.register(options.challenge, userId) });
     assert.equal(res.headers.get("location"), "/settings?notice=passkey_added");
     assert.equal((await server.ctx.storage.passkeys.listByUser(userId)).length, 1);
+    assert.equal((await server.ctx.storage.auditLog.list({ limit: 5, targetId: userId, action: "identity.passkey.added" })).items.length, 1, "audited");
 
     const info = await (await ua.request(`${server.url}/oauth2/userinfo`)).json() as Record<string, Record<string, unknown>[]>;
     const passkeyIdentity = info["https://authgear.com/claims/user/identities"].find((i) => i.type === "passkey");
@@ -120,6 +121,7 @@ describe("passkeys over HTTP", () => {
       assert.match(res.headers.get("content-type") ?? "", /text\/html/);
       assert.equal(ua.cookies.has("session"), false);
     }
+    assert.ok((await server.ctx.storage.auditLog.list({ limit: 5, action: "authentication.failed.identity.passkey" })).items.length >= 1, "refusals are audited");
     for (const path of ["/settings/passkeys", "/settings/passkeys/remove"]) {
       const res = await post(ua, path, { csrf, credential: "x", identity: "x" });
       assert.equal(res.headers.get("location"), "/login", `${path} needs a session`);

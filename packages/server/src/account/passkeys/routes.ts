@@ -26,6 +26,7 @@ import { PASSKEY_JS } from "./passkey-script.ts";
 import { PASSKEY_JS_PATH } from "./pages.ts";
 import { passkeysEnabled } from "./relying-party.ts";
 import { addPasskey, removePasskey, signUpWithPasskey } from "./service.ts";
+import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
 
 /** A WebAuthn response as JSON is a few hundred bytes to a few KB (attestation certificates): 16 KB is ample. */
 const CREDENTIAL_LIMIT = 16_384;
@@ -61,6 +62,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, ctx: Context): void 
     if (!result.ok) {
       ctx.metrics.signIn("failed");
       request.log.info({ reason: result.reason }, "passkey sign-in refused");
+      await recordUserEvent(ctx, USER_EVENTS.passkeyFailed, null, { ip, reason: result.reason });
       return refused(reply, ui, result.reason === "malformed" ? 400 : 401, ui.t(ASSERTION_ERRORS[result.reason]), back);
     }
     const user = await ctx.storage.users.get(result.passkey.userId);
@@ -118,11 +120,13 @@ export function registerPasskeyRoutes(app: FastifyInstance, ctx: Context): void 
   settingsPost("/settings/passkeys", { credential: CREDENTIAL_LIMIT }, async (request, reply, user, fields) => {
     const result = await addPasskey(ctx, user, fields.credential);
     if (result !== "ok") request.log.info({ reason: result }, "passkey registration refused");
+    else await recordUserEvent(ctx, USER_EVENTS.passkeyAdded, user, { ip: clientInfo(request).ip });
     return seeOther(ctx, reply, `/settings?notice=${result === "ok" ? "passkey_added" : "passkey_failed"}`);
   });
 
-  settingsPost("/settings/passkeys/remove", { identity: 64 }, async (_request, reply, user, fields) => {
+  settingsPost("/settings/passkeys/remove", { identity: 64 }, async (request, reply, user, fields) => {
     const result = await removePasskey(ctx, user, fields.identity);
+    if (result === "ok") await recordUserEvent(ctx, USER_EVENTS.passkeyRemoved, user, { ip: clientInfo(request).ip, identity_id: fields.identity });
     return seeOther(ctx, reply, `/settings?notice=${result === "ok" ? "passkey_removed" : result === "last_way" ? "passkey_last_way" : "passkey_failed"}`);
   });
 }

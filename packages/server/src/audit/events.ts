@@ -22,6 +22,10 @@ export const USER_EVENTS = {
   signedOut: "user.signed_out",
   /** Ours: a rotated refresh token or a spent authorization code came back, and what it names was revoked. */
   tokenReuseDetected: "token.reuse_detected",
+  /** Ours, in the style of the above: passkeys (account/passkeys/). */
+  passkeyAdded: "identity.passkey.added",
+  passkeyRemoved: "identity.passkey.removed",
+  passkeyFailed: "authentication.failed.identity.passkey",
 } as const;
 
 export type UserEvent = (typeof USER_EVENTS)[keyof typeof USER_EVENTS];

@@ -30,6 +30,7 @@ import { inSentence, keyLabel, keysLabel, signInFieldName } from "./login-id-fie
 import { candidateKeys, loginIdKeys } from "../identity/login-id/index.ts";
 import { accountLabel, lockKeyForTyped, type LoginIdProblem } from "../identity/service.ts";
 import type { LoginIdKeyConfig } from "../config/identity.ts";
+import { passkeyAuthBlock } from "../account/passkeys/service.ts";
 
 /** The longest value a login-ID field takes: an email address is at most 254 octets (RFC 5321 §4.5.3.1.3). */
 const fieldLimit = (k: LoginIdKeyConfig): number => (k.type === "email" ? Math.min(k.max_length, 254) : k.max_length);
@@ -48,9 +49,10 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
 
   app.get("/_gatehouse/ui.css", async (_req, reply) => reply.type("text/css").header("cache-control", "public, max-age=3600").send(UI_CSS));
 
-  function render(request: FastifyRequest, reply: FastifyReply, ui: Ui, which: "login" | "signup", view: Omit<FormView, "csrf">, status = 200): FastifyReply {
+  async function render(request: FastifyRequest, reply: FastifyReply, ui: Ui, which: "login" | "signup", view: Omit<FormView, "csrf">, status = 200): Promise<FastifyReply> {
     const buttons = providerButtons(ui, ctx.config, { flowId: view.flowId, intent: which === "signup" ? "signup" : undefined });
-    const full = { ...view, sso: (view.sso ?? "") + buttons, csrf: pageCsrf(ctx, request, reply) };
+    const csrf = pageCsrf(ctx, request, reply);
+    const full = { ...view, sso: (view.sso ?? "") + buttons + (await passkeyAuthBlock(ctx, ui, which, { csrf, flowId: view.flowId })), csrf };
     return sendHtml(ctx, reply, which === "login" ? loginPage(ui, full) : signupPage(ui, full, policy), status);
   }
 

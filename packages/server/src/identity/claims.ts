@@ -25,12 +25,16 @@ export function identityClaim(i: Identity): Record<string, unknown> {
 }
 
 /**
- * Authgear's authenticator list: the password (primary) and a confirmed TOTP (secondary). The
- * password row keeps no creation time: the user's is given.
+ * Authgear's authenticator list: the password (primary), each passkey (primary, like Authgear's
+ * passkey authenticator beside its identity) and a confirmed TOTP (secondary). The password row
+ * keeps no creation time: the user's is given.
  */
-export function authenticatorClaims(user: User, hasPassword: boolean, totp: TotpAuthenticator | null): Record<string, unknown>[] {
+export function authenticatorClaims(
+  user: User, hasPassword: boolean, totp: TotpAuthenticator | null, passkeys: readonly { createdAt: number; updatedAt: number }[] = [],
+): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   if (hasPassword) out.push({ type: "password", kind: "primary", created_at: rfc3339(user.createdAt), updated_at: rfc3339(user.createdAt) });
+  for (const p of passkeys) out.push({ type: "passkey", kind: "primary", created_at: rfc3339(p.createdAt), updated_at: rfc3339(p.updatedAt) });
   if (totp?.confirmedAt != null) out.push({ type: "totp", kind: "secondary", created_at: rfc3339(totp.createdAt), updated_at: rfc3339(totp.confirmedAt) });
   return out;
 }

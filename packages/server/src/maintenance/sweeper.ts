@@ -30,6 +30,7 @@ export interface SweepCounts {
   settingsActions: number;
   /** Accounts deleted at the end of their scheduled deletion's grace period (not expired rows: users). */
   scheduledDeletions: number;
+  passkeyChallenges: number;
 }
 
 /** Deletes every expired row now; returns how many went from each table. */
@@ -50,5 +51,6 @@ export async function sweepExpired(ctx: Context): Promise<SweepCounts> {
     appSessionTokens: await s.appSessionTokens.deleteExpired(now),
     settingsActions: await s.settingsActions.deleteExpired(now - RETENTION_SECONDS.codes),
     scheduledDeletions: await deleteDueAccounts(ctx),
+    passkeyChallenges: await s.passkeyChallenges.deleteExpired(now),
   };
 }

@@ -20,8 +20,10 @@ export async function userinfoClaims(ctx: Context, caller: Caller): Promise<Reco
   // The profile claims come from the user row (its attributes follow the login IDs): no query here.
   const claims: Record<string, unknown> = { sub: u.id, ...profileClaims(ctx.config.user_profile, u, scopes), ...authgearUserClaims(u) };
   if (scopes === "all") {
-    const [identities, hash, totp] = await Promise.all([ctx.storage.identities.listByUser(u.id), ctx.storage.passwords.get(u.id), ctx.storage.totp.get(u.id)]);
-    claims[AUTHENTICATORS_CLAIM] = authenticatorClaims(u, hash !== null, totp);
+    const [identities, hash, totp, passkeys] = await Promise.all([
+      ctx.storage.identities.listByUser(u.id), ctx.storage.passwords.get(u.id), ctx.storage.totp.get(u.id), ctx.storage.passkeys.listByUser(u.id),
+    ]);
+    claims[AUTHENTICATORS_CLAIM] = authenticatorClaims(u, hash !== null, totp, passkeys);
     claims[IDENTITIES_CLAIM] = identities.map(identityClaim);
     // Recovery codes come with a confirmed authenticator app (account/mfa).
     claims[RECOVERY_CODE_ENABLED_CLAIM] = totp?.confirmedAt != null;

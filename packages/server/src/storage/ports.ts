@@ -11,6 +11,7 @@ import type { AdminStorage } from "./admin-ports.ts";
 import type { AccountStorage } from "./account-ports.ts";
 import type { ProfileStorage } from "./profile-ports.ts";
 import type { IdentityStorage } from "./identity-ports.ts";
+import type { PasskeyStorage } from "./passkey-ports.ts";
 import type { Identity } from "../domain/identity.ts";
 import type { ImportStore } from "./import-ports.ts";
 
@@ -140,7 +141,7 @@ export interface SigningKeyStore {
   markRotated(kid: string, at: number): Promise<void>;
 }
 
-export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage, SettingsSurfaceStorage {
+export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage, SettingsSurfaceStorage, PasskeyStorage {
   users: UserStore;
   passwords: PasswordStore;
   sessions: SessionStore;

@@ -1,6 +1,7 @@
 import { postgresProfile, profileMigration, sqliteProfile } from "./schema-profile.ts";
 import { settingsSurface } from "./schema-settings-surface.ts";
 import { dpopMigration } from "./schema-dpop.ts";
+import { passkeysMigration } from "./schema-passkeys.ts";
 
 // Schema migrations, one list per dialect. Append only: a migration that has shipped is never edited.
 // Arrays (scopes, amr, roles) are JSON text in both dialects so rows map the same way.
@@ -307,6 +308,7 @@ export const sqliteMigrations: Migration[] = [
   { version: 9, name: "cookieless_sessions_password_history", sql: pagesAndHistory({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
   { version: 12, name: "settings_surface", sql: settingsSurface({ bigint: "INTEGER" }) },
   { version: 14, name: "dpop", sql: dpopMigration },
+  { version: 10, name: "passkeys", sql: passkeysMigration({ bigint: "INTEGER" }) },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -321,4 +323,5 @@ export const postgresMigrations: Migration[] = [
   { version: 9, name: "cookieless_sessions_password_history", sql: pagesAndHistory({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
   { version: 12, name: "settings_surface", sql: settingsSurface({ bigint: "BIGINT" }) },
   { version: 14, name: "dpop", sql: dpopMigration },
+  { version: 10, name: "passkeys", sql: passkeysMigration({ bigint: "BIGINT" }) },
 ];

@@ -67,14 +67,16 @@ const oauth: EndpointSpec[] = [
 
 const pages: EndpointSpec[] = [
   { name: "GET /", method: "GET", path: "/", accepts: PAGE, ...signedIn },
-  { name: "GET /login", method: "GET", path: "/login", query: ["flow"], base: (s) => ({ flow: s.flowId }), accepts: PAGE },
-  { name: "GET /signup", method: "GET", path: "/signup", query: ["flow"], base: (s) => ({ flow: s.flowId }), accepts: PAGE },
+  // With passkeys on, each page offering a ceremony stores its challenge.
+  { name: "GET /login", method: "GET", path: "/login", query: ["flow"], base: (s) => ({ flow: s.flowId }), accepts: PAGE, mayWrite: { accepted: ["passkey_challenges"] } },
+  { name: "GET /signup", method: "GET", path: "/signup", query: ["flow"], base: (s) => ({ flow: s.flowId }), accepts: PAGE, mayWrite: { accepted: ["passkey_challenges"] } },
+  { name: "GET /_gatehouse/passkey.js", method: "GET", path: "/_gatehouse/passkey.js", accepts: [200] },
   { name: "GET /forgot", method: "GET", path: "/forgot", accepts: PAGE },
   { name: "GET /reset", method: "GET", path: "/reset", query: ["token"], accepts: PAGE },
   { name: "GET /verify", method: "GET", path: "/verify", accepts: PAGE, cookies: (s) => [`gh_pending=${s.pendingVerify}`, `session=${s.session}`] },
   { name: "GET /login/totp", method: "GET", path: "/login/totp", accepts: PAGE, cookies: (s) => [`gh_pending=${s.pendingTotp}`] },
   { name: "GET /login/recovery", method: "GET", path: "/login/recovery", accepts: PAGE, cookies: (s) => [`gh_pending=${s.pendingTotp}`] },
-  { name: "GET /settings", method: "GET", path: "/settings", query: ["notice"], accepts: PAGE, ...signedIn },
+  { name: "GET /settings", method: "GET", path: "/settings", query: ["notice"], accepts: PAGE, ...signedIn, mayWrite: { accepted: ["passkey_challenges"] } },
   // Opening the TOTP page starts a setup (a pending authenticator row).
   { name: "GET /settings/totp", method: "GET", path: "/settings/totp", accepts: PAGE, ...signedIn, mayWrite: { accepted: ["totp_authenticators"] } },
   // Social sign-in: a start stores an attempt and goes to the provider; no forged callback is ever
@@ -105,6 +107,11 @@ const forms: EndpointSpec[] = [
   form("/settings/recovery-codes", ["code"], { ...signedIn, mayWrite: LOCKOUT }),
   form("/settings/sessions/revoke", ["kind", "id"], signedIn),
   form("/settings/oauth/disconnect", ["identity"], { ...signedIn, mayWrite: { accepted: ["identities"] } }),
+  // Passkeys: no forged credential ever verifies; a refusal is audited (and spends a challenge, if it named one).
+  form("/login/passkey", ["credential", "flow"], { base: (s) => ({ flow: s.flowId }), mayWrite: { refused: ["audit_log", "passkey_challenges"] } }),
+  form("/signup/passkey", ["email", "credential", "flow"], { mayWrite: { refused: ["passkey_challenges"], accepted: ["pending_logins", "outbox"] } }),
+  form("/settings/passkeys", ["credential"], { ...signedIn, mayWrite: { accepted: ["passkey_challenges"] } }),
+  form("/settings/passkeys/remove", ["identity"], signedIn),
 ];
 
 // Admin routes with a valid key. Write routes get hostile ids only (a real id would let a valid
@@ -132,4 +139,12 @@ const admin: EndpointSpec[] = [
     authorizations: (s) => [`Bearer ${s.adminKey}`], accepts: [200], mayWrite: { accepted: ["admin_keys"], refused: ["admin_keys"] } },
 ];
 
-export const ENDPOINTS: EndpointSpec[] = [...oauth, ...pages, ...forms, ...admin];
+// With passkeys on, a sign-in, sign-up or settings form that answers with its page again (an
+// error, a refusal) stores that page's new WebAuthn challenge, like the GET.
+const CEREMONY_FORMS = /^\/(login|signup|settings)(\/|$)/;
+const withChallenges = (spec: EndpointSpec): EndpointSpec => (!CEREMONY_FORMS.test(spec.path) ? spec : {
+  ...spec,
+  mayWrite: { accepted: [...(spec.mayWrite?.accepted ?? []), "passkey_challenges"], refused: [...(spec.mayWrite?.refused ?? []), "passkey_challenges"] },
+});
+
+export const ENDPOINTS: EndpointSpec[] = [...oauth, ...pages, ...forms.map(withChallenges), ...admin];

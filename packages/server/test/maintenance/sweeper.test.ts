@@ -76,7 +76,7 @@ for (const backend of backends) {
 
       assert.deepEqual(await sweepExpired(ctx), {
         authorizationCodes: 1, authFlows: 1, oneTimeCodes: 1, pendingLogins: 1, lockouts: 1, idpSessions: 2, offlineGrants: 2, revocations: 1, outbox: 1,
-        appSessionTokens: 0, settingsActions: 0, scheduledDeletions: 0,
+        appSessionTokens: 0, settingsActions: 0, scheduledDeletions: 0, passkeyChallenges: 0,
       });
       assert.equal((await s.codes.consume(liveCode.codeHash, { at: NOW, issuedGrantId: null })).kind, "ok");
       assert.ok(await s.authFlows.get(liveFlow.id));

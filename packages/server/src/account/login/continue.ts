@@ -28,10 +28,11 @@ export async function nextStage(ctx: Context, user: User, done: { totp: boolean;
  */
 export async function afterFirstFactor(
   ctx: Context, request: FastifyRequest, reply: FastifyReply,
-  o: { user: User; flowId: string | null; justSignedUp: boolean; amr?: string[] },
+  o: { user: User; flowId: string | null; justSignedUp: boolean; amr?: string[]; secondFactorDone?: boolean },
 ): Promise<FastifyReply> {
   const amr = o.amr ?? ["pwd"];
-  const stage = await nextStage(ctx, o.user, { totp: false, justSignedUp: o.justSignedUp });
+  // secondFactorDone: a factor that needs no second one (a passkey, as Authgear has it).
+  const stage = await nextStage(ctx, o.user, { totp: o.secondFactorDone ?? false, justSignedUp: o.justSignedUp });
   if (stage === null) return completeLogin(ctx, request, reply, o.user, amr, o.flowId);
   await startPending(ctx, reply, { userId: o.user.id, email: await accountLabel(ctx, o.user), flowId: o.flowId, stage, amr });
   const emailed = withEmail(o.user);

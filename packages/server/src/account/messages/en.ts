@@ -287,6 +287,27 @@ export const en = {
   "settings_action.unavailable.title": "This page cannot be opened",
   "settings_action.unavailable.message": "It was opened for another account, has expired, or was already used. Go back to the app and try again.",
   "login.error.deletion_scheduled": "This account is scheduled for deletion on {date}. Contact the service's support to cancel the deletion.",
+
+  // Passkeys (account/passkeys/)
+  "passkey.login.button": "Sign in with a passkey",
+  "passkey.signup.button": "Sign up with a passkey",
+  "passkey.signup.need_id": "Fill in the field above first: your passkey is made for it.",
+  "passkey.error.title": "The passkey could not be used",
+  "passkey.error.failed": "The passkey could not be used. Try again, or sign in another way.",
+  "passkey.error.expired": "That passkey request expired or was already used. Try again.",
+  "passkey.error.unknown": "This passkey is not registered here. Sign in another way, then add it in your account settings.",
+  "passkey.error.cancelled": "The passkey was not used. Try again, or sign in another way.",
+  "passkey.settings.heading": "Passkeys",
+  "passkey.settings.intro": "Sign in with your fingerprint, face or screen lock instead of a password.",
+  "passkey.settings.none": "You have no passkeys yet.",
+  "passkey.settings.add": "Add a passkey",
+  "passkey.settings.remove": "Remove",
+  "passkey.settings.remove_label": "Remove passkey {name}, added {date}",
+  "passkey.settings.added_on": "Added {date}",
+  "passkey.settings.added": "Your passkey was added.",
+  "passkey.settings.removed": "The passkey was removed.",
+  "passkey.settings.add_failed": "The passkey could not be added. Try again.",
+  "passkey.settings.last_way": "This passkey is your only way to sign in: set a password or add another passkey before removing it.",
 } as const;
 
 export type MessageKey = keyof typeof en;

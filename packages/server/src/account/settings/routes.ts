@@ -21,6 +21,7 @@ import { recoveryCodesPage, totpSetupPage } from "./totp-pages.ts";
 import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
 import { connectedAccountsSection } from "../../sso/pages.ts";
 import { disconnectIdentity } from "../../sso/disconnect.ts";
+import { passkeySettingsBlock } from "../passkeys/service.ts";
 
 /**
  * Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is
@@ -29,6 +30,7 @@ import { disconnectIdentity } from "../../sso/disconnect.ts";
 const NOTICES = new Map<string, MessageKey>([
   ["verified", "verify.done"], ["password", "settings.password.changed"], ["mfa_off", "settings.mfa.disabled"], ["revoked", "settings.sessions.revoked"], ["revoked_others", "settings.sessions.revoked_others"],
   ["oauth_linked", "settings.oauth.connected"], ["oauth_already", "settings.oauth.already"], ["oauth_unlinked", "settings.oauth.disconnected"],
+  ["passkey_added", "passkey.settings.added"], ["passkey_removed", "passkey.settings.removed"], ["passkey_failed", "passkey.settings.add_failed"], ["passkey_last_way", "passkey.settings.last_way"],
 ]);
 
 /** The browser session this request came with (null when a bearer token, not the cookie, signed it in). */
@@ -47,7 +49,8 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
       sessions: await listUserSessions(ctx, user.id, { currentSessionId: currentSession(caller) }),
       notice: o.notice ?? null, errors: o.errors ?? {}, policy, identities,
       // OAuth identities are listed (and connected, disconnected) in their own section.
-      connected: connectedAccountsSection(ui, ctx.config, { csrf: pageCsrf(ctx, request, reply), identities, error: o.errors?.oauth ?? null }),
+      connected: connectedAccountsSection(ui, ctx.config, { csrf: pageCsrf(ctx, request, reply), identities, error: o.errors?.oauth ?? null })
+        + (await passkeySettingsBlock(ctx, ui, { csrf: pageCsrf(ctx, request, reply), user, identities })),
     }), status);
   }
 

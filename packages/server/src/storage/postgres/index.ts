@@ -8,6 +8,7 @@ import { postgresStores } from "./stores.ts";
 import { postgresAdminStores } from "./admin-stores.ts";
 import { postgresAccountStores } from "./account-stores.ts";
 import { postgresIdentityStores } from "./identity-stores.ts";
+import { postgresPasskeyStores } from "./passkey-stores.ts";
 import { postgresCascades } from "./cascades.ts";
 import { profileStores } from "../profile-stores.ts";
 import { importStore } from "../import-plans.ts";
@@ -88,6 +89,7 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
     ...profileStores(postgresPlanRunner(pool), postgresRoles),
     importer: importStore(postgresPlanRunner(pool), postgresRoles),
     ...postgresIdentityStores(pool),
+    ...postgresPasskeyStores(pool),
     cascades: postgresCascades(pool),
     ...settingsSurfaceStores(postgresPlanRunner(pool)),
   }, fromPostgresError);

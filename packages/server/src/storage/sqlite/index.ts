@@ -19,6 +19,7 @@ import type { SettingsSurfaceStorage } from "../settings-surface-ports.ts";
 import type { ImportStore } from "../import-ports.ts";
 import { sqliteIdentityStores } from "./identity-stores.ts";
 import { settingsSurfaceStores } from "../settings-surface-stores.ts";
+import { sqlitePasskeyStores } from "./passkey-stores.ts";
 
 export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): Storage {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -29,7 +30,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   // Another process (a CLI command) holding the write lock longer than this: SQLITE_BUSY, a 503.
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & ProfileStorage
-    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades>; importer: ImportStore } & SettingsSurfaceStorage;
+    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades>; importer: ImportStore } & SettingsSurfaceStorage & ReturnType<typeof sqlitePasskeyStores>;
   let stores: Stores | null = null;
   const ready = (): Stores => {
     // SQLITE_BUSY/FULL/IOERR/READONLY become StorageUnavailableError (503), not a 500 with nothing logged.
@@ -38,6 +39,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
       ...sqliteIdentityStores(db), cascades: sqliteCascades(db),
       importer: importStore(sqlitePlanRunner(db), sqliteRoles),
       ...settingsSurfaceStores(sqlitePlanRunner(db)),
+      ...sqlitePasskeyStores(db),
     }, fromSqliteError);
     return stores;
   };
@@ -52,6 +54,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
     "identities", "roles", "groups", "assignments", "userSearch",
     "importer",
     "appSessionTokens", "settingsActions", "accountDeletions",
+    "passkeys", "passkeyChallenges",
   ] as const satisfies readonly (keyof Stores)[];
   const storage = {
     ...(Object.fromEntries(keys.map((k) => [k, lazy(k)])) as unknown as Stores),

@@ -7,6 +7,7 @@ import { accountLinkingSchema, checkProviders, oauthProvidersSchema } from "./oa
 import { userProfileSchema } from "./user-profile.ts";
 import { loginIdSchema, phoneInputSchema } from "./identity.ts";
 import { authenticatorFields } from "./authenticators.ts";
+import { authenticatorSchema, checkOobOtp, oobOtpRateLimitsSchema, smsMessagingFields } from "./oob-otp.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -226,12 +227,14 @@ export const configSchema = z
             from: z.string().default("Gatehouse <no-reply@localhost>").describe("The From header of every message."),
           })
           .prefault({}),
+        ...smsMessagingFields,
         dev_outbox_page: z.boolean().default(false).describe("Serve /_dev/outbox listing the local outbox. Development only: it shows codes."),
       })
       .prefault({}),
     localization: localizationSchema,
     identity: z.object({ login_id: loginIdSchema, oauth: oauthProvidersSchema }).prefault({}),
     ui: uiSchema,
+    authenticator: authenticatorSchema,
     verification: z
       .object({
         required: z.boolean().default(false).describe("Sign-up and login cannot finish until the email is verified."),
@@ -282,6 +285,7 @@ export const configSchema = z
               })
               .prefault({}),
             signup: z.object({ per_ip: rateLimit(10, "1m", "Sign-ups per IP.") }).prefault({}),
+            oob_otp: oobOtpRateLimitsSchema,
           })
           .prefault({}),
       })
@@ -297,6 +301,7 @@ export const configSchema = z
       seen.add(client.client_id);
     });
     checkProviders(c, ctx);
+    checkOobOtp(c, ctx);
   });
 
 export type Config = z.infer<typeof configSchema>;

@@ -8,6 +8,7 @@ import { postgresStores } from "./stores.ts";
 import { postgresAdminStores } from "./admin-stores.ts";
 import { postgresAccountStores } from "./account-stores.ts";
 import { postgresIdentityStores } from "./identity-stores.ts";
+import { postgresOobStores } from "./oob-stores.ts";
 import { postgresCascades } from "./cascades.ts";
 import { profileStores } from "../profile-stores.ts";
 import { postgresPlanRunner } from "../plan.ts";
@@ -85,6 +86,7 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
     ...postgresAccountStores(pool),
     ...profileStores(postgresPlanRunner(pool), postgresRoles),
     ...postgresIdentityStores(pool),
+    ...postgresOobStores(pool),
     cascades: postgresCascades(pool),
   }, fromPostgresError);
   return {

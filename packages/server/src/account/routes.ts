@@ -12,6 +12,7 @@ import { ACCOUNT_JS, ACCOUNT_JS_PATH } from "./ui/reveal.ts";
 import { sendHtml, uiFor } from "./ui/respond.ts";
 import { registerVerificationRoutes } from "./verification/routes.ts";
 import { registerBrandAssetRoutes } from "./ui/assets-routes.ts";
+import { registerOobOtpRoutes } from "./oob-otp/routes.ts";
 
 export function registerAccountRoutes(app: FastifyInstance, ctx: Context): void {
   app.get("/_gatehouse/account.css", async (_req, reply) => reply.type("text/css").header("cache-control", "public, max-age=3600").send(ACCOUNT_CSS));
@@ -22,6 +23,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: Context): void 
   registerResetRoutes(app, ctx);
   registerSettingsRoutes(app, ctx);
   registerProfileRoutes(app, ctx);
+  registerOobOtpRoutes(app, ctx);
   if (ctx.config.messaging.dev_outbox_page) {
     app.get(OUTBOX_PATH, async (request, reply) => sendHtml(ctx, reply, outboxPage(uiFor(ctx, request), await ctx.storage.outbox.list(50))));
   }

@@ -29,6 +29,7 @@ import { inSentence, keyLabel, keysLabel, signInFieldName } from "./login-id-fie
 import { candidateKeys, loginIdKeys } from "../identity/login-id/index.ts";
 import { accountLabel, lockKeyForTyped, type LoginIdProblem } from "../identity/service.ts";
 import type { LoginIdKeyConfig } from "../config/identity.ts";
+import { oobLoginLink, passwordPagesOff } from "../account/oob-otp/login-page.ts";
 
 /** The longest value a login-ID field takes: an email address is at most 254 octets (RFC 5321 §4.5.3.1.3). */
 const fieldLimit = (k: LoginIdKeyConfig): number => (k.type === "email" ? Math.min(k.max_length, 254) : k.max_length);
@@ -49,7 +50,7 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
 
   function render(request: FastifyRequest, reply: FastifyReply, ui: Ui, which: "login" | "signup", view: Omit<FormView, "csrf">, status = 200): FastifyReply {
     const buttons = providerButtons(ui, ctx.config, { flowId: view.flowId, intent: which === "signup" ? "signup" : undefined });
-    const full = { ...view, sso: (view.sso ?? "") + buttons, csrf: pageCsrf(ctx, request, reply) };
+    const full = { ...view, sso: (view.sso ?? "") + buttons + oobLoginLink(ui, ctx, view.flowId), csrf: pageCsrf(ctx, request, reply) };
     return sendHtml(ctx, reply, which === "login" ? loginPage(ui, full) : signupPage(ui, full, policy), status);
   }
 
@@ -74,6 +75,8 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
       const flow = await loadFlow(ctx, flowId);
       const ui = uiFor(ctx, request, flow?.ui);
       if (flowId && !flow) return expired(reply, ui);
+      const off = passwordPagesOff(ctx, flow?.id ?? null);
+      if (off) return reply.redirect(off, 302);
       const sso = which === "login" ? linkNotice(ui, ctx.config, await heldAlias(ctx, request)) : "";
       return render(request, reply, ui, which, { flowId: flow?.id ?? null, keys, values: hinted(which, flow?.loginHint ?? ""), error: null, appName: flow?.appName ?? "", sso });
     });
@@ -101,6 +104,8 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   }
 
   app.post("/login", async (request, reply) => {
+    const off = passwordPagesOff(ctx, null);
+    if (off) return reply.redirect(off, 303);
     const a = await accept(request, reply, "login");
     if (!a.ok) return a.reply;
     const typed = a.values[loginField];
@@ -124,6 +129,8 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   });
 
   app.post("/signup", async (request, reply) => {
+    const off = passwordPagesOff(ctx, null);
+    if (off) return reply.redirect(off, 303);
     const a = await accept(request, reply, "signup");
     if (!a.ok) return a.reply;
     const { t } = a.ui;

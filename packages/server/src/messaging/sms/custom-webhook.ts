@@ -3,8 +3,7 @@
 // signed: x-authgear-body-signature is the hex HMAC-SHA256 of the exact body bytes, so the receiver
 // can refuse requests that did not come from us. Any 2xx is success.
 import { createHmac } from "node:crypto";
-import type { SmsMessage, SmsTransport } from "./transport.ts";
-import { SmsDeliveryError } from "./twilio.ts";
+import { SmsDeliveryError, type SmsMessage, type SmsTransport } from "./port.ts";
 
 export const SIGNATURE_HEADER = "x-authgear-body-signature";
 

@@ -6,16 +6,9 @@ import type { OutboxStore } from "../../storage/account-ports.ts";
 import { twilioTransport } from "./twilio.ts";
 import { customTransport } from "./custom-webhook.ts";
 
-export interface SmsMessage {
-  /** E.164. */
-  to: string;
-  body: string;
-}
+import type { SmsMessage, SmsTransport } from "./port.ts";
 
-export interface SmsTransport {
-  readonly kind: "twilio" | "custom" | "outbox";
-  send(message: SmsMessage): Promise<void>;
-}
+export type { SmsMessage, SmsTransport };
 
 /** What the outbox shows as the subject of a text, so people tell texts from mail. */
 export const SMS_OUTBOX_SUBJECT = "SMS";

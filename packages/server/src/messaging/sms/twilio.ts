@@ -2,7 +2,7 @@
 // POST https://api.twilio.com/2010-04-01/Accounts/{AccountSid}/Messages.json, HTTP Basic auth with
 // the Account SID and Auth Token, a form-encoded body with To, Body and either MessagingServiceSid
 // or From. 201 Created on success; otherwise a JSON error {code, message, more_info, status}.
-import type { SmsMessage, SmsTransport } from "./transport.ts";
+import { SmsDeliveryError, type SmsMessage, type SmsTransport } from "./port.ts";
 
 export const TWILIO_API = "https://api.twilio.com";
 
@@ -12,8 +12,6 @@ export interface TwilioCredentials {
   message_service_sid?: string;
   from?: string;
 }
-
-export class SmsDeliveryError extends Error {}
 
 export function twilioTransport(creds: TwilioCredentials, fetchFn: typeof fetch, options: { timeoutMs?: number } = {}): SmsTransport {
   const url = `${TWILIO_API}/2010-04-01/Accounts/${encodeURIComponent(creds.account_sid)}/Messages.json`;

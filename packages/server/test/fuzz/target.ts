@@ -48,6 +48,8 @@ export async function startFuzzTarget(backend: Backend): Promise<FuzzTarget> {
       oauth: { clients: [SPA_CLIENT, CONFIDENTIAL_CLIENT], rate_limits: { token_per_ip: { burst: 100_000_000 } } },
       // A social provider whose start needs no network (GitHub's endpoints are fixed).
       identity: { oauth: { providers: [{ alias: "github", type: "github", client_id: "fuzz", client_secret: "fuzz-secret" }] } },
+      // Codes by email as a first factor too, so their pages are under attack as well (account/oob-otp).
+      authentication: { primary_authenticators: ["password", "oob_otp_email"] },
     },
   });
   const ctx = server.ctx;

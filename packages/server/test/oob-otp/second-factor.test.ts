@@ -107,3 +107,40 @@ describe("secondary_authentication_mode: disabled and if_exists; the password as
     }
   });
 });
+
+describe("settings: adding an email as a second factor (if_exists)", () => {
+  let f: AccountFixture;
+  before(async () => {
+    f = await setupAccounts({ authentication: { secondary_authenticators: ["totp", "oob_otp_email"] } });
+    await f.server.createUser("set@example.com", "a-fine-password-1");
+  });
+  after(async () => { await f.close(); });
+
+  it("proves the email with a code, then sign-in asks for a code; removing it stops that", async () => {
+    const agent = new UserAgent();
+    await finishAtApp(f.server, agent, await submitLogin(f.server, agent, "set@example.com", "a-fine-password-1"));
+    const settings = await getPage(agent, `${f.server.url}/settings`);
+    assert.match(settings.html, /href="\/settings\/second-factors"/);
+    const page = await getPage(agent, `${f.server.url}/settings/second-factors`);
+    const since = f.inbox.messages.length;
+    const forged = await post(agent, `${f.server.url}/settings/second-factors/send`, { csrf: csrfOf(page.html), channel: "email", target: "other@example.com" });
+    assert.equal(forged.status, 303, "not the account's own email: nothing sent");
+    const sent = await post(agent, `${f.server.url}/settings/second-factors/send`, { csrf: csrfOf(page.html), channel: "email", target: "set@example.com" });
+    assert.equal(sent.status, 200);
+    const code = codeIn(await f.inbox.next("set@example.com", { since }));
+    const added = await post(agent, `${f.server.url}/settings/second-factors/code`, { csrf: csrfOf(page.html), channel: "email", target: "set@example.com", code });
+    assert.equal(added.status, 303);
+    const listed = await getPage(agent, `${f.server.url}/settings/second-factors`);
+    assert.match(listed.html, /s•••@example\.com/);
+
+    const other = new UserAgent();
+    const login = await submitLogin(f.server, other, "set@example.com", "a-fine-password-1");
+    assert.equal(login.headers.get("location"), "/login/mfa");
+
+    const id = /name="id" value="([^"]+)"/.exec(listed.html)![1];
+    assert.equal((await post(agent, `${f.server.url}/settings/second-factors/remove`, { csrf: csrfOf(listed.html), id })).status, 303);
+    const third = new UserAgent();
+    const plain = await submitLogin(f.server, third, "set@example.com", "a-fine-password-1");
+    assert.deepEqual((await finishAtApp(f.server, third, plain)).claims.amr, ["pwd"]);
+  });
+});

@@ -341,4 +341,9 @@ export const ar: Catalogue = {
   "mfa.setup.email": "تلقَّ الرموز بالبريد الإلكتروني على {target}",
   "mfa.setup.sms": "تلقَّ الرموز برسائل نصية على {target}",
   "mfa.setup.other": "اختر عاملًا ثانيًا آخر",
+  "mfa.settings.title": "العوامل الثانية",
+  "mfa.settings.heading": "الرموز كعامل ثانٍ",
+  "mfa.settings.none": "لم يُعدّ أي بريد إلكتروني أو هاتف كعامل ثانٍ بعد.",
+  "mfa.settings.remove": "إزالة",
+  "mfa.settings.link": "عوامل ثانية عبر البريد الإلكتروني أو الرسائل النصية",
 };

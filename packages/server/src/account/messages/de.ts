@@ -341,4 +341,9 @@ export const de: Catalogue = {
   "mfa.setup.email": "Codes per E-Mail an {target} erhalten",
   "mfa.setup.sms": "Codes per SMS an {target} erhalten",
   "mfa.setup.other": "Einen anderen zweiten Faktor wählen",
+  "mfa.settings.title": "Zweite Faktoren",
+  "mfa.settings.heading": "Codes als zweiter Faktor",
+  "mfa.settings.none": "Noch keine E-Mail und keine Telefonnummer ist als zweiter Faktor eingerichtet.",
+  "mfa.settings.remove": "Entfernen",
+  "mfa.settings.link": "Zweite Faktoren per E-Mail oder SMS",
 };

@@ -341,6 +341,11 @@ export const en = {
   "mfa.setup.email": "Get codes by email at {target}",
   "mfa.setup.sms": "Get codes by text message at {target}",
   "mfa.setup.other": "Choose another second factor",
+  "mfa.settings.title": "Second factors",
+  "mfa.settings.heading": "Codes as a second factor",
+  "mfa.settings.none": "No email or phone is set up as a second factor yet.",
+  "mfa.settings.remove": "Remove",
+  "mfa.settings.link": "Second factors by email or text message",
 } as const;
 
 export type MessageKey = keyof typeof en;

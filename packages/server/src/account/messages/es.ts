@@ -341,4 +341,9 @@ export const es: Catalogue = {
   "mfa.setup.email": "Recibir códigos por correo en {target}",
   "mfa.setup.sms": "Recibir códigos por SMS en {target}",
   "mfa.setup.other": "Elegir otro segundo factor",
+  "mfa.settings.title": "Segundos factores",
+  "mfa.settings.heading": "Códigos como segundo factor",
+  "mfa.settings.none": "Aún no hay ningún correo ni teléfono configurado como segundo factor.",
+  "mfa.settings.remove": "Quitar",
+  "mfa.settings.link": "Segundos factores por correo o SMS",
 };

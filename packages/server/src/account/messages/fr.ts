@@ -341,4 +341,9 @@ export const fr: Catalogue = {
   "mfa.setup.email": "Recevoir les codes par e-mail à {target}",
   "mfa.setup.sms": "Recevoir les codes par SMS au {target}",
   "mfa.setup.other": "Choisir un autre second facteur",
+  "mfa.settings.title": "Seconds facteurs",
+  "mfa.settings.heading": "Codes comme second facteur",
+  "mfa.settings.none": "Aucune adresse e-mail ni aucun numéro n’est encore configuré comme second facteur.",
+  "mfa.settings.remove": "Retirer",
+  "mfa.settings.link": "Seconds facteurs par e-mail ou SMS",
 };

@@ -341,4 +341,9 @@ export const ja: Catalogue = {
   "mfa.setup.email": "{target} でメールによりコードを受け取る",
   "mfa.setup.sms": "{target} で SMS によりコードを受け取る",
   "mfa.setup.other": "別の要素を選ぶ",
+  "mfa.settings.title": "2 つ目の要素",
+  "mfa.settings.heading": "2 つ目の要素としてのコード",
+  "mfa.settings.none": "2 つ目の要素として設定されたメールアドレスや電話番号はまだありません。",
+  "mfa.settings.remove": "削除",
+  "mfa.settings.link": "メールまたは SMS による 2 つ目の要素",
 };

@@ -341,4 +341,9 @@ export const ko: Catalogue = {
   "mfa.setup.email": "{target}에서 이메일로 코드 받기",
   "mfa.setup.sms": "{target}에서 문자로 코드 받기",
   "mfa.setup.other": "다른 인증 요소 선택",
+  "mfa.settings.title": "두 번째 인증 요소",
+  "mfa.settings.heading": "두 번째 인증 요소로 쓰는 코드",
+  "mfa.settings.none": "아직 두 번째 인증 요소로 설정된 이메일이나 전화번호가 없습니다.",
+  "mfa.settings.remove": "삭제",
+  "mfa.settings.link": "이메일 또는 문자로 받는 두 번째 인증 요소",
 };

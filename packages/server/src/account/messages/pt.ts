@@ -341,4 +341,9 @@ export const pt: Catalogue = {
   "mfa.setup.email": "Receber códigos por e-mail em {target}",
   "mfa.setup.sms": "Receber códigos por SMS em {target}",
   "mfa.setup.other": "Escolher outro segundo fator",
+  "mfa.settings.title": "Segundos fatores",
+  "mfa.settings.heading": "Códigos como segundo fator",
+  "mfa.settings.none": "Nenhum e-mail ou telefone está configurado como segundo fator ainda.",
+  "mfa.settings.remove": "Remover",
+  "mfa.settings.link": "Segundos fatores por e-mail ou SMS",
 };

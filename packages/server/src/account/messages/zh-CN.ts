@@ -341,4 +341,9 @@ export const zhCN: Catalogue = {
   "mfa.setup.email": "通过电子邮件在 {target} 接收验证码",
   "mfa.setup.sms": "通过短信在 {target} 接收验证码",
   "mfa.setup.other": "选择其他第二重验证",
+  "mfa.settings.title": "第二重验证",
+  "mfa.settings.heading": "验证码作为第二重验证",
+  "mfa.settings.none": "尚未将任何电子邮件或电话设为第二重验证。",
+  "mfa.settings.remove": "移除",
+  "mfa.settings.link": "通过电子邮件或短信进行第二重验证",
 };

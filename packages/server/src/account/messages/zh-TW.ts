@@ -341,4 +341,9 @@ export const zhTW: Catalogue = {
   "mfa.setup.email": "以電子郵件在 {target} 接收驗證碼",
   "mfa.setup.sms": "以簡訊在 {target} 接收驗證碼",
   "mfa.setup.other": "選擇其他第二重驗證",
+  "mfa.settings.title": "第二重驗證",
+  "mfa.settings.heading": "驗證碼作為第二重驗證",
+  "mfa.settings.none": "尚未將任何電子郵件或電話設為第二重驗證。",
+  "mfa.settings.remove": "移除",
+  "mfa.settings.link": "以電子郵件或簡訊進行第二重驗證",
 };

@@ -4,9 +4,11 @@ import type { Context } from "../../context.ts";
 import { registerLinkRoutes } from "./link-routes.ts";
 import { registerPrimaryOobRoutes } from "./primary-routes.ts";
 import { registerSecondFactorPages } from "./second-factor-routes.ts";
+import { registerSecondFactorSettings } from "./settings-routes.ts";
 
 export function registerOobOtpRoutes(app: FastifyInstance, ctx: Context): void {
   registerPrimaryOobRoutes(app, ctx);
   registerLinkRoutes(app, ctx);
   registerSecondFactorPages(app, ctx);
+  registerSecondFactorSettings(app, ctx);
 }

@@ -21,6 +21,7 @@ import { recoveryCodesPage, totpSetupPage } from "./totp-pages.ts";
 import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
 import { connectedAccountsSection } from "../../sso/pages.ts";
 import { disconnectIdentity } from "../../sso/disconnect.ts";
+import { secondFactorSettingsLink } from "../oob-otp/settings-routes.ts";
 
 /**
  * Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is
@@ -47,7 +48,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
       sessions: await listUserSessions(ctx, user.id, { currentSessionId: currentSession(caller) }),
       notice: o.notice ?? null, errors: o.errors ?? {}, policy, identities,
       // OAuth identities are listed (and connected, disconnected) in their own section.
-      connected: connectedAccountsSection(ui, ctx.config, { csrf: pageCsrf(ctx, request, reply), identities, error: o.errors?.oauth ?? null }),
+      connected: connectedAccountsSection(ui, ctx.config, { csrf: pageCsrf(ctx, request, reply), identities, error: o.errors?.oauth ?? null }) + secondFactorSettingsLink(ui, ctx),
     }), status);
   }
 

@@ -105,3 +105,21 @@ describe("SMS provider config", () => {
     assert.equal(c.authentication.rate_limits.oob_otp.email.max_failed_attempts_revoke_otp, 5);
   });
 });
+
+describe("SMS credentials from the secrets file (Authgear's sms.twilio and sms.custom)", () => {
+  it("land in messaging.twilio / custom_sms_provider and win over the config", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const { loadConfigFile } = await import("../../src/config/load.ts");
+    const dir = mkdtempSync(join(tmpdir(), "gh-sms-secrets-"));
+    writeFileSync(join(dir, "c.yaml"), `messaging:\n  sms_provider: twilio\n  twilio: { account_sid: "${SID}", auth_token: "from-config", from: "+15005550006" }\n`);
+    writeFileSync(join(dir, "s.yaml"), `secrets:\n  - key: sms.twilio\n    data: { account_sid: "${SID}", auth_token: "${TOKEN}", message_service_sid: "${MG}" }\n  - key: sms.custom\n    data: { url: "https://sms.example/send", timeout: 5, signing_secret: "${"k".repeat(32)}" }\n`);
+    const c = loadConfigFile(join(dir, "c.yaml"), { secretsFile: join(dir, "s.yaml") });
+    assert.equal(c.messaging.twilio?.auth_token, TOKEN);
+    assert.equal(c.messaging.twilio?.message_service_sid, MG);
+    assert.equal(c.messaging.custom_sms_provider?.url, "https://sms.example/send");
+    writeFileSync(join(dir, "bad.yaml"), `secrets:\n  - key: sms.twilio\n    data: "nope"\n`);
+    assert.throws(() => loadConfigFile(join(dir, "c.yaml"), { secretsFile: join(dir, "bad.yaml") }), /secrets\[0\]\.data: sms\.twilio needs an object/);
+  });
+});

@@ -25,6 +25,7 @@ export interface SweepCounts {
   offlineGrants: number;
   revocations: number;
   outbox: number;
+  oobCodes: number;
 }
 
 /** Deletes every expired row now; returns how many went from each table. */
@@ -42,5 +43,6 @@ export async function sweepExpired(ctx: Context): Promise<SweepCounts> {
     // Each event says when no token it affects can still be valid: after that, no reader needs it.
     revocations: await s.revocations.deleteExpired(now),
     outbox: await s.outbox.deleteOlderThan(now - RETENTION_SECONDS.outbox),
+    oobCodes: await s.oobCodes.deleteExpired(now - RETENTION_SECONDS.accountState),
   };
 }

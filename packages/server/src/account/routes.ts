@@ -14,6 +14,7 @@ import { registerVerificationRoutes } from "./verification/routes.ts";
 import { registerBrandAssetRoutes } from "./ui/assets-routes.ts";
 import { registerSettingsActionPages } from "../settings-surface/action-pages.ts";
 import { registerPasskeyRoutes } from "./passkeys/routes.ts";
+import { registerOobOtpRoutes } from "./oob-otp/routes.ts";
 
 export function registerAccountRoutes(app: FastifyInstance, ctx: Context): void {
   app.get("/_gatehouse/account.css", async (_req, reply) => reply.type("text/css").header("cache-control", "public, max-age=3600").send(ACCOUNT_CSS));
@@ -26,6 +27,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: Context): void 
   registerProfileRoutes(app, ctx);
   registerSettingsActionPages(app, ctx);
   registerPasskeyRoutes(app, ctx);
+  registerOobOtpRoutes(app, ctx);
   if (ctx.config.messaging.dev_outbox_page) {
     app.get(OUTBOX_PATH, async (request, reply) => sendHtml(ctx, reply, outboxPage(uiFor(ctx, request), await ctx.storage.outbox.list(50))));
   }

@@ -122,7 +122,7 @@ export function profileClaims(profile: UserProfileConfig, user: User, scopes: st
   const claims: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(readable)) if (released.has(name)) claims[name] = value;
   if (released.has("email_verified") && "email" in claims) claims.email_verified = user.isVerified;
-  // No phone verification exists yet: a phone login ID is not a verified claim.
+  // Proved by an SMS code: userinfo (oauth/userinfo.ts) looks that up; the ID token says false.
   if (released.has("phone_number_verified") && "phone_number" in claims) claims.phone_number_verified = false;
   if (released.has("updated_at")) claims.updated_at = user.updatedAt;
   claims.custom_attributes = custom;

@@ -31,6 +31,7 @@ import { candidateKeys, loginIdKeys } from "../identity/login-id/index.ts";
 import { accountLabel, lockKeyForTyped, type LoginIdProblem } from "../identity/service.ts";
 import type { LoginIdKeyConfig } from "../config/identity.ts";
 import { passkeyAuthBlock } from "../account/passkeys/service.ts";
+import { oobLoginLink, passwordPagesOff } from "../account/oob-otp/login-page.ts";
 
 /** The longest value a login-ID field takes: an email address is at most 254 octets (RFC 5321 §4.5.3.1.3). */
 const fieldLimit = (k: LoginIdKeyConfig): number => (k.type === "email" ? Math.min(k.max_length, 254) : k.max_length);
@@ -52,7 +53,8 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   async function render(request: FastifyRequest, reply: FastifyReply, ui: Ui, which: "login" | "signup", view: Omit<FormView, "csrf">, status = 200): Promise<FastifyReply> {
     const buttons = providerButtons(ui, ctx.config, { flowId: view.flowId, intent: which === "signup" ? "signup" : undefined });
     const csrf = pageCsrf(ctx, request, reply);
-    const full = { ...view, sso: (view.sso ?? "") + buttons + (await passkeyAuthBlock(ctx, ui, which, { csrf, flowId: view.flowId })), csrf };
+    const passkeys = await passkeyAuthBlock(ctx, ui, which, { csrf, flowId: view.flowId });
+    const full = { ...view, sso: (view.sso ?? "") + buttons + passkeys + oobLoginLink(ui, ctx, view.flowId), csrf };
     return sendHtml(ctx, reply, which === "login" ? loginPage(ui, full) : signupPage(ui, full, policy), status);
   }
 
@@ -77,6 +79,8 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
       const flow = await loadFlow(ctx, flowId);
       const ui = uiFor(ctx, request, flow?.ui);
       if (flowId && !flow) return expired(reply, ui);
+      const off = passwordPagesOff(ctx, flow?.id ?? null);
+      if (off) return reply.redirect(off, 302);
       const sso = which === "login" ? linkNotice(ui, ctx.config, await heldAlias(ctx, request)) : "";
       return render(request, reply, ui, which, { flowId: flow?.id ?? null, keys, values: hinted(which, flow?.loginHint ?? ""), error: null, appName: flow?.appName ?? "", sso });
     });
@@ -104,6 +108,8 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   }
 
   app.post("/login", async (request, reply) => {
+    const off = passwordPagesOff(ctx, null);
+    if (off) return reply.redirect(off, 303);
     const a = await accept(request, reply, "login");
     if (!a.ok) return a.reply;
     const typed = a.values[loginField];
@@ -127,6 +133,8 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
   });
 
   app.post("/signup", async (request, reply) => {
+    const off = passwordPagesOff(ctx, null);
+    if (off) return reply.redirect(off, 303);
     const a = await accept(request, reply, "signup");
     if (!a.ok) return a.reply;
     const { t } = a.ui;

@@ -4,6 +4,7 @@ import { configSchema, type Config } from "./schema.ts";
 import { unknownKeys } from "./unknown-keys.ts";
 import { mergeSecrets, readSecretsFile } from "./secrets.ts";
 import { mergeAdminApiSecrets } from "./admin-api-secrets.ts";
+import { readSmsSecrets } from "./sms-secrets.ts";
 
 import { ConfigError } from "./errors.ts";
 
@@ -38,6 +39,7 @@ export function loadConfigFile(path: string, options: { secretsFile?: string } =
     try {
       raw = mergeSecrets(raw, readSecretsFile(options.secretsFile));
       raw = mergeAdminApiSecrets(raw, options.secretsFile);
+      raw = readSmsSecrets(raw, options.secretsFile);
     } catch (err) {
       throw new ConfigError((err as Error).message);
     }

@@ -9,6 +9,7 @@ import { loginIdSchema, phoneInputSchema } from "./identity.ts";
 import { authenticatorFields } from "./authenticators.ts";
 import { accountDeletionSchema } from "./account-deletion.ts";
 import { adminApiFields } from "./admin-api.ts";
+import { authenticatorSchema, checkOobOtp, oobOtpRateLimitsSchema, smsMessagingFields } from "./oob-otp.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -229,12 +230,14 @@ export const configSchema = z
             from: z.string().default("Gatehouse <no-reply@localhost>").describe("The From header of every message."),
           })
           .prefault({}),
+        ...smsMessagingFields,
         dev_outbox_page: z.boolean().default(false).describe("Serve /_dev/outbox listing the local outbox. Development only: it shows codes."),
       })
       .prefault({}),
     localization: localizationSchema,
     identity: z.object({ login_id: loginIdSchema, oauth: oauthProvidersSchema }).prefault({}),
     ui: uiSchema,
+    authenticator: authenticatorSchema,
     verification: z
       .object({
         required: z.boolean().default(false).describe("Sign-up and login cannot finish until the email is verified."),
@@ -285,6 +288,7 @@ export const configSchema = z
               })
               .prefault({}),
             signup: z.object({ per_ip: rateLimit(10, "1m", "Sign-ups per IP.") }).prefault({}),
+            oob_otp: oobOtpRateLimitsSchema,
           })
           .prefault({}),
       })
@@ -301,6 +305,7 @@ export const configSchema = z
       seen.add(client.client_id);
     });
     checkProviders(c, ctx);
+    checkOobOtp(c, ctx);
   });
 
 export type Config = z.infer<typeof configSchema>;

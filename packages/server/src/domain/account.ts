@@ -30,7 +30,8 @@ export interface TotpAuthenticator {
   lastUsedStep: number;
 }
 
-export type PendingLoginStage = "totp" | "verify";
+/** totp: the second factor (any kind); oob: a code or link sent as the first factor (account/oob-otp/). */
+export type PendingLoginStage = "totp" | "verify" | "oob";
 
 /** Between login steps: who passed the password, what is left, bound to the browser by a cookie secret. */
 export interface PendingLogin {

@@ -31,6 +31,7 @@ export interface SweepCounts {
   /** Accounts deleted at the end of their scheduled deletion's grace period (not expired rows: users). */
   scheduledDeletions: number;
   passkeyChallenges: number;
+  oobCodes: number;
 }
 
 /** Deletes every expired row now; returns how many went from each table. */
@@ -52,5 +53,6 @@ export async function sweepExpired(ctx: Context): Promise<SweepCounts> {
     settingsActions: await s.settingsActions.deleteExpired(now - RETENTION_SECONDS.codes),
     scheduledDeletions: await deleteDueAccounts(ctx),
     passkeyChallenges: await s.passkeyChallenges.deleteExpired(now),
+    oobCodes: await s.oobCodes.deleteExpired(now - RETENTION_SECONDS.accountState),
   };
 }

@@ -7,6 +7,7 @@ import type { Context } from "../context.ts";
 import type { Caller } from "../session/caller.ts";
 import { authgearUserClaims } from "../tokens/user-claims.ts";
 import { profileClaims } from "../attributes/profile.ts";
+import { phoneVerified } from "../account/oob-otp/finish.ts";
 import { AUTHENTICATORS_CLAIM, IDENTITIES_CLAIM, RECOVERY_CODE_ENABLED_CLAIM, authenticatorClaims, identityClaim } from "../identity/claims.ts";
 
 /** Cookie callers (first-party pages) and full-access tokens get every scope's claims. */
@@ -19,6 +20,8 @@ export async function userinfoClaims(ctx: Context, caller: Caller): Promise<Reco
   const scopes = releasedScopes(caller);
   // The profile claims come from the user row (its attributes follow the login IDs): no query here.
   const claims: Record<string, unknown> = { sub: u.id, ...profileClaims(ctx.config.user_profile, u, scopes), ...authgearUserClaims(u) };
+  // A phone number is verified once an SMS code to it was typed (account/oob-otp): one query, only when released.
+  if (claims.phone_number_verified === false) claims.phone_number_verified = await phoneVerified(ctx, u.id, claims.phone_number);
   if (scopes === "all") {
     const [identities, hash, totp, passkeys] = await Promise.all([
       ctx.storage.identities.listByUser(u.id), ctx.storage.passwords.get(u.id), ctx.storage.totp.get(u.id), ctx.storage.passkeys.listByUser(u.id),

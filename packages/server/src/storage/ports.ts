@@ -12,6 +12,7 @@ import type { AccountStorage } from "./account-ports.ts";
 import type { ProfileStorage } from "./profile-ports.ts";
 import type { IdentityStorage } from "./identity-ports.ts";
 import type { PasskeyStorage } from "./passkey-ports.ts";
+import type { OobStorage } from "./oob-ports.ts";
 import type { Identity } from "../domain/identity.ts";
 import type { ImportStore } from "./import-ports.ts";
 
@@ -141,7 +142,7 @@ export interface SigningKeyStore {
   markRotated(kid: string, at: number): Promise<void>;
 }
 
-export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage, SettingsSurfaceStorage, PasskeyStorage {
+export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage, SettingsSurfaceStorage, PasskeyStorage, OobStorage {
   users: UserStore;
   passwords: PasswordStore;
   sessions: SessionStore;

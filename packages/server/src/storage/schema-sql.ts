@@ -2,6 +2,7 @@ import { postgresProfile, profileMigration, sqliteProfile } from "./schema-profi
 import { settingsSurface } from "./schema-settings-surface.ts";
 import { dpopMigration } from "./schema-dpop.ts";
 import { passkeysMigration } from "./schema-passkeys.ts";
+import { oobOtpMigration } from "./schema-oob.ts";
 
 // Schema migrations, one list per dialect. Append only: a migration that has shipped is never edited.
 // Arrays (scopes, amr, roles) are JSON text in both dialects so rows map the same way.
@@ -309,6 +310,7 @@ export const sqliteMigrations: Migration[] = [
   { version: 12, name: "settings_surface", sql: settingsSurface({ bigint: "INTEGER" }) },
   { version: 14, name: "dpop", sql: dpopMigration },
   { version: 10, name: "passkeys", sql: passkeysMigration({ bigint: "INTEGER" }) },
+  { version: 11, name: "oob_otp", sql: oobOtpMigration({ bigint: "INTEGER" }) },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -324,4 +326,5 @@ export const postgresMigrations: Migration[] = [
   { version: 12, name: "settings_surface", sql: settingsSurface({ bigint: "BIGINT" }) },
   { version: 14, name: "dpop", sql: dpopMigration },
   { version: 10, name: "passkeys", sql: passkeysMigration({ bigint: "BIGINT" }) },
+  { version: 11, name: "oob_otp", sql: oobOtpMigration({ bigint: "BIGINT" }) },
 ];

@@ -48,8 +48,9 @@ export async function startFuzzTarget(backend: Backend): Promise<FuzzTarget> {
       oauth: { clients: [SPA_CLIENT, CONFIDENTIAL_CLIENT], rate_limits: { token_per_ip: { burst: 100_000_000 } } },
       // A social provider whose start needs no network (GitHub's endpoints are fixed).
       identity: { oauth: { providers: [{ alias: "github", type: "github", client_id: "fuzz", client_secret: "fuzz-secret" }] } },
-      // Passkeys on, so their endpoints are under attack too (the test server's cheap argon2 kept).
-      authentication: { identities: ["login_id", "oauth", "passkey"], primary_authenticators: ["password", "passkey"], password_hash: { memory_kib: 8192, iterations: 1, parallelism: 1 } },
+      // Passkeys and codes by email as first factors too, so their endpoints are under attack as well
+      // (account/passkeys, account/oob-otp); the test server's cheap argon2 kept.
+      authentication: { identities: ["login_id", "oauth", "passkey"], primary_authenticators: ["password", "passkey", "oob_otp_email"], password_hash: { memory_kib: 8192, iterations: 1, parallelism: 1 } },
     },
   });
   const ctx = server.ctx;

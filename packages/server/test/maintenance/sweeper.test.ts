@@ -74,10 +74,15 @@ for (const backend of backends) {
       await s.outbox.append({ to: "a@example.com", subject: "old", text: "", html: "", createdAt: NOW - RETENTION_SECONDS.outbox - 1 });
       await s.outbox.append({ to: "a@example.com", subject: "new", text: "", html: "", createdAt: NOW - 60 });
 
+      const oob = { pendingId: "p", codeHash: "h", linkTokenHash: null, approvedAt: null, failedAttempts: 0, createdAt: old, consumedAt: null };
+      await s.oobCodes.put({ ...oob, key: "oob-gone", expiresAt: NOW - RETENTION_SECONDS.accountState - 1 });
+      await s.oobCodes.put({ ...oob, key: "oob-kept", expiresAt: NOW + 60 });
+
       assert.deepEqual(await sweepExpired(ctx), {
         authorizationCodes: 1, authFlows: 1, oneTimeCodes: 1, pendingLogins: 1, lockouts: 1, idpSessions: 2, offlineGrants: 2, revocations: 1, outbox: 1,
-        appSessionTokens: 0, settingsActions: 0, scheduledDeletions: 0, passkeyChallenges: 0,
+        appSessionTokens: 0, settingsActions: 0, scheduledDeletions: 0, passkeyChallenges: 0, oobCodes: 1,
       });
+      assert.ok(await s.oobCodes.get("oob-kept"));
       assert.equal((await s.codes.consume(liveCode.codeHash, { at: NOW, issuedGrantId: null })).kind, "ok");
       assert.ok(await s.authFlows.get(liveFlow.id));
       assert.ok(await s.oneTimeCodes.get("verify_email", other.id));

@@ -6,17 +6,18 @@ import type { Context } from "../../context.ts";
 import type { PendingLoginStage } from "../../domain/account.ts";
 import { withEmail, type User } from "../../domain/user.ts";
 import { accountLabel } from "../../identity/service.ts";
-import { hasTotp } from "../mfa/totp.ts";
+import { secondFactorPath } from "../oob-otp/second-factor.ts";
 import { sendVerificationCode } from "../verification/service.ts";
 import { seeOther, uiFor } from "../ui/respond.ts";
 import { completeLogin } from "./complete.ts";
 import { clearPending, startPending } from "./pending.ts";
 
-export const STAGE_PATHS: Record<PendingLoginStage, string> = { totp: "/login/totp", verify: "/verify" };
+export const STAGE_PATHS: Record<PendingLoginStage, string> = { totp: "/login/totp", verify: "/verify", oob: "/login/otp/code" };
 
 /** Which step comes next for this user, or null when the login can finish. */
-export async function nextStage(ctx: Context, user: User, done: { totp: boolean; justSignedUp: boolean }): Promise<PendingLoginStage | null> {
-  if (!done.totp && (await hasTotp(ctx, user.id))) return "totp";
+export async function nextStage(ctx: Context, user: User, done: { totp: boolean; justSignedUp: boolean; amr?: string[] }): Promise<PendingLoginStage | null> {
+  // "totp" is the second-factor step, whichever factor it takes (oob-otp/second-factor.ts).
+  if (!done.totp && (await secondFactorPath(ctx, user, done.amr ?? [])) !== null) return "totp";
   // No email, nothing to verify (a phone or username login ID).
   if (user.email !== null && !user.isVerified && (done.justSignedUp || ctx.config.verification.required)) return "verify";
   return null;
@@ -32,12 +33,12 @@ export async function afterFirstFactor(
 ): Promise<FastifyReply> {
   const amr = o.amr ?? ["pwd"];
   // secondFactorDone: a factor that needs no second one (a passkey, as Authgear has it).
-  const stage = await nextStage(ctx, o.user, { totp: o.secondFactorDone ?? false, justSignedUp: o.justSignedUp });
+  const stage = await nextStage(ctx, o.user, { totp: o.secondFactorDone ?? false, justSignedUp: o.justSignedUp, amr });
   if (stage === null) return completeLogin(ctx, request, reply, o.user, amr, o.flowId);
   await startPending(ctx, reply, { userId: o.user.id, email: await accountLabel(ctx, o.user), flowId: o.flowId, stage, amr });
   const emailed = withEmail(o.user);
   if (stage === "verify" && emailed) await sendVerificationCode(ctx, emailed, { ip: clientInfo(request).ip, t: uiFor(ctx, request).t });
-  return seeOther(ctx, reply, STAGE_PATHS[stage]);
+  return seeOther(ctx, reply, (stage === "totp" ? await secondFactorPath(ctx, o.user, amr) : null) ?? STAGE_PATHS[stage]);
 }
 
 /**

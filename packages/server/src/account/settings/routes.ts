@@ -22,6 +22,7 @@ import { recordUserEvent, USER_EVENTS } from "../../audit/events.ts";
 import { connectedAccountsSection } from "../../sso/pages.ts";
 import { disconnectIdentity } from "../../sso/disconnect.ts";
 import { passkeySettingsBlock } from "../passkeys/service.ts";
+import { secondFactorSettingsLink } from "../oob-otp/settings-routes.ts";
 
 /**
  * Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is
@@ -50,7 +51,8 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
       notice: o.notice ?? null, errors: o.errors ?? {}, policy, identities,
       // OAuth identities are listed (and connected, disconnected) in their own section.
       connected: connectedAccountsSection(ui, ctx.config, { csrf: pageCsrf(ctx, request, reply), identities, error: o.errors?.oauth ?? null })
-        + (await passkeySettingsBlock(ctx, ui, { csrf: pageCsrf(ctx, request, reply), user, identities })),
+        + (await passkeySettingsBlock(ctx, ui, { csrf: pageCsrf(ctx, request, reply), user, identities }))
+        + secondFactorSettingsLink(ui, ctx),
     }), status);
   }
 

@@ -9,6 +9,7 @@ import { postgresAdminStores } from "./admin-stores.ts";
 import { postgresAccountStores } from "./account-stores.ts";
 import { postgresIdentityStores } from "./identity-stores.ts";
 import { postgresPasskeyStores } from "./passkey-stores.ts";
+import { postgresOobStores } from "./oob-stores.ts";
 import { postgresCascades } from "./cascades.ts";
 import { profileStores } from "../profile-stores.ts";
 import { importStore } from "../import-plans.ts";
@@ -90,6 +91,7 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
     importer: importStore(postgresPlanRunner(pool), postgresRoles),
     ...postgresIdentityStores(pool),
     ...postgresPasskeyStores(pool),
+    ...postgresOobStores(pool),
     cascades: postgresCascades(pool),
     ...settingsSurfaceStores(postgresPlanRunner(pool)),
   }, fromPostgresError);

@@ -20,6 +20,7 @@ import type { ImportStore } from "../import-ports.ts";
 import { sqliteIdentityStores } from "./identity-stores.ts";
 import { settingsSurfaceStores } from "../settings-surface-stores.ts";
 import { sqlitePasskeyStores } from "./passkey-stores.ts";
+import { sqliteOobStores } from "./oob-stores.ts";
 
 export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): Storage {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -30,7 +31,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   // Another process (a CLI command) holding the write lock longer than this: SQLITE_BUSY, a 503.
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & ProfileStorage
-    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades>; importer: ImportStore } & SettingsSurfaceStorage & ReturnType<typeof sqlitePasskeyStores>;
+    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades>; importer: ImportStore } & SettingsSurfaceStorage & ReturnType<typeof sqlitePasskeyStores> & ReturnType<typeof sqliteOobStores>;
   let stores: Stores | null = null;
   const ready = (): Stores => {
     // SQLITE_BUSY/FULL/IOERR/READONLY become StorageUnavailableError (503), not a 500 with nothing logged.
@@ -40,6 +41,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
       importer: importStore(sqlitePlanRunner(db), sqliteRoles),
       ...settingsSurfaceStores(sqlitePlanRunner(db)),
       ...sqlitePasskeyStores(db),
+      ...sqliteOobStores(db),
     }, fromSqliteError);
     return stores;
   };
@@ -55,6 +57,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
     "importer",
     "appSessionTokens", "settingsActions", "accountDeletions",
     "passkeys", "passkeyChallenges",
+    "oobCodes", "oobAuthenticators",
   ] as const satisfies readonly (keyof Stores)[];
   const storage = {
     ...(Object.fromEntries(keys.map((k) => [k, lazy(k)])) as unknown as Stores),

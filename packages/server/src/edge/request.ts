@@ -42,6 +42,10 @@ export class IncomingEdgeRequest implements EdgeRequest {
     requireFormBody(this.headers["content-type"]);
     return parseOrRefuse(this.body, "form body");
   }
+
+  bodyText(): string {
+    return this.body ?? "";
+  }
 }
 
 /** A request value built by hand: for tests and for calling an endpoint without a socket. */

@@ -21,6 +21,8 @@ export interface EdgeRequest {
    * OAuthError (invalid_request) for another content type or a malformed body. Empty for GET.
    */
   form(): Record<string, string | string[]>;
+  /** The raw body of a route with `body: true` ("" for none): for the JSON APIs, which parse it themselves. */
+  bodyText(): string;
 }
 
 /** A response as plain data. `stream`, when present, keeps the response open (server-sent events). */

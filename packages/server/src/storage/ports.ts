@@ -10,6 +10,7 @@ import type { AdminStorage } from "./admin-ports.ts";
 import type { AccountStorage } from "./account-ports.ts";
 import type { ProfileStorage } from "./profile-ports.ts";
 import type { IdentityStorage } from "./identity-ports.ts";
+import type { DeviceKeyStorage } from "./device-key-ports.ts";
 import type { Identity } from "../domain/identity.ts";
 
 export type { User, IdpSession, OfflineGrant, AuthFlow, AuthorizationCode, SigningKey };
@@ -136,7 +137,7 @@ export interface SigningKeyStore {
   markRotated(kid: string, at: number): Promise<void>;
 }
 
-export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage {
+export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage, DeviceKeyStorage {
   users: UserStore;
   passwords: PasswordStore;
   sessions: SessionStore;

@@ -4,9 +4,10 @@ import { OAuthError } from "../errors.ts";
 import { authorizationCodeGrant } from "./grants/authorization-code.ts";
 import { idTokenGrant } from "./grants/id-token.ts";
 import { refreshTokenGrant } from "./grants/refresh-token.ts";
+import { deviceKeyGrants } from "../../device-keys/grants.ts";
 import type { GrantHandler, TokenRequest, TokenResponse } from "./types.ts";
 
-const grants = new Map<string, GrantHandler>([authorizationCodeGrant, refreshTokenGrant, idTokenGrant].map((g) => [g.grantType, g]));
+const grants = new Map<string, GrantHandler>([authorizationCodeGrant, refreshTokenGrant, idTokenGrant, ...deviceKeyGrants].map((g) => [g.grantType, g]));
 export const supportedGrantTypes = [...grants.keys()];
 
 export async function handleTokenRequest(ctx: Context, request: TokenRequest): Promise<TokenResponse> {

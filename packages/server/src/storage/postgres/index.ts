@@ -13,6 +13,7 @@ import { profileStores } from "../profile-stores.ts";
 import { postgresPlanRunner } from "../plan.ts";
 import { postgresRoles } from "../roles-sql.ts";
 import { guardPool } from "./nul-guard.ts";
+import { deviceKeyStores } from "../device-key-stores.ts";
 
 /** Takes `schema` out of the URL: pg would pass unknown query parameters on to the server. */
 export function splitSchema(url: string): { url: string; schema: string | null } {
@@ -85,6 +86,7 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
     ...postgresAccountStores(pool),
     ...profileStores(postgresPlanRunner(pool), postgresRoles),
     ...postgresIdentityStores(pool),
+    ...deviceKeyStores(postgresPlanRunner(pool), { true: "TRUE", false: "FALSE" }),
     cascades: postgresCascades(pool),
   }, fromPostgresError);
   return {

@@ -15,6 +15,8 @@ import { sqlitePlanRunner } from "../plan.ts";
 import { sqliteRoles } from "../roles-sql.ts";
 import type { ProfileStorage } from "../profile-ports.ts";
 import { sqliteIdentityStores } from "./identity-stores.ts";
+import { deviceKeyStores } from "../device-key-stores.ts";
+import type { DeviceKeyStorage } from "../device-key-ports.ts";
 
 export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): Storage {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -25,11 +27,11 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   // Another process (a CLI command) holding the write lock longer than this: SQLITE_BUSY, a 503.
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & ProfileStorage
-    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades> };
+    & ReturnType<typeof sqliteIdentityStores> & DeviceKeyStorage & { cascades: ReturnType<typeof sqliteCascades> };
   let stores: Stores | null = null;
   const ready = (): Stores => {
     // SQLITE_BUSY/FULL/IOERR/READONLY become StorageUnavailableError (503), not a 500 with nothing logged.
-    stores ??= translateErrors({ ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), ...profileStores(sqlitePlanRunner(db), sqliteRoles), ...sqliteIdentityStores(db), cascades: sqliteCascades(db) }, fromSqliteError);
+    stores ??= translateErrors({ ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), ...profileStores(sqlitePlanRunner(db), sqliteRoles), ...sqliteIdentityStores(db), ...deviceKeyStores(sqlitePlanRunner(db), { true: "1", false: "0" }), cascades: sqliteCascades(db) }, fromSqliteError);
     return stores;
   };
   // Stores prepare their statements when first used, after migrate() has created the tables: until
@@ -40,7 +42,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   const keys = [
     "users", "passwords", "sessions", "offlineGrants", "cascades", "codes", "authFlows", "signingKeys", "userDirectory", "adminKeys",
     "auditLog", "clientSettings", "revocations", "oneTimeCodes", "totp", "recoveryCodes", "pendingLogins", "lockouts", "outbox", "passwordHistory",
-    "identities", "roles", "groups", "assignments", "userSearch",
+    "identities", "roles", "groups", "assignments", "userSearch", "deviceKeys", "oneTimeTokens",
   ] as const satisfies readonly (keyof Stores)[];
   const storage = {
     ...(Object.fromEntries(keys.map((k) => [k, lazy(k)])) as unknown as Stores),

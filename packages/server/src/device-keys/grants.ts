@@ -1,0 +1,5 @@
+// The token grants signed by a device key, for the token endpoint's map (oauth/token/endpoint.ts).
+import type { GrantHandler } from "../oauth/token/types.ts";
+import { anonymousRequestGrant } from "./anonymous-grant.ts";
+
+export const deviceKeyGrants: GrantHandler[] = [anonymousRequestGrant];

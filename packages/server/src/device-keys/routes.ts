@@ -1,0 +1,10 @@
+// The device-key endpoints for the edge's route table (edge/routes.ts).
+import type { Context } from "../context.ts";
+import type { Route } from "../edge/types.ts";
+import { challengeEndpoint } from "./challenge-endpoint.ts";
+
+export function deviceKeyRoutes(ctx: Context): Route[] {
+  return [
+    { path: "/oauth2/challenge", methods: ["POST"], handler: challengeEndpoint(ctx), errors: "json", cors: true, body: true },
+  ];
+}

@@ -1,5 +1,6 @@
 // The token grants signed by a device key, for the token endpoint's map (oauth/token/endpoint.ts).
 import type { GrantHandler } from "../oauth/token/types.ts";
 import { anonymousRequestGrant } from "./anonymous-grant.ts";
+import { biometricRequestGrant } from "./biometric-grant.ts";
 
-export const deviceKeyGrants: GrantHandler[] = [anonymousRequestGrant];
+export const deviceKeyGrants: GrantHandler[] = [anonymousRequestGrant, biometricRequestGrant];

@@ -32,6 +32,20 @@ export async function storeOneTimeToken(ctx: Context, token: string, o: { purpos
   return expiresAt;
 }
 
+/** Reads a one-time token without spending it: its user, if it is live and has this purpose. */
+export async function peekOneTimeToken(ctx: Context, token: string, purpose: OneTimeTokenPurpose): Promise<{ userId: string | null } | null> {
+  const hash = sha256(token);
+  const now = ctx.now();
+  let found: { purpose: string; userId: string | null; expiresAt: number } | null;
+  if (ctx.redis) {
+    const raw = await ctx.redis.get(redisKey(hash));
+    found = raw ? (JSON.parse(raw) as { purpose: string; userId: string | null; expiresAt: number }) : null;
+  } else {
+    found = await ctx.storage.oneTimeTokens.get(hash, now);
+  }
+  return found && found.purpose === purpose && found.expiresAt > now ? { userId: found.userId } : null;
+}
+
 /** Spends a one-time token: its user (or null for challenges) if it existed, was unexpired and had this purpose. */
 export async function consumeOneTimeToken(ctx: Context, token: string, purpose: OneTimeTokenPurpose): Promise<{ userId: string | null } | null> {
   if (typeof token !== "string" || token.length === 0 || token.length > 256) return null;

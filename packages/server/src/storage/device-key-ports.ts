@@ -49,6 +49,8 @@ export interface DeviceKeyStore {
 
 export interface OneTimeTokenStore {
   create(token: OneTimeToken): Promise<void>;
+  /** The token if it exists and has not expired at `at`, left in place. */
+  get(tokenHash: string, at: number): Promise<OneTimeToken | null>;
   /** Deletes and returns the token if it exists and has not expired at `at`; null otherwise. */
   consume(tokenHash: string, at: number): Promise<OneTimeToken | null>;
   deleteExpired(before: number): Promise<number>;

@@ -16,6 +16,13 @@ function toKey(r: Row): DeviceKey {
   };
 }
 
+function toToken(r: Row): OneTimeToken {
+  return {
+    tokenHash: String(r.token_hash), purpose: String(r.purpose) as OneTimeTokenPurpose,
+    userId: r.user_id === null ? null : String(r.user_id), expiresAt: Number(r.expires_at),
+  };
+}
+
 function* one<T>(sql: string, args: unknown[], map: (r: Row) => T): Plan<T | null> {
   const rows: Row[] = yield all(sql, args);
   return rows.length > 0 ? map(rows[0]) : null;
@@ -66,15 +73,12 @@ export function deviceKeyStores(runPlan: RunPlan, dialect: { true: string; false
       create: (t) => exec(function* () {
         yield run("INSERT INTO one_time_tokens (token_hash, purpose, user_id, expires_at) VALUES ($1, $2, $3, $4)", [t.tokenHash, t.purpose, t.userId, t.expiresAt]);
       }),
+      get: (hash, at) => exec(() => one("SELECT token_hash, purpose, user_id, expires_at FROM one_time_tokens WHERE token_hash = $1 AND expires_at > $2", [hash, at], toToken), { read: true }),
       // DELETE … RETURNING: of two concurrent consumers exactly one gets the row (both dialects).
       consume: (hash, at) => exec(function* () {
         const rows: Row[] = yield all("DELETE FROM one_time_tokens WHERE token_hash = $1 RETURNING token_hash, purpose, user_id, expires_at", [hash]);
         if (rows.length === 0) return null;
-        const r = rows[0];
-        const token: OneTimeToken = {
-          tokenHash: String(r.token_hash), purpose: String(r.purpose) as OneTimeTokenPurpose,
-          userId: r.user_id === null ? null : String(r.user_id), expiresAt: Number(r.expires_at),
-        };
+        const token = toToken(rows[0]);
         return token.expiresAt > at ? token : null;
       }),
       deleteExpired: (before) => exec(function* () {

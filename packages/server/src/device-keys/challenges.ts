@@ -21,13 +21,13 @@ export function randomBase32(length: number): string {
 const redisKey = (hash: string): string => `gatehouse:one-time-token:${hash}`;
 
 /** Stores a one-time token (challenge or promotion code) for `ttl` seconds. */
-export async function storeOneTimeToken(ctx: Context, token: string, o: { purpose: OneTimeTokenPurpose; userId: string | null; ttl: number }): Promise<number> {
+export async function storeOneTimeToken(ctx: Context, token: string, o: { purpose: OneTimeTokenPurpose; userId: string | null; ttl: number; data?: Record<string, unknown> }): Promise<number> {
   const expiresAt = ctx.now() + o.ttl;
   const hash = sha256(token);
   if (ctx.redis) {
-    await ctx.redis.set(redisKey(hash), JSON.stringify({ purpose: o.purpose, userId: o.userId, expiresAt }), "EX", o.ttl, "NX");
+    await ctx.redis.set(redisKey(hash), JSON.stringify({ purpose: o.purpose, userId: o.userId, data: o.data ?? null, expiresAt }), "EX", o.ttl, "NX");
   } else {
-    await ctx.storage.oneTimeTokens.create({ tokenHash: hash, purpose: o.purpose, userId: o.userId, expiresAt });
+    await ctx.storage.oneTimeTokens.create({ tokenHash: hash, purpose: o.purpose, userId: o.userId, data: o.data ?? null, expiresAt });
   }
   return expiresAt;
 }
@@ -47,20 +47,22 @@ export async function peekOneTimeToken(ctx: Context, token: string, purpose: One
 }
 
 /** Spends a one-time token: its user (or null for challenges) if it existed, was unexpired and had this purpose. */
-export async function consumeOneTimeToken(ctx: Context, token: string, purpose: OneTimeTokenPurpose): Promise<{ userId: string | null } | null> {
+type Stored = { purpose: string; userId: string | null; data?: Record<string, unknown> | null; expiresAt: number };
+
+export async function consumeOneTimeToken(ctx: Context, token: string, purpose: OneTimeTokenPurpose): Promise<{ userId: string | null; data: Record<string, unknown> | null } | null> {
   if (typeof token !== "string" || token.length === 0 || token.length > 256) return null;
   const hash = sha256(token);
   const now = ctx.now();
-  let found: { purpose: string; userId: string | null; expiresAt: number } | null;
+  let found: Stored | null;
   if (ctx.redis) {
     const raw = await ctx.redis.getdel(redisKey(hash));
-    found = raw ? (JSON.parse(raw) as { purpose: string; userId: string | null; expiresAt: number }) : null;
+    found = raw ? (JSON.parse(raw) as Stored) : null;
     if (found && found.expiresAt <= now) found = null;
   } else {
     found = await ctx.storage.oneTimeTokens.consume(hash, now);
   }
   // A token of another purpose is spent too: it was presented where it does not belong.
-  return found && found.purpose === purpose ? { userId: found.userId } : null;
+  return found && found.purpose === purpose ? { userId: found.userId, data: found.data ?? null } : null;
 }
 
 export async function createChallenge(ctx: Context, purpose: ChallengePurpose): Promise<{ token: string; expiresAt: number }> {

@@ -9,6 +9,7 @@ import { issueTokens } from "../oauth/token/issue.ts";
 import { newRefreshToken } from "../oauth/token/refresh-token-format.ts";
 import type { TokenRequest, TokenResponse } from "../oauth/token/types.ts";
 import { OAuthError } from "../oauth/errors.ts";
+import { deviceSecretForNewGrant } from "./device-secret.ts";
 
 /** The one error a device-key grant answers for any bad key, JWT or challenge (Authgear's api.InvalidCredentials). */
 export const invalidCredentials = (): OAuthError => new OAuthError("invalid_grant", "InvalidCredentials");
@@ -27,7 +28,7 @@ export async function issueDeviceKeyTokens(
   });
   return issueTokens(ctx, client, {
     user, clientId: client.client_id, scopes: o.scopes, amr: o.amr, authenticatedAt: now, session: { kind: "offline_grant", id },
-  }, { refreshToken: rt.token });
+  }, { refreshToken: rt.token, ...(await deviceSecretForNewGrant(ctx, id, o.scopes)) });
 }
 
 /** Authgear's client.HasFullAccessScope(): first-party app types may act for the user in full. */

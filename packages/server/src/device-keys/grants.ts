@@ -2,5 +2,6 @@
 import type { GrantHandler } from "../oauth/token/types.ts";
 import { anonymousRequestGrant } from "./anonymous-grant.ts";
 import { biometricRequestGrant } from "./biometric-grant.ts";
+import { tokenExchangeGrant } from "./token-exchange-grant.ts";
 
-export const deviceKeyGrants: GrantHandler[] = [anonymousRequestGrant, biometricRequestGrant];
+export const deviceKeyGrants: GrantHandler[] = [anonymousRequestGrant, biometricRequestGrant, tokenExchangeGrant];

@@ -20,13 +20,15 @@ export interface DeviceKey {
   lastUsedAt: number;
 }
 
-export type OneTimeTokenPurpose = "anonymous_request" | "biometric_request" | "app2app_request" | "anonymous_promotion";
+export type OneTimeTokenPurpose = "anonymous_request" | "biometric_request" | "app2app_request" | "anonymous_promotion" | "pre_authenticated_url";
 
 export interface OneTimeToken {
   tokenHash: string;
   purpose: OneTimeTokenPurpose;
   /** Promotion codes: the anonymous user they promote. */
   userId: string | null;
+  /** Pre-authenticated URL tokens: the grant and client they were issued for. */
+  data?: Record<string, unknown> | null;
   expiresAt: number;
 }
 
@@ -56,7 +58,14 @@ export interface OneTimeTokenStore {
   deleteExpired(before: number): Promise<number>;
 }
 
+/** Device SSO (scope device_sso): the hash of each offline grant's current device secret. */
+export interface DeviceSecretStore {
+  set(grantId: string, secretHash: string, at: number): Promise<void>;
+  get(grantId: string): Promise<string | null>;
+}
+
 export interface DeviceKeyStorage {
   deviceKeys: DeviceKeyStore;
+  deviceSecrets: DeviceSecretStore;
   oneTimeTokens: OneTimeTokenStore;
 }

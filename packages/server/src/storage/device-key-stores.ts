@@ -20,6 +20,7 @@ function toToken(r: Row): OneTimeToken {
   return {
     tokenHash: String(r.token_hash), purpose: String(r.purpose) as OneTimeTokenPurpose,
     userId: r.user_id === null ? null : String(r.user_id), expiresAt: Number(r.expires_at),
+    data: r.data === null || r.data === undefined ? null : (JSON.parse(String(r.data)) as Record<string, unknown>),
   };
 }
 
@@ -69,14 +70,23 @@ export function deviceKeyStores(runPlan: RunPlan, dialect: { true: string; false
         return rows.map((r) => String(r.id));
       }, { read: true }),
     },
+    deviceSecrets: {
+      set: (grantId, hash, at) => exec(function* () {
+        yield run(
+          "INSERT INTO device_secrets (grant_id, secret_hash, updated_at) VALUES ($1, $2, $3) ON CONFLICT (grant_id) DO UPDATE SET secret_hash = excluded.secret_hash, updated_at = excluded.updated_at",
+          [grantId, hash, at],
+        );
+      }),
+      get: (grantId) => exec(() => one("SELECT secret_hash FROM device_secrets WHERE grant_id = $1", [grantId], (r) => String(r.secret_hash)), { read: true }),
+    },
     oneTimeTokens: {
       create: (t) => exec(function* () {
-        yield run("INSERT INTO one_time_tokens (token_hash, purpose, user_id, expires_at) VALUES ($1, $2, $3, $4)", [t.tokenHash, t.purpose, t.userId, t.expiresAt]);
+        yield run("INSERT INTO one_time_tokens (token_hash, purpose, user_id, data, expires_at) VALUES ($1, $2, $3, $4, $5)", [t.tokenHash, t.purpose, t.userId, t.data === undefined || t.data === null ? null : JSON.stringify(t.data), t.expiresAt]);
       }),
-      get: (hash, at) => exec(() => one("SELECT token_hash, purpose, user_id, expires_at FROM one_time_tokens WHERE token_hash = $1 AND expires_at > $2", [hash, at], toToken), { read: true }),
+      get: (hash, at) => exec(() => one("SELECT token_hash, purpose, user_id, data, expires_at FROM one_time_tokens WHERE token_hash = $1 AND expires_at > $2", [hash, at], toToken), { read: true }),
       // DELETE … RETURNING: of two concurrent consumers exactly one gets the row (both dialects).
       consume: (hash, at) => exec(function* () {
-        const rows: Row[] = yield all("DELETE FROM one_time_tokens WHERE token_hash = $1 RETURNING token_hash, purpose, user_id, expires_at", [hash]);
+        const rows: Row[] = yield all("DELETE FROM one_time_tokens WHERE token_hash = $1 RETURNING token_hash, purpose, user_id, data, expires_at", [hash]);
         if (rows.length === 0) return null;
         const token = toToken(rows[0]);
         return token.expiresAt > at ? token : null;
@@ -106,8 +116,14 @@ CREATE TABLE one_time_tokens (
   token_hash TEXT PRIMARY KEY,
   purpose TEXT NOT NULL,
   user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+  data TEXT,
   expires_at ${opts.bigint} NOT NULL
 );
 CREATE INDEX one_time_tokens_expires ON one_time_tokens (expires_at);
+CREATE TABLE device_secrets (
+  grant_id TEXT PRIMARY KEY REFERENCES offline_grants(id) ON DELETE CASCADE,
+  secret_hash TEXT NOT NULL,
+  updated_at ${opts.bigint} NOT NULL
+);
 CREATE INDEX users_anonymous ON users (is_anonymous, created_at);
 `;

@@ -14,6 +14,11 @@ export const NATIVE_CLIENT = {
   x_pre_authenticated_url_allowed_origins: ["https://web.example.com"],
 };
 export const PLAIN_NATIVE_CLIENT = { ...NATIVE_CLIENT, client_id: "test-native-plain", x_pre_authenticated_url_enabled: false, x_pre_authenticated_url_allowed_origins: [] };
+/** The web app a pre-authenticated URL opens (client_id = webApplicationClientID in makePreAuthenticatedURL). */
+export const WEB_CLIENT = {
+  client_id: "test-web", name: "Test web app", x_application_type: "traditional_webapp", redirect_uris: ["https://web.example.com/after-login"],
+  x_pre_authenticated_url_enabled: true, x_pre_authenticated_url_allowed_origins: ["https://web.example.com"],
+};
 export const EMAIL = "nina@example.com";
 export const PASSWORD = "correct horse battery staple";
 
@@ -26,7 +31,7 @@ export const NATIVE_SCOPES_WITH_DEVICE_SSO = "openid https://authgear.com/scopes
 
 export async function startNativeServer(options: { identities?: string[]; config?: Record<string, unknown>; databaseUrl?: string } = {}): Promise<TestServer> {
   return startTestServer({
-    clients: [NATIVE_CLIENT, PLAIN_NATIVE_CLIENT],
+    clients: [NATIVE_CLIENT, PLAIN_NATIVE_CLIENT, WEB_CLIENT],
     databaseUrl: options.databaseUrl,
     config: {
       authentication: {

@@ -42,7 +42,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   const keys = [
     "users", "passwords", "sessions", "offlineGrants", "cascades", "codes", "authFlows", "signingKeys", "userDirectory", "adminKeys",
     "auditLog", "clientSettings", "revocations", "oneTimeCodes", "totp", "recoveryCodes", "pendingLogins", "lockouts", "outbox", "passwordHistory",
-    "identities", "roles", "groups", "assignments", "userSearch", "deviceKeys", "oneTimeTokens",
+    "identities", "roles", "groups", "assignments", "userSearch", "deviceKeys", "deviceSecrets", "oneTimeTokens",
   ] as const satisfies readonly (keyof Stores)[];
   const storage = {
     ...(Object.fromEntries(keys.map((k) => [k, lazy(k)])) as unknown as Stores),

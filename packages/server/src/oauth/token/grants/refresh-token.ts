@@ -9,6 +9,7 @@ import { issueTokens } from "../issue.ts";
 import { matchRefreshToken, parseRefreshToken } from "../refresh-token-format.ts";
 import { rotateRefreshToken } from "../rotation.ts";
 import type { GrantHandler } from "../types.ts";
+import { deviceSecretForRefresh } from "../../../device-keys/device-secret.ts";
 
 export const refreshTokenGrant: GrantHandler = {
   grantType: "refresh_token",
@@ -49,9 +50,10 @@ export const refreshTokenGrant: GrantHandler = {
       // Last-access writes are debounced like the session's: idle timeouts are far longer.
       throw invalidGrant("the refresh token has been revoked");
     }
+    const deviceSecret = await deviceSecretForRefresh(ctx, grant.id, grant.scopes, p.device_secret);
     return issueTokens(ctx, client, {
       user, clientId: client.client_id, scopes, amr: grant.amr, authenticatedAt: grant.authenticatedAt,
       session: { kind: "offline_grant", id: grant.id },
-    }, { refreshToken });
+    }, { refreshToken, ...deviceSecret });
   },
 };

@@ -20,3 +20,14 @@ export const preAuthenticatedUrlClientFields = {
   x_pre_authenticated_url_allowed_origins: z.array(httpOrigin).default([])
     .describe("Origins (audience) a pre-authenticated URL may be made for."),
 };
+
+/** Spread into `identity`, beside login_id and oauth. */
+export const deviceKeyIdentityFields = {
+  biometric: z.object({
+    list_enabled: z.boolean().default(false).describe("Show the user's biometric devices on the settings page (Authgear's identity.biometric.list_enabled)."),
+  }).prefault({}),
+  x_anonymous: z.object({
+    cleanup_inactive_after_days: z.number().int().min(0).max(3650).default(0)
+      .describe("Delete anonymous users not seen for this many days (no key used, no live session or grant). 0 keeps them. Gatehouse's own field: Authgear has none."),
+  }).prefault({}),
+};

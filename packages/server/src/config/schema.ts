@@ -6,7 +6,7 @@ import { BUILT_IN_LANGUAGES } from "../account/messages/languages.ts";
 import { accountLinkingSchema, checkProviders, oauthProvidersSchema } from "./oauth-providers.ts";
 import { userProfileSchema } from "./user-profile.ts";
 import { loginIdSchema, phoneInputSchema } from "./identity.ts";
-import { preAuthenticatedUrlClientFields } from "./device-keys.ts";
+import { deviceKeyIdentityFields, preAuthenticatedUrlClientFields } from "./device-keys.ts";
 import { authenticatorFields } from "./authenticators.ts";
 
 const absoluteUrl = z.string().refine((s) => {
@@ -232,7 +232,7 @@ export const configSchema = z
       })
       .prefault({}),
     localization: localizationSchema,
-    identity: z.object({ login_id: loginIdSchema, oauth: oauthProvidersSchema }).prefault({}),
+    identity: z.object({ login_id: loginIdSchema, oauth: oauthProvidersSchema, ...deviceKeyIdentityFields }).prefault({}),
     ui: uiSchema,
     verification: z
       .object({

@@ -1,6 +1,7 @@
 // The one sweeper for rows that expire: every table whose rows stop mattering at some time is cleaned
 // here, through one storage method per aggregate. The app calls sweepExpired on a timer; each pass is
 // a handful of indexed DELETEs, so it may run often.
+import { deleteUser } from "../session/revocation.ts";
 import type { Context } from "../context.ts";
 
 /** How long rows are kept after they stopped mattering. */
@@ -15,6 +16,16 @@ export const RETENTION_SECONDS = {
   outbox: 7 * 86400,
 } as const;
 
+/** Deletes (with their sessions and grants, revoked everywhere) the anonymous users inactive for the configured days. */
+async function sweepAnonymousUsers(ctx: Context): Promise<number> {
+  const days = ctx.config.identity.x_anonymous.cleanup_inactive_after_days;
+  if (days === 0) return 0;
+  const stale = await ctx.storage.deviceKeys.staleAnonymousUsers(ctx.now() - days * 86400, 500);
+  let deleted = 0;
+  for (const id of stale) if (await deleteUser(ctx, id)) deleted++;
+  return deleted;
+}
+
 export interface SweepCounts {
   authorizationCodes: number;
   authFlows: number;
@@ -25,6 +36,10 @@ export interface SweepCounts {
   offlineGrants: number;
   revocations: number;
   outbox: number;
+  /** Challenges, promotion codes, pre-authenticated-URL tokens (device-keys/). */
+  oneTimeTokens: number;
+  /** Anonymous users unseen for identity.x_anonymous.cleanup_inactive_after_days. */
+  anonymousUsers: number;
 }
 
 /** Deletes every expired row now; returns how many went from each table. */
@@ -42,5 +57,7 @@ export async function sweepExpired(ctx: Context): Promise<SweepCounts> {
     // Each event says when no token it affects can still be valid: after that, no reader needs it.
     revocations: await s.revocations.deleteExpired(now),
     outbox: await s.outbox.deleteOlderThan(now - RETENTION_SECONDS.outbox),
+    oneTimeTokens: await s.oneTimeTokens.deleteExpired(now),
+    anonymousUsers: await sweepAnonymousUsers(ctx),
   };
 }

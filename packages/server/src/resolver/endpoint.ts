@@ -4,6 +4,7 @@
 // 5xx: behind auth_request a 5xx breaks every page of every app on the domain.
 import type { Context } from "../context.ts";
 import { clearedSessionCookieHeader, sessionCookieSettings } from "../session/cookie.ts";
+import { APP_ACCESS_TOKEN_COOKIE } from "../device-keys/pre-authenticated-url.ts";
 import type { EdgeResponse, Handler } from "../edge/types.ts";
 import { INVALID } from "./headers.ts";
 import { resolveRequest } from "./resolve.ts";
@@ -12,7 +13,7 @@ export function resolverEndpoint(ctx: Context): Handler {
   const cookie = sessionCookieSettings(ctx.config);
   const cleared = clearedSessionCookieHeader(cookie);
   return async (request) => {
-    const result = await resolveRequest(ctx, { authorization: request.headers.authorization, sessionCookie: request.cookie(cookie.name), client: request.client });
+    const result = await resolveRequest(ctx, { authorization: request.headers.authorization, sessionCookie: request.cookie(cookie.name), appAccessTokenCookie: request.cookie(APP_ACCESS_TOKEN_COOKIE), client: request.client });
     const headers: EdgeResponse["headers"] = { ...result.headers, "cache-control": "no-store" };
     // A dead session cookie is cleared, as Authgear does, so browsers stop sending it.
     if (result.clearCookie) headers["set-cookie"] = cleared;

@@ -74,6 +74,10 @@ describe("device SSO and pre-authenticated URLs", () => {
     assert.equal(claims.client_id, WEB_CLIENT.client_id);
     const info = await fetch(`${server.url}/oauth2/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
     assert.equal(info.status, 200);
+    // A backend behind the resolver sees the user from the cookie, as Authgear's resolver reads it.
+    const resolved = await fetch(`${server.url}/_resolver/resolve`, { headers: { cookie: `app_access_token=${encodeURIComponent(accessToken)}` } });
+    assert.equal(resolved.headers.get("x-authgear-session-valid"), "true");
+    assert.equal(resolved.headers.get("x-authgear-user-id"), userId);
 
     // The token is spent; the old device secret is dead.
     const again = await fetch(url, { redirect: "manual" });

@@ -74,8 +74,12 @@ for (const backend of backends) {
       await s.outbox.append({ to: "a@example.com", subject: "old", text: "", html: "", createdAt: NOW - RETENTION_SECONDS.outbox - 1 });
       await s.outbox.append({ to: "a@example.com", subject: "new", text: "", html: "", createdAt: NOW - 60 });
 
+      // Device-key challenges: expired ones go at once (device-keys/challenges.ts).
+      await s.oneTimeTokens.create({ tokenHash: id("t"), purpose: "anonymous_request", userId: null, expiresAt: NOW - 1 });
+      await s.oneTimeTokens.create({ tokenHash: id("t"), purpose: "anonymous_request", userId: null, expiresAt: NOW + 300 });
       assert.deepEqual(await sweepExpired(ctx), {
         authorizationCodes: 1, authFlows: 1, oneTimeCodes: 1, pendingLogins: 1, lockouts: 1, idpSessions: 2, offlineGrants: 2, revocations: 1, outbox: 1,
+        oneTimeTokens: 1, anonymousUsers: 0,
       });
       assert.equal((await s.codes.consume(liveCode.codeHash, { at: NOW, issuedGrantId: null })).kind, "ok");
       assert.ok(await s.authFlows.get(liveFlow.id));

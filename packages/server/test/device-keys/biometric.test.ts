@@ -4,6 +4,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { decodeJwt } from "jose";
+import { createAdminKey } from "../../src/admin/keys.ts";
 import type { TestServer } from "../support/server.ts";
 import { Device, challenge, signJwt } from "./device.ts";
 import { EMAIL, NATIVE_CLIENT, NATIVE_SCOPES_WITH_DEVICE_SSO, PASSWORD, codeExchange, nativeSignIn, postToken, startNativeServer } from "./fixture.ts";
@@ -103,6 +104,21 @@ describe("biometric-request grant", () => {
     assert.equal((await enableBiometric(server, device, String((await signedIn(server)).access_token))).status, 200);
     const res = await authenticateBiometric(server, device, { scope: "openid" });
     assert.equal(res.body.error, "invalid_scope");
+  });
+
+  it("lists a user's biometric keys in the admin API and removes one, after which it signs nobody in", async () => {
+    const device = new Device();
+    assert.equal((await enableBiometric(server, device, String((await signedIn(server)).access_token))).status, 200);
+    const key = (await createAdminKey(server.ctx, "device-keys-test")).key;
+    const admin = (method: string, path: string) => fetch(`${server.url}/_api/admin${path}`, { method, headers: { authorization: `Bearer ${key}` } });
+    const listed = (await (await admin("GET", `/users/${userId}/device-keys`)).json()) as { items: { id: string; key_id: string; type: string; device_model: string }[] };
+    const mine = listed.items.find((k) => k.key_id === device.kid)!;
+    assert.equal(mine.type, "biometric");
+    assert.equal(mine.device_model, "Google Pixel 8");
+    assert.equal((await admin("DELETE", `/users/${userId}/device-keys/${mine.id}`)).status, 200);
+    assert.equal((await admin("DELETE", `/users/${userId}/device-keys/${mine.id}`)).status, 404);
+    assert.equal((await admin("DELETE", `/users/${userId}/device-keys/not-an-id`)).status, 404);
+    assert.deepEqual((await authenticateBiometric(server, device)).body, { error: "invalid_grant", error_description: "InvalidCredentials" });
   });
 
   it("refuses setup for an anonymous user (AnonymousUserAddIdentity)", async () => {

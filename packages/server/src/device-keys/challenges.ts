@@ -18,14 +18,17 @@ export function randomBase32(length: number): string {
   return out;
 }
 
-const redisKey = (hash: string): string => `gatehouse:one-time-token:${hash}`;
+
+
+/** Under redis.key_prefix, so deployments sharing a Redis never see each other's tokens. */
+const redisKey = (ctx: Context, hash: string): string => `${ctx.config.redis.key_prefix}one-time-token:${hash}`;
 
 /** Stores a one-time token (challenge or promotion code) for `ttl` seconds. */
 export async function storeOneTimeToken(ctx: Context, token: string, o: { purpose: OneTimeTokenPurpose; userId: string | null; ttl: number; data?: Record<string, unknown> }): Promise<number> {
   const expiresAt = ctx.now() + o.ttl;
   const hash = sha256(token);
   if (ctx.redis) {
-    await ctx.redis.set(redisKey(hash), JSON.stringify({ purpose: o.purpose, userId: o.userId, data: o.data ?? null, expiresAt }), "EX", o.ttl, "NX");
+    await ctx.redis.set(redisKey(ctx, hash), JSON.stringify({ purpose: o.purpose, userId: o.userId, data: o.data ?? null, expiresAt }), "EX", o.ttl, "NX");
   } else {
     await ctx.storage.oneTimeTokens.create({ tokenHash: hash, purpose: o.purpose, userId: o.userId, data: o.data ?? null, expiresAt });
   }
@@ -38,7 +41,7 @@ export async function peekOneTimeToken(ctx: Context, token: string, purpose: One
   const now = ctx.now();
   let found: { purpose: string; userId: string | null; expiresAt: number } | null;
   if (ctx.redis) {
-    const raw = await ctx.redis.get(redisKey(hash));
+    const raw = await ctx.redis.get(redisKey(ctx, hash));
     found = raw ? (JSON.parse(raw) as { purpose: string; userId: string | null; expiresAt: number }) : null;
   } else {
     found = await ctx.storage.oneTimeTokens.get(hash, now);
@@ -55,7 +58,7 @@ export async function consumeOneTimeToken(ctx: Context, token: string, purpose: 
   const now = ctx.now();
   let found: Stored | null;
   if (ctx.redis) {
-    const raw = await ctx.redis.getdel(redisKey(hash));
+    const raw = await ctx.redis.getdel(redisKey(ctx, hash));
     found = raw ? (JSON.parse(raw) as Stored) : null;
     if (found && found.expiresAt <= now) found = null;
   } else {

@@ -46,6 +46,8 @@ describe("POST /oauth2/challenge", () => {
       ["application/json", "[1,2]", 400, "ValidationFailed"],
       ["application/json", "{not json", 400, "RequestBody"],
       ["application/x-www-form-urlencoded", "purpose=anonymous_request", 400, "RequestBody"],
+      ["application/json", JSON.stringify({ purpose: "anonymous_request", pad: "x".repeat(4000) }), 400, "RequestBody"],
+      ["application/json", JSON.stringify({ purpose: 7 }), 400, "ValidationFailed"],
     ];
     for (const [type, body, status, reason] of cases) {
       const res = await fetch(`${server.url}/oauth2/challenge`, { method: "POST", headers: { "content-type": type }, body });

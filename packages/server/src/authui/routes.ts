@@ -141,7 +141,7 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     // With one login-ID key it is required like the password; with several, at least one (signUp says so).
     const missing = missingFields(t, { ...(keys.length === 1 ? a.values : {}), password: a.password });
     if (missing) return render(request, reply, a.ui, "signup", { ...a.view, error: null, fieldErrors: missing }, 400);
-    const result = await signUp(ctx, { loginIds: a.values, password: a.password, ip: clientInfo(request).ip });
+    const result = await signUp(ctx, { loginIds: a.values, password: a.password, ip: clientInfo(request).ip, flowId: a.flow?.id ?? null });
     switch (result.kind) {
       case "created":
         return afterFirstFactor(ctx, request, reply, { user: result.user, flowId: a.flow?.id ?? null, justSignedUp: true });

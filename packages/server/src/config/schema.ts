@@ -6,6 +6,7 @@ import { BUILT_IN_LANGUAGES } from "../account/messages/languages.ts";
 import { accountLinkingSchema, checkProviders, oauthProvidersSchema } from "./oauth-providers.ts";
 import { userProfileSchema } from "./user-profile.ts";
 import { loginIdSchema, phoneInputSchema } from "./identity.ts";
+import { deviceKeyIdentityFields, preAuthenticatedUrlClientFields } from "./device-keys.ts";
 import { authenticatorFields } from "./authenticators.ts";
 import { accountDeletionSchema } from "./account-deletion.ts";
 import { adminApiFields } from "./admin-api.ts";
@@ -109,6 +110,7 @@ const clientSchema = z
     refresh_token_rotation_enabled: tokenLifetimeFields.refresh_token_rotation_enabled.default(false),
     refresh_token_rotation_grace_period_seconds: tokenLifetimeFields.refresh_token_rotation_grace_period_seconds.default(10),
     issue_jwt_access_token: z.boolean().default(true).describe("Gatehouse always issues JWTs; kept for compatibility."),
+    ...preAuthenticatedUrlClientFields,
   })
   .superRefine((c, ctx) => {
     const confidential = c.x_application_type === "confidential" || c.x_application_type === "third_party_app";
@@ -235,7 +237,7 @@ export const configSchema = z
       })
       .prefault({}),
     localization: localizationSchema,
-    identity: z.object({ login_id: loginIdSchema, oauth: oauthProvidersSchema }).prefault({}),
+    identity: z.object({ login_id: loginIdSchema, oauth: oauthProvidersSchema, ...deviceKeyIdentityFields }).prefault({}),
     ui: uiSchema,
     authenticator: authenticatorSchema,
     verification: z

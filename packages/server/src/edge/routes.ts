@@ -14,6 +14,7 @@ import { healthEndpoint } from "../observability/health.ts";
 import { readinessEndpoint } from "../observability/readiness.ts";
 import { metricsEndpoint } from "../observability/metrics-endpoint.ts";
 import { appSessionTokenEndpoint } from "../settings-surface/app-session-token-endpoint.ts";
+import { deviceKeyRoutes } from "../device-keys/routes.ts";
 import type { Route } from "./types.ts";
 
 export function protocolRoutes(ctx: Context, deps: { watcher: RevocationWatcher }): Route[] {
@@ -32,6 +33,7 @@ export function protocolRoutes(ctx: Context, deps: { watcher: RevocationWatcher 
     { path: "/oauth2/userinfo", methods: ["GET", "POST"], handler: userinfoEndpoint(ctx), errors: "json", cors: true, body: true },
     { path: "/oauth2/end_session", methods: ["GET", "POST"], handler: endSessionEndpoint(ctx), errors: "page", body: true },
     // Proxies forward the original method to the resolver; Authgear answers any.
+    ...deviceKeyRoutes(ctx),
     { path: "/_resolver/resolve", methods: "*", handler: resolverEndpoint(ctx), errors: "json", inDoubt: resolverInDoubt },
     { path: "/_api/revocations", methods: ["GET"], handler: feed.poll, errors: "json" },
     { path: "/_api/revocations/stream", methods: ["GET"], handler: feed.stream, errors: "json" },

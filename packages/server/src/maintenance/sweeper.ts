@@ -1,6 +1,7 @@
 // The one sweeper for rows that expire: every table whose rows stop mattering at some time is cleaned
 // here, through one storage method per aggregate. The app calls sweepExpired on a timer; each pass is
 // a handful of indexed DELETEs, so it may run often.
+import { deleteUser } from "../session/revocation.ts";
 import type { Context } from "../context.ts";
 import { deleteDueAccounts } from "../settings-surface/account-deletion.ts";
 
@@ -15,6 +16,16 @@ export const RETENTION_SECONDS = {
   /** The local outbox (no SMTP configured) is a development aid, not an archive. */
   outbox: 7 * 86400,
 } as const;
+
+/** Deletes (with their sessions and grants, revoked everywhere) the anonymous users inactive for the configured days. */
+async function sweepAnonymousUsers(ctx: Context): Promise<number> {
+  const days = ctx.config.identity.x_anonymous.cleanup_inactive_after_days;
+  if (days === 0) return 0;
+  const stale = await ctx.storage.deviceKeys.staleAnonymousUsers(ctx.now() - days * 86400, 500);
+  let deleted = 0;
+  for (const id of stale) if (await deleteUser(ctx, id)) deleted++;
+  return deleted;
+}
 
 export interface SweepCounts {
   authorizationCodes: number;
@@ -32,6 +43,10 @@ export interface SweepCounts {
   scheduledDeletions: number;
   passkeyChallenges: number;
   oobCodes: number;
+  /** Challenges, promotion codes, pre-authenticated-URL tokens (device-keys/). */
+  oneTimeTokens: number;
+  /** Anonymous users unseen for identity.x_anonymous.cleanup_inactive_after_days. */
+  anonymousUsers: number;
 }
 
 /** Deletes every expired row now; returns how many went from each table. */
@@ -54,5 +69,7 @@ export async function sweepExpired(ctx: Context): Promise<SweepCounts> {
     scheduledDeletions: await deleteDueAccounts(ctx),
     passkeyChallenges: await s.passkeyChallenges.deleteExpired(now),
     oobCodes: await s.oobCodes.deleteExpired(now - RETENTION_SECONDS.accountState),
+    oneTimeTokens: await s.oneTimeTokens.deleteExpired(now),
+    anonymousUsers: await sweepAnonymousUsers(ctx),
   };
 }

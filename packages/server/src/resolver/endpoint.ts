@@ -4,6 +4,7 @@
 // 5xx: behind auth_request a 5xx breaks every page of every app on the domain.
 import type { Context } from "../context.ts";
 import { clearedSessionCookieHeader, sessionCookieSettings } from "../session/cookie.ts";
+import { APP_ACCESS_TOKEN_COOKIE } from "../device-keys/pre-authenticated-url.ts";
 import type { EdgeResponse, Handler } from "../edge/types.ts";
 import { INVALID } from "./headers.ts";
 import { resolveRequest } from "./resolve.ts";
@@ -16,7 +17,7 @@ export function resolverEndpoint(ctx: Context): Handler {
     // Requests without a DPoP header pay for nothing here (the resolver is a hot path).
     const dpop = request.headers.dpop as string | undefined;
     const result = await resolveRequest(ctx, {
-      authorization: request.headers.authorization, sessionCookie: request.cookie(cookie.name), client: request.client,
+      authorization: request.headers.authorization, sessionCookie: request.cookie(cookie.name), appAccessTokenCookie: request.cookie(APP_ACCESS_TOKEN_COOKIE), client: request.client,
       ...(dpop === undefined ? {} : { dpop, dpopTarget: () => resolverTarget(ctx, request) }),
     });
     const headers: EdgeResponse["headers"] = { ...result.headers, "cache-control": "no-store" };

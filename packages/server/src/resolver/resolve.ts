@@ -9,6 +9,8 @@ import { INVALID, resolverHeaders, type ResolverHeaders } from "./headers.ts";
 export interface ResolveInput {
   authorization: string | undefined;
   sessionCookie: string | undefined;
+  /** Authgear's app_access_token cookie, set by a pre-authenticated URL (device-keys/pre-authenticated-url.ts). */
+  appAccessTokenCookie?: string;
   client: ClientInfo;
   /** The app request's `DPoP` header, forwarded by the proxy (docs/dpop.md). */
   dpop?: string;
@@ -34,6 +36,12 @@ export async function resolveRequest(ctx: Context, input: ResolveInput): Promise
     const result = token ? await callerFromBearer(ctx, token.token, input.client, proof) : null;
     // A presented bearer token decides: a bad one is not rescued by a cookie (no mixed identities).
     return { headers: result?.ok ? resolverHeaders(result.caller) : INVALID, clearCookie: false };
+  }
+  // As Authgear's resolver: after the Authorization header, the app access token cookie.
+  if (input.appAccessTokenCookie !== undefined) {
+    const result = await callerFromBearer(ctx, input.appAccessTokenCookie, input.client);
+    if (result.ok) return { headers: resolverHeaders(result.caller), clearCookie: false };
+    if (input.sessionCookie === undefined) return { headers: INVALID, clearCookie: false };
   }
   if (input.sessionCookie === undefined) return { headers: {}, clearCookie: false };
   const caller = await callerFromCookie(ctx, input.sessionCookie, input.client);

@@ -13,6 +13,7 @@ import type { ProfileStorage } from "./profile-ports.ts";
 import type { IdentityStorage } from "./identity-ports.ts";
 import type { PasskeyStorage } from "./passkey-ports.ts";
 import type { OobStorage } from "./oob-ports.ts";
+import type { DeviceKeyStorage } from "./device-key-ports.ts";
 import type { Identity } from "../domain/identity.ts";
 import type { ImportStore } from "./import-ports.ts";
 
@@ -142,7 +143,7 @@ export interface SigningKeyStore {
   markRotated(kid: string, at: number): Promise<void>;
 }
 
-export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage, SettingsSurfaceStorage, PasskeyStorage, OobStorage {
+export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage, SettingsSurfaceStorage, PasskeyStorage, OobStorage, DeviceKeyStorage {
   users: UserStore;
   passwords: PasswordStore;
   sessions: SessionStore;

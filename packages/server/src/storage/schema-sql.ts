@@ -3,6 +3,7 @@ import { settingsSurface } from "./schema-settings-surface.ts";
 import { dpopMigration } from "./schema-dpop.ts";
 import { passkeysMigration } from "./schema-passkeys.ts";
 import { oobOtpMigration } from "./schema-oob.ts";
+import { deviceKeysMigration } from "./device-key-stores.ts";
 
 // Schema migrations, one list per dialect. Append only: a migration that has shipped is never edited.
 // Arrays (scopes, amr, roles) are JSON text in both dialects so rows map the same way.
@@ -311,6 +312,7 @@ export const sqliteMigrations: Migration[] = [
   { version: 14, name: "dpop", sql: dpopMigration },
   { version: 10, name: "passkeys", sql: passkeysMigration({ bigint: "INTEGER" }) },
   { version: 11, name: "oob_otp", sql: oobOtpMigration({ bigint: "INTEGER" }) },
+  { version: 13, name: "device_keys", sql: deviceKeysMigration({ bigint: "INTEGER" }) },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -327,4 +329,5 @@ export const postgresMigrations: Migration[] = [
   { version: 14, name: "dpop", sql: dpopMigration },
   { version: 10, name: "passkeys", sql: passkeysMigration({ bigint: "BIGINT" }) },
   { version: 11, name: "oob_otp", sql: oobOtpMigration({ bigint: "BIGINT" }) },
+  { version: 13, name: "device_keys", sql: deviceKeysMigration({ bigint: "BIGINT" }) },
 ];

@@ -9,6 +9,7 @@ import { createUser, newPasswordViolations } from "../../users/users.ts";
 import { buildLoginIds, firstTaken, type LoginIdProblem } from "../../identity/service.ts";
 import { loginIdKeys } from "../../identity/login-id/index.ts";
 import { accountLimits } from "../limits/buckets.ts";
+import { promoteWithLoginIds, promotionFor } from "../../device-keys/promotion.ts";
 import type { PasswordRule } from "../policy/password-policy.ts";
 
 export type SignupResult =
@@ -19,7 +20,7 @@ export type SignupResult =
   | { kind: "weak_password"; rules: PasswordRule[] }
   | { kind: "rate_limited"; retryAfter: number };
 
-export async function signUp(ctx: Context, input: { loginIds: Record<string, string>; password: string; ip: string }): Promise<SignupResult> {
+export async function signUp(ctx: Context, input: { loginIds: Record<string, string>; password: string; ip: string; flowId?: string | null }): Promise<SignupResult> {
   const built = buildLoginIds(ctx, "", input.loginIds);
   if (!built.ok) return { kind: "login_id", problem: built.problem };
   if (built.identities.length === 0) return { kind: "login_id_required", keys: loginIdKeys(ctx.config) };
@@ -28,6 +29,12 @@ export async function signUp(ctx: Context, input: { loginIds: Record<string, str
   if (rules.length > 0) return { kind: "weak_password", rules };
   const limited = await ctx.rateLimiter.take(accountLimits(ctx.config).signupPerIp, input.ip, ctx.now());
   if (!limited.ok) return { kind: "rate_limited", retryAfter: limited.retryAfter };
+  // An anonymous user being promoted (device-keys/promotion.ts) keeps their account and `sub`.
+  const promoting = await promotionFor(ctx, input.flowId ?? null);
+  if (promoting) {
+    const promoted = await promoteWithLoginIds(ctx, input.flowId!, promoting, built.identities, input.password);
+    if (promoted) return { kind: "created", user: promoted };
+  }
   // createUser hashes the password before it writes: a taken and a free login ID cost one argon2 hash each.
   const result = await createUser(ctx, { loginIds: built.identities, password: input.password });
   if (result.ok) return { kind: "created", user: result.user };

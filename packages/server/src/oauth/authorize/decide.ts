@@ -3,6 +3,7 @@
 import type { Context } from "../../context.ts";
 import { randomToken, sha256 } from "../../crypto/secrets.ts";
 import { createAuthFlow } from "./flow.ts";
+import { bindAnonymousPromotion } from "../../device-keys/promotion.ts";
 import { providerByAlias } from "../../sso/providers/index.ts";
 import type { Caller } from "../../session/caller.ts";
 import { OAuthError } from "../errors.ts";
@@ -38,7 +39,9 @@ export async function decideAuthorization(ctx: Context, req: AuthorizationReques
     }
     const flowId = await createAuthFlow(ctx, req, { ip: options.ip });
     const provider = providerByAlias(ctx.config, req.extras.x_oauth_provider_alias)?.alias ?? null;
-    return { kind: "login", flowId, page: req.extras.x_page === "signup" ? "signup" : "login", provider };
+    // An anonymous user being promoted signs up: their new login IDs join the anonymous account.
+    const promoting = await bindAnonymousPromotion(ctx, req.raw.login_hint, flowId);
+    return { kind: "login", flowId, page: promoting || req.extras.x_page === "signup" ? "signup" : "login", provider };
   }
 
   // A settings action goes to its page first; the page sends the code (settings-surface/actions.ts).

@@ -20,6 +20,7 @@ import { uiForEdge } from "../../account/ui/ui.ts";
 import type { EdgeRequest, EdgeResponse, Handler } from "../../edge/types.ts";
 import { carryAppSession } from "../../settings-surface/authorize-hint.ts";
 import { checkSettingsAction } from "../../settings-surface/actions.ts";
+import { PRE_AUTHENTICATED_URL_RESPONSE_TYPE, preAuthenticatedUrl } from "../../device-keys/pre-authenticated-url.ts";
 
 /** To our login page, the request's ui_locales / x_color_scheme ride along in cookies (ui-cookies.ts). */
 function outcomeResponse(outcome: AuthorizeOutcome, headers: Record<string, string> = {}, uiCookies: string[] = []): EdgeResponse {
@@ -63,6 +64,8 @@ export function authorizeEndpoints(ctx: Context): { authorize: Handler; resume: 
   async function authorize(request: EdgeRequest, p: Params, resumed?: { caller: Caller; since: number; headers: Record<string, string> }): Promise<EdgeResponse> {
     let redirectUri: string | null = null;
     try {
+      // Pre-authenticated URLs (device-keys/): their own checks, redirect URIs and cookie answer.
+      if (!resumed && p.response_type === PRE_AUTHENTICATED_URL_RESPONSE_TYPE) return await preAuthenticatedUrl(ctx, p);
       const client = checkClient(ctx.clients, p);
       redirectUri = checkRedirectUri(client, p, { issuer: ctx.issuer });
       const req = validateAuthorizationRequest(ctx.clients, p, { issuer: ctx.issuer });

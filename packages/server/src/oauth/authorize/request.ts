@@ -3,7 +3,7 @@
 import type { Client, ClientRegistry } from "../clients.ts";
 import { OAuthError } from "../errors.ts";
 import type { Params } from "../params.ts";
-import { SUPPORTED_SCOPES, parseScope } from "../scopes.ts";
+import { SUPPORTED_SCOPES, checkClientScopes, parseScope } from "../scopes.ts";
 import { parseLoginHint } from "./login-hint.ts";
 import { isHostedPageRedirect } from "./hosted-pages.ts";
 import { SETTINGS_ACTION_RESPONSE_TYPE } from "../../settings-surface/names.ts";
@@ -60,11 +60,12 @@ export function checkResponseType(p: Params): AuthorizationRequest["responseType
   throw new OAuthError("unsupported_response_type", "response_type must be code or none");
 }
 
-export function checkScopes(p: Params): string[] {
+export function checkScopes(client: Client, p: Params): string[] {
   const scopes = parseScope(p.scope);
   if (!scopes.includes("openid")) throw new OAuthError("invalid_scope", "scope must include openid");
   const unknown = scopes.filter((s) => !(SUPPORTED_SCOPES as readonly string[]).includes(s));
   if (unknown.length > 0) throw new OAuthError("invalid_scope", `unsupported scope: ${unknown[0].slice(0, 100)}`);
+  checkClientScopes(client, scopes);
   return scopes;
 }
 
@@ -101,7 +102,7 @@ export function validateAuthorizationRequest(clients: ClientRegistry, p: Params,
   const responseType = checkResponseType(p);
   if (p.response_mode !== undefined && p.response_mode !== "query") throw new OAuthError("invalid_request", "only response_mode=query is supported");
   if (p.request !== undefined || p.request_uri !== undefined) throw new OAuthError("invalid_request", "request objects are not supported");
-  const scopes = checkScopes(p);
+  const scopes = checkScopes(client, p);
   const pkce = checkPkce(client, p, responseType);
   const extras: Record<string, string> = {};
   for (const [k, v] of Object.entries(p)) if (k.startsWith("x_")) extras[k] = v;

@@ -5,13 +5,14 @@ import { authorizationCodeGrant } from "./grants/authorization-code.ts";
 import { idTokenGrant } from "./grants/id-token.ts";
 import { refreshTokenGrant } from "./grants/refresh-token.ts";
 import { settingsActionGrant } from "./grants/settings-action.ts";
+import { deviceKeyGrants } from "../../device-keys/grants.ts";
 import type { GrantHandler, TokenRequest, TokenResponse } from "./types.ts";
 import { verifyProof, type VerifiedProof } from "../../dpop/proof.ts";
 import { replayCacheOf } from "../../dpop/replay.ts";
 import { ownEndpointTarget } from "../../dpop/request-target.ts";
 import { presentedAccessToken } from "../../dpop/resource.ts";
 
-const grants = new Map<string, GrantHandler>([authorizationCodeGrant, refreshTokenGrant, idTokenGrant, settingsActionGrant].map((g) => [g.grantType, g]));
+const grants = new Map<string, GrantHandler>([authorizationCodeGrant, refreshTokenGrant, idTokenGrant, settingsActionGrant, ...deviceKeyGrants].map((g) => [g.grantType, g]));
 export const supportedGrantTypes = [...grants.keys()];
 
 export async function handleTokenRequest(ctx: Context, request: TokenRequest): Promise<TokenResponse> {

@@ -24,6 +24,10 @@ export interface TokenResponse {
   refresh_token?: string;
   id_token?: string;
   scope?: string;
+  /** Device SSO: the grant's new device secret (Authgear's device_secret). */
+  device_secret?: string;
+  /** Token exchange (RFC 8693 §2.2.1). */
+  issued_token_type?: string;
 }
 
 export interface GrantHandler {

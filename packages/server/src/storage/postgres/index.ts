@@ -17,6 +17,7 @@ import { postgresPlanRunner } from "../plan.ts";
 import { postgresRoles } from "../roles-sql.ts";
 import { guardPool } from "./nul-guard.ts";
 import { settingsSurfaceStores } from "../settings-surface-stores.ts";
+import { deviceKeyStores } from "../device-key-stores.ts";
 
 /** Takes `schema` out of the URL: pg would pass unknown query parameters on to the server. */
 export function splitSchema(url: string): { url: string; schema: string | null } {
@@ -92,6 +93,7 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
     ...postgresIdentityStores(pool),
     ...postgresPasskeyStores(pool),
     ...postgresOobStores(pool),
+    ...deviceKeyStores(postgresPlanRunner(pool), { true: "TRUE", false: "FALSE" }),
     cascades: postgresCascades(pool),
     ...settingsSurfaceStores(postgresPlanRunner(pool)),
   }, fromPostgresError);

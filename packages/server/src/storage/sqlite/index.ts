@@ -21,6 +21,8 @@ import { sqliteIdentityStores } from "./identity-stores.ts";
 import { settingsSurfaceStores } from "../settings-surface-stores.ts";
 import { sqlitePasskeyStores } from "./passkey-stores.ts";
 import { sqliteOobStores } from "./oob-stores.ts";
+import { deviceKeyStores } from "../device-key-stores.ts";
+import type { DeviceKeyStorage } from "../device-key-ports.ts";
 
 export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): Storage {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -31,7 +33,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   // Another process (a CLI command) holding the write lock longer than this: SQLITE_BUSY, a 503.
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & ProfileStorage
-    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades>; importer: ImportStore } & SettingsSurfaceStorage & ReturnType<typeof sqlitePasskeyStores> & ReturnType<typeof sqliteOobStores>;
+    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades>; importer: ImportStore } & SettingsSurfaceStorage & ReturnType<typeof sqlitePasskeyStores> & ReturnType<typeof sqliteOobStores> & DeviceKeyStorage;
   let stores: Stores | null = null;
   const ready = (): Stores => {
     // SQLITE_BUSY/FULL/IOERR/READONLY become StorageUnavailableError (503), not a 500 with nothing logged.
@@ -42,6 +44,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
       ...settingsSurfaceStores(sqlitePlanRunner(db)),
       ...sqlitePasskeyStores(db),
       ...sqliteOobStores(db),
+      ...deviceKeyStores(sqlitePlanRunner(db), { true: "1", false: "0" }),
     }, fromSqliteError);
     return stores;
   };
@@ -58,6 +61,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
     "appSessionTokens", "settingsActions", "accountDeletions",
     "passkeys", "passkeyChallenges",
     "oobCodes", "oobAuthenticators",
+    "deviceKeys", "deviceSecrets", "oneTimeTokens",
   ] as const satisfies readonly (keyof Stores)[];
   const storage = {
     ...(Object.fromEntries(keys.map((k) => [k, lazy(k)])) as unknown as Stores),

@@ -14,6 +14,7 @@ import { issueTokens } from "../issue.ts";
 import { newRefreshToken } from "../refresh-token-format.ts";
 import type { GrantHandler } from "../types.ts";
 import { requireBoundKey } from "../../../dpop/binding.ts";
+import { deviceSecretForNewGrant } from "../../../device-keys/device-secret.ts";
 
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
@@ -95,8 +96,9 @@ export const authorizationCodeGrant: GrantHandler = {
       throw invalidGrant("the authorization code is invalid");
     }
     const sessionRef: SessionRef = grant ? { kind: "offline_grant", id: grant.id } : { kind: "idp_session", id: code.idpSessionId };
+    const deviceSecret = grant ? await deviceSecretForNewGrant(ctx, grant.id, code.scopes) : {};
     return issueTokens(ctx, client, {
       user, clientId: client.client_id, scopes: code.scopes, amr: code.amr, authenticatedAt: code.authenticatedAt, session: sessionRef,
-    }, { refreshToken: grant?.refreshToken, nonce: code.nonce, dpopJkt: request.dpop?.jkt });
+    }, { refreshToken: grant?.refreshToken, nonce: code.nonce, dpopJkt: request.dpop?.jkt, ...deviceSecret });
   },
 };

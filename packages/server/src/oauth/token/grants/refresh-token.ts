@@ -10,6 +10,7 @@ import { matchRefreshToken, parseRefreshToken } from "../refresh-token-format.ts
 import { rotateRefreshToken } from "../rotation.ts";
 import type { GrantHandler } from "../types.ts";
 import { requireBoundKey } from "../../../dpop/binding.ts";
+import { deviceSecretForRefresh } from "../../../device-keys/device-secret.ts";
 
 export const refreshTokenGrant: GrantHandler = {
   grantType: "refresh_token",
@@ -52,9 +53,10 @@ export const refreshTokenGrant: GrantHandler = {
       // Last-access writes are debounced like the session's: idle timeouts are far longer.
       throw invalidGrant("the refresh token has been revoked");
     }
+    const deviceSecret = await deviceSecretForRefresh(ctx, grant.id, grant.scopes, p.device_secret);
     return issueTokens(ctx, client, {
       user, clientId: client.client_id, scopes, amr: grant.amr, authenticatedAt: grant.authenticatedAt,
       session: { kind: "offline_grant", id: grant.id },
-    }, { refreshToken, dpopJkt: request.dpop?.jkt });
+    }, { refreshToken, dpopJkt: request.dpop?.jkt, ...deviceSecret });
   },
 };

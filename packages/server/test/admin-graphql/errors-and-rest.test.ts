@@ -32,7 +32,7 @@ describe("admin GraphQL: errors, limits and agreement with REST", () => {
 
   it("names the parts of Authgear's API Gatehouse does not offer", async () => {
     for (const [query, name] of [
-      [`mutation { scheduleAccountDeletion(input: {userID: "x"}) { user { id } } }`, "Mutation.scheduleAccountDeletion"],
+      [`mutation { anonymizeUser(input: {userID: "x"}) { user { id } } }`, "Mutation.anonymizeUser"],
       [`mutation { updateIdentity(input: {}) { identity { id } } }`, "Mutation.updateIdentity"],
       [`{ users { edges { node { id web3 } } } }`, "User.web3"],
     ]) {

@@ -107,6 +107,22 @@ for (const db of testDatabases()) {
       assert.deepEqual(custom.updateUser.user.customAttributes, { town: "Lagos" });
     });
 
+    it("scheduleAccountDeletion and unscheduleAccountDeletion: deleteAt, disabled meanwhile, one row for every API", async () => {
+      const id = userNodeId(userId);
+      const scheduled = await ok(`mutation { scheduleAccountDeletion(input: {userID: "${id}"}) { user { id isDisabled deleteAt } } }`);
+      assert.equal(scheduled.scheduleAccountDeletion.user.isDisabled, true);
+      const deleteAt = Date.parse(scheduled.scheduleAccountDeletion.user.deleteAt);
+      assert.ok(deleteAt > Date.now() + 29 * 86400_000, "the default grace period is 30 days");
+      const again = await f.gql(`mutation { scheduleAccountDeletion(input: {userID: "${id}"}) { user { id } } }`);
+      assert.match(again.text, /already scheduled/);
+      // The same row the REST admin API, the portal and the sweeper read.
+      assert.equal((await f.server.ctx.storage.accountDeletions.get(userId))?.deleteAt, deleteAt / 1000);
+      const cancelled = await ok(`mutation { unscheduleAccountDeletion(input: {userID: "${id}"}) { user { isDisabled deleteAt } } }`);
+      assert.deepEqual(cancelled.unscheduleAccountDeletion.user, { isDisabled: false, deleteAt: null });
+      const none = await f.gql(`mutation { unscheduleAccountDeletion(input: {userID: "${id}"}) { user { id } } }`);
+      assert.match(none.text, /not scheduled/);
+    });
+
     it("setDisabledStatus, resetPassword and setVerifiedStatus (docs' mutations)", async () => {
       const id = userNodeId(userId);
       const disabled = await ok(`mutation { setDisabledStatus(input: {userID: "${id}", isDisabled: true, reason: "Test"}) { user { id isDeactivated isDisabled disableReason } } }`);

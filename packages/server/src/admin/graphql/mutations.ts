@@ -16,6 +16,7 @@ import { localId, roleOrGroupById } from "./queries.ts";
 import { presentGroup, presentIdentity, presentRole, presentUser } from "./present.ts";
 import { addLoginIdBody, adminAddLoginId, adminRemoveIdentity } from "../identities.ts";
 import type { Actor } from "../operations.ts";
+import { scheduleDeletion, unscheduleDeletion } from "../../settings-surface/account-deletion.ts";
 
 type Input = { input: Record<string, any> };
 type Kind = "roles" | "groups";
@@ -126,6 +127,20 @@ export function mutationRoot(ctx: Context, actor: Actor) {
       if (user.email === null || String(input.claimValue).trim().toLowerCase() !== user.email) throw invalid("claimValue is not the user's email");
       await op.adminUpdateUser(ctx, actor, user.id, { is_verified: input.isVerified === true });
       return userPayload(ctx, user.id);
+    },
+    // Scheduled deletion: the same functions as the REST admin API and the app's delete_account action.
+    async scheduleAccountDeletion({ input }: Input) {
+      const id = userId(input);
+      const r = await scheduleDeletion(ctx, id, { byAdmin: true, actor: actor.id });
+      if (!r.ok && r.reason === "not_found") throw notFound("user");
+      if (!r.ok) throw invalid("the account's deletion is already scheduled");
+      return userPayload(ctx, id);
+    },
+    async unscheduleAccountDeletion({ input }: Input) {
+      const id = userId(input);
+      await op.mustGetUser(ctx, id);
+      if (!(await unscheduleDeletion(ctx, id, { actor: actor.id }))) throw invalid("the account's deletion is not scheduled");
+      return userPayload(ctx, id);
     },
     async revokeSession({ input }: Input) {
       const sid = localId(input.sessionID, "Session");

@@ -45,7 +45,10 @@ export function presentUser(ctx: Context, u: User) {
     isDisabled: u.disabled,
     isDeactivated: false,
     disableReason: u.disabledReason,
-    deleteAt: null,
+    deleteAt: async () => {
+      const scheduled = await ctx.storage.accountDeletions.get(u.id);
+      return scheduled ? iso(scheduled.deleteAt) : null;
+    },
     anonymizeAt: null,
     standardAttributes: standard,
     customAttributes: () => readableProfile(ctx.config.user_profile, u, "admin").custom_attributes,

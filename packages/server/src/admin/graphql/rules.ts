@@ -8,8 +8,8 @@ import { notSupported } from "./errors.ts";
 const UNSUPPORTED: Record<string, readonly string[]> = {
   Query: ["resources", "resource", "scopes"],
   Mutation: [
-    "anonymizeUser", "createAuthenticator", "createSession", "deleteAuthenticator", "deleteAuthorization", "generateOOBOTPCode", "scheduleAccountAnonymization", "scheduleAccountDeletion", "sendResetPasswordMessage",
-    "unscheduleAccountAnonymization", "unscheduleAccountDeletion", "updateIdentity", "setPasswordExpired", "createResource",
+    "anonymizeUser", "createAuthenticator", "createSession", "deleteAuthenticator", "deleteAuthorization", "generateOOBOTPCode", "scheduleAccountAnonymization", "sendResetPasswordMessage",
+    "unscheduleAccountAnonymization", "updateIdentity", "setPasswordExpired", "createResource",
     "updateResource", "deleteResource", "addResourceToClientID", "removeResourceFromClientID", "createScope", "updateScope", "deleteScope",
   ],
   User: [

@@ -159,6 +159,10 @@ input UpdateUserInput { userID: ID! standardAttributes: UserStandardAttributes c
 type UpdateUserPayload { user: User! }
 input DeleteUserInput { userID: ID! }
 type DeleteUserPayload { deletedUserID: ID! }
+input ScheduleAccountDeletionInput { userID: ID! }
+type ScheduleAccountDeletionPayload { user: User! }
+input UnscheduleAccountDeletionInput { userID: ID! }
+type UnscheduleAccountDeletionPayload { user: User! }
 input SetDisabledStatusInput { userID: ID! isDisabled: Boolean! reason: String }
 type SetDisabledStatusPayload { user: User! }
 input ResetPasswordInput { userID: ID! password: String! sendPassword: Boolean setPasswordExpired: Boolean }
@@ -218,6 +222,8 @@ type Mutation {
   updateUser(input: UpdateUserInput!): UpdateUserPayload!
   deleteUser(input: DeleteUserInput!): DeleteUserPayload!
   setDisabledStatus(input: SetDisabledStatusInput!): SetDisabledStatusPayload!
+  scheduleAccountDeletion(input: ScheduleAccountDeletionInput!): ScheduleAccountDeletionPayload!
+  unscheduleAccountDeletion(input: UnscheduleAccountDeletionInput!): UnscheduleAccountDeletionPayload!
   resetPassword(input: ResetPasswordInput!): ResetPasswordPayload!
   setVerifiedStatus(input: SetVerifiedStatusInput!): SetVerifiedStatusPayload!
   revokeSession(input: RevokeSessionInput!): RevokeSessionPayload!

@@ -1,11 +1,9 @@
-// Authgear's JSON API envelope (pkg/api/apierrors, read by authgear-sdk-js authgear-core/src/client.ts
-// _request and error.ts): `{"result": …}` on success, `{"error": {name, reason, message, code, info}}`
-// otherwise, with the HTTP status the error's name implies.
-import { jsonResponse } from "../edge/responses.ts";
+// The device-key endpoints' errors as exceptions, answered in Authgear's JSON API envelope
+// (http/authgear-api.ts, shared with /oauth2/app_session_token).
 import type { EdgeRequest, EdgeResponse } from "../edge/types.ts";
+import { apiError, apiResult, type ApiErrorName } from "../http/authgear-api.ts";
 
-const STATUS = { Invalid: 400, BadRequest: 400, Unauthorized: 401, Forbidden: 403, NotFound: 404, TooManyRequest: 429 } as const;
-export type ApiErrorName = keyof typeof STATUS;
+export { apiResult };
 
 export class ApiError extends Error {
   constructor(readonly name: ApiErrorName, readonly reason: string, message: string, readonly info: Record<string, unknown> = {}) {
@@ -13,13 +11,8 @@ export class ApiError extends Error {
   }
 }
 
-export function apiResult(result: unknown, headers: Record<string, string> = {}): EdgeResponse {
-  return jsonResponse(200, { result }, { "cache-control": "no-store", ...headers });
-}
-
 export function apiErrorResponse(err: ApiError): EdgeResponse {
-  const code = STATUS[err.name];
-  return jsonResponse(code, { error: { name: err.name, reason: err.reason, message: err.message, code, info: err.info } }, { "cache-control": "no-store" });
+  return apiError(err.name, err.reason, err.message, err.info);
 }
 
 /** A JSON object body, or ApiError(Invalid): Authgear's httputil.BindJSONBody. */

@@ -5,7 +5,7 @@
 import type { Context } from "../context.ts";
 import type { Handler } from "../edge/types.ts";
 import { accountLimits } from "../account/limits/buckets.ts";
-import { apiError, apiResult, invalidBody, readJsonObject } from "./api-envelope.ts";
+import { apiError, apiResult, invalidBody, readJsonObject } from "../http/authgear-api.ts";
 import { issueAppSessionToken } from "./app-session-token.ts";
 import { verifyProof, type VerifiedProof } from "../dpop/proof.ts";
 import { replayCacheOf } from "../dpop/replay.ts";

@@ -1,19 +1,21 @@
 // Authgear's JSON API envelope (pkg/api: `{"result": …}` or `{"error": {name, reason, message, code, info?}}`),
-// which the SDKs read on their non-OIDC endpoints (authgear-sdk-js core/client.ts _request, error.ts).
+// which the SDKs read on their non-OIDC endpoints (authgear-sdk-js core/client.ts _request, error.ts):
+// /oauth2/app_session_token, /oauth2/challenge, /api/anonymous_user/*. One module for all of them.
 import { jsonResponse } from "../edge/responses.ts";
 import type { EdgeResponse } from "../edge/types.ts";
 
 /** Authgear's error names and their HTTP status (pkg/api/apierrors/kinds.go). */
-const STATUS = { BadRequest: 400, Invalid: 400, Forbidden: 403, TooManyRequest: 429, RequestEntityTooLarge: 413 } as const;
+const STATUS = { BadRequest: 400, Invalid: 400, Unauthorized: 401, Forbidden: 403, NotFound: 404, TooManyRequest: 429, RequestEntityTooLarge: 413 } as const;
 export type ApiErrorName = keyof typeof STATUS;
 
-export function apiResult(result: unknown): EdgeResponse {
-  return jsonResponse(200, { result });
+export function apiResult(result: unknown, headers: Record<string, string> = {}): EdgeResponse {
+  return jsonResponse(200, { result }, headers);
 }
 
 export function apiError(name: ApiErrorName, reason: string, message: string, info?: Record<string, unknown>): EdgeResponse {
   const code = STATUS[name];
-  return jsonResponse(code, { error: { name, reason, message, code, ...(info ? { info } : {}) } });
+  // Authgear's APIError has `info,omitempty`: an empty one is left out.
+  return jsonResponse(code, { error: { name, reason, message, code, ...(info && Object.keys(info).length > 0 ? { info } : {}) } });
 }
 
 /**

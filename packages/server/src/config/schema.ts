@@ -7,6 +7,7 @@ import { accountLinkingSchema, checkProviders, oauthProvidersSchema } from "./oa
 import { userProfileSchema } from "./user-profile.ts";
 import { loginIdSchema, phoneInputSchema } from "./identity.ts";
 import { authenticatorFields } from "./authenticators.ts";
+import { hookSchema } from "./hook.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -286,6 +287,7 @@ export const configSchema = z
           .prefault({}),
       })
       .prefault({}),
+    hook: hookSchema.describe("Webhooks and blocking hooks, as Authgear's `hook` section (docs/hooks.md)."),
     user_profile: userProfileSchema.describe("Standard and custom attributes and who may read or write them (Authgear's user_profile)."),
   })
   .superRefine((c, ctx) => {

@@ -11,6 +11,7 @@ import type { AccountStorage } from "./account-ports.ts";
 import type { ProfileStorage } from "./profile-ports.ts";
 import type { IdentityStorage } from "./identity-ports.ts";
 import type { Identity } from "../domain/identity.ts";
+import type { HookStorage } from "./hook-ports.ts";
 
 export type { User, IdpSession, OfflineGrant, AuthFlow, AuthorizationCode, SigningKey };
 
@@ -136,7 +137,7 @@ export interface SigningKeyStore {
   markRotated(kid: string, at: number): Promise<void>;
 }
 
-export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage {
+export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage, HookStorage {
   users: UserStore;
   passwords: PasswordStore;
   sessions: SessionStore;
@@ -146,6 +147,11 @@ export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, I
   authFlows: AuthFlowStore;
   signingKeys: SigningKeyStore;
   migrate(): Promise<void>;
+  /**
+   * Runs `fn` so that the store calls inside it commit together or not at all (storage/atomic.ts):
+   * how a change and the webhook events it causes are written. Nested calls join the outer one.
+   */
+  atomic<T>(fn: () => Promise<T>): Promise<T>;
   /** Resolves once the database answers a trivial query; StorageUnavailableError after `timeoutMs`. */
   ping(timeoutMs?: number): Promise<void>;
   /** Connection pool use, for metrics; null when the adapter has no pool (SQLite). */

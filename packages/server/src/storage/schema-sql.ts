@@ -1,4 +1,5 @@
 import { postgresProfile, profileMigration, sqliteProfile } from "./schema-profile.ts";
+import { hookOutbox } from "./schema-hooks.ts";
 
 // Schema migrations, one list per dialect. Append only: a migration that has shipped is never edited.
 // Arrays (scopes, amr, roles) are JSON text in both dialects so rows map the same way.
@@ -303,6 +304,7 @@ export const sqliteMigrations: Migration[] = [
   { version: 7, name: "identities", sql: sqliteIdentities, rebuildsTables: true },
   { version: 8, name: "profile", sql: profileMigration(sqliteProfile) },
   { version: 9, name: "cookieless_sessions_password_history", sql: pagesAndHistory({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
+  { version: 15, name: "hook_outbox", sql: hookOutbox({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -315,4 +317,5 @@ export const postgresMigrations: Migration[] = [
   { version: 7, name: "identities", sql: postgresIdentities },
   { version: 8, name: "profile", sql: profileMigration(postgresProfile) },
   { version: 9, name: "cookieless_sessions_password_history", sql: pagesAndHistory({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
+  { version: 15, name: "hook_outbox", sql: hookOutbox({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
 ];

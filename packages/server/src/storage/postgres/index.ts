@@ -13,6 +13,8 @@ import { profileStores } from "../profile-stores.ts";
 import { postgresPlanRunner } from "../plan.ts";
 import { postgresRoles } from "../roles-sql.ts";
 import { guardPool } from "./nul-guard.ts";
+import { postgresAtomic, scopedPool } from "./atomic.ts";
+import { postgresHookStores } from "./hook-stores.ts";
 
 /** Takes `schema` out of the URL: pg would pass unknown query parameters on to the server. */
 export function splitSchema(url: string): { url: string; schema: string | null } {
@@ -77,7 +79,8 @@ export function createPostgresPool(url: string, options: { schema?: string; limi
 export function openPostgres(url: string, options: { schema?: string; limits?: Partial<PostgresLimits> } = {}): Storage {
   const { pool: raw, schema, limits } = createPostgresPool(url, options);
   // Every query goes through the NUL guard (nul-guard.ts); migrations, pings and pool stats use the pool itself.
-  const pool = guardPool(raw);
+  // Queries join an open Storage.atomic scope (atomic.ts).
+  const pool = scopedPool(guardPool(raw));
 
   const stores = translateErrors({
     ...postgresStores(pool),
@@ -86,9 +89,12 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
     ...profileStores(postgresPlanRunner(pool), postgresRoles),
     ...postgresIdentityStores(pool),
     cascades: postgresCascades(pool),
+    ...postgresHookStores(pool),
   }, fromPostgresError);
+  const atomic = postgresAtomic(pool);
   return {
     ...stores,
+    atomic: (fn) => atomic(fn).catch((err: unknown) => { throw fromPostgresError(err); }),
     migrate: () => migrate(raw, schema),
     async ping(timeoutMs = 1000): Promise<void> {
       // Bounded twice: the wait for a connection (connectionTimeoutMillis) and the answer.

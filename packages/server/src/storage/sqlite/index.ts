@@ -15,6 +15,8 @@ import { sqlitePlanRunner } from "../plan.ts";
 import { sqliteRoles } from "../roles-sql.ts";
 import type { ProfileStorage } from "../profile-ports.ts";
 import { sqliteIdentityStores } from "./identity-stores.ts";
+import { sqliteHookStores } from "./hook-stores.ts";
+import { sqliteAtomic } from "./atomic.ts";
 
 export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): Storage {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -25,11 +27,13 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   // Another process (a CLI command) holding the write lock longer than this: SQLITE_BUSY, a 503.
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & ProfileStorage
-    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades> };
+    & ReturnType<typeof sqliteIdentityStores> & ReturnType<typeof sqliteHookStores> & { cascades: ReturnType<typeof sqliteCascades> };
+  // Storage.atomic scopes (atomic.ts): the gate makes callers outside an open scope wait for it.
+  const scopes = sqliteAtomic(db);
   let stores: Stores | null = null;
   const ready = (): Stores => {
     // SQLITE_BUSY/FULL/IOERR/READONLY become StorageUnavailableError (503), not a 500 with nothing logged.
-    stores ??= translateErrors({ ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), ...profileStores(sqlitePlanRunner(db), sqliteRoles), ...sqliteIdentityStores(db), cascades: sqliteCascades(db) }, fromSqliteError);
+    stores ??= scopes.gate(translateErrors({ ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), ...profileStores(sqlitePlanRunner(db), sqliteRoles), ...sqliteIdentityStores(db), ...sqliteHookStores(db), cascades: sqliteCascades(db) }, fromSqliteError));
     return stores;
   };
   // Stores prepare their statements when first used, after migrate() has created the tables: until
@@ -40,7 +44,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   const keys = [
     "users", "passwords", "sessions", "offlineGrants", "cascades", "codes", "authFlows", "signingKeys", "userDirectory", "adminKeys",
     "auditLog", "clientSettings", "revocations", "oneTimeCodes", "totp", "recoveryCodes", "pendingLogins", "lockouts", "outbox", "passwordHistory",
-    "identities", "roles", "groups", "assignments", "userSearch",
+    "identities", "roles", "groups", "assignments", "userSearch", "hookEvents",
   ] as const satisfies readonly (keyof Stores)[];
   const storage = {
     ...(Object.fromEntries(keys.map((k) => [k, lazy(k)])) as unknown as Stores),
@@ -65,6 +69,13 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
         }
       }
       Object.assign(storage, ready());
+    },
+    async atomic<T>(fn: () => Promise<T>): Promise<T> {
+      try {
+        return await scopes.atomic(fn);
+      } catch (err) {
+        throw fromSqliteError(err);
+      }
     },
     async ping(): Promise<void> {
       // In-process and synchronous: nothing to time out. Fails if the file became unreadable.

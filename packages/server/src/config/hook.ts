@@ -13,13 +13,23 @@ export const BLOCKING_EVENTS = [
 export const NON_BLOCKING_EVENTS = [
   "user.created", "user.authenticated", "user.reauthenticated", "user.profile.updated", "user.disabled", "user.reenabled",
   "user.anonymous.promoted", "user.deletion_scheduled", "user.deletion_unscheduled", "user.deleted",
-  "user.anonymization_scheduled", "user.anonymization_unscheduled", "user.anonymized", "user.signed_out", "user.session.terminated",
+  "user.anonymization_scheduled", "user.anonymization_unscheduled", "user.anonymized",
   "identity.email.added", "identity.email.removed", "identity.email.updated",
   "identity.phone.added", "identity.phone.removed", "identity.phone.updated",
   "identity.username.added", "identity.username.removed", "identity.username.updated",
   "identity.oauth.connected", "identity.oauth.disconnected", "identity.biometric.enabled", "identity.biometric.disabled",
-  "authenticator.totp.added", "authenticator.totp.removed", "password.changed",
 ] as const;
+
+/**
+ * Events Authgear records only in its audit log (ForHook() false), which Gatehouse also delivers to
+ * handlers that name them. "*" does not include them: a receiver written for Authgear subscribed to
+ * "*" sees exactly the types Authgear would send it.
+ */
+export const EXTENSION_EVENTS = [
+  "user.signed_out", "user.session.terminated", "user.password.changed", "authenticator.totp.added", "authenticator.totp.removed",
+] as const;
+
+export type NonBlockingEventType = (typeof NON_BLOCKING_EVENTS)[number] | (typeof EXTENSION_EVENTS)[number];
 
 /**
  * Authgear's `x_hook_uri`: http(s) URLs, and `authgeardeno:` scripts. Gatehouse runs scripts
@@ -41,7 +51,7 @@ export const hookSchema = z
     sync_hook_timeout_seconds: z.number().int().min(1).max(60).default(5).describe("Longest wait for one blocking handler."),
     sync_hook_total_timeout_seconds: z.number().int().min(1).max(120).default(10).describe("Longest wait for all blocking handlers of one event together."),
     blocking_handlers: z.array(z.object({ event: z.enum(BLOCKING_EVENTS), url: hookUrl }).strict()).default([]),
-    non_blocking_handlers: z.array(z.object({ events: z.array(z.enum(["*", ...NON_BLOCKING_EVENTS])).min(1), url: hookUrl }).strict()).default([]),
+    non_blocking_handlers: z.array(z.object({ events: z.array(z.enum(["*", ...NON_BLOCKING_EVENTS, ...EXTENSION_EVENTS])).min(1), url: hookUrl }).strict()).default([]),
     x_webhook_secret: z.string().min(16).optional()
       .describe("The key of x-authgear-body-signature (hex HMAC-SHA256 of the body). Required when a handler is an http(s) URL; the secrets file's `webhook` key, when present, wins."),
     x_delivery: z

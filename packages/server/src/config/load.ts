@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { configSchema, type Config } from "./schema.ts";
 import { unknownKeys } from "./unknown-keys.ts";
 import { mergeSecrets, readSecretsFile } from "./secrets.ts";
+import { mergeWebhookSecret } from "./hook-secret.ts";
 
 import { ConfigError } from "./errors.ts";
 
@@ -35,7 +36,7 @@ export function loadConfigFile(path: string, options: { secretsFile?: string } =
   }
   if (options.secretsFile) {
     try {
-      raw = mergeSecrets(raw, readSecretsFile(options.secretsFile));
+      raw = mergeWebhookSecret(mergeSecrets(raw, readSecretsFile(options.secretsFile)), options.secretsFile);
     } catch (err) {
       throw new ConfigError((err as Error).message);
     }

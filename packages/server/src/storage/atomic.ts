@@ -27,6 +27,11 @@ export function runInScope<T, Tx>(scope: Scope<Tx>, fn: () => Promise<T>): Promi
   return scopes.run(scope as Scope<unknown>, fn);
 }
 
+/** Whether the running code is inside any adapter's scope (emitEvent refuses to run outside one). */
+export function insideAnyScope(): boolean {
+  return scopes.getStore() !== undefined;
+}
+
 /** Runs `cb` once the scope around the caller commits (never if it rolls back); at once outside one. */
 export function afterCommit(cb: () => void): void {
   const s = scopes.getStore();

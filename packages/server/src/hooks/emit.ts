@@ -42,6 +42,11 @@ export function handlersFor(config: Pick<Config, "hook">, type: string): string[
   return urls;
 }
 
+/** Whether any handler wants `type`: callers skip reading what only the payload needs when none does. */
+export function wantsEvent(config: Pick<Config, "hook">, type: NonBlockingEventType): boolean {
+  return handlersFor(config, type).length > 0;
+}
+
 export async function emitEvent(deps: EmitDeps, event: EventToEmit, origin: EventOrigin): Promise<void> {
   // Outside a scope the event could commit without its change (or the change without it).
   if (!insideAnyScope()) throw new Error(`emitEvent(${event.type}) must run inside storage.atomic`);

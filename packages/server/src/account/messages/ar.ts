@@ -278,4 +278,7 @@ export const ar: Catalogue = {
   "profile.attr.zoneinfo": "المنطقة الزمنية (مثل Asia/Hong_Kong)",
   "profile.attr.locale": "اللغة (مثل ar أو zh-HK)",
   "profile.attr.email": "البريد الإلكتروني",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "تم رفض التسجيل.",
+  "hooks.error.failed": "التسجيل غير متاح الآن. حاول مرة أخرى لاحقًا.",
 };

@@ -278,4 +278,7 @@ export const de: Catalogue = {
   "profile.attr.zoneinfo": "Zeitzone (z. B. Asia/Hong_Kong)",
   "profile.attr.locale": "Sprache (z. B. de oder zh-HK)",
   "profile.attr.email": "E-Mail",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "Die Registrierung wurde abgelehnt.",
+  "hooks.error.failed": "Die Registrierung ist gerade nicht möglich. Versuchen Sie es später erneut.",
 };

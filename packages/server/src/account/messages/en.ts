@@ -277,6 +277,9 @@ export const en = {
   "profile.attr.zoneinfo": "Time zone (e.g. Asia/Hong_Kong)",
   "profile.attr.locale": "Language (e.g. en, zh-HK)",
   "profile.attr.email": "Email",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "Sign-up was refused.",
+  "hooks.error.failed": "Sign-up is not available right now. Try again later.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -278,4 +278,7 @@ export const es: Catalogue = {
   "profile.attr.zoneinfo": "Zona horaria (por ejemplo Asia/Hong_Kong)",
   "profile.attr.locale": "Idioma (por ejemplo es o zh-HK)",
   "profile.attr.email": "Correo electrónico",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "Se ha rechazado el registro.",
+  "hooks.error.failed": "El registro no está disponible en este momento. Inténtalo más tarde.",
 };

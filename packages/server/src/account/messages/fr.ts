@@ -278,4 +278,7 @@ export const fr: Catalogue = {
   "profile.attr.zoneinfo": "Fuseau horaire (par exemple Asia/Hong_Kong)",
   "profile.attr.locale": "Langue (par exemple fr ou zh-HK)",
   "profile.attr.email": "E-mail",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "L’inscription a été refusée.",
+  "hooks.error.failed": "L’inscription n’est pas disponible pour le moment. Réessayez plus tard.",
 };

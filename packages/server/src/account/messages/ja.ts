@@ -278,4 +278,7 @@ export const ja: Catalogue = {
   "profile.attr.zoneinfo": "タイムゾーン（例：Asia/Hong_Kong）",
   "profile.attr.locale": "言語（例：ja、zh-HK）",
   "profile.attr.email": "メールアドレス",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "登録は拒否されました。",
+  "hooks.error.failed": "現在登録できません。しばらくしてからもう一度お試しください。",
 };

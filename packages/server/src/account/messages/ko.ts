@@ -278,4 +278,7 @@ export const ko: Catalogue = {
   "profile.attr.zoneinfo": "시간대(예: Asia/Hong_Kong)",
   "profile.attr.locale": "언어(예: ko, zh-HK)",
   "profile.attr.email": "이메일",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "가입이 거부되었습니다.",
+  "hooks.error.failed": "지금은 가입할 수 없습니다. 나중에 다시 시도하세요.",
 };

@@ -278,4 +278,7 @@ export const pt: Catalogue = {
   "profile.attr.zoneinfo": "Fuso horário (por exemplo Asia/Hong_Kong)",
   "profile.attr.locale": "Idioma (por exemplo pt-BR ou zh-HK)",
   "profile.attr.email": "E-mail",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "O cadastro foi recusado.",
+  "hooks.error.failed": "O cadastro não está disponível agora. Tente novamente mais tarde.",
 };

@@ -278,4 +278,7 @@ export const zhCN: Catalogue = {
   "profile.attr.zoneinfo": "时区（例如 Asia/Hong_Kong）",
   "profile.attr.locale": "语言（例如 zh-CN、zh-HK）",
   "profile.attr.email": "电子邮箱",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "注册被拒绝。",
+  "hooks.error.failed": "暂时无法注册，请稍后再试。",
 };

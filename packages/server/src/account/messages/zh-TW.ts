@@ -278,4 +278,7 @@ export const zhTW: Catalogue = {
   "profile.attr.zoneinfo": "時區（例如 Asia/Hong_Kong）",
   "profile.attr.locale": "語言（例如 zh-TW、zh-HK）",
   "profile.attr.email": "電子郵件",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "註冊遭拒。",
+  "hooks.error.failed": "目前無法註冊，請稍後再試。",
 };

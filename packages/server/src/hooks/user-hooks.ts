@@ -69,3 +69,29 @@ export async function profilePreUpdate(ctx: Deps, next: User, origin: EventOrigi
   const mutated = applyUserMutations(ctx, next, r.mutations.user, "user.profile.pre_update");
   return mutated ? { ok: true, user: mutated } : { ok: false, title: null, reason: null, failed: true };
 }
+
+export type ProfileUpdate = { ok: true; user: User } | { ok: false; title: string | null; reason: string | null; failed: boolean } | { ok: false; missing: true };
+
+/**
+ * Saves new attributes (already checked by applyProfilePatch): user.profile.pre_update may refuse or
+ * change them first, and user.profile.updated commits with the change.
+ */
+export async function updateProfile(ctx: Deps & Pick<Context, "now">, user: User, attrs: Pick<User, "standardAttributes" | "customAttributes">, origin: EventOrigin): Promise<ProfileUpdate> {
+  const gate = await profilePreUpdate(ctx, { ...user, ...attrs }, origin);
+  if (!gate.ok) return gate;
+  const patch = { standardAttributes: gate.user.standardAttributes, customAttributes: gate.user.customAttributes, ...(gate.user.roles !== user.roles ? { roles: gate.user.roles } : {}) };
+  const updated = await ctx.storage.atomic(async () => {
+    const u = await ctx.storage.users.update(user.id, patch, ctx.now());
+    if (u) await emitUserEvent(ctx, "user.profile.updated", u, origin);
+    return u;
+  });
+  return updated ? { ok: true, user: updated } : { ok: false, missing: true };
+}
+
+/** identity.{email,phone,username}.added/removed and identity.oauth.connected/disconnected, as Authgear names them. */
+export async function emitIdentityEvent(ctx: Deps, change: "added" | "removed", user: User, identity: Identity, origin: EventOrigin): Promise<void> {
+  const kind = identity.type === "oauth" ? "oauth" : identity.type === "login_id" ? identity.loginIdType : null;
+  if (kind === null) return;
+  const type = (kind === "oauth" ? `identity.oauth.${change === "added" ? "connected" : "disconnected"}` : `identity.${kind}.${change}`) as NonBlockingEventType;
+  await emitUserEvent(ctx, type, user, origin, { identity: identityModel(identity) });
+}

@@ -61,12 +61,15 @@ export async function createUser(
 }
 
 /** Sets a user's password under the policy (sessions are left alone: see session/revocation.ts for a reset). */
-export async function setPassword(ctx: Context, user: User, password: string): Promise<{ ok: true } | { ok: false; rules: PasswordRule[] }> {
+export async function setPassword(ctx: Context, user: User, password: string, origin: EventOrigin = { triggeredBy: "user" }): Promise<{ ok: true } | { ok: false; rules: PasswordRule[] }> {
   const rules = newPasswordViolations(ctx, password, user.email);
   if (rules.length > 0) return { ok: false, rules };
   if (await isReusedPassword(ctx, user.id, password)) return { ok: false, rules: ["history"] };
   const hash = await ctx.passwords.hash(password);
-  await ctx.storage.passwords.set(user.id, hash, ctx.now());
+  await ctx.storage.atomic(async () => {
+    await ctx.storage.passwords.set(user.id, hash, ctx.now());
+    await emitUserEvent(ctx, "user.password.changed", user, origin);
+  });
   await rememberPassword(ctx, user.id, hash);
   return { ok: true };
 }

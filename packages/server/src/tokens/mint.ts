@@ -17,9 +17,14 @@ export interface TokenSubject {
   session: SessionRef;
 }
 
-export function mintAccessToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: { now: number; lifetime: number }): string {
+/**
+ * `extraClaims`: claims an oidc.jwt.pre_create hook added (hooks/token-hooks.ts). They go first, so
+ * the claims below — who, for whom, until when — can never be overridden by one.
+ */
+export function mintAccessToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: { now: number; lifetime: number; extraClaims?: Record<string, unknown> }): string {
   const key = keys.current();
   return signRs256({ kid: key.kid, typ: "at+jwt" }, {
+    ...options.extraClaims,
     iss: issuer,
     aud: [issuer],
     sub: subject.user.id,
@@ -37,9 +42,10 @@ export function mintAccessToken(keys: KeyRing, issuer: string, subject: TokenSub
 }
 
 /** `profile`: the user's profile claims for this token (attributes/profile.ts profileClaims). */
-export function mintIdToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: { now: number; nonce?: string | null; profile: Record<string, unknown> }): string {
+export function mintIdToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: { now: number; nonce?: string | null; profile: Record<string, unknown>; extraClaims?: Record<string, unknown> }): string {
   const key = keys.current();
   const claims: Record<string, unknown> = {
+    ...options.extraClaims,
     ...options.profile,
     iss: issuer,
     aud: subject.clientId,

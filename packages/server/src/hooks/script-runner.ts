@@ -89,6 +89,11 @@ export function runScript(url: string, body: string, o: { timeoutMs: number; mem
   });
 }
 
+/** Starts the workers of these script handlers and loads their scripts (server start-up). */
+export function warmScripts(urls: string[], memoryMb: number): void {
+  for (const url of new Set(urls.filter(isScriptUrl))) start(scriptPath(url), memoryMb).worker.postMessage({ warm: true });
+}
+
 /** Stops every script worker (server shutdown, tests). */
 export async function stopScripts(): Promise<void> {
   const all = [...workers.values()];

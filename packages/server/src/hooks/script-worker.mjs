@@ -17,12 +17,20 @@ async function load() {
   } else {
     mod = await import(url);
   }
-  if (typeof mod.default !== "function") throw new Error("the script's default export is not a function");
-  handler = mod.default;
+  // A .ts file outside an ESM package is compiled as CommonJS: its default export sits one level down.
+  let fn = mod.default;
+  if (typeof fn !== "function" && fn && typeof fn.default === "function") fn = fn.default;
+  if (typeof fn !== "function") throw new Error("the script's default export is not a function");
+  handler = fn;
   return handler;
 }
 
-parentPort.on("message", async ({ id, body }) => {
+parentPort.on("message", async ({ id, body, warm }) => {
+  if (warm) {
+    // Start-up: compile and load the script now, not on the first event's clock.
+    await load().catch(() => undefined);
+    return;
+  }
   try {
     const fn = await load();
     const result = await fn(JSON.parse(body));

@@ -11,7 +11,10 @@ import { freePort } from "../../packages/server/test/support/server.ts";
 import { skipPostgres } from "../../packages/server/test/storage/fixtures.ts";
 import { POSTGRES_URL } from "../../packages/server/test/storage/backends.ts";
 import { startReceiver } from "../../packages/server/test/hooks/receiver.ts";
-import { cli, startServer, writeConfig, type ServerProcess } from "./processes.ts";
+import { startServer, writeConfig, type ServerProcess } from "./processes.ts";
+import { openPostgres } from "../../packages/server/src/storage/postgres/index.ts";
+import { parseConfig } from "../../packages/server/src/config/load.ts";
+import { emitEvent } from "../../packages/server/src/hooks/emit.ts";
 
 const SECRET = "e2e-webhook-secret-0123456789";
 
@@ -40,18 +43,28 @@ describe("webhook outbox on two PostgreSQL nodes", { timeout: 600_000 }, () => {
     try {
       servers.push(await startServer(files[0], ports[0]));
       servers.push(await startServer(files[1], ports[1]));
-      const n = 6;
-      // Changes made by other processes: both servers only see them by polling, and race for each.
-      await Promise.all(Array.from({ length: n }, (_, i) => new Promise<void>((resolve, reject) => {
-        const r = cli(files[i % 2], ["users", "create", "--email", `pg${i}@example.com`, "--password", "correct horse battery"]);
-        if (r.status === 0) resolve();
-        else reject(new Error(r.out));
-      })));
+      const n = 40;
+      // The changes come from a third process-like writer (its own pool, no worker): both servers only
+      // see them by polling, and race for each.
+      const writer = openPostgres(`${POSTGRES_URL}?schema=${schema}`);
+      try {
+        const cfg = parseConfig(config(ports[0], `${POSTGRES_URL}?schema=${schema}`, receiver.url));
+        for (let i = 0; i < n; i++) {
+          await writer.atomic(() => emitEvent({ config: cfg, storage: writer }, { type: "user.created", userId: `user-${i % 5}`, payload: { user: { id: `user-${i % 5}` }, n: i } }, { triggeredBy: "system" }));
+        }
+      } finally {
+        await writer.close();
+      }
       await receiver.waitFor(() => receiver.delivered().length >= n, 180_000);
       await new Promise((r) => setTimeout(r, 800));
       const ids = receiver.delivered().map((r) => r.event.id);
       assert.equal(ids.length, n, "no event delivered twice");
       assert.equal(new Set(ids).size, n);
+      // Each user's events arrived in the order they were emitted, whichever node sent them.
+      for (let u = 0; u < 5; u++) {
+        const ns = receiver.delivered().filter((r) => r.event.payload.user.id === `user-${u}`).map((r) => r.event.payload.n);
+        assert.deepEqual(ns, [...ns].sort((a, b) => a - b), `user-${u} in order`);
+      }
       assert.ok(receiver.received.every((r) => r.signatureOk));
     } finally {
       for (const s of servers) await s.kill9();

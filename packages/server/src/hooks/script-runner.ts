@@ -6,7 +6,7 @@
 import { Worker } from "node:worker_threads";
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CallOutcome } from "./transport.ts";
+import type { CallOutcome } from "./outcome.ts";
 
 const WORKER_FILE = new URL("./script-worker.mjs", import.meta.url);
 

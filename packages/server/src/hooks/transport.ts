@@ -3,16 +3,10 @@
 // thread (script-runner.ts). Both answer the same outcome; failures are data, never thrown.
 import { signBody, SIGNATURE_HEADER } from "./signature.ts";
 import { isScriptUrl, runScript } from "./script-runner.ts";
+import type { CallOutcome } from "./outcome.ts";
 
-export interface CallOutcome {
-  ok: boolean;
-  statusCode: number | null;
-  /** Why it failed, for logs and the portal (never the secret). */
-  error: string | null;
-  latencyMs: number;
-  /** The answer's text, at most 64 KiB read. */
-  response: string | null;
-}
+export type { CallOutcome };
+
 
 export interface CallOptions {
   secret: string | undefined;

@@ -13,6 +13,8 @@ export const RETENTION_SECONDS = {
   endedSessions: 30 * 86400,
   /** The local outbox (no SMTP configured) is a development aid, not an archive. */
   outbox: 7 * 86400,
+  /** Delivered webhook deliveries (hooks/): a week of history for the admin API; pending and dead ones stay. */
+  hookDeliveries: 7 * 86400,
 } as const;
 
 export interface SweepCounts {
@@ -25,6 +27,7 @@ export interface SweepCounts {
   offlineGrants: number;
   revocations: number;
   outbox: number;
+  hookDeliveries: number;
 }
 
 /** Deletes every expired row now; returns how many went from each table. */
@@ -42,5 +45,7 @@ export async function sweepExpired(ctx: Context): Promise<SweepCounts> {
     // Each event says when no token it affects can still be valid: after that, no reader needs it.
     revocations: await s.revocations.deleteExpired(now),
     outbox: await s.outbox.deleteOlderThan(now - RETENTION_SECONDS.outbox),
+    // Unix ms, like the outbox's own times.
+    hookDeliveries: await s.hookEvents.deleteDeliveredBefore((now - RETENTION_SECONDS.hookDeliveries) * 1000),
   };
 }

@@ -75,7 +75,7 @@ for (const backend of backends) {
       await s.outbox.append({ to: "a@example.com", subject: "new", text: "", html: "", createdAt: NOW - 60 });
 
       assert.deepEqual(await sweepExpired(ctx), {
-        authorizationCodes: 1, authFlows: 1, oneTimeCodes: 1, pendingLogins: 1, lockouts: 1, idpSessions: 2, offlineGrants: 2, revocations: 1, outbox: 1,
+        authorizationCodes: 1, authFlows: 1, oneTimeCodes: 1, pendingLogins: 1, lockouts: 1, idpSessions: 2, offlineGrants: 2, revocations: 1, outbox: 1, hookDeliveries: 0,
       });
       assert.equal((await s.codes.consume(liveCode.codeHash, { at: NOW, issuedGrantId: null })).kind, "ok");
       assert.ok(await s.authFlows.get(liveFlow.id));

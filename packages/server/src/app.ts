@@ -26,6 +26,9 @@ import { registerAccountRoutes } from "./account/routes.ts";
 import { registerSsoRoutes } from "./sso/routes.ts";
 import { sweepExpired } from "./maintenance/sweeper.ts";
 import { cacheKeyKind } from "./open-context.ts";
+import { startDelivery } from "./hooks/delivery.ts";
+import { stopScripts, warmScripts } from "./hooks/script-runner.ts";
+import { setHookLog } from "./hooks/log.ts";
 
 
 // The context lives in its own module so that one-shot CLI commands can open it without loading
@@ -108,12 +111,18 @@ export async function buildApp(ctx: Context, options: BuildOptions = {}): Promis
     sweepExpired(ctx).catch((err) => app.log.warn({ err }, "sweeping expired rows failed"));
   }, 10 * 60 * 1000);
   sweep.unref();
+  // The webhook outbox's delivery worker (hooks/delivery.ts), on every node that has handlers.
+  setHookLog(ctx.storage, app.log);
+  warmScripts([...ctx.config.hook.blocking_handlers, ...ctx.config.hook.non_blocking_handlers].map((h) => h.url), ctx.config.hook.x_delivery.x_script_memory_mb);
+  const delivery = ctx.config.hook.non_blocking_handlers.length > 0 ? startDelivery({ config: ctx.config, storage: ctx.storage, log: app.log }) : null;
   // Event streams never end on their own: end them so the server can close.
   app.addHook("preClose", async () => edge.closeStreams());
   app.addHook("onClose", async () => accessLog.flush());
   app.addHook("onClose", async () => {
     clearInterval(sweep);
     watcher.stop();
+    await delivery?.stop();
+    await stopScripts();
     await new Promise((resolve) => (metricsListener ? metricsListener.close(resolve) : resolve(undefined)));
     await nudges?.close();
     await ctx.mailer.idle();

@@ -1,5 +1,6 @@
 // Admin API: a user's profile (standard and custom attributes, validated against user_profile) and
 // the roles and groups they hold (Authgear's addUserToRoles, addUserToGroups and their removals).
+import { updateProfile } from "../hooks/user-hooks.ts";
 import type { Context } from "../context.ts";
 import { applyProfilePatch, errorInWords, readableProfile } from "../attributes/profile.ts";
 import { announceUserChanged } from "../session/revocation.ts";
@@ -19,8 +20,13 @@ export async function adminUpdateAttributes(ctx: Context, actor: Actor, userId: 
     throw new AdminError("GH_ADMIN_INVALID_REQUEST", r.errors.map(errorInWords).join("; "),
       r.errors.map((e) => ({ field: `${e.group}.${e.name}`, code: "custom", message: e.message.charAt(0).toUpperCase() + e.message.slice(1) })));
   }
-  const updated = await ctx.storage.users.update(user.id, { standardAttributes: r.standardAttributes, customAttributes: r.customAttributes }, ctx.now());
-  if (!updated) throw notFound("user");
+  // user.profile.pre_update may refuse or change the attributes; user.profile.updated commits with the change.
+  const saved = await updateProfile(ctx, user, { standardAttributes: r.standardAttributes, customAttributes: r.customAttributes }, { triggeredBy: "admin_api" });
+  if (!saved.ok && "title" in saved) {
+    throw new AdminError("GH_ADMIN_INVALID_REQUEST", saved.failed ? "a user.profile.pre_update hook failed (see the server log)" : `refused by a user.profile.pre_update hook: ${[saved.title, saved.reason].filter(Boolean).join(": ") || "disallowed"}`);
+  }
+  if (!saved.ok) throw notFound("user");
+  const updated = saved.user;
   await announceUserChanged(ctx, user.id);
   await audit(ctx, actor, "user.update_attributes", "user", user.id, {
     standard_attributes: Object.keys(body.standard_attributes ?? {}), custom_attributes: Object.keys(body.custom_attributes ?? {}),

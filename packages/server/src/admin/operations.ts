@@ -7,6 +7,10 @@ import { announceUserChanged, deleteUser, disableUser } from "../session/revocat
 import { listUserSessions, revokeOtherSessions, revokeUserSession } from "../session/user-sessions.ts";
 import type { User } from "../domain/user.ts";
 import { createUser, isValidEmail, setPassword } from "../users/users.ts";
+import { emitUserEvent } from "../hooks/user-hooks.ts";
+import type { EventOrigin } from "../hooks/event-context.ts";
+
+const ADMIN_API: EventOrigin = { triggeredBy: "admin_api" };
 import { violationsInWords } from "../account/policy/describe.ts";
 import type { PasswordRule } from "../account/policy/password-policy.ts";
 import { AdminError, notFound } from "./errors.ts";
@@ -43,8 +47,9 @@ export async function adminCreateUser(ctx: Context, actor: Actor, body: { email?
   const loginIds = await newUserLoginIds(ctx, body.login_ids ?? {});
   // Blank login IDs are skipped: a user with none and no email could never sign in.
   if (body.email === undefined && loginIds.length === 0) throw new AdminError("GH_ADMIN_INVALID_REQUEST", "give an email or at least one login ID");
-  const result = await createUser(ctx, { email: body.email ?? null, loginIds, password: body.password, verified: body.verified });
+  const result = await createUser(ctx, { email: body.email ?? null, loginIds, password: body.password, verified: body.verified, origin: ADMIN_API });
   if (!result.ok) {
+    if (result.reason === "hook_denied") throw new AdminError("GH_ADMIN_INVALID_REQUEST", result.failed ? "a user.pre_create hook failed (see the server log)" : `refused by a user.pre_create hook: ${[result.title, result.message].filter(Boolean).join(": ") || "disallowed"}`);
     const taken = result.reason === "email_taken" ? await firstTaken(ctx, loginIds) : null;
     if (taken) throw new AdminError("GH_ADMIN_CONFLICT", `a user with this ${taken.loginIdKey} already exists`, [{ field: `login_ids.${taken.loginIdKey}`, code: "login_id_taken", message: `A user with this ${taken.loginIdKey} already exists` }]);
     if (result.reason === "email_taken") throw new AdminError("GH_ADMIN_CONFLICT", "a user with this email already exists", [{ field: "email", code: "email_taken", message: "A user with this email already exists" }]);
@@ -97,8 +102,12 @@ export async function adminUpdateUser(ctx: Context, actor: Actor, id: string, bo
 export async function adminSetDisabled(ctx: Context, actor: Actor, id: string, disabled: boolean, reason: string) {
   await mustGetUser(ctx, id);
   const updated = disabled
-    ? await disableUser(ctx, id, reason || null)
-    : await ctx.storage.users.update(id, { disabled: false, disabledReason: null }, ctx.now());
+    ? await disableUser(ctx, id, reason || null, ADMIN_API)
+    : await ctx.storage.atomic(async () => {
+      const enabled = await ctx.storage.users.update(id, { disabled: false, disabledReason: null }, ctx.now());
+      if (enabled) await emitUserEvent(ctx, "user.reenabled", enabled, ADMIN_API);
+      return enabled;
+    });
   if (!updated) throw notFound("user");
   if (!disabled) await announceUserChanged(ctx, id);
   await audit(ctx, actor, disabled ? "user.disable" : "user.enable", "user", id, disabled ? { reason } : {});
@@ -107,7 +116,7 @@ export async function adminSetDisabled(ctx: Context, actor: Actor, id: string, d
 
 export async function adminDeleteUser(ctx: Context, actor: Actor, id: string): Promise<void> {
   const user = await mustGetUser(ctx, id);
-  if (!(await deleteUser(ctx, id))) throw notFound("user");
+  if (!(await deleteUser(ctx, id, ADMIN_API))) throw notFound("user");
   await audit(ctx, actor, "user.delete", "user", id, { email: user.email });
 }
 

@@ -10,6 +10,7 @@ import type { AdminRoute } from "./route.ts";
 import { roleOrGroupRoutes } from "./roles.ts";
 import { groupRoleRoutes } from "./groups.ts";
 import { userProfileRoutes } from "./attributes.ts";
+import { hookRoutes } from "./hooks.ts";
 import { listAuditLog } from "./audit-view.ts";
 import { accountDeletionRoutes } from "./account-deletion.ts";
 import { presentAdminKey, revokeAdminKey } from "./keys.ts";
@@ -89,6 +90,7 @@ export const adminRoutes: AdminRoute[] = [
   ...userProfileRoutes,
   ...accountDeletionRoutes,
   ...deviceKeyAdminRoutes,
+  ...hookRoutes,
   { method: "GET", path: "/admin-keys", summary: "List admin API keys (name, created, last used, revoked)", response: s.adminKeyListSchema,
     handle: async (ctx) => ({ items: (await ctx.storage.adminKeys.list()).map(presentAdminKey) }) },
   { method: "DELETE", path: "/admin-keys/:id", summary: "Revoke an admin API key (by id, or by the name of one live key); it fails its next request", response: s.adminKeySchema,

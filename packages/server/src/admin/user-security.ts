@@ -1,6 +1,7 @@
 // An operator's help for a user who cannot get in: see and clear the account lockout, and remove
 // TOTP and recovery codes ("I lost my phone"). Neither ends a session or changes anything else;
 // both are recorded in the audit log.
+import { emitUserEvent } from "../hooks/user-hooks.ts";
 import type { Context } from "../context.ts";
 import type { LockoutRecord } from "../domain/account.ts";
 import { lockoutKey } from "../account/limits/guard.ts";
@@ -58,8 +59,12 @@ export async function adminResetLockout(ctx: Context, actor: Actor, userId: stri
 export async function adminRemoveMfa(ctx: Context, actor: Actor, userId: string) {
   const user = await mustGetUser(ctx, userId);
   const codes = await ctx.storage.recoveryCodes.countUnused(user.id);
-  const totp = await ctx.storage.totp.delete(user.id);
-  await ctx.storage.recoveryCodes.deleteAll(user.id);
+  const totp = await ctx.storage.atomic(async () => {
+    const removed = await ctx.storage.totp.delete(user.id);
+    await ctx.storage.recoveryCodes.deleteAll(user.id);
+    if (removed) await emitUserEvent(ctx, "authenticator.totp.removed", user, { triggeredBy: "admin_api" });
+    return removed;
+  });
   await recordUserEvent(ctx, USER_EVENTS.mfaRemoved, user, { totp_removed: totp, recovery_codes_removed: codes }, actor.id);
   return adminUserSecurity(ctx, user.id);
 }

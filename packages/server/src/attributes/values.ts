@@ -1,6 +1,6 @@
 // One checker per kind of attribute value, shared by the standard and the custom attributes: each
 // returns what is wrong in words ("must be YYYY-MM-DD"), or null.
-import { isValidEmail } from "../users/users.ts";
+import { isValidEmail } from "../identity/login-id/email.ts";
 import { textProblem } from "../input/text.ts";
 
 export type Check = (value: unknown) => string | null;

@@ -141,7 +141,11 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
     // With one login-ID key it is required like the password; with several, at least one (signUp says so).
     const missing = missingFields(t, { ...(keys.length === 1 ? a.values : {}), password: a.password });
     if (missing) return render(request, reply, a.ui, "signup", { ...a.view, error: null, fieldErrors: missing }, 400);
-    const result = await signUp(ctx, { loginIds: a.values, password: a.password, ip: clientInfo(request).ip, flowId: a.flow?.id ?? null });
+    const client = clientInfo(request);
+    const result = await signUp(ctx, {
+      loginIds: a.values, password: a.password, ip: client.ip, flowId: a.flow?.id ?? null,
+      origin: { triggeredBy: "user", ip: client.ip, userAgent: client.userAgent, clientId: a.flow?.clientId, language: a.ui.locale },
+    });
     switch (result.kind) {
       case "created":
         return afterFirstFactor(ctx, request, reply, { user: result.user, flowId: a.flow?.id ?? null, justSignedUp: true });
@@ -159,6 +163,11 @@ export function registerAuthUiRoutes(app: FastifyInstance, ctx: Context): void {
         return render(request, reply, a.ui, "signup", { ...a.view, error: t("login_id.error.required", { fields: inSentence(a.ui, keysLabel(a.ui, keys)) }) }, 400);
       case "login_id":
         return render(request, reply, a.ui, "signup", { ...a.view, error: loginIdError(a.ui, result.problem) }, 400);
+      case "hook_denied": {
+        // The hook's own words (Authgear shows its title and reason); a failed hook gets a generic line.
+        const said = [result.title, result.reason].filter((x): x is string => Boolean(x)).join(": ");
+        return render(request, reply, a.ui, "signup", { ...a.view, error: result.failed ? t("hooks.error.failed") : said || t("hooks.error.denied") }, 403);
+      }
     }
   });
 

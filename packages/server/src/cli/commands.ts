@@ -80,6 +80,7 @@ export const commands: Command[] = [
       if (!result.ok) {
         console.error(result.reason === "weak_password"
           ? `password refused by authentication.password_policy: it must ${violationsInWords(result.rules, ctx.config.authentication.password_policy)}`
+          : result.reason === "hook_denied" ? `refused by a user.pre_create hook${result.failed ? " (it failed: see the log line above)" : `: ${[result.title, result.message].filter(Boolean).join(": ")}`}`
           : { invalid_email: "invalid email address", email_taken: "a user with this email already exists" }[result.reason]);
         return 1;
       }

@@ -5,6 +5,7 @@ import { unknownKeys } from "./unknown-keys.ts";
 import { mergeSecrets, readSecretsFile } from "./secrets.ts";
 import { mergeAdminApiSecrets } from "./admin-api-secrets.ts";
 import { readSmsSecrets } from "./sms-secrets.ts";
+import { mergeWebhookSecret } from "./hook-secret.ts";
 
 import { ConfigError } from "./errors.ts";
 
@@ -40,6 +41,7 @@ export function loadConfigFile(path: string, options: { secretsFile?: string } =
       raw = mergeSecrets(raw, readSecretsFile(options.secretsFile));
       raw = mergeAdminApiSecrets(raw, options.secretsFile);
       raw = readSmsSecrets(raw, options.secretsFile);
+      raw = mergeWebhookSecret(mergeSecrets(raw, readSecretsFile(options.secretsFile)), options.secretsFile);
     } catch (err) {
       throw new ConfigError((err as Error).message);
     }

@@ -11,6 +11,7 @@ import { authenticatorFields } from "./authenticators.ts";
 import { accountDeletionSchema } from "./account-deletion.ts";
 import { adminApiFields } from "./admin-api.ts";
 import { authenticatorSchema, checkOobOtp, oobOtpRateLimitsSchema, smsMessagingFields } from "./oob-otp.ts";
+import { hookSchema } from "./hook.ts";
 
 const absoluteUrl = z.string().refine((s) => {
   try {
@@ -296,6 +297,7 @@ export const configSchema = z
       })
       .prefault({}),
     account_deletion: accountDeletionSchema,
+    hook: hookSchema.describe("Webhooks and blocking hooks, as Authgear's `hook` section (docs/hooks.md)."),
     user_profile: userProfileSchema.describe("Standard and custom attributes and who may read or write them (Authgear's user_profile)."),
   })
   .superRefine((c, ctx) => {

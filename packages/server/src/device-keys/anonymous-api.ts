@@ -73,7 +73,7 @@ export function anonymousSignupEndpoint(ctx: Context): Handler {
       const found = await grantForRefreshToken(ctx, refreshToken);
       if (!found || found.grant.clientId !== client.client_id) throw new ApiError("Invalid", "Invalid", "invalid refresh token");
       if (!found.user.isAnonymous) throw loggedInAsNormalUser();
-      return apiResult(issueTokens(ctx, client, {
+      return apiResult(await issueTokens(ctx, client, {
         user: found.user, clientId: client.client_id, scopes: found.grant.scopes, amr: found.grant.amr,
         authenticatedAt: found.grant.authenticatedAt, session: { kind: "offline_grant", id: found.grant.id },
       }, {}));

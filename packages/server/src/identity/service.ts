@@ -1,5 +1,7 @@
 // The identity rules above the storage port: finding a user by what was typed into the sign-in
 // field, adding a login ID under a configured key, and removing an identity — never the last way in.
+import { emitIdentityEvent } from "../hooks/user-hooks.ts";
+import type { EventOrigin } from "../hooks/event-context.ts";
 import { randomUUID } from "node:crypto";
 import type { Context } from "../context.ts";
 import type { LoginIdKeyConfig } from "../config/identity.ts";
@@ -62,13 +64,17 @@ export async function firstTaken(ctx: Context, identities: Identity[]): Promise<
 export type AddLoginIdResult = { ok: true; identity: Identity } | { ok: false; reason: LoginIdRefusal | "taken" | "unknown_key" };
 
 /** Adds a login ID under a configured key (admin API; settings once users may add their own). */
-export async function addLoginId(ctx: Context, user: User, keyName: string, typed: string): Promise<AddLoginIdResult> {
+export async function addLoginId(ctx: Context, user: User, keyName: string, typed: string, origin: EventOrigin = { triggeredBy: "admin_api" }): Promise<AddLoginIdResult> {
   const key = loginIdKeys(ctx.config).find((k) => k.key === keyName);
   if (!key) return { ok: false, reason: "unknown_key" };
   const n = normaliseLoginId(ctx.config, key, typed);
   if (!n.ok) return { ok: false, reason: n.reason };
   const identity = loginIdIdentity({ id: randomUUID(), userId: user.id, key: key.key, type: key.type, loginId: n.loginId, originalLoginId: n.original, at: ctx.now() });
-  const created = await ctx.storage.identities.create(identity);
+  const created = await ctx.storage.atomic(async () => {
+    const c = await ctx.storage.identities.create(identity);
+    if (c) await emitIdentityEvent(ctx, "added", user, c, origin);
+    return c;
+  });
   return created ? { ok: true, identity: created } : { ok: false, reason: "taken" };
 }
 
@@ -78,12 +84,17 @@ export type RemoveIdentityResult = { ok: true; identity: Identity } | { ok: fals
  * Removes one of the user's identities, refusing the last one: a user with no identity could
  * never sign in again (a password alone names no account).
  */
-export async function removeIdentity(ctx: Context, user: User, identityId: string): Promise<RemoveIdentityResult> {
+export async function removeIdentity(ctx: Context, user: User, identityId: string, origin: EventOrigin = { triggeredBy: "admin_api" }): Promise<RemoveIdentityResult> {
   const identities = await ctx.storage.identities.listByUser(user.id);
   const identity = identities.find((i) => i.id === identityId);
   if (!identity) return { ok: false, reason: "not_found" };
   if (identities.length <= 1) return { ok: false, reason: "last_identity" };
-  return (await ctx.storage.identities.delete(identity.id, ctx.now())) ? { ok: true, identity } : { ok: false, reason: "not_found" };
+  const removed = await ctx.storage.atomic(async () => {
+    const gone = await ctx.storage.identities.delete(identity.id, ctx.now());
+    if (gone) await emitIdentityEvent(ctx, "removed", user, identity, origin);
+    return gone;
+  });
+  return removed ? { ok: true, identity } : { ok: false, reason: "not_found" };
 }
 
 /**

@@ -15,6 +15,8 @@ export const RETENTION_SECONDS = {
   endedSessions: 30 * 86400,
   /** The local outbox (no SMTP configured) is a development aid, not an archive. */
   outbox: 7 * 86400,
+  /** Delivered webhook deliveries (hooks/): a week of history for the admin API; pending and dead ones stay. */
+  hookDeliveries: 7 * 86400,
 } as const;
 
 /** Deletes (with their sessions and grants, revoked everywhere) the anonymous users inactive for the configured days. */
@@ -47,6 +49,7 @@ export interface SweepCounts {
   oneTimeTokens: number;
   /** Anonymous users unseen for identity.x_anonymous.cleanup_inactive_after_days. */
   anonymousUsers: number;
+  hookDeliveries: number;
 }
 
 /** Deletes every expired row now; returns how many went from each table. */
@@ -71,5 +74,7 @@ export async function sweepExpired(ctx: Context): Promise<SweepCounts> {
     oobCodes: await s.oobCodes.deleteExpired(now - RETENTION_SECONDS.accountState),
     oneTimeTokens: await s.oneTimeTokens.deleteExpired(now),
     anonymousUsers: await sweepAnonymousUsers(ctx),
+    // Unix ms, like the outbox's own times.
+    hookDeliveries: await s.hookEvents.deleteDeliveredBefore((now - RETENTION_SECONDS.hookDeliveries) * 1000),
   };
 }

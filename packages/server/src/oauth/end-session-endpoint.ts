@@ -78,7 +78,7 @@ export function endSessionEndpoint(ctx: Context): Handler {
         // CSP form-action must allow the redirect that follows the confirming POST (Chromium applies it to the hop).
         return pageResponse(200, confirmPage(uiForEdge(ctx, request, p.ui_locales), p, confirmToken(value!)), { formTargets: location ? [new URL(location).origin] : [] });
       }
-      await revokeSession(ctx, parsed.id);
+      await revokeSession(ctx, parsed.id, { type: "user.signed_out", origin: { triggeredBy: "user", ip: request.client.ip, userAgent: request.client.userAgent, clientId: p.client_id } });
       await recordUserEvent(ctx, USER_EVENTS.signedOut, caller.user, { sid: `i.${parsed.id}`, ip: request.client.ip });
     }
     const headers: Record<string, string> = value !== undefined ? { "set-cookie": cleared } : {};

@@ -4,13 +4,16 @@ import type { Context } from "../context.ts";
 import { randomId, randomToken, sha256 } from "../crypto/secrets.ts";
 import type { IdpSession } from "../domain/session.ts";
 import type { User } from "../domain/user.ts";
+import { wantsEvent } from "../hooks/emit.ts";
+import { emitUserEvent } from "../hooks/user-hooks.ts";
+import { sessionModel } from "../hooks/models.ts";
 
 export interface ClientInfo {
   ip: string;
   userAgent: string;
 }
 
-export async function createIdpSession(ctx: Context, user: User, amr: string[], client: ClientInfo, o: { cookieless?: boolean; authenticatedAt?: number; expiresAt?: number } = {}): Promise<{ session: IdpSession; cookieValue: string }> {
+export async function createIdpSession(ctx: Context, user: User, amr: string[], client: ClientInfo, o: { cookieless?: boolean; authenticatedAt?: number; expiresAt?: number; clientId?: string } = {}): Promise<{ session: IdpSession; cookieValue: string }> {
   const now = ctx.now();
   const secret = randomToken();
   const session: IdpSession = {
@@ -28,7 +31,15 @@ export async function createIdpSession(ctx: Context, user: User, amr: string[], 
     revokedAt: null,
     cookieless: o.cookieless ?? false,
   };
-  await ctx.storage.sessions.create(session);
+  if (wantsEvent(ctx.config, "user.authenticated")) {
+    // user.authenticated commits with the session (hooks/emit.ts).
+    await ctx.storage.atomic(async () => {
+      await ctx.storage.sessions.create(session);
+      await emitUserEvent(ctx, "user.authenticated", user, { triggeredBy: "user", ip: client.ip, userAgent: client.userAgent, clientId: o.clientId }, { session: sessionModel(session) });
+    });
+  } else {
+    await ctx.storage.sessions.create(session);
+  }
   return { session, cookieValue: `${session.id}.${secret}` };
 }
 

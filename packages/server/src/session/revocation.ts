@@ -7,6 +7,16 @@ import type { User } from "../domain/user.ts";
 import type { CascadeOptions, LoggedRevocation } from "../storage/ports.ts";
 import { encodeSid, type SessionRef } from "../tokens/sid.ts";
 import { recordUserEvent, USER_EVENTS } from "../audit/events.ts";
+import { emitUserEvent } from "../hooks/user-hooks.ts";
+import { wantsEvent } from "../hooks/emit.ts";
+import { sessionModel } from "../hooks/models.ts";
+import { SYSTEM, type EventOrigin } from "../hooks/event-context.ts";
+
+/** Which webhook event a session's end is (hooks/): logging out, or ending it from settings or the admin API. */
+export interface SessionEndEvent {
+  type: "user.signed_out" | "user.session.terminated";
+  origin: EventOrigin;
+}
 
 export type { RevocationListener };
 
@@ -50,8 +60,19 @@ export async function revokeGrant(ctx: Context, grantId: string): Promise<boolea
  * Ends an IdP session and every offline grant born from it (logout ends the whole login); true
  * if this call ended the session itself.
  */
-export async function revokeSession(ctx: Context, sessionId: string): Promise<boolean> {
-  const revoked = await ctx.storage.cascades.revokeBySession(sessionId, options(ctx));
+export async function revokeSession(ctx: Context, sessionId: string, event?: SessionEndEvent): Promise<boolean> {
+  const revoked = event && wantsEvent(ctx.config, event.type)
+    ? await ctx.storage.atomic(async () => {
+      const session = await ctx.storage.sessions.get(sessionId);
+      const user = session ? await ctx.storage.users.get(session.userId) : null;
+      const r = await ctx.storage.cascades.revokeBySession(sessionId, options(ctx));
+      if (user && session && r.some((e) => e.kind === "session")) {
+        const extra = event.type === "user.signed_out" ? { session: sessionModel(session) } : { sessions: [sessionModel(session)], termination_type: "individual" };
+        await emitUserEvent(ctx, event.type, user, event.origin, extra);
+      }
+      return r;
+    })
+    : await ctx.storage.cascades.revokeBySession(sessionId, options(ctx));
   tell(ctx, revoked);
   return revoked.some((e) => e.kind === "session");
 }
@@ -72,26 +93,52 @@ export async function revokeOnReplay(ctx: Context, ref: SessionRef, details: { u
  * Ends everything a user has: every IdP session and every offline grant — or, with
  * `exceptSessionId`, everything but that session and the grants born from it. Returns how many ended.
  */
-export async function revokeAllForUser(ctx: Context, userId: string, o: { exceptSessionId?: string } = {}): Promise<number> {
-  return tell(ctx, await ctx.storage.cascades.revokeByUser(userId, { ...options(ctx), ...o }));
+export async function revokeAllForUser(ctx: Context, userId: string, o: { exceptSessionId?: string; origin?: EventOrigin } = {}): Promise<number> {
+  const { origin, ...rest } = o;
+  if (!origin || !wantsEvent(ctx.config, "user.session.terminated")) return tell(ctx, await ctx.storage.cascades.revokeByUser(userId, { ...options(ctx), ...rest }));
+  return tell(ctx, await ctx.storage.atomic(async () => {
+    const user = await ctx.storage.users.get(userId);
+    const live = (await ctx.storage.sessions.listByUser(userId)).filter((s) => s.revokedAt === null && s.id !== rest.exceptSessionId);
+    const r = await ctx.storage.cascades.revokeByUser(userId, { ...options(ctx), ...rest });
+    if (user && r.length > 0) {
+      await emitUserEvent(ctx, "user.session.terminated", user, origin, {
+        sessions: live.map(sessionModel), termination_type: rest.exceptSessionId ? "all_except_current" : "all",
+      });
+    }
+    return r;
+  }));
 }
 
 /** A password reset: the new password is set and every session and grant ends, together. */
-export async function resetPasswordEverywhere(ctx: Context, userId: string, passwordHash: string): Promise<void> {
-  tell(ctx, await ctx.storage.cascades.resetPassword(userId, passwordHash, options(ctx)));
+export async function resetPasswordEverywhere(ctx: Context, userId: string, passwordHash: string, origin: EventOrigin = SYSTEM): Promise<void> {
+  tell(ctx, await ctx.storage.atomic(async () => {
+    const r = await ctx.storage.cascades.resetPassword(userId, passwordHash, options(ctx));
+    const user = wantsEvent(ctx.config, "user.password.changed") ? await ctx.storage.users.get(userId) : null;
+    if (user) await emitUserEvent(ctx, "user.password.changed", user, origin);
+    return r;
+  }));
 }
 
 /** Disables a user: their tokens stop working everywhere at once (sessions are kept for when they are enabled). Null if no such user. */
-export async function disableUser(ctx: Context, userId: string, reason: string | null): Promise<User | null> {
-  const r = await ctx.storage.cascades.disableUser(userId, reason, options(ctx));
+export async function disableUser(ctx: Context, userId: string, reason: string | null, origin: EventOrigin = SYSTEM): Promise<User | null> {
+  const r = await ctx.storage.atomic(async () => {
+    const done = await ctx.storage.cascades.disableUser(userId, reason, options(ctx));
+    if (done) await emitUserEvent(ctx, "user.disabled", done.user, origin);
+    return done;
+  });
   if (!r) return null;
   tell(ctx, r.revoked);
   return r.user;
 }
 
 /** Deletes a user and everything they own, ending their tokens everywhere. False if no such user. */
-export async function deleteUser(ctx: Context, userId: string): Promise<boolean> {
-  const revoked = await ctx.storage.cascades.deleteUser(userId, options(ctx));
+export async function deleteUser(ctx: Context, userId: string, origin: EventOrigin = SYSTEM): Promise<boolean> {
+  const revoked = await ctx.storage.atomic(async () => {
+    const user = wantsEvent(ctx.config, "user.deleted") ? await ctx.storage.users.get(userId) : null;
+    const r = await ctx.storage.cascades.deleteUser(userId, options(ctx));
+    if (r && user) await emitUserEvent(ctx, "user.deleted", user, origin);
+    return r;
+  });
   if (!revoked) return false;
   tell(ctx, revoked);
   return true;

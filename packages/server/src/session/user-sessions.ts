@@ -5,6 +5,7 @@ import type { Context } from "../context.ts";
 import { decodeSid, encodeSid } from "../tokens/sid.ts";
 import { isGrantAlive, isSessionAlive } from "./liveness.ts";
 import { revokeAllForUser, revokeGrant, revokeSession } from "./revocation.ts";
+import type { EventOrigin } from "../hooks/event-context.ts";
 
 export interface UserSession {
   kind: "idp_session" | "offline_grant";
@@ -57,12 +58,12 @@ export async function listUserSessions(ctx: Context, userId: string, o: { curren
 }
 
 /** Revokes one session or grant by its sid, if it is the user's; false if there is no such thing of theirs. */
-export async function revokeUserSession(ctx: Context, userId: string, sid: string): Promise<boolean> {
+export async function revokeUserSession(ctx: Context, userId: string, sid: string, origin: EventOrigin = { triggeredBy: "user" }): Promise<boolean> {
   const ref = decodeSid(sid);
   if (!ref) return false;
   const owner = ref.kind === "idp_session" ? await ctx.storage.sessions.get(ref.id) : await ctx.storage.offlineGrants.get(ref.id);
   if (!owner || owner.userId !== userId) return false;
-  await (ref.kind === "idp_session" ? revokeSession(ctx, ref.id) : revokeGrant(ctx, ref.id));
+  await (ref.kind === "idp_session" ? revokeSession(ctx, ref.id, { type: "user.session.terminated", origin }) : revokeGrant(ctx, ref.id));
   return true;
 }
 
@@ -75,6 +76,7 @@ export function endsElsewhere(item: UserSession, currentSessionId: string | null
  * Signs the user out everywhere — or, with `keepSessionId`, everywhere but that browser (and the apps
  * that signed in through it). One transaction, whatever the number of sessions. Returns how many ended.
  */
-export async function revokeOtherSessions(ctx: Context, userId: string, o: { keepSessionId?: string | null } = {}): Promise<number> {
-  return revokeAllForUser(ctx, userId, o.keepSessionId ? { exceptSessionId: o.keepSessionId } : {});
+export async function revokeOtherSessions(ctx: Context, userId: string, o: { keepSessionId?: string | null; origin?: EventOrigin } = {}): Promise<number> {
+  const origin = o.origin ?? { triggeredBy: "user" };
+  return revokeAllForUser(ctx, userId, o.keepSessionId ? { exceptSessionId: o.keepSessionId, origin } : { origin });
 }

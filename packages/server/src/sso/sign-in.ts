@@ -1,6 +1,9 @@
 // Who a verified upstream profile signs in as: the user its identity belongs to, a new user, or —
 // when it matches an existing account — what `account_linking.oauth` says (Authgear's names):
 // `error` refuses; `login_and_link` asks the user to sign in to that account first, then links.
+import { emitIdentityEvent } from "../hooks/user-hooks.ts";
+import { emitUserEvent } from "../hooks/user-hooks.ts";
+import { identityModel } from "../hooks/models.ts";
 import { randomUUID } from "node:crypto";
 import type { Context } from "../context.ts";
 import { IDENTITY_ATTRIBUTES, STANDARD_CHECKS } from "../attributes/standard.ts";
@@ -8,7 +11,6 @@ import type { User } from "../domain/user.ts";
 import type { Identity } from "../domain/identity.ts";
 import { DEFAULT_ACCOUNT_LINKING, type AccountLinkingOAuthItem, type OAuthProviderConfig } from "../config/oauth-providers.ts";
 import { isValidEmail } from "../users/users.ts";
-import { deleteUser } from "../session/revocation.ts";
 import { loginIdKeys, normaliseLoginId } from "../identity/login-id/index.ts";
 import type { UpstreamProfile } from "./providers/types.ts";
 
@@ -89,13 +91,26 @@ async function createSocialUser(ctx: Context, p: OAuthProviderConfig, profile: U
     id: randomUUID(), email: primary, isVerified: primary !== null, isAnonymous: false, disabled: false, disabledReason: null,
     roles: [], standardAttributes: populatedAttributes(ctx, profile.claims), customAttributes: {}, createdAt: now, updatedAt: now,
   };
-  const created = await ctx.storage.users.create(user, null);
+  // The user, its identity and user.created commit together (hooks/emit.ts).
+  const lostRace = new Error("identity taken");
+  let created: User | null | "race";
+  try {
+    created = await ctx.storage.atomic(async () => {
+      const u = await ctx.storage.users.create(user, null);
+      if (!u) return null;
+      const identity = await ctx.storage.identities.create(oauthIdentity(ctx, { userId: u.id, alias: p.alias, subject: profile.subject, claims: profile.claims }));
+      if (!identity) throw lostRace;
+      await emitUserEvent(ctx, "user.created", u, { triggeredBy: "user" }, { identities: [identityModel(identity)] });
+      return u;
+    });
+  } catch (err) {
+    if (err !== lostRace) throw err;
+    created = "race";
+  }
   // The address was free a moment ago and is taken now: another sign-up won the race.
-  if (!created) return { kind: "account_exists" };
-  const identity = await ctx.storage.identities.create(oauthIdentity(ctx, { userId: created.id, alias: p.alias, subject: profile.subject, claims: profile.claims }));
-  if (!identity) {
-    // The same upstream account finished a first sign-in in another tab: use that user, drop ours.
-    await deleteUser(ctx, created.id);
+  if (created === null) return { kind: "account_exists" };
+  if (created === "race") {
+    // The same upstream account finished a first sign-in in another tab: use that user (ours was rolled back).
     const winner = await ctx.storage.identities.findByProvider(p.alias, profile.subject);
     const user2 = winner ? await ctx.storage.users.get(winner.userId) : null;
     return user2 && !user2.disabled ? { kind: "signed_in", user: user2, justSignedUp: false } : { kind: "disabled" };
@@ -109,7 +124,11 @@ export type LinkOutcome = { kind: "linked" } | { kind: "already_linked" } | { ki
 export async function linkToUser(ctx: Context, user: User, alias: string, profile: Pick<UpstreamProfile, "subject" | "claims">): Promise<LinkOutcome> {
   const known = await ctx.storage.identities.findByProvider(alias, profile.subject);
   if (known) return known.userId === user.id ? { kind: "already_linked" } : { kind: "taken" };
-  const created = await ctx.storage.identities.create(oauthIdentity(ctx, { userId: user.id, alias, subject: profile.subject, claims: profile.claims }));
+  const created = await ctx.storage.atomic(async () => {
+    const c = await ctx.storage.identities.create(oauthIdentity(ctx, { userId: user.id, alias, subject: profile.subject, claims: profile.claims }));
+    if (c) await emitIdentityEvent(ctx, "added", user, c, { triggeredBy: "user" });
+    return c;
+  });
   return created ? { kind: "linked" } : { kind: "taken" };
 }
 

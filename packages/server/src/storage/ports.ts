@@ -16,6 +16,7 @@ import type { OobStorage } from "./oob-ports.ts";
 import type { DeviceKeyStorage } from "./device-key-ports.ts";
 import type { Identity } from "../domain/identity.ts";
 import type { ImportStore } from "./import-ports.ts";
+import type { HookStorage } from "./hook-ports.ts";
 
 export type { User, IdpSession, OfflineGrant, AuthFlow, AuthorizationCode, SigningKey };
 
@@ -143,7 +144,7 @@ export interface SigningKeyStore {
   markRotated(kid: string, at: number): Promise<void>;
 }
 
-export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage, SettingsSurfaceStorage, PasskeyStorage, OobStorage, DeviceKeyStorage {
+export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, IdentityStorage, SettingsSurfaceStorage, PasskeyStorage, OobStorage, DeviceKeyStorage, HookStorage {
   users: UserStore;
   passwords: PasswordStore;
   sessions: SessionStore;
@@ -155,6 +156,11 @@ export interface Storage extends AdminStorage, AccountStorage, ProfileStorage, I
   /** Bulk import (import/authgear/). */
   importer: ImportStore;
   migrate(): Promise<void>;
+  /**
+   * Runs `fn` so that the store calls inside it commit together or not at all (storage/atomic.ts):
+   * how a change and the webhook events it causes are written. Nested calls join the outer one.
+   */
+  atomic<T>(fn: () => Promise<T>): Promise<T>;
   /** Resolves once the database answers a trivial query; StorageUnavailableError after `timeoutMs`. */
   ping(timeoutMs?: number): Promise<void>;
   /** Connection pool use, for metrics; null when the adapter has no pool (SQLite). */

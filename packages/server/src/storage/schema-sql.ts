@@ -4,6 +4,7 @@ import { dpopMigration } from "./schema-dpop.ts";
 import { passkeysMigration } from "./schema-passkeys.ts";
 import { oobOtpMigration } from "./schema-oob.ts";
 import { deviceKeysMigration } from "./device-key-stores.ts";
+import { hookOutbox } from "./schema-hooks.ts";
 
 // Schema migrations, one list per dialect. Append only: a migration that has shipped is never edited.
 // Arrays (scopes, amr, roles) are JSON text in both dialects so rows map the same way.
@@ -313,6 +314,7 @@ export const sqliteMigrations: Migration[] = [
   { version: 10, name: "passkeys", sql: passkeysMigration({ bigint: "INTEGER" }) },
   { version: 11, name: "oob_otp", sql: oobOtpMigration({ bigint: "INTEGER" }) },
   { version: 13, name: "device_keys", sql: deviceKeysMigration({ bigint: "INTEGER" }) },
+  { version: 15, name: "hook_outbox", sql: hookOutbox({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -330,4 +332,5 @@ export const postgresMigrations: Migration[] = [
   { version: 10, name: "passkeys", sql: passkeysMigration({ bigint: "BIGINT" }) },
   { version: 11, name: "oob_otp", sql: oobOtpMigration({ bigint: "BIGINT" }) },
   { version: 13, name: "device_keys", sql: deviceKeysMigration({ bigint: "BIGINT" }) },
+  { version: 15, name: "hook_outbox", sql: hookOutbox({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
 ];

@@ -1,4 +1,6 @@
-// Access tokens (RFC 9068 JWT profile, Authgear's claims) and ID tokens (OIDC Core §2).
+// Access tokens (RFC 9068 JWT profile, Authgear's claims) and ID tokens (OIDC Core §2). Claims and
+// signing are apart so oidc.jwt.pre_create / oidc.id_token.pre_create hooks can be shown a token's
+// claims before it is signed (hooks/token-hooks.ts).
 import { signRs256 } from "../crypto/jwt.ts";
 import { randomUUID } from "node:crypto";
 import type { KeyRing } from "../crypto/keys.ts";
@@ -17,10 +19,16 @@ export interface TokenSubject {
   session: SessionRef;
 }
 
-/** `dpopJkt`: bind the token to that DPoP key (RFC 9449 §6.1 `cnf`). */
-export function mintAccessToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: { now: number; lifetime: number; dpopJkt?: string | null }): string {
-  const key = keys.current();
-  return signRs256({ kid: key.kid, typ: "at+jwt" }, {
+/**
+ * `dpopJkt`: bind the token to that DPoP key (RFC 9449 §6.1 `cnf`). `extraClaims`: what an
+ * oidc.jwt.pre_create hook added; they go first, so the claims below — who, for whom, until when,
+ * bound to what — can never be overridden by one.
+ */
+export interface AccessTokenOptions { now: number; lifetime: number; dpopJkt?: string | null; extraClaims?: Record<string, unknown> }
+
+export function accessTokenClaims(issuer: string, subject: TokenSubject, options: AccessTokenOptions): Record<string, unknown> {
+  return {
+    ...options.extraClaims,
     iss: issuer,
     aud: [issuer],
     sub: subject.user.id,
@@ -35,13 +43,20 @@ export function mintAccessToken(keys: KeyRing, issuer: string, subject: TokenSub
     jti: randomUUID(),
     ...authgearUserClaims(subject.user),
     ...(options.dpopJkt ? { cnf: { jkt: options.dpopJkt } } : {}),
-  }, key.privateKey);
+  };
 }
 
-/** `profile`: the user's profile claims for this token (attributes/profile.ts profileClaims). */
-export function mintIdToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: { now: number; nonce?: string | null; profile: Record<string, unknown> }): string {
+export function mintAccessToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: AccessTokenOptions): string {
   const key = keys.current();
+  return signRs256({ kid: key.kid, typ: "at+jwt" }, accessTokenClaims(issuer, subject, options), key.privateKey);
+}
+
+/** `profile`: the user's profile claims for this token (attributes/profile.ts profileClaims); `extraClaims` as above. */
+export interface IdTokenOptions { now: number; nonce?: string | null; profile: Record<string, unknown>; extraClaims?: Record<string, unknown> }
+
+export function idTokenClaims(issuer: string, subject: TokenSubject, options: IdTokenOptions): Record<string, unknown> {
   const claims: Record<string, unknown> = {
+    ...options.extraClaims,
     ...options.profile,
     iss: issuer,
     aud: subject.clientId,
@@ -54,5 +69,10 @@ export function mintIdToken(keys: KeyRing, issuer: string, subject: TokenSubject
     ...authgearUserClaims(subject.user),
   };
   if (options.nonce) claims.nonce = options.nonce;
-  return signRs256({ kid: key.kid }, claims, key.privateKey);
+  return claims;
+}
+
+export function mintIdToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: IdTokenOptions): string {
+  const key = keys.current();
+  return signRs256({ kid: key.kid }, idTokenClaims(issuer, subject, options), key.privateKey);
 }

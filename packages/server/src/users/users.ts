@@ -8,12 +8,18 @@ import { findByTypedLoginId } from "../identity/service.ts";
 import { MAX_PASSWORD_LENGTH, passwordViolations, type PasswordRule } from "../account/policy/password-policy.ts";
 import { isValidEmail } from "../identity/login-id/email.ts";
 import { isReusedPassword, rememberPassword } from "../account/policy/password-history.ts";
+import { loginIdsForNewUser } from "../storage/identity-rows.ts";
+import { emitUserEvent, preCreate } from "../hooks/user-hooks.ts";
+import { identityModel } from "../hooks/models.ts";
+import { SYSTEM, type EventOrigin } from "../hooks/event-context.ts";
 
 export { MAX_PASSWORD_LENGTH, isValidEmail };
 export type CreateUserResult =
   | { ok: true; user: User }
   | { ok: false; reason: "invalid_email" | "email_taken" }
-  | { ok: false; reason: "weak_password"; rules: PasswordRule[] };
+  | { ok: false; reason: "weak_password"; rules: PasswordRule[] }
+  /** A user.pre_create hook said no (its title and reason are shown), or failed (`failed`, logged). */
+  | { ok: false; reason: "hook_denied"; title: string | null; message: string | null; failed: boolean };
 
 /** The rules of `authentication.password_policy` a new password for `email` breaks (none: it may be set). */
 export function newPasswordViolations(ctx: Context, password: string, email: string | null): PasswordRule[] {
@@ -25,7 +31,7 @@ export function newPasswordViolations(ctx: Context, password: string, email: str
  * login IDs already checked and normalised (identity/service.ts buildLoginIds), or both.
  */
 export async function createUser(
-  ctx: Context, input: { email?: string | null; loginIds?: Identity[]; password: string; verified?: boolean },
+  ctx: Context, input: { email?: string | null; loginIds?: Identity[]; password: string; verified?: boolean; origin?: EventOrigin },
 ): Promise<CreateUserResult> {
   const fromIds = input.loginIds?.find((i) => i.loginIdType === "email")?.loginId ?? null;
   const email = input.email == null ? fromIds : input.email.trim();
@@ -34,24 +40,36 @@ export async function createUser(
   if (rules.length > 0) return { ok: false, reason: "weak_password", rules };
   const now = ctx.now();
   const id = randomUUID();
-  const user: User = {
+  let user: User = {
     id, email, isVerified: input.verified ?? false, isAnonymous: false, disabled: false,
     disabledReason: null, roles: [], standardAttributes: {}, customAttributes: {}, createdAt: now, updatedAt: now,
   };
-  const loginIds = (input.loginIds ?? []).map((i) => ({ ...i, userId: id }));
+  const loginIds = loginIdsForNewUser(user, input.loginIds ?? []);
+  const origin = input.origin ?? SYSTEM;
+  const gate = await preCreate(ctx, user, loginIds, origin);
+  if (!gate.ok) return { ok: false, reason: "hook_denied", title: gate.title, message: gate.reason, failed: gate.failed };
+  user = gate.user;
   const hash = await ctx.passwords.hash(input.password);
-  const created = await ctx.storage.users.create(user, hash, loginIds);
+  // user.created commits with the user (hooks/emit.ts): no event for a sign-up that failed, none lost.
+  const created = await ctx.storage.atomic(async () => {
+    const c = await ctx.storage.users.create(user, hash, loginIds);
+    if (c) await emitUserEvent(ctx, "user.created", c, origin, { identities: loginIds.map(identityModel) });
+    return c;
+  });
   if (created) await rememberPassword(ctx, created.id, hash);
   return created ? { ok: true, user: created } : { ok: false, reason: "email_taken" };
 }
 
 /** Sets a user's password under the policy (sessions are left alone: see session/revocation.ts for a reset). */
-export async function setPassword(ctx: Context, user: User, password: string): Promise<{ ok: true } | { ok: false; rules: PasswordRule[] }> {
+export async function setPassword(ctx: Context, user: User, password: string, origin: EventOrigin = { triggeredBy: "user" }): Promise<{ ok: true } | { ok: false; rules: PasswordRule[] }> {
   const rules = newPasswordViolations(ctx, password, user.email);
   if (rules.length > 0) return { ok: false, rules };
   if (await isReusedPassword(ctx, user.id, password)) return { ok: false, rules: ["history"] };
   const hash = await ctx.passwords.hash(password);
-  await ctx.storage.passwords.set(user.id, hash, ctx.now());
+  await ctx.storage.atomic(async () => {
+    await ctx.storage.passwords.set(user.id, hash, ctx.now());
+    await emitUserEvent(ctx, "user.password.changed", user, origin);
+  });
   await rememberPassword(ctx, user.id, hash);
   return { ok: true };
 }

@@ -83,7 +83,7 @@ for (const backend of backends) {
       await s.oneTimeTokens.create({ tokenHash: id("t"), purpose: "anonymous_request", userId: null, expiresAt: NOW + 300 });
       assert.deepEqual(await sweepExpired(ctx), {
         authorizationCodes: 1, authFlows: 1, oneTimeCodes: 1, pendingLogins: 1, lockouts: 1, idpSessions: 2, offlineGrants: 2, revocations: 1, outbox: 1,
-        appSessionTokens: 0, settingsActions: 0, scheduledDeletions: 0, passkeyChallenges: 0, oobCodes: 1, oneTimeTokens: 1, anonymousUsers: 0,
+        appSessionTokens: 0, settingsActions: 0, scheduledDeletions: 0, passkeyChallenges: 0, oobCodes: 1, oneTimeTokens: 1, anonymousUsers: 0, hookDeliveries: 0,
       });
       assert.ok(await s.oobCodes.get("oob-kept"));
       assert.equal((await s.codes.consume(liveCode.codeHash, { at: NOW, issuedGrantId: null })).kind, "ok");

@@ -19,7 +19,7 @@ export async function completeLogin(ctx: Context, request: FastifyRequest, reply
   const cookie = sessionCookieSettings(ctx.config);
   // account_linking login_and_link: the social identity waiting for this user joins it now.
   await finishHeldLink(ctx, request, reply, user);
-  const { cookieValue } = await createIdpSession(ctx, user, amr, clientInfo(request), { cookieless: flow?.suppressCookie ?? false });
+  const { cookieValue } = await createIdpSession(ctx, user, amr, clientInfo(request), { cookieless: flow?.suppressCookie ?? false, clientId: flow?.clientId });
   ctx.metrics.signIn("succeeded");
   await recordUserEvent(ctx, USER_EVENTS.signedIn, user, { ip: clientInfo(request).ip, amr });
   if (flow?.suppressCookie) {

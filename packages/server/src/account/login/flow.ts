@@ -7,6 +7,8 @@ import { loadAuthFlow } from "../../oauth/authorize/flow.ts";
 export interface FlowView {
   id: string;
   appName: string;
+  /** The app the login is for (webhook events' context.client_id). */
+  clientId: string;
   loginHint: string;
   /** SSO off: the login must not leave a shared `session` cookie (oauth/authorize/sso.ts). */
   suppressCookie: boolean;
@@ -21,6 +23,7 @@ export async function loadFlow(ctx: Context, flowId: string): Promise<FlowView |
   return {
     id: flow.id,
     appName: ctx.clients.get(flow.clientId)?.name ?? "",
+    clientId: flow.clientId,
     loginHint: parseLoginHint(flow.params.login_hint) ?? "",
     suppressCookie: suppressesIdpSessionCookie(flow.params),
     ui: { ui_locales: flow.params.ui_locales, x_color_scheme: flow.params.x_color_scheme },

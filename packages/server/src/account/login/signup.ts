@@ -11,6 +11,7 @@ import { loginIdKeys } from "../../identity/login-id/index.ts";
 import { accountLimits } from "../limits/buckets.ts";
 import { promoteWithLoginIds, promotionFor } from "../../device-keys/promotion.ts";
 import type { PasswordRule } from "../policy/password-policy.ts";
+import type { EventOrigin } from "../../hooks/event-context.ts";
 
 export type SignupResult =
   | { kind: "created"; user: User }
@@ -18,9 +19,11 @@ export type SignupResult =
   | { kind: "login_id"; problem: LoginIdProblem }
   | { kind: "login_id_required"; keys: LoginIdKeyConfig[] }
   | { kind: "weak_password"; rules: PasswordRule[] }
-  | { kind: "rate_limited"; retryAfter: number };
+  | { kind: "rate_limited"; retryAfter: number }
+  /** A user.pre_create hook said no (title and reason to show), or failed (`failed`: logged, a generic message shown). */
+  | { kind: "hook_denied"; title: string | null; reason: string | null; failed: boolean };
 
-export async function signUp(ctx: Context, input: { loginIds: Record<string, string>; password: string; ip: string; flowId?: string | null }): Promise<SignupResult> {
+export async function signUp(ctx: Context, input: { loginIds: Record<string, string>; password: string; ip: string; flowId?: string | null; origin?: EventOrigin }): Promise<SignupResult> {
   const built = buildLoginIds(ctx, "", input.loginIds);
   if (!built.ok) return { kind: "login_id", problem: built.problem };
   if (built.identities.length === 0) return { kind: "login_id_required", keys: loginIdKeys(ctx.config) };
@@ -36,8 +39,9 @@ export async function signUp(ctx: Context, input: { loginIds: Record<string, str
     if (promoted) return { kind: "created", user: promoted };
   }
   // createUser hashes the password before it writes: a taken and a free login ID cost one argon2 hash each.
-  const result = await createUser(ctx, { loginIds: built.identities, password: input.password });
+  const result = await createUser(ctx, { loginIds: built.identities, password: input.password, origin: input.origin ?? { triggeredBy: "user", ip: input.ip } });
   if (result.ok) return { kind: "created", user: result.user };
+  if (result.reason === "hook_denied") return { kind: "hook_denied", title: result.title, reason: result.message, failed: result.failed };
   if (result.reason === "weak_password") return { kind: "weak_password", rules: result.rules };
   const taken = await firstTaken(ctx, built.identities);
   const key = loginIdKeys(ctx.config).find((k) => k.key === taken?.loginIdKey) ?? loginIdKeys(ctx.config)[0];

@@ -377,4 +377,7 @@ export const ar: Catalogue = {
   "mfa.settings.none": "لم يُعدّ أي بريد إلكتروني أو هاتف كعامل ثانٍ بعد.",
   "mfa.settings.remove": "إزالة",
   "mfa.settings.link": "عوامل ثانية عبر البريد الإلكتروني أو الرسائل النصية",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "تم رفض التسجيل.",
+  "hooks.error.failed": "التسجيل غير متاح الآن. حاول مرة أخرى لاحقًا.",
 };

@@ -377,4 +377,7 @@ export const de: Catalogue = {
   "mfa.settings.none": "Noch keine E-Mail und keine Telefonnummer ist als zweiter Faktor eingerichtet.",
   "mfa.settings.remove": "Entfernen",
   "mfa.settings.link": "Zweite Faktoren per E-Mail oder SMS",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "Die Registrierung wurde abgelehnt.",
+  "hooks.error.failed": "Die Registrierung ist gerade nicht möglich. Versuchen Sie es später erneut.",
 };

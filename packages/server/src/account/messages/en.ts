@@ -377,6 +377,9 @@ export const en = {
   "mfa.settings.none": "No email or phone is set up as a second factor yet.",
   "mfa.settings.remove": "Remove",
   "mfa.settings.link": "Second factors by email or text message",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "Sign-up was refused.",
+  "hooks.error.failed": "Sign-up is not available right now. Try again later.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -377,4 +377,7 @@ export const es: Catalogue = {
   "mfa.settings.none": "Aún no hay ningún correo ni teléfono configurado como segundo factor.",
   "mfa.settings.remove": "Quitar",
   "mfa.settings.link": "Segundos factores por correo o SMS",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "Se ha rechazado el registro.",
+  "hooks.error.failed": "El registro no está disponible en este momento. Inténtalo más tarde.",
 };

@@ -377,4 +377,7 @@ export const fr: Catalogue = {
   "mfa.settings.none": "Aucune adresse e-mail ni aucun numéro n’est encore configuré comme second facteur.",
   "mfa.settings.remove": "Retirer",
   "mfa.settings.link": "Seconds facteurs par e-mail ou SMS",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "L’inscription a été refusée.",
+  "hooks.error.failed": "L’inscription n’est pas disponible pour le moment. Réessayez plus tard.",
 };

@@ -377,4 +377,7 @@ export const ja: Catalogue = {
   "mfa.settings.none": "2 つ目の要素として設定されたメールアドレスや電話番号はまだありません。",
   "mfa.settings.remove": "削除",
   "mfa.settings.link": "メールまたは SMS による 2 つ目の要素",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "登録は拒否されました。",
+  "hooks.error.failed": "現在登録できません。しばらくしてからもう一度お試しください。",
 };

@@ -377,4 +377,7 @@ export const ko: Catalogue = {
   "mfa.settings.none": "아직 두 번째 인증 요소로 설정된 이메일이나 전화번호가 없습니다.",
   "mfa.settings.remove": "삭제",
   "mfa.settings.link": "이메일 또는 문자로 받는 두 번째 인증 요소",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "가입이 거부되었습니다.",
+  "hooks.error.failed": "지금은 가입할 수 없습니다. 나중에 다시 시도하세요.",
 };

@@ -377,4 +377,7 @@ export const pt: Catalogue = {
   "mfa.settings.none": "Nenhum e-mail ou telefone está configurado como segundo fator ainda.",
   "mfa.settings.remove": "Remover",
   "mfa.settings.link": "Segundos fatores por e-mail ou SMS",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "O cadastro foi recusado.",
+  "hooks.error.failed": "O cadastro não está disponível agora. Tente novamente mais tarde.",
 };

@@ -377,4 +377,7 @@ export const zhCN: Catalogue = {
   "mfa.settings.none": "尚未将任何电子邮件或电话设为第二重验证。",
   "mfa.settings.remove": "移除",
   "mfa.settings.link": "通过电子邮件或短信进行第二重验证",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "注册被拒绝。",
+  "hooks.error.failed": "暂时无法注册，请稍后再试。",
 };

@@ -377,4 +377,7 @@ export const zhTW: Catalogue = {
   "mfa.settings.none": "尚未將任何電子郵件或電話設為第二重驗證。",
   "mfa.settings.remove": "移除",
   "mfa.settings.link": "以電子郵件或簡訊進行第二重驗證",
+  // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
+  "hooks.error.denied": "註冊遭拒。",
+  "hooks.error.failed": "目前無法註冊，請稍後再試。",
 };

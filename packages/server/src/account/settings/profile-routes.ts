@@ -1,5 +1,7 @@
 // GET/POST /settings/profile: the signed-in user edits the attributes user_profile makes
 // `end_user: readwrite`, checked by the one attributes module, and reads the `readonly` ones.
+import { clientInfo } from "../../http/client-info.ts";
+import { updateProfile } from "../../hooks/user-hooks.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../../context.ts";
 import type { Caller } from "../../session/caller.ts";
@@ -65,7 +67,12 @@ export function registerProfileRoutes(app: FastifyInstance, ctx: Context): void 
     for (const a of editable.custom) if (patch.custom_attributes[a.pointer.slice(1)] === null && caller.user.customAttributes[a.id] === undefined) delete patch.custom_attributes[a.pointer.slice(1)];
     const r = applyProfilePatch(profile, caller.user, patch, "end_user");
     if (!r.ok) return render(request, reply, form.ui, caller, { error: form.ui.t("profile.error.invalid", { details: r.errors.map(errorInWords).join("; ") }), status: 400 });
-    await ctx.storage.users.update(caller.user.id, { standardAttributes: r.standardAttributes, customAttributes: r.customAttributes }, ctx.now());
+    const client = clientInfo(request);
+    const saved = await updateProfile(ctx, caller.user, { standardAttributes: r.standardAttributes, customAttributes: r.customAttributes }, { triggeredBy: "user", ip: client.ip, userAgent: client.userAgent });
+    if (!saved.ok && "title" in saved) {
+      const said = [saved.title, saved.reason].filter((x): x is string => Boolean(x)).join(": ");
+      return render(request, reply, form.ui, caller, { error: saved.failed ? form.ui.t("hooks.error.failed") : said || form.ui.t("hooks.error.denied"), status: 403 });
+    }
     await announceUserChanged(ctx, caller.user.id);
     return seeOther(ctx, reply, "/settings/profile?notice=saved");
   });

@@ -1,5 +1,6 @@
 // What the settings page does, as plain functions: change the password, turn TOTP on and off,
 // make new recovery codes. Every proof (password, code) goes through the credential guard.
+import { emitUserEvent } from "../../hooks/user-hooks.ts";
 import { accountName } from "../../domain/user.ts";
 import type { Context } from "../../context.ts";
 import type { User } from "../../domain/user.ts";
@@ -42,7 +43,12 @@ export async function confirmTotpSetup(ctx: Context, user: User, input: { code: 
   const pending = await ctx.storage.totp.get(user.id);
   if (!pending || pending.confirmedAt !== null) return null;
   const step = await matchTotp(pending.secret, input.code, ctx.now());
-  if (step === null || !(await ctx.storage.totp.confirm(user.id, pending.secret, ctx.now(), step))) return null;
+  const confirmed = step !== null && await ctx.storage.atomic(async () => {
+    const ok = await ctx.storage.totp.confirm(user.id, pending.secret, ctx.now(), step);
+    if (ok) await emitUserEvent(ctx, "authenticator.totp.added", user, { triggeredBy: "user" });
+    return ok;
+  });
+  if (!confirmed) return null;
   await recordUserEvent(ctx, USER_EVENTS.mfaAdded, user);
   return issueRecoveryCodes(ctx, user.id);
 }
@@ -53,7 +59,9 @@ export async function disableTotp(ctx: Context, user: User, input: { proof: stri
   const result = await guardCredential(ctx, { email: accountName(user), ip: input.ip }, async () =>
     CODE_PATTERN.test(code) && (await useTotp(ctx, user.id, code)) ? true : passwordMatches(ctx, user, input.proof));
   if (result.kind !== "ok") return result;
-  await ctx.storage.totp.delete(user.id);
+  await ctx.storage.atomic(async () => {
+    if (await ctx.storage.totp.delete(user.id)) await emitUserEvent(ctx, "authenticator.totp.removed", user, { triggeredBy: "user" });
+  });
   await ctx.storage.recoveryCodes.deleteAll(user.id);
   await recordUserEvent(ctx, USER_EVENTS.mfaRemoved, user, { ip: input.ip });
   return { kind: "ok" };

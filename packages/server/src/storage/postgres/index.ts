@@ -18,6 +18,8 @@ import { postgresRoles } from "../roles-sql.ts";
 import { guardPool } from "./nul-guard.ts";
 import { settingsSurfaceStores } from "../settings-surface-stores.ts";
 import { deviceKeyStores } from "../device-key-stores.ts";
+import { postgresAtomic, scopedPool } from "./atomic.ts";
+import { postgresHookStores } from "./hook-stores.ts";
 
 /** Takes `schema` out of the URL: pg would pass unknown query parameters on to the server. */
 export function splitSchema(url: string): { url: string; schema: string | null } {
@@ -82,7 +84,8 @@ export function createPostgresPool(url: string, options: { schema?: string; limi
 export function openPostgres(url: string, options: { schema?: string; limits?: Partial<PostgresLimits> } = {}): Storage {
   const { pool: raw, schema, limits } = createPostgresPool(url, options);
   // Every query goes through the NUL guard (nul-guard.ts); migrations, pings and pool stats use the pool itself.
-  const pool = guardPool(raw);
+  // Queries join an open Storage.atomic scope (atomic.ts).
+  const pool = scopedPool(guardPool(raw));
 
   const stores = translateErrors({
     ...postgresStores(pool),
@@ -96,9 +99,12 @@ export function openPostgres(url: string, options: { schema?: string; limits?: P
     ...deviceKeyStores(postgresPlanRunner(pool), { true: "TRUE", false: "FALSE" }),
     cascades: postgresCascades(pool),
     ...settingsSurfaceStores(postgresPlanRunner(pool)),
+    ...postgresHookStores(pool),
   }, fromPostgresError);
+  const atomic = postgresAtomic(pool);
   return {
     ...stores,
+    atomic: (fn) => atomic(fn).catch((err: unknown) => { throw fromPostgresError(err); }),
     migrate: () => migrate(raw, schema),
     async ping(timeoutMs = 1000): Promise<void> {
       // Bounded twice: the wait for a connection (connectionTimeoutMillis) and the answer.

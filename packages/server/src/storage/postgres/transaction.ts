@@ -2,6 +2,9 @@
 import type pg from "pg";
 import { isStorageUnavailable } from "../errors.ts";
 import { fromPostgresError } from "../errors.ts";
+import { openScope } from "../atomic.ts";
+
+let savepoints = 0;
 
 /**
  * Runs `fn` in a transaction on one pooled connection. On failure it rolls back — unless the
@@ -11,6 +14,9 @@ import { fromPostgresError } from "../errors.ts";
  * never handed back to the pool.
  */
 export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  // Inside Storage.atomic (atomic.ts): a savepoint on the scope's connection, committed with it.
+  const scope = openScope<pg.PoolClient>(pool);
+  if (scope) return savepoint(scope.tx, fn);
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -24,5 +30,18 @@ export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) 
     throw err;
   } finally {
     client.release(broken);
+  }
+}
+
+async function savepoint<T>(client: pg.PoolClient, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const name = `gh_sp_${++savepoints}`;
+  await client.query(`SAVEPOINT ${name}`);
+  try {
+    const result = await fn(client);
+    await client.query(`RELEASE SAVEPOINT ${name}`);
+    return result;
+  } catch (err) {
+    if (!isStorageUnavailable(fromPostgresError(err))) await client.query(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => undefined);
+    throw err;
   }
 }

@@ -23,6 +23,8 @@ import { sqlitePasskeyStores } from "./passkey-stores.ts";
 import { sqliteOobStores } from "./oob-stores.ts";
 import { deviceKeyStores } from "../device-key-stores.ts";
 import type { DeviceKeyStorage } from "../device-key-ports.ts";
+import { sqliteHookStores } from "./hook-stores.ts";
+import { sqliteAtomic } from "./atomic.ts";
 
 export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): Storage {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -33,11 +35,13 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   // Another process (a CLI command) holding the write lock longer than this: SQLITE_BUSY, a 503.
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   type Stores = ReturnType<typeof sqliteStores> & ReturnType<typeof sqliteAdminStores> & ReturnType<typeof sqliteAccountStores> & ProfileStorage
-    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades>; importer: ImportStore } & SettingsSurfaceStorage & ReturnType<typeof sqlitePasskeyStores> & ReturnType<typeof sqliteOobStores> & DeviceKeyStorage;
+    & ReturnType<typeof sqliteIdentityStores> & { cascades: ReturnType<typeof sqliteCascades>; importer: ImportStore } & SettingsSurfaceStorage & ReturnType<typeof sqlitePasskeyStores> & ReturnType<typeof sqliteOobStores> & DeviceKeyStorage & ReturnType<typeof sqliteHookStores>;
+  // Storage.atomic scopes (atomic.ts): the gate makes callers outside an open scope wait for it.
+  const scopes = sqliteAtomic(db);
   let stores: Stores | null = null;
   const ready = (): Stores => {
     // SQLITE_BUSY/FULL/IOERR/READONLY become StorageUnavailableError (503), not a 500 with nothing logged.
-    stores ??= translateErrors({
+    stores ??= scopes.gate(translateErrors({
       ...sqliteStores(db), ...sqliteAdminStores(db), ...sqliteAccountStores(db), ...profileStores(sqlitePlanRunner(db), sqliteRoles),
       ...sqliteIdentityStores(db), cascades: sqliteCascades(db),
       importer: importStore(sqlitePlanRunner(db), sqliteRoles),
@@ -45,7 +49,8 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
       ...sqlitePasskeyStores(db),
       ...sqliteOobStores(db),
       ...deviceKeyStores(sqlitePlanRunner(db), { true: "1", false: "0" }),
-    }, fromSqliteError);
+      ...sqliteHookStores(db),
+    }, fromSqliteError));
     return stores;
   };
   // Stores prepare their statements when first used, after migrate() has created the tables: until
@@ -62,6 +67,7 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
     "passkeys", "passkeyChallenges",
     "oobCodes", "oobAuthenticators",
     "deviceKeys", "deviceSecrets", "oneTimeTokens",
+    "hookEvents",
   ] as const satisfies readonly (keyof Stores)[];
   const storage = {
     ...(Object.fromEntries(keys.map((k) => [k, lazy(k)])) as unknown as Stores),
@@ -86,6 +92,13 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
         }
       }
       Object.assign(storage, ready());
+    },
+    async atomic<T>(fn: () => Promise<T>): Promise<T> {
+      try {
+        return await scopes.atomic(fn);
+      } catch (err) {
+        throw fromSqliteError(err);
+      }
     },
     async ping(): Promise<void> {
       // In-process and synchronous: nothing to time out. Fails if the file became unreadable.

@@ -3,6 +3,8 @@
 //  - setup: a Bearer access token names the user; the device's key is bound to them → 200 {}.
 //  - authenticate: the bound key signs in its user → tokens, amr x_biometric.
 // Errors as Authgear's handleBiometricRequest (pkg/lib/oauth/handler/handler_token.go).
+import { emitBiometricEvent } from "./identity-events.ts";
+import type { DeviceKey } from "../storage/device-key-ports.ts";
 import { randomUUID } from "node:crypto";
 import type { Context } from "../context.ts";
 import { OAuthError } from "../oauth/errors.ts";
@@ -46,9 +48,14 @@ async function setup(ctx: Context, client: Client, request: TokenRequest, jwt: s
   await verify(jwt, parsed, parsed.inlineKey);
   if (!(await consumeChallenge(ctx, parsed.challenge, "biometric_request"))) throw invalidCredentials();
   const now = ctx.now();
-  const bound = await ctx.storage.deviceKeys.create({
+  const key: DeviceKey = {
     id: randomUUID(), userId: caller.caller.user.id, type: "biometric", keyId: parsed.keyId, jwk: storableJwk(parsed.inlineKey, parsed.keyId),
     deviceInfo: storableDeviceInfo(parsed.deviceInfo), createdAt: now, lastUsedAt: now,
+  };
+  const bound = await ctx.storage.atomic(async () => {
+    const stored = await ctx.storage.deviceKeys.create(key);
+    if (stored) await emitBiometricEvent(ctx, "enabled", caller.caller.user, key, { triggeredBy: "user", ip: request.client.ip, userAgent: request.client.userAgent, clientId: client.client_id });
+    return stored;
   });
   // A kid already bound (to this user or another) is not rebound: the SDK makes a new UUID per setup.
   if (!bound) throw invalidCredentials();

@@ -3,6 +3,8 @@
 // user it names is bound to that pending sign-in (a one-time token keyed by the flow id, so nothing
 // a client puts in the URL can name a user). The sign-up form then adds its login IDs and password
 // to that user instead of making a new one, and the user stops being anonymous.
+import { emitUserEvent } from "../hooks/user-hooks.ts";
+import { identityModel, userModel } from "../hooks/models.ts";
 import type { Context } from "../context.ts";
 import type { Identity } from "../domain/identity.ts";
 import type { User } from "../domain/user.ts";
@@ -75,7 +77,18 @@ export async function promoteWithLoginIds(ctx: Context, flowId: string, userId: 
   }
   const now = ctx.now();
   // Compare-and-set on is_anonymous: of two forms sent at once, one promotes; the other keeps nothing.
-  if (!(await ctx.storage.deviceKeys.promote(userId, now))) return undo();
+  // user.anonymous.promoted ({anonymous_user, user, identities}, as Authgear) commits with it.
+  const anonymous = await ctx.storage.users.get(userId);
+  const promoted = await ctx.storage.atomic(async () => {
+    const ok = await ctx.storage.deviceKeys.promote(userId, now);
+    if (ok && anonymous) {
+      await emitUserEvent(ctx, "user.anonymous.promoted", { ...anonymous, isAnonymous: false }, { triggeredBy: "user" }, {
+        anonymous_user: userModel(anonymous, ctx.config.user_profile), identities: added.map(identityModel),
+      });
+    }
+    return ok;
+  });
+  if (!promoted) return undo();
   const hash = await ctx.passwords.hash(password);
   await ctx.storage.passwords.set(userId, hash, now);
   await rememberPassword(ctx, userId, hash);

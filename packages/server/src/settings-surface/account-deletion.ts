@@ -6,6 +6,7 @@
 import type { Context } from "../context.ts";
 import { announceUserChanged, deleteUser, disableUser, revokeAllForUser } from "../session/revocation.ts";
 import type { AccountDeletionRow } from "../storage/settings-surface-ports.ts";
+import { emitUserEvent } from "../hooks/user-hooks.ts";
 
 /** Authgear's audit/webhook event names. */
 export const DELETION_EVENTS = { scheduled: "user.deletion_scheduled", unscheduled: "user.deletion_unscheduled", deleted: "user.deleted" } as const;
@@ -21,7 +22,14 @@ export async function scheduleDeletion(ctx: Context, userId: string, o: { byAdmi
     userId, scheduledAt: now, deleteAt: now + ctx.config.account_deletion.grace_period_days * 86400, byAdmin: o.byAdmin,
     reason: o.reason ?? (o.byAdmin ? "" : "end user request"),
   };
-  if (!(await ctx.storage.accountDeletions.schedule(row))) {
+  const user = await ctx.storage.users.get(userId);
+  // user.deletion_scheduled commits with the schedule (hooks/emit.ts), or neither does.
+  const scheduled = await ctx.storage.atomic(async () => {
+    const ok = await ctx.storage.accountDeletions.schedule(row);
+    if (ok && user) await emitUserEvent(ctx, "user.deletion_scheduled", { ...user, disabled: true }, { triggeredBy: o.byAdmin ? "admin_api" : "user" });
+    return ok;
+  });
+  if (!scheduled) {
     return { ok: false, reason: (await ctx.storage.users.get(userId)) ? "already_scheduled" : "not_found" };
   }
   // Disabled first (every token refused at once, on every node), then every session and grant ends,
@@ -34,7 +42,13 @@ export async function scheduleDeletion(ctx: Context, userId: string, o: { byAdmi
 
 /** Cancels a scheduled deletion and enables the account; false if none was scheduled. */
 export async function unscheduleDeletion(ctx: Context, userId: string, o: { actor: string }): Promise<boolean> {
-  if (!(await ctx.storage.accountDeletions.unschedule(userId))) return false;
+  const user = await ctx.storage.users.get(userId);
+  const unscheduled = await ctx.storage.atomic(async () => {
+    const ok = await ctx.storage.accountDeletions.unschedule(userId);
+    if (ok && user) await emitUserEvent(ctx, "user.deletion_unscheduled", { ...user, disabled: false, disabledReason: null }, { triggeredBy: "admin_api" });
+    return ok;
+  });
+  if (!unscheduled) return false;
   await ctx.storage.users.update(userId, { disabled: false, disabledReason: null }, ctx.now());
   await announceUserChanged(ctx, userId);
   await ctx.storage.auditLog.append({ at: ctx.now(), actor: o.actor, action: DELETION_EVENTS.unscheduled, targetType: "user", targetId: userId, details: {} });

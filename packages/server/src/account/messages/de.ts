@@ -377,4 +377,13 @@ export const de: Catalogue = {
   "mfa.settings.none": "Noch keine E-Mail und keine Telefonnummer ist als zweiter Faktor eingerichtet.",
   "mfa.settings.remove": "Entfernen",
   "mfa.settings.link": "Zweite Faktoren per E-Mail oder SMS",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "Biometrische Anmeldung",
+  "settings.biometric.none": "Kein Gerät ist für die biometrische Anmeldung eingerichtet.",
+  "settings.biometric.unknown_device": "Unbekanntes Gerät",
+  "settings.biometric.added": "Hinzugefügt am {date}",
+  "settings.biometric.remove": "Entfernen",
+  "settings.biometric.remove_label": "Biometrische Anmeldung auf {device} entfernen",
+  "settings.biometric.removed": "Die biometrische Anmeldung wurde von diesem Gerät entfernt.",
+  "settings.biometric.not_found": "Dieses Gerät ist für Ihr Konto nicht für die biometrische Anmeldung eingerichtet.",
 };

@@ -377,6 +377,15 @@ export const en = {
   "mfa.settings.none": "No email or phone is set up as a second factor yet.",
   "mfa.settings.remove": "Remove",
   "mfa.settings.link": "Second factors by email or text message",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "Biometric sign-in",
+  "settings.biometric.none": "No device is set up for biometric sign-in.",
+  "settings.biometric.unknown_device": "Unknown device",
+  "settings.biometric.added": "Added {date}",
+  "settings.biometric.remove": "Remove",
+  "settings.biometric.remove_label": "Remove biometric sign-in on {device}",
+  "settings.biometric.removed": "Biometric sign-in was removed from that device.",
+  "settings.biometric.not_found": "That device is not set up for biometric sign-in on your account.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -377,4 +377,13 @@ export const es: Catalogue = {
   "mfa.settings.none": "Aún no hay ningún correo ni teléfono configurado como segundo factor.",
   "mfa.settings.remove": "Quitar",
   "mfa.settings.link": "Segundos factores por correo o SMS",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "Inicio de sesión biométrico",
+  "settings.biometric.none": "Ningún dispositivo tiene configurado el inicio de sesión biométrico.",
+  "settings.biometric.unknown_device": "Dispositivo desconocido",
+  "settings.biometric.added": "Añadido el {date}",
+  "settings.biometric.remove": "Quitar",
+  "settings.biometric.remove_label": "Quitar el inicio de sesión biométrico en {device}",
+  "settings.biometric.removed": "Se quitó el inicio de sesión biométrico de ese dispositivo.",
+  "settings.biometric.not_found": "Ese dispositivo no tiene configurado el inicio de sesión biométrico en tu cuenta.",
 };

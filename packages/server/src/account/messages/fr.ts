@@ -377,4 +377,13 @@ export const fr: Catalogue = {
   "mfa.settings.none": "Aucune adresse e-mail ni aucun numéro n’est encore configuré comme second facteur.",
   "mfa.settings.remove": "Retirer",
   "mfa.settings.link": "Seconds facteurs par e-mail ou SMS",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "Connexion biométrique",
+  "settings.biometric.none": "Aucun appareil n'est configuré pour la connexion biométrique.",
+  "settings.biometric.unknown_device": "Appareil inconnu",
+  "settings.biometric.added": "Ajouté le {date}",
+  "settings.biometric.remove": "Retirer",
+  "settings.biometric.remove_label": "Retirer la connexion biométrique sur {device}",
+  "settings.biometric.removed": "La connexion biométrique a été retirée de cet appareil.",
+  "settings.biometric.not_found": "Cet appareil n'est pas configuré pour la connexion biométrique sur votre compte.",
 };

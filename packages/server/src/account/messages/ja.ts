@@ -377,4 +377,13 @@ export const ja: Catalogue = {
   "mfa.settings.none": "2 つ目の要素として設定されたメールアドレスや電話番号はまだありません。",
   "mfa.settings.remove": "削除",
   "mfa.settings.link": "メールまたは SMS による 2 つ目の要素",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "生体認証サインイン",
+  "settings.biometric.none": "生体認証サインインが設定されたデバイスはありません。",
+  "settings.biometric.unknown_device": "不明なデバイス",
+  "settings.biometric.added": "{date} に追加",
+  "settings.biometric.remove": "削除",
+  "settings.biometric.remove_label": "{device} の生体認証サインインを削除",
+  "settings.biometric.removed": "そのデバイスの生体認証サインインを削除しました。",
+  "settings.biometric.not_found": "そのデバイスはあなたのアカウントの生体認証サインインに設定されていません。",
 };

@@ -377,4 +377,13 @@ export const ko: Catalogue = {
   "mfa.settings.none": "아직 두 번째 인증 요소로 설정된 이메일이나 전화번호가 없습니다.",
   "mfa.settings.remove": "삭제",
   "mfa.settings.link": "이메일 또는 문자로 받는 두 번째 인증 요소",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "생체 인증 로그인",
+  "settings.biometric.none": "생체 인증 로그인이 설정된 기기가 없습니다.",
+  "settings.biometric.unknown_device": "알 수 없는 기기",
+  "settings.biometric.added": "{date}에 추가됨",
+  "settings.biometric.remove": "삭제",
+  "settings.biometric.remove_label": "{device}의 생체 인증 로그인 삭제",
+  "settings.biometric.removed": "해당 기기의 생체 인증 로그인이 삭제되었습니다.",
+  "settings.biometric.not_found": "해당 기기는 계정의 생체 인증 로그인에 설정되어 있지 않습니다.",
 };

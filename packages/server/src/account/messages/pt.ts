@@ -377,4 +377,13 @@ export const pt: Catalogue = {
   "mfa.settings.none": "Nenhum e-mail ou telefone está configurado como segundo fator ainda.",
   "mfa.settings.remove": "Remover",
   "mfa.settings.link": "Segundos fatores por e-mail ou SMS",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "Início de sessão biométrico",
+  "settings.biometric.none": "Nenhum dispositivo está configurado para início de sessão biométrico.",
+  "settings.biometric.unknown_device": "Dispositivo desconhecido",
+  "settings.biometric.added": "Adicionado em {date}",
+  "settings.biometric.remove": "Remover",
+  "settings.biometric.remove_label": "Remover o início de sessão biométrico em {device}",
+  "settings.biometric.removed": "O início de sessão biométrico foi removido desse dispositivo.",
+  "settings.biometric.not_found": "Esse dispositivo não está configurado para início de sessão biométrico na sua conta.",
 };

@@ -377,4 +377,13 @@ export const zhCN: Catalogue = {
   "mfa.settings.none": "尚未将任何电子邮件或电话设为第二重验证。",
   "mfa.settings.remove": "移除",
   "mfa.settings.link": "通过电子邮件或短信进行第二重验证",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "生物识别登录",
+  "settings.biometric.none": "没有设备设置了生物识别登录。",
+  "settings.biometric.unknown_device": "未知设备",
+  "settings.biometric.added": "添加于 {date}",
+  "settings.biometric.remove": "移除",
+  "settings.biometric.remove_label": "移除 {device} 上的生物识别登录",
+  "settings.biometric.removed": "已移除该设备的生物识别登录。",
+  "settings.biometric.not_found": "该设备未在你的账户中设置生物识别登录。",
 };

@@ -12,7 +12,7 @@ import { clientInfo } from "../../http/client-info.ts";
 import { deviceModel } from "../../device-keys/device-info.ts";
 import type { Caller } from "../../session/caller.ts";
 import { errorBox, form, hidden } from "../ui/layout.ts";
-import { seeOther, type Ui } from "../ui/respond.ts";
+import { seeOther, sendProblemPage, type Ui } from "../ui/respond.ts";
 
 export const biometricListed = (ctx: Context): boolean =>
   ctx.config.authentication.identities.includes("biometric") && ctx.config.identity.biometric.list_enabled;
@@ -56,7 +56,8 @@ type Render = (request: FastifyRequest, reply: FastifyReply, ui: Ui, caller: Cal
 /** POST /settings/biometric/remove, through the settings routes' `post` (session, CSRF, strict form). */
 export function registerBiometricSettingsRoutes(ctx: Context, post: Post, render: Render): void {
   post("/settings/biometric/remove", { id: 64 }, async (request, reply, ui, caller, f) => {
-    if (!biometricListed(ctx)) return render(request, reply, ui, caller, { errors: { biometric: ui.t("error.bad_form.message") } }, 404);
+    // Switched off, there is no section to show an error in: a page of its own says so.
+    if (!biometricListed(ctx)) return sendProblemPage(ctx, reply, ui, 404, { title: "settings.biometric.heading", message: "settings.biometric.not_found" }, { href: "/settings", label: "settings.title" });
     if (await removeBiometricKey(ctx, caller.user, f.id, clientInfo(request).ip)) return seeOther(ctx, reply, "/settings?notice=biometric_removed");
     return render(request, reply, ui, caller, { errors: { biometric: ui.t("settings.biometric.not_found") } }, 404);
   });

@@ -126,4 +126,16 @@ describe("settings: biometric section hidden without identity.biometric.list_ena
     assert.equal(res.status, 404);
     assert.equal((await server.ctx.storage.deviceKeys.listByUser(userId)).length, 1, "nothing removed");
   });
+
+  it("is hidden with list_enabled but biometric not among authentication.identities", async () => {
+    const off = await startNativeServer({ identities: ["login_id"], config: LISTED });
+    try {
+      await off.createUser(EMAIL, PASSWORD);
+      const agent = new UserAgent();
+      await nativeSignIn(off, { agent });
+      const page = await getPage(agent, `${off.url}/settings`);
+      assert.equal(page.status, 200);
+      assert.doesNotMatch(page.html, /biometric-heading/);
+    } finally { await off.close(); }
+  });
 });

@@ -6,6 +6,7 @@ import { userBadges } from "./users.js";
 import { renderUserProfileSections } from "./user-profile.js";
 import { renderSecurity } from "./user-security.js";
 import { renderDeletion } from "./user-deletion.js";
+import { renderBiometric } from "./user-biometric.js";
 
 const SESSION_TYPES = { idp_session: "Browser session", offline_grant: "Refresh token" };
 
@@ -35,10 +36,11 @@ export async function renderUser(view, { arg: id, signal, navigate, flashNext, s
   const securitySection = h("section", { class: "card card-wide", "aria-labelledby": "security-h" });
   const sessionsSection = h("section", { class: "card card-wide", "aria-labelledby": "sessions-h" });
   const deletionSection = h("section", { class: "card card-wide", "aria-labelledby": "deletion-h" });
+  const biometricSection = h("section", { class: "card card-wide", "aria-labelledby": "biometric-h" });
   const header = h("div", { class: "page-header" });
 
   const profileExtras = h("div", {});
-  view.append(header, status, h("div", { class: "grid-2" }, profileSection, actionsSection), profileExtras, securitySection, deletionSection, sessionsSection,
+  view.append(header, status, h("div", { class: "grid-2" }, profileSection, actionsSection), profileExtras, securitySection, biometricSection, deletionSection, sessionsSection,
     h("p", { class: "footer-link" },
       h("a", { href: `#/audit?user=${encodeURIComponent(id)}` }, "See this user’s audit log")));
 
@@ -47,6 +49,7 @@ export async function renderUser(view, { arg: id, signal, navigate, flashNext, s
   renderSessions(sessions);
   renderUserProfileSections(profileExtras, { id, signal });
   await renderSecurity(securitySection, user, { signal, say });
+  await renderBiometric(biometricSection, user, { signal, say });
   await renderDeletion(deletionSection, user, { signal, say, onUserChanged: (u) => { renderProfile(u); reloadSessions(); } });
 
   function renderProfile(u) {

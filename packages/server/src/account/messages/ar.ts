@@ -380,4 +380,13 @@ export const ar: Catalogue = {
   // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
   "hooks.error.denied": "تم رفض التسجيل.",
   "hooks.error.failed": "التسجيل غير متاح الآن. حاول مرة أخرى لاحقًا.",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "تسجيل الدخول بالقياسات الحيوية",
+  "settings.biometric.none": "لا يوجد جهاز مُعدّ لتسجيل الدخول بالقياسات الحيوية.",
+  "settings.biometric.unknown_device": "جهاز غير معروف",
+  "settings.biometric.added": "أُضيف في {date}",
+  "settings.biometric.remove": "إزالة",
+  "settings.biometric.remove_label": "إزالة تسجيل الدخول بالقياسات الحيوية على {device}",
+  "settings.biometric.removed": "تمت إزالة تسجيل الدخول بالقياسات الحيوية من ذلك الجهاز.",
+  "settings.biometric.not_found": "هذا الجهاز غير مُعدّ لتسجيل الدخول بالقياسات الحيوية في حسابك.",
 };

@@ -380,4 +380,13 @@ export const de: Catalogue = {
   // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
   "hooks.error.denied": "Die Registrierung wurde abgelehnt.",
   "hooks.error.failed": "Die Registrierung ist gerade nicht möglich. Versuchen Sie es später erneut.",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "Biometrische Anmeldung",
+  "settings.biometric.none": "Kein Gerät ist für die biometrische Anmeldung eingerichtet.",
+  "settings.biometric.unknown_device": "Unbekanntes Gerät",
+  "settings.biometric.added": "Hinzugefügt am {date}",
+  "settings.biometric.remove": "Entfernen",
+  "settings.biometric.remove_label": "Biometrische Anmeldung auf {device} entfernen",
+  "settings.biometric.removed": "Die biometrische Anmeldung wurde von diesem Gerät entfernt.",
+  "settings.biometric.not_found": "Dieses Gerät ist für Ihr Konto nicht für die biometrische Anmeldung eingerichtet.",
 };

@@ -380,6 +380,15 @@ export const en = {
   // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
   "hooks.error.denied": "Sign-up was refused.",
   "hooks.error.failed": "Sign-up is not available right now. Try again later.",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "Biometric sign-in",
+  "settings.biometric.none": "No device is set up for biometric sign-in.",
+  "settings.biometric.unknown_device": "Unknown device",
+  "settings.biometric.added": "Added {date}",
+  "settings.biometric.remove": "Remove",
+  "settings.biometric.remove_label": "Remove biometric sign-in on {device}",
+  "settings.biometric.removed": "Biometric sign-in was removed from that device.",
+  "settings.biometric.not_found": "That device is not set up for biometric sign-in on your account.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -380,4 +380,13 @@ export const es: Catalogue = {
   // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
   "hooks.error.denied": "Se ha rechazado el registro.",
   "hooks.error.failed": "El registro no está disponible en este momento. Inténtalo más tarde.",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "Inicio de sesión biométrico",
+  "settings.biometric.none": "Ningún dispositivo tiene configurado el inicio de sesión biométrico.",
+  "settings.biometric.unknown_device": "Dispositivo desconocido",
+  "settings.biometric.added": "Añadido el {date}",
+  "settings.biometric.remove": "Quitar",
+  "settings.biometric.remove_label": "Quitar el inicio de sesión biométrico en {device}",
+  "settings.biometric.removed": "Se quitó el inicio de sesión biométrico de ese dispositivo.",
+  "settings.biometric.not_found": "Ese dispositivo no tiene configurado el inicio de sesión biométrico en tu cuenta.",
 };

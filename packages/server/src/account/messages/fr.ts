@@ -380,4 +380,13 @@ export const fr: Catalogue = {
   // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
   "hooks.error.denied": "L’inscription a été refusée.",
   "hooks.error.failed": "L’inscription n’est pas disponible pour le moment. Réessayez plus tard.",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "Connexion biométrique",
+  "settings.biometric.none": "Aucun appareil n'est configuré pour la connexion biométrique.",
+  "settings.biometric.unknown_device": "Appareil inconnu",
+  "settings.biometric.added": "Ajouté le {date}",
+  "settings.biometric.remove": "Retirer",
+  "settings.biometric.remove_label": "Retirer la connexion biométrique sur {device}",
+  "settings.biometric.removed": "La connexion biométrique a été retirée de cet appareil.",
+  "settings.biometric.not_found": "Cet appareil n'est pas configuré pour la connexion biométrique sur votre compte.",
 };

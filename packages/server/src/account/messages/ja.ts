@@ -380,4 +380,13 @@ export const ja: Catalogue = {
   // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
   "hooks.error.denied": "登録は拒否されました。",
   "hooks.error.failed": "現在登録できません。しばらくしてからもう一度お試しください。",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "生体認証サインイン",
+  "settings.biometric.none": "生体認証サインインが設定されたデバイスはありません。",
+  "settings.biometric.unknown_device": "不明なデバイス",
+  "settings.biometric.added": "{date} に追加",
+  "settings.biometric.remove": "削除",
+  "settings.biometric.remove_label": "{device} の生体認証サインインを削除",
+  "settings.biometric.removed": "そのデバイスの生体認証サインインを削除しました。",
+  "settings.biometric.not_found": "そのデバイスはあなたのアカウントの生体認証サインインに設定されていません。",
 };

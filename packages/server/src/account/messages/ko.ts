@@ -380,4 +380,13 @@ export const ko: Catalogue = {
   // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
   "hooks.error.denied": "가입이 거부되었습니다.",
   "hooks.error.failed": "지금은 가입할 수 없습니다. 나중에 다시 시도하세요.",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "생체 인증 로그인",
+  "settings.biometric.none": "생체 인증 로그인이 설정된 기기가 없습니다.",
+  "settings.biometric.unknown_device": "알 수 없는 기기",
+  "settings.biometric.added": "{date}에 추가됨",
+  "settings.biometric.remove": "삭제",
+  "settings.biometric.remove_label": "{device}의 생체 인증 로그인 삭제",
+  "settings.biometric.removed": "해당 기기의 생체 인증 로그인이 삭제되었습니다.",
+  "settings.biometric.not_found": "해당 기기는 계정의 생체 인증 로그인에 설정되어 있지 않습니다.",
 };

@@ -380,4 +380,13 @@ export const pt: Catalogue = {
   // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
   "hooks.error.denied": "O cadastro foi recusado.",
   "hooks.error.failed": "O cadastro não está disponível agora. Tente novamente mais tarde.",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "Início de sessão biométrico",
+  "settings.biometric.none": "Nenhum dispositivo está configurado para início de sessão biométrico.",
+  "settings.biometric.unknown_device": "Dispositivo desconhecido",
+  "settings.biometric.added": "Adicionado em {date}",
+  "settings.biometric.remove": "Remover",
+  "settings.biometric.remove_label": "Remover o início de sessão biométrico em {device}",
+  "settings.biometric.removed": "O início de sessão biométrico foi removido desse dispositivo.",
+  "settings.biometric.not_found": "Esse dispositivo não está configurado para início de sessão biométrico na sua conta.",
 };

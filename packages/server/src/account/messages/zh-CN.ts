@@ -380,4 +380,13 @@ export const zhCN: Catalogue = {
   // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
   "hooks.error.denied": "注册被拒绝。",
   "hooks.error.failed": "暂时无法注册，请稍后再试。",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "生物识别登录",
+  "settings.biometric.none": "没有设备设置了生物识别登录。",
+  "settings.biometric.unknown_device": "未知设备",
+  "settings.biometric.added": "添加于 {date}",
+  "settings.biometric.remove": "移除",
+  "settings.biometric.remove_label": "移除 {device} 上的生物识别登录",
+  "settings.biometric.removed": "已移除该设备的生物识别登录。",
+  "settings.biometric.not_found": "该设备未在你的账户中设置生物识别登录。",
 };

@@ -380,4 +380,13 @@ export const zhTW: Catalogue = {
   // Webhooks and blocking hooks (issue #16): a user.pre_create hook refused or failed.
   "hooks.error.denied": "註冊遭拒。",
   "hooks.error.failed": "目前無法註冊，請稍後再試。",
+  // Biometric sign-in devices in settings (account/settings/biometric-section.ts)
+  "settings.biometric.heading": "生物辨識登入",
+  "settings.biometric.none": "沒有裝置設定了生物辨識登入。",
+  "settings.biometric.unknown_device": "未知裝置",
+  "settings.biometric.added": "新增於 {date}",
+  "settings.biometric.remove": "移除",
+  "settings.biometric.remove_label": "移除 {device} 上的生物辨識登入",
+  "settings.biometric.removed": "已移除該裝置的生物辨識登入。",
+  "settings.biometric.not_found": "該裝置未在你的帳戶中設定生物辨識登入。",
 };

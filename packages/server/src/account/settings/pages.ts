@@ -9,7 +9,7 @@ import type { Ui } from "../ui/respond.ts";
 import { passwordToggle } from "../ui/reveal.ts";
 import { endsElsewhere, type UserSession } from "../../session/user-sessions.ts";
 
-export type SettingsSection = "password" | "mfa" | "recovery" | "sessions" | "oauth";
+export type SettingsSection = "password" | "mfa" | "recovery" | "sessions" | "oauth" | "biometric";
 
 export interface SettingsView {
   csrf: string;

@@ -23,6 +23,7 @@ import { connectedAccountsSection } from "../../sso/pages.ts";
 import { disconnectIdentity } from "../../sso/disconnect.ts";
 import { passkeySettingsBlock } from "../passkeys/service.ts";
 import { secondFactorSettingsLink } from "../oob-otp/settings-routes.ts";
+import { biometricSettingsBlock, registerBiometricSettingsRoutes } from "./biometric-section.ts";
 
 /**
  * Notices the page may be asked to show after a redirect (a fixed list: nothing from the URL is
@@ -32,6 +33,7 @@ const NOTICES = new Map<string, MessageKey>([
   ["verified", "verify.done"], ["password", "settings.password.changed"], ["mfa_off", "settings.mfa.disabled"], ["revoked", "settings.sessions.revoked"], ["revoked_others", "settings.sessions.revoked_others"],
   ["oauth_linked", "settings.oauth.connected"], ["oauth_already", "settings.oauth.already"], ["oauth_unlinked", "settings.oauth.disconnected"],
   ["passkey_added", "passkey.settings.added"], ["passkey_removed", "passkey.settings.removed"], ["passkey_failed", "passkey.settings.add_failed"], ["passkey_last_way", "passkey.settings.last_way"],
+  ["biometric_removed", "settings.biometric.removed"],
 ]);
 
 /** The browser session this request came with (null when a bearer token, not the cookie, signed it in). */
@@ -52,7 +54,8 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
       // OAuth identities are listed (and connected, disconnected) in their own section.
       connected: connectedAccountsSection(ui, ctx.config, { csrf: pageCsrf(ctx, request, reply), identities, error: o.errors?.oauth ?? null })
         + (await passkeySettingsBlock(ctx, ui, { csrf: pageCsrf(ctx, request, reply), user, identities }))
-        + secondFactorSettingsLink(ui, ctx),
+        + secondFactorSettingsLink(ui, ctx)
+        + (await biometricSettingsBlock(ctx, ui, { csrf: pageCsrf(ctx, request, reply), user, error: o.errors?.biometric ?? null })),
     }), status);
   }
 
@@ -157,4 +160,6 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: Context): void
     await recordUserEvent(ctx, USER_EVENTS.sessionTerminated, caller.user, { type: "all_except_current" });
     return seeOther(ctx, reply, "/settings?notice=revoked_others");
   });
+
+  registerBiometricSettingsRoutes(ctx, post, render);
 }

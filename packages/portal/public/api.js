@@ -107,6 +107,13 @@ export const adminKeys = {
   revoke: (id) => request("DELETE", `/admin-keys/${seg(id)}`),
 };
 
+export const hooks = {
+  handlers: () => request("GET", "/hooks"),
+  deliveries: ({ handler, status, before, limit = 50 } = {}) => request("GET", `/hooks/deliveries${q({ handler, status, before, limit })}`),
+  replay: (id) => request("POST", `/hooks/deliveries/${seg(String(id))}/replay`),
+  test: (url) => request("POST", "/hooks/test", { body: { url } }),
+};
+
 /** "Must be at least …" → "Must be at least ….": a sentence, capitalised and ended. */
 const sentence = (text) => {
   const t = String(text).trim();

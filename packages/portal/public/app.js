@@ -8,6 +8,8 @@ import { renderClients } from "./views/clients.js";
 import { renderAudit } from "./views/audit.js";
 import { renderRoles } from "./views/roles.js";
 import { renderKeys } from "./views/keys.js";
+import { renderHooks } from "./views/hooks.js";
+import { renderHook } from "./views/hook.js";
 
 const root = document.getElementById("app");
 
@@ -15,6 +17,7 @@ const NAV = [
   { id: "users", href: "#/users", label: "Users", icon: "users" },
   { id: "roles", href: "#/roles", label: "Roles & groups", icon: "users" },
   { id: "clients", href: "#/clients", label: "Applications", icon: "apps" },
+  { id: "hooks", href: "#/hooks", label: "Webhooks", icon: "hook" },
   { id: "audit", href: "#/audit", label: "Audit log", icon: "audit" },
   { id: "keys", href: "#/keys", label: "Admin keys", icon: "key" },
 ];
@@ -24,6 +27,8 @@ const ROUTES = [
   { pattern: /^\/users\/([^/]+)$/, nav: "users", title: "User", view: renderUser },
   { pattern: /^\/roles\/?$/, nav: "roles", title: "Roles and groups", view: renderRoles },
   { pattern: /^\/clients\/?$/, nav: "clients", title: "Applications", view: renderClients },
+  { pattern: /^\/hooks\/?$/, nav: "hooks", title: "Webhooks", view: renderHooks },
+  { pattern: /^\/hooks\/([^/]+)$/, nav: "hooks", title: "Webhook", view: renderHook },
   { pattern: /^\/audit\/?$/, nav: "audit", title: "Audit log", view: renderAudit },
   { pattern: /^\/keys\/?$/, nav: "keys", title: "Admin keys", view: renderKeys },
 ];

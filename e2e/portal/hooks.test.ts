@@ -106,6 +106,10 @@ describe("portal: webhooks", { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM}
     await page.goto(`${server.url}/portal#/hooks/${encodeURIComponent(receiver.url)}?status=bogus`);
     await page.locator("section[aria-labelledby=deliveries-h] [role=alert]").waitFor();
     assert.equal(receiver.received.filter((r) => r.event.type === "x_gatehouse.test").length, 1, "opening pages sends nothing");
+    // Both operator actions are in the audit log, in words.
+    await page.goto(`${server.url}/portal#/audit`);
+    await page.locator("table").getByText("Webhook delivery replayed").waitFor();
+    await page.locator("table").getByText("Webhook test event sent").waitFor();
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -35,6 +35,8 @@ const GROUPS = [
     "admin_key.create": "Admin key created",
     "admin_key.revoke": "Admin key revoked",
     "signing_key.rotate": "Signing key rotated",
+    "hook.replay": "Webhook delivery replayed",
+    "hook.test": "Webhook test event sent",
   }],
 ];
 const ACTIONS = Object.assign({}, ...GROUPS.map(([, actions]) => actions));
@@ -58,7 +60,7 @@ const COLUMNS = [
   { label: "By", render: (e) => h("span", { class: "small break", title: e.actor }, e.actor_name) },
   { label: "Details", className: "col-details", render: (e) => details(e.details) },
 ];
-const TARGET_TYPES = { user: "user", login_id: "unknown email", client: "application", admin_key: "admin key", signing_key: "signing key" };
+const TARGET_TYPES = { user: "user", login_id: "unknown email", client: "application", admin_key: "admin key", signing_key: "signing key", hook_delivery: "webhook delivery", hook: "webhook" };
 
 function details(d) {
   const entries = Object.entries(d ?? {}).filter(([k]) => k !== "email");

@@ -100,6 +100,11 @@ describe("portal: webhooks", { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM}
     await tests.getByText("HTTP 200").waitFor();
     await tests.getByText("Delivered").waitFor();
 
+    // On a phone the page does not scroll sideways (tables become cards, the long URL wraps).
+    await page.setViewportSize({ width: 375, height: 800 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "no sideways scrolling at 375 px");
+    await page.setViewportSize({ width: 1280, height: 800 });
+
     // A handler that is not configured, and a hostile status filter, get a readable message.
     await page.goto(`${server.url}/portal#/hooks/${encodeURIComponent("http://169.254.169.254/")}`);
     await page.getByText("No handler with this URL is configured.").waitFor();

@@ -12,6 +12,7 @@ import { UserAgent, csrfOf, errorOf, finishAtApp, openLogin, post, submitLogin }
 import { startReceiver, type Receiver } from "./receiver.ts";
 import { parseHookResponse } from "../../src/hooks/blocking.ts";
 import { runScript, stopScripts } from "../../src/hooks/script-runner.ts";
+import { createVerifier } from "../../../node/src/index.ts";
 
 const SECRET = "test-webhook-secret-0123456789";
 
@@ -95,6 +96,13 @@ describe("blocking hooks", () => {
         assert.equal(tokens.claims["https://example.com/tenant"], "acme");
         assert.equal(tokens.claims.sub, id);
         assert.equal(tokens.claims.iss, s.url);
+        // A backend sees it: the Node SDK verifies the token and keeps the claim; the resolver takes the token.
+        const verified = await createVerifier({ issuer: s.url }).verifyAccessToken(tokens.access_token);
+        assert.equal(verified.raw["https://example.com/tenant"], "acme");
+        assert.equal(verified.userId, id);
+        const resolved = await fetch(`${s.url}/_resolver/resolve`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+        assert.equal(resolved.headers.get("x-authgear-session-valid"), "true");
+        assert.equal(resolved.headers.get("x-authgear-user-id"), id);
         const seen = receiver.received.at(-1)!.event;
         assert.equal(seen.type, "oidc.jwt.pre_create");
         assert.equal(seen.payload.jwt.payload.sub, id);

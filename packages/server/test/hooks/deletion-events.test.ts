@@ -1,0 +1,36 @@
+// The events of features merged beside the hooks, against the signature-checking receiver:
+// scheduling and cancelling an account's deletion each send one event, committed with the change.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { startTestServer } from "../support/server.ts";
+import { startReceiver } from "./receiver.ts";
+import { scheduleDeletion, unscheduleDeletion } from "../../src/settings-surface/account-deletion.ts";
+
+const SECRET = "test-webhook-secret-0123456789";
+
+describe("webhooks: scheduled deletion", () => {
+  it("sends user.deletion_scheduled and user.deletion_unscheduled once each, with the user", async () => {
+    const receiver = await startReceiver(SECRET);
+    const server = await startTestServer({
+      config: { hook: { x_webhook_secret: SECRET, non_blocking_handlers: [{ events: ["user.deletion_scheduled", "user.deletion_unscheduled"], url: receiver.url }], x_delivery: { initial_backoff_seconds: 0.05, max_backoff_seconds: 0.2, poll_interval_seconds: 0.1, timeout_seconds: 2 } } },
+    });
+    try {
+      const id = await server.createUser("grace@example.com", "correct horse battery");
+      assert.equal((await scheduleDeletion(server.ctx, id, { byAdmin: true, actor: "admin" })).ok, true);
+      assert.equal((await scheduleDeletion(server.ctx, id, { byAdmin: true, actor: "admin" })).ok, false, "already scheduled: no second event");
+      assert.equal(await unscheduleDeletion(server.ctx, id, { actor: "admin" }), true);
+      await receiver.waitFor((r) => r.length >= 2);
+      await new Promise((r) => setTimeout(r, 300)); // nothing more may come
+      assert.deepEqual(receiver.received.map((r) => r.event.type), ["user.deletion_scheduled", "user.deletion_unscheduled"]);
+      assert.ok(receiver.received.every((r) => r.signatureOk));
+      const [scheduled, unscheduled] = receiver.received.map((r) => r.event);
+      assert.equal(scheduled.payload.user.id, id);
+      assert.equal(scheduled.payload.user.is_disabled, true);
+      assert.equal(scheduled.context.triggered_by, "admin_api");
+      assert.equal(unscheduled.payload.user.is_disabled, false);
+    } finally {
+      await server.close();
+      await receiver.close();
+    }
+  });
+});

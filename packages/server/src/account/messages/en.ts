@@ -377,6 +377,24 @@ export const en = {
   "mfa.settings.none": "No email or phone is set up as a second factor yet.",
   "mfa.settings.remove": "Remove",
   "mfa.settings.link": "Second factors by email or text message",
+  // Settings actions: add or change a login ID (settings-surface/login-id-page.ts)
+  "settings_action.login_id.add_email": "Add an email address",
+  "settings_action.login_id.add_phone": "Add a phone number",
+  "settings_action.login_id.add_username": "Add a username",
+  "settings_action.login_id.change_email": "Change your email address",
+  "settings_action.login_id.change_phone": "Change your phone number",
+  "settings_action.login_id.change_username": "Change your username",
+  "settings_action.login_id.current": "Current {field}",
+  "settings_action.login_id.new": "New {field}",
+  "settings_action.login_id.add_submit": "Add",
+  "settings_action.login_id.change_submit": "Change",
+  "settings_action.login_id.none": "Your account has no {field} to change.",
+  "settings_action.login_id.taken": "Another account already uses this {field}. Choose another.",
+  "settings_action.login_id.code_sent": "We sent a 6-digit code to {target}. Enter it to confirm the address.",
+  "settings_action.login_id.code": "Code",
+  "settings_action.login_id.verify": "Confirm",
+  "settings_action.login_id.code_invalid": "That code is incorrect or has expired.",
+  "settings_action.login_id.cooldown": "A code was sent less than a minute ago. Wait {seconds} seconds to get another.",
 } as const;
 
 export type MessageKey = keyof typeof en;

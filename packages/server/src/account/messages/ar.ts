@@ -395,4 +395,10 @@ export const ar: Catalogue = {
   "settings_action.login_id.verify": "تأكيد",
   "settings_action.login_id.code_invalid": "هذا الرمز غير صحيح أو انتهت صلاحيته.",
   "settings_action.login_id.cooldown": "أُرسل رمز قبل أقل من دقيقة. انتظر {seconds} ثانية للحصول على رمز آخر.",
+  // Settings action link_oauth (settings-surface/link-oauth-page.ts)
+  "settings_action.link.title": "ربط حسابك على {provider}",
+  "settings_action.link.explain": "ستسجّل الدخول في {provider} ثم تعود إلى التطبيق.",
+  "settings_action.link.submit": "ربط {provider}",
+  "settings_action.link.already": "حسابك على {provider} مرتبط بالفعل.",
+  "settings_action.link.continue": "العودة إلى التطبيق",
 };

@@ -395,4 +395,10 @@ export const de: Catalogue = {
   "settings_action.login_id.verify": "Bestätigen",
   "settings_action.login_id.code_invalid": "Dieser Code ist falsch oder abgelaufen.",
   "settings_action.login_id.cooldown": "Vor weniger als einer Minute wurde ein Code gesendet. Warten Sie {seconds} Sekunden auf einen neuen.",
+  // Settings action link_oauth (settings-surface/link-oauth-page.ts)
+  "settings_action.link.title": "Ihr {provider}-Konto verbinden",
+  "settings_action.link.explain": "Sie melden sich bei {provider} an und kehren dann zur App zurück.",
+  "settings_action.link.submit": "{provider} verbinden",
+  "settings_action.link.already": "Ihr {provider}-Konto ist bereits verbunden.",
+  "settings_action.link.continue": "Zurück zur App",
 };

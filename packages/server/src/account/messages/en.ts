@@ -395,6 +395,12 @@ export const en = {
   "settings_action.login_id.verify": "Confirm",
   "settings_action.login_id.code_invalid": "That code is incorrect or has expired.",
   "settings_action.login_id.cooldown": "A code was sent less than a minute ago. Wait {seconds} seconds to get another.",
+  // Settings action link_oauth (settings-surface/link-oauth-page.ts)
+  "settings_action.link.title": "Connect your {provider} account",
+  "settings_action.link.explain": "You will sign in at {provider}, then come back to the app.",
+  "settings_action.link.submit": "Connect {provider}",
+  "settings_action.link.already": "Your {provider} account is already connected.",
+  "settings_action.link.continue": "Back to the app",
 } as const;
 
 export type MessageKey = keyof typeof en;

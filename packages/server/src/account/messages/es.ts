@@ -395,4 +395,10 @@ export const es: Catalogue = {
   "settings_action.login_id.verify": "Confirmar",
   "settings_action.login_id.code_invalid": "Ese código es incorrecto o ha caducado.",
   "settings_action.login_id.cooldown": "Se envió un código hace menos de un minuto. Espera {seconds} segundos para pedir otro.",
+  // Settings action link_oauth (settings-surface/link-oauth-page.ts)
+  "settings_action.link.title": "Conectar tu cuenta de {provider}",
+  "settings_action.link.explain": "Iniciarás sesión en {provider} y después volverás a la app.",
+  "settings_action.link.submit": "Conectar {provider}",
+  "settings_action.link.already": "Tu cuenta de {provider} ya está conectada.",
+  "settings_action.link.continue": "Volver a la app",
 };

@@ -395,4 +395,10 @@ export const fr: Catalogue = {
   "settings_action.login_id.verify": "Confirmer",
   "settings_action.login_id.code_invalid": "Ce code est incorrect ou a expiré.",
   "settings_action.login_id.cooldown": "Un code a été envoyé il y a moins d’une minute. Attendez {seconds} secondes pour en recevoir un autre.",
+  // Settings action link_oauth (settings-surface/link-oauth-page.ts)
+  "settings_action.link.title": "Connecter votre compte {provider}",
+  "settings_action.link.explain": "Vous vous connecterez sur {provider}, puis reviendrez à l’application.",
+  "settings_action.link.submit": "Connecter {provider}",
+  "settings_action.link.already": "Votre compte {provider} est déjà connecté.",
+  "settings_action.link.continue": "Retour à l’application",
 };

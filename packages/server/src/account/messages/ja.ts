@@ -395,4 +395,10 @@ export const ja: Catalogue = {
   "settings_action.login_id.verify": "確認",
   "settings_action.login_id.code_invalid": "コードが正しくないか、有効期限が切れています。",
   "settings_action.login_id.cooldown": "1分以内にコードを送信済みです。{seconds}秒待ってから再度お試しください。",
+  // Settings action link_oauth (settings-surface/link-oauth-page.ts)
+  "settings_action.link.title": "{provider} アカウントを連携",
+  "settings_action.link.explain": "{provider} でサインインしてから、アプリに戻ります。",
+  "settings_action.link.submit": "{provider} と連携",
+  "settings_action.link.already": "{provider} アカウントはすでに連携されています。",
+  "settings_action.link.continue": "アプリに戻る",
 };

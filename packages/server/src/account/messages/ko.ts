@@ -395,4 +395,10 @@ export const ko: Catalogue = {
   "settings_action.login_id.verify": "확인",
   "settings_action.login_id.code_invalid": "코드가 올바르지 않거나 만료되었습니다.",
   "settings_action.login_id.cooldown": "1분 이내에 코드를 보냈습니다. {seconds}초 후에 다시 요청하세요.",
+  // Settings action link_oauth (settings-surface/link-oauth-page.ts)
+  "settings_action.link.title": "{provider} 계정 연결",
+  "settings_action.link.explain": "{provider}에서 로그인한 뒤 앱으로 돌아옵니다.",
+  "settings_action.link.submit": "{provider} 연결",
+  "settings_action.link.already": "{provider} 계정이 이미 연결되어 있습니다.",
+  "settings_action.link.continue": "앱으로 돌아가기",
 };

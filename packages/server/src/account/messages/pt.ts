@@ -395,4 +395,10 @@ export const pt: Catalogue = {
   "settings_action.login_id.verify": "Confirmar",
   "settings_action.login_id.code_invalid": "Esse código está incorreto ou expirou.",
   "settings_action.login_id.cooldown": "Um código foi enviado há menos de um minuto. Aguarde {seconds} segundos para receber outro.",
+  // Settings action link_oauth (settings-surface/link-oauth-page.ts)
+  "settings_action.link.title": "Conectar sua conta {provider}",
+  "settings_action.link.explain": "Você vai entrar no {provider} e depois voltar ao app.",
+  "settings_action.link.submit": "Conectar {provider}",
+  "settings_action.link.already": "Sua conta {provider} já está conectada.",
+  "settings_action.link.continue": "Voltar ao app",
 };

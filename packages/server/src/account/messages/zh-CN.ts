@@ -395,4 +395,10 @@ export const zhCN: Catalogue = {
   "settings_action.login_id.verify": "确认",
   "settings_action.login_id.code_invalid": "验证码错误或已过期。",
   "settings_action.login_id.cooldown": "不到一分钟前已发送验证码，请等待 {seconds} 秒后再获取。",
+  // Settings action link_oauth (settings-surface/link-oauth-page.ts)
+  "settings_action.link.title": "关联你的 {provider} 账户",
+  "settings_action.link.explain": "你将在 {provider} 登录，然后返回应用。",
+  "settings_action.link.submit": "关联 {provider}",
+  "settings_action.link.already": "你的 {provider} 账户已关联。",
+  "settings_action.link.continue": "返回应用",
 };

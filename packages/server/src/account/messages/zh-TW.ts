@@ -395,4 +395,10 @@ export const zhTW: Catalogue = {
   "settings_action.login_id.verify": "確認",
   "settings_action.login_id.code_invalid": "驗證碼錯誤或已過期。",
   "settings_action.login_id.cooldown": "不到一分鐘前已傳送驗證碼，請等待 {seconds} 秒後再取得。",
+  // Settings action link_oauth (settings-surface/link-oauth-page.ts)
+  "settings_action.link.title": "連結你的 {provider} 帳戶",
+  "settings_action.link.explain": "你將在 {provider} 登入，然後返回應用程式。",
+  "settings_action.link.submit": "連結 {provider}",
+  "settings_action.link.already": "你的 {provider} 帳戶已連結。",
+  "settings_action.link.continue": "返回應用程式",
 };

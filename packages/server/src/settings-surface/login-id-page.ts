@@ -19,6 +19,8 @@ import { accountPage, codeField, errorBox, field, form, hidden, noticeBox } from
 import { acceptForm, pageCsrf, sessionCaller } from "../account/ui/post.ts";
 import { seeOther, sendHtml, uiFor, type Ui } from "../account/ui/respond.ts";
 import type { MessageKey } from "../account/messages/index.ts";
+import { recordUserEvent, USER_EVENTS, type UserEvent } from "../audit/events.ts";
+import { announceUserChanged } from "../session/revocation.ts";
 import type { SettingsActionRow } from "../storage/settings-surface-ports.ts";
 import { finishSettingsAction, pendingAction } from "./actions.ts";
 import { unavailable } from "./unavailable.ts";
@@ -31,6 +33,11 @@ const TITLE: Record<string, MessageKey> = {
 };
 const INPUT: Record<LoginIdType, { type: "email" | "tel" | "text"; autocomplete: string }> = {
   email: { type: "email", autocomplete: "email" }, phone: { type: "tel", autocomplete: "tel" }, username: { type: "text", autocomplete: "username" },
+};
+
+const EVENT: Record<string, UserEvent> = {
+  add_email: USER_EVENTS.emailAdded, add_phone: USER_EVENTS.phoneAdded, add_username: USER_EVENTS.usernameAdded,
+  change_email: USER_EVENTS.emailUpdated, change_phone: USER_EVENTS.phoneUpdated, change_username: USER_EVENTS.usernameUpdated,
 };
 
 interface View { error: string | null; notice?: string | null; value?: string; identityId?: string; codeStep?: boolean; status?: number }
@@ -96,6 +103,13 @@ ${inner.length === 0 ? `<p>${escapeHtml(t("settings_action.login_id.none", { fie
       return n && n.ok ? n.loginId : null;
     }
 
+    /** Changed: tokens re-read the user's claims, the audit log says so, and the app gets its code. */
+    async function done(user: User, identity: Identity, reply: FastifyReply, ui: Ui, row: SettingsActionRow): Promise<FastifyReply> {
+      await announceUserChanged(ctx, user.id);
+      await recordUserEvent(ctx, EVENT[action], user, { identity_id: identity.id, key: identity.loginIdKey });
+      return back(reply, ui, row);
+    }
+
     app.post(path, async (request, reply) => {
       const f = acceptForm(ctx, request, reply, { [SETTINGS_ACTION_ID_PARAM]: 64, identity_id: 64, login_id: 320, code: 32 });
       if (!f.ok) return f.reply;
@@ -132,11 +146,11 @@ ${inner.length === 0 ? `<p>${escapeHtml(t("settings_action.login_id.none", { fie
         // Proved: the (new) primary email is verified. Refused: the old email keeps its old state.
         await ctx.storage.users.update(user.id, { isVerified: r.ok ? true : wasVerified }, ctx.now());
         if (!r.ok) return again(taken, 409);
-        return back(reply, ui, row);
+        return done(user, r.identity, reply, ui, row);
       }
       const r = old ? await changeLoginId(ctx, user, old.id, typed) : await addLoginId(ctx, user, key.key, typed);
       if (!r.ok) return again(r.reason === "taken" ? taken : ui.t("settings_action.unavailable.message"), r.reason === "taken" ? 409 : 400);
-      return back(reply, ui, row);
+      return done(user, r.identity, reply, ui, row);
     });
   }
 

@@ -89,6 +89,7 @@ for (const db of testDatabases()) {
       const code = new URL(done.url).searchParams.get("code")!;
       assert.ok(code, done.url);
       assert.deepEqual(await loginIds(f.userId), [...before, "phone:+85291234567"].sort());
+      assert.equal((await ctx().storage.auditLog.list({ limit: 5, targetId: f.userId, action: "identity.phone.added" })).items.length, 1, "audited");
       const ok = await redeem(code, verifier);
       assert.equal(ok.status, 200);
       assert.deepEqual(ok.body, {});
@@ -144,6 +145,7 @@ for (const db of testDatabases()) {
       assert.equal(moved.email, "moved@example.com");
       assert.equal(moved.isVerified, true);
       assert.deepEqual(await loginIds(userId), ["email:moved@example.com"]);
+      assert.equal((await ctx().storage.auditLog.list({ limit: 5, targetId: userId, action: "identity.email.updated" })).items.length, 1, "audited");
       assert.deepEqual((await redeem(code, verifier)).body, {});
     });
 

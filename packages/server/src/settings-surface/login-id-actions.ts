@@ -15,8 +15,8 @@ export const modifiableKeys = (ctx: Context, type: LoginIdType): LoginIdKeyConfi
   loginIdKeys(ctx.config).filter((k) => k.type === type && !k.modify_disabled);
 
 /**
- * q_login_id from x_settings_action_query: @authgear/web sends it URL-encoded (q_login_id=…), the
- * brief's callers JSON ({"q_login_id": "…"}); anything else is ignored (the page then lets the user choose).
+ * q_login_id from x_settings_action_query: @authgear/web URL-encodes the query object (q_login_id=…);
+ * a JSON object ({"q_login_id": "…"}) is read too. Anything else is ignored: the page lets the user choose.
  */
 export function actionQueryLoginId(raw: string | undefined): string | null {
   if (!raw || raw.length > 2000) return null;

@@ -26,6 +26,13 @@ export const USER_EVENTS = {
   passkeyAdded: "identity.passkey.added",
   passkeyRemoved: "identity.passkey.removed",
   passkeyFailed: "authentication.failed.identity.passkey",
+  /** Authgear's names: a user added or changed a login ID themselves (settings actions). */
+  emailAdded: "identity.email.added",
+  emailUpdated: "identity.email.updated",
+  phoneAdded: "identity.phone.added",
+  phoneUpdated: "identity.phone.updated",
+  usernameAdded: "identity.username.added",
+  usernameUpdated: "identity.username.updated",
 } as const;
 
 export type UserEvent = (typeof USER_EVENTS)[keyof typeof USER_EVENTS];

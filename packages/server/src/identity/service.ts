@@ -115,3 +115,30 @@ export async function lockKeysOf(ctx: Context, user: User): Promise<string[]> {
   const ids = (await ctx.storage.identities.listByUser(user.id)).flatMap((i) => (i.type === "login_id" && i.loginId ? [i.loginId] : []));
   return [...new Set([...(user.email ? [user.email] : []), ...ids, user.id])];
 }
+
+export type ChangeLoginIdResult = { ok: true; identity: Identity } | { ok: false; reason: LoginIdRefusal | "taken" | "unknown_key" | "not_found" };
+
+/**
+ * Replaces one of the user's login IDs with a new value under the same key (settings actions). The
+ * new one is added before the old one goes, so a refusal (taken, invalid) loses nothing. The
+ * primary email is renamed in place instead (users.email and its login ID move together).
+ */
+export async function changeLoginId(ctx: Context, user: User, identityId: string, typed: string): Promise<ChangeLoginIdResult> {
+  const old = (await ctx.storage.identities.listByUser(user.id)).find((i) => i.id === identityId && i.type === "login_id");
+  if (!old || old.loginIdKey === null) return { ok: false, reason: "not_found" };
+  const key = loginIdKeys(ctx.config).find((k) => k.key === old.loginIdKey);
+  if (!key) return { ok: false, reason: "unknown_key" };
+  const n = normaliseLoginId(ctx.config, key, typed);
+  if (!n.ok) return { ok: false, reason: n.reason };
+  if (await ctx.storage.identities.findByLoginId(key.key, n.loginId)) return { ok: false, reason: "taken" };
+  if (key.type === "email" && user.email !== null && old.loginId === user.email) {
+    // A new address is not known to be verified: the caller marks it once a code proved it.
+    const updated = await ctx.storage.users.update(user.id, { email: n.loginId, isVerified: false }, ctx.now()).catch(() => null);
+    const renamed = updated && (await ctx.storage.identities.listByUser(user.id)).find((i) => i.id === old.id);
+    return renamed ? { ok: true, identity: renamed } : { ok: false, reason: "taken" };
+  }
+  const added = await addLoginId(ctx, user, key.key, typed);
+  if (!added.ok) return added;
+  await ctx.storage.identities.delete(old.id, ctx.now());
+  return added;
+}

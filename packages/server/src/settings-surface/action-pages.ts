@@ -21,10 +21,14 @@ import { ACTION_PAGES, finishSettingsAction, pendingAction } from "./actions.ts"
 import { scheduleDeletion } from "./account-deletion.ts";
 import { SETTINGS_ACTION_ID_PARAM } from "./names.ts";
 import { registerUnlinkOAuthPage } from "./unlink-oauth-page.ts";
+import { registerLoginIdActionPages } from "./login-id-page.ts";
+import { registerLinkOAuthPage } from "./link-oauth-page.ts";
 import { unavailable } from "./unavailable.ts";
 
 export function registerSettingsActionPages(app: FastifyInstance, ctx: Context): void {
   registerUnlinkOAuthPage(app, ctx);
+  registerLoginIdActionPages(app, ctx);
+  registerLinkOAuthPage(app, ctx);
   const policy = ctx.config.authentication.password_policy;
 
   /** The signed-in caller and their pending action named by the request, or the refusal already sent. */

@@ -9,6 +9,8 @@ import { redirectWith } from "../oauth/authorize/redirect.ts";
 import type { AuthorizationRequest } from "../oauth/authorize/request.ts";
 import type { SettingsActionRow } from "../storage/settings-surface-ports.ts";
 import { SETTINGS_ACTIONS, SETTINGS_ACTION_ID_PARAM, SETTINGS_ACTION_RESPONSE_TYPE } from "./names.ts";
+import { providerByAlias } from "../sso/providers/index.ts";
+import { LOGIN_ID_ACTIONS, actionQueryLoginId, modifiableKeys } from "./login-id-actions.ts";
 
 /** How long the page may take (as a pending sign-in), and the code's life (Authgear's duration.Short). */
 export const SETTINGS_ACTION_LIFETIME_SECONDS = 1800;
@@ -19,6 +21,8 @@ export const ACTION_PAGES: ReadonlyMap<string, string> = new Map([
   ["change_password", "/settings/change_password"],
   ["delete_account", "/settings/delete_account"],
   ["unlink_oauth", "/settings/unlink_oauth"],
+  ["link_oauth", "/settings/link_oauth"],
+  ...[...LOGIN_ID_ACTIONS.keys()].map((a): [string, string] => [a, `/settings/${a}`]),
 ]);
 
 /**
@@ -37,6 +41,12 @@ export function checkSettingsAction(ctx: Context, req: AuthorizationRequest): vo
   if ((action === "link_oauth" || action === "unlink_oauth") && !req.extras.x_oauth_provider_alias) {
     throw new OAuthError("invalid_request", `oauthProviderAlias is required for ${action}`);
   }
+  if (action === "link_oauth" && !providerByAlias(ctx.config, req.extras.x_oauth_provider_alias)) {
+    throw new OAuthError("invalid_request", "oauthProviderAlias is not a configured provider");
+  }
+  // A login ID type that is not configured, or only under keys with modify_disabled: nothing to do here.
+  const loginId = LOGIN_ID_ACTIONS.get(action);
+  if (loginId && modifiableKeys(ctx, loginId.type).length === 0) throw new OAuthError("invalid_request", `settings action ${action} is not available on this server`);
   if (!ACTION_PAGES.has(action)) throw new OAuthError("invalid_request", `settings action ${action} is not available on this server`);
 }
 
@@ -54,6 +64,9 @@ export async function beginSettingsAction(ctx: Context, req: AuthorizationReques
   });
   const q = new URLSearchParams({ [SETTINGS_ACTION_ID_PARAM]: id });
   if (req.uiLocales) q.set("ui_locales", req.uiLocales);
+  // Which login ID to change preselects the page's choice; the page only offers the user's own.
+  const qLoginId = LOGIN_ID_ACTIONS.get(action)?.mode === "change" ? actionQueryLoginId(req.extras.x_settings_action_query) : null;
+  if (qLoginId) q.set("q_login_id", qLoginId);
   return `${page}?${q.toString()}`;
 }
 

@@ -18,6 +18,9 @@ import { PROVIDER_KINDS, providerByAlias, providerLabel } from "./providers/inde
 import type { UpstreamProfile } from "./providers/types.ts";
 import { sendSsoProblem, START_PREFIX } from "./pages.ts";
 import { linkToUser, signInWithProfile } from "./sign-in.ts";
+import { finishSettingsAction, pendingAction } from "../settings-surface/actions.ts";
+import { SETTINGS_ACTION_ID_PARAM } from "../settings-surface/names.ts";
+import { unavailable } from "../settings-surface/unavailable.ts";
 import { CALLBACK_PREFIX, callbackUrl, clearAttemptCookie, startAttempt, takeAttempt, type Attempt } from "./upstream.ts";
 
 /** The `amr` of a social sign-in. Authgear leaves amr empty for OAuth; RFC 8176 has no federated value. */
@@ -45,16 +48,23 @@ export function registerSsoRoutes(app: FastifyInstance, ctx: Context): void {
     const flow = flowParam ? await loadFlow(ctx, flowParam) : null;
     if (flowParam && !flow) return sendProblemPage(ctx, reply, ui, 400, { title: "error.flow_expired.title", message: "error.flow_expired.message" });
     let userId: string | null = null;
+    let settingsActionId: string | undefined;
     if (q.intent === "link") {
       // Linking changes the account: the link carries the page's CSRF token, and needs the session.
       if (!csrfValid(request, q.csrf, ctx.issuer)) return sendProblemPage(ctx, reply, ui, 403, { title: "error.form_expired.title", message: "error.form_expired.message" });
       const caller = await sessionCaller(ctx, request);
       if (!caller) return sendSsoProblem(ctx, reply, ui, 401, { provider: providerLabel(p), message: "sso.error.link_signed_out" });
       userId = caller.user.id;
+      // From the link_oauth settings action's page: that pending action, this user's, this provider's.
+      if (q[SETTINGS_ACTION_ID_PARAM] !== undefined) {
+        const action = await pendingAction(ctx, q[SETTINGS_ACTION_ID_PARAM], { action: "link_oauth", userId });
+        if (!action || action.providerAlias !== p.alias) return unavailable(ctx, reply, ui);
+        settingsActionId = action.id;
+      }
     }
     const intent = q.intent === "link" ? "link" : q.intent === "signup" ? "signup" : "login";
     try {
-      const started = await startAttempt(ctx, reply, p, { flowId: flow?.id ?? null, intent, userId, ip: clientInfo(request).ip });
+      const started = await startAttempt(ctx, reply, p, { flowId: flow?.id ?? null, intent, userId, ip: clientInfo(request).ip, settingsActionId });
       if (!started.ok) return tooMany(ctx, reply, ui, started.retryAfter);
       return reply.redirect(started.location, 302);
     } catch (err) {
@@ -90,7 +100,7 @@ export function registerSsoRoutes(app: FastifyInstance, ctx: Context): void {
       // A forged or stale state and a token that does not verify are refused credentials; a user
       // cancelling or a provider in trouble are not.
       if (message === "sso.error.state" || message === "sso.error.token") ctx.metrics.signIn("failed");
-      return sendSsoProblem(ctx, reply, ui, status, { provider, message, error, back: attempt?.intent === "link" ? "/settings" : backTo(attempt) });
+      return sendSsoProblem(ctx, reply, ui, status, { provider, message, error, back: attempt?.intent === "link" ? linkBack(attempt) : backTo(attempt) });
     };
     if (!attempt) return fail(400, "sso.error.state");
     const error = str(q.error);
@@ -146,8 +156,19 @@ export function registerSsoRoutes(app: FastifyInstance, ctx: Context): void {
     if (!caller || caller.user.id !== attempt.userId) return fail(401, "sso.error.link_signed_out");
     const linked = await linkToUser(ctx, caller.user, p.alias, profile);
     if (linked.kind === "taken") return fail(409, "sso.error.taken");
+    if (attempt.settingsActionId !== null) {
+      // The link_oauth settings action: connected (now or before), so the app gets its code.
+      const row = await pendingAction(ctx, attempt.settingsActionId, { action: "link_oauth", userId: caller.user.id });
+      const location = row && row.providerAlias === p.alias ? await finishSettingsAction(ctx, row) : null;
+      if (location) return seeOther(ctx, reply, location);
+    }
     return seeOther(ctx, reply, `/settings?notice=${linked.kind === "linked" ? "oauth_linked" : "oauth_already"}`);
   }
+}
+
+/** After a failed connect: the settings action's page (to try again), else the settings page. */
+function linkBack(attempt: Attempt): string {
+  return attempt.settingsActionId ? `/settings/link_oauth?${SETTINGS_ACTION_ID_PARAM}=${encodeURIComponent(attempt.settingsActionId)}` : "/settings";
 }
 
 /** The login page again, for the app that is waiting (if any). */

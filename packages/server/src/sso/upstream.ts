@@ -33,6 +33,8 @@ export interface Attempt {
   intent: Intent;
   /** For `link`: the signed-in user the identity is for. */
   userId: string | null;
+  /** For `link` from the link_oauth settings action: the pending action to finish (settings-surface/actions.ts). */
+  settingsActionId: string | null;
 }
 
 /** Authgear's callback URL, which the operator registers at the provider. */
@@ -42,7 +44,7 @@ export type StartResult = { ok: true; location: string } | { ok: false; retryAft
 
 /** Starts an attempt: stores it, sets the binding cookie, and returns where to send the browser. */
 export async function startAttempt(
-  ctx: Context, reply: FastifyReply, p: OAuthProviderConfig, o: { flowId: string | null; intent: Intent; userId: string | null; ip: string },
+  ctx: Context, reply: FastifyReply, p: OAuthProviderConfig, o: { flowId: string | null; intent: Intent; userId: string | null; ip: string; settingsActionId?: string },
 ): Promise<StartResult> {
   const now = ctx.now();
   // Each attempt is a row: the same per-IP budget as pending authorization requests bounds them.
@@ -60,6 +62,7 @@ export async function startAttempt(
     params: {
       sso_alias: p.alias, sso_nonce: nonce, sso_verifier: codeVerifier, sso_binding: sha256(binding), sso_intent: o.intent,
       ...(o.flowId ? { sso_flow: o.flowId } : {}), ...(o.userId ? { sso_user: o.userId } : {}),
+      ...(o.settingsActionId ? { sso_settings_action: o.settingsActionId } : {}),
     },
   });
   reply.setCookie(SSO_COOKIE, binding, {
@@ -82,7 +85,7 @@ export async function takeAttempt(ctx: Context, request: FastifyRequest, alias: 
   if (typeof binding !== "string" || !p.sso_binding || !safeEqual(sha256(binding), p.sso_binding)) return null;
   if (p.sso_alias !== alias || !p.sso_nonce || !p.sso_verifier) return null;
   const intent: Intent = p.sso_intent === "link" ? "link" : p.sso_intent === "signup" ? "signup" : "login";
-  return { alias, nonce: p.sso_nonce, codeVerifier: p.sso_verifier, flowId: p.sso_flow ?? null, intent, userId: p.sso_user ?? null };
+  return { alias, nonce: p.sso_nonce, codeVerifier: p.sso_verifier, flowId: p.sso_flow ?? null, intent, userId: p.sso_user ?? null, settingsActionId: p.sso_settings_action ?? null };
 }
 
 export function clearAttemptCookie(ctx: Context, reply: FastifyReply): void {

@@ -93,7 +93,7 @@ for (const db of testDatabases()) {
 
     it("answers an invalid action, a missing PKCE challenge and an unavailable action as Authgear does", async () => {
       const rt = await signIn();
-      for (const [action, description] of [["fly_away", "invalid settings action"], ["", "invalid settings action"], ["add_email", "settings action add_email is not available on this server"]]) {
+      for (const [action, description] of [["fly_away", "invalid settings action"], ["", "invalid settings action"], ["add_phone", "settings action add_phone is not available on this server"]]) {
         const { url } = await settingsActionUrl(f, await appSessionToken(f, rt), action);
         const res = await new UserAgent().request(url);
         const to = new URL(res.headers.get("location")!);

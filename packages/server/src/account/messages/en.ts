@@ -389,6 +389,30 @@ export const en = {
   "settings.biometric.remove_label": "Remove biometric sign-in on {device}",
   "settings.biometric.removed": "Biometric sign-in was removed from that device.",
   "settings.biometric.not_found": "That device is not set up for biometric sign-in on your account.",
+  // Settings actions: add or change a login ID (settings-surface/login-id-page.ts)
+  "settings_action.login_id.add_email": "Add an email address",
+  "settings_action.login_id.add_phone": "Add a phone number",
+  "settings_action.login_id.add_username": "Add a username",
+  "settings_action.login_id.change_email": "Change your email address",
+  "settings_action.login_id.change_phone": "Change your phone number",
+  "settings_action.login_id.change_username": "Change your username",
+  "settings_action.login_id.current": "Current {field}",
+  "settings_action.login_id.new": "New {field}",
+  "settings_action.login_id.add_submit": "Add",
+  "settings_action.login_id.change_submit": "Change",
+  "settings_action.login_id.none": "Your account has no {field} to change.",
+  "settings_action.login_id.taken": "Another account already uses this {field}. Choose another.",
+  "settings_action.login_id.code_sent": "We sent a 6-digit code to {target}. Enter it to confirm the address.",
+  "settings_action.login_id.code": "Code",
+  "settings_action.login_id.verify": "Confirm",
+  "settings_action.login_id.code_invalid": "That code is incorrect or has expired.",
+  "settings_action.login_id.cooldown": "A code was sent less than a minute ago. Wait {seconds} seconds to get another.",
+  // Settings action link_oauth (settings-surface/link-oauth-page.ts)
+  "settings_action.link.title": "Connect your {provider} account",
+  "settings_action.link.explain": "You will sign in at {provider}, then come back to the app.",
+  "settings_action.link.submit": "Connect {provider}",
+  "settings_action.link.already": "Your {provider} account is already connected.",
+  "settings_action.link.continue": "Back to the app",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -60,7 +60,7 @@ function checkRecord(identifier: string, r: unknown): string | null {
     if (p === undefined || (where === "mfa.password" && p === null)) continue;
     if (!isObject(p) || p.type !== "bcrypt" || typeof p.password_hash !== "string" || p.password_hash === "") return `${where} must be {type: "bcrypt", password_hash}`;
     if (Object.keys(p).some((k) => !["type", "password_hash", "expire_after"].includes(k))) return `${where}: only type, password_hash and expire_after`;
-    if (!isSupportedPasswordHash(p.password_hash)) return `${where}.password_hash is not a bcrypt hash`;
+    if (!/^\$2[aby]\$/.test(p.password_hash) || !isSupportedPasswordHash(p.password_hash)) return `${where}.password_hash is not a bcrypt hash`;
   }
   if (r.mfa !== undefined) {
     if (!isObject(r.mfa)) return "mfa must be an object";

@@ -96,6 +96,20 @@ for (const backend of ["sqlite", "postgres"] as const) {
       assert.ok(await s.ctx.storage.identities.findByLoginId("username", "carol_c"));
     });
 
+    it("assigns roles and groups that exist (users.roles holds the effective ones) and warns of the others", async () => {
+      assert.equal((await send("POST", "/roles", JSON.stringify({ key: "editor" }))).status, 201);
+      assert.equal((await send("POST", "/roles", JSON.stringify({ key: "viewer" }))).status, 201);
+      assert.equal((await send("POST", "/groups", JSON.stringify({ key: "staff" }))).status, 201);
+      assert.equal((await send("POST", "/groups/staff/roles", JSON.stringify({ roles: ["viewer"] }))).status, 200);
+      const r = await importJob({ identifier: "email", records: [{ email: "grace@example.test", roles: ["editor", "ghost"], groups: ["staff", "nogroup"] }] });
+      assert.equal(r.details[0].outcome, "inserted");
+      assert.deepEqual(r.details[0].warnings.map((w: { message: string }) => w.message).sort(), [
+        "group nogroup does not exist: not assigned (create it first)", "role ghost does not exist: not assigned (create it first)"]);
+      const id = r.details[0].user_id;
+      assert.deepEqual((await s.ctx.storage.users.get(id))!.roles, ["editor", "viewer"]);
+      assert.deepEqual(await s.ctx.storage.assignments.ofUser(id), { roles: ["editor"], groups: ["staff"] });
+    });
+
     it("signs in with the imported bcrypt password, which then becomes argon2id; TOTP is asked for where imported", async () => {
       const wrong = await signIn(s, new UserAgent(), "alice@example.test", "not-the-password");
       assert.notEqual(wrong.status, 303);

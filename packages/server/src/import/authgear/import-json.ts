@@ -6,7 +6,7 @@
 import type { Context } from "../../context.ts";
 import { isSupportedPasswordHash } from "../../users/password-hash.ts";
 import { announceUserChanged, disableUser } from "../../session/revocation.ts";
-import { buildUser, customAttributes, IDENTIFIER_TYPES, normalised, standardAttributes } from "./records.ts";
+import { buildUser, customAttributes, IDENTIFIER_TYPES, knownRolesAndGroups, normalised, standardAttributes } from "./records.ts";
 
 type Json = Record<string, unknown>;
 export type Outcome = "inserted" | "updated" | "skipped" | "failed";
@@ -84,10 +84,11 @@ async function importOne(ctx: Context, identifier: string, upsert: boolean, r: J
   const done = (o: Omit<Detail, "index" | "record" | "warnings">) => ({ ...o, ...(warnings.length ? { warnings: warnings.map((message) => ({ message })) } : {}) });
 
   if (!found) {
+    const rg = await knownRolesAndGroups(ctx, (r.roles as string[]) ?? [], (r.groups as string[]) ?? [], warnings);
     const loginIds = Object.fromEntries(Object.keys(IDENTIFIER_TYPES).filter((k) => typeof r[k] === "string").map((k) => [k, r[k] as string]));
     const built = buildUser(ctx, {
       loginIds, emailVerified: r.email_verified === true, standardAttributes: Object.fromEntries(STANDARD.filter((k) => k in r).map((k) => [k, r[k]])),
-      customAttributes: isObject(r.custom_attributes) ? r.custom_attributes : {}, roles: (r.roles as string[]) ?? [], groups: (r.groups as string[]) ?? [],
+      customAttributes: isObject(r.custom_attributes) ? r.custom_attributes : {}, roles: rg.roles, groups: rg.groups, groupRoles: rg.groupRoles,
       disabled: r.disabled === true, passwordHash: hashOf(r), totpSecret: totpOf(r), oauth: [],
     });
     if (!built.ok) return done({ outcome: "failed", errors: [invalid(built.reason)] });

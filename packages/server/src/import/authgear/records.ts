@@ -27,6 +27,8 @@ export interface UserFields {
   disabled: boolean;
   passwordHash: string | null;
   totpSecret: string | null;
+  /** Roles that come through `groups` (looked up beforehand: users.roles holds the effective roles). */
+  groupRoles?: string[];
   /** Extra identities (the export's OAuth accounts), already mapped to a provider alias. */
   oauth: { alias: string; subject: string; claims: Json }[];
 }
@@ -95,12 +97,28 @@ export function buildUser(ctx: Context, f: UserFields): Built {
   const user: ImportedUser = {
     user: {
       id, email, isVerified: email !== null && f.emailVerified, isAnonymous: false, disabled: f.disabled, disabledReason: null,
-      // Effective roles: the storage keeps users.roles as the direct ones plus those of the groups (filled in by writeUsers' links).
-      roles: [...new Set(f.roles)].sort(), standardAttributes: standardAttributes(f.standardAttributes, warnings),
+      roles: [...new Set([...f.roles, ...(f.groupRoles ?? [])])].sort(), standardAttributes: standardAttributes(f.standardAttributes, warnings),
       customAttributes: customAttributes(ctx, f.customAttributes, warnings), createdAt: at, updatedAt: at,
     },
     passwordHash: f.passwordHash, identities, totp: f.totpSecret ? { secret: f.totpSecret, createdAt: at } : null, recoveryCodes: [],
     roleKeys: [...new Set(f.roles)], groupKeys: [...new Set(f.groups)],
   };
   return { ok: true, user, warnings };
+}
+
+/** Keeps the roles and groups that exist (writeUsers links by key and drops the rest), warning of the others; and the groups' roles. */
+export async function knownRolesAndGroups(ctx: Context, roles: string[], groups: string[], warnings: string[]): Promise<{ roles: string[]; groups: string[]; groupRoles: string[] }> {
+  const out = { roles: [] as string[], groups: [] as string[], groupRoles: [] as string[] };
+  for (const r of new Set(roles)) {
+    if (await ctx.storage.roles.get(r)) out.roles.push(r);
+    else warnings.push(`role ${r} does not exist: not assigned (create it first)`);
+  }
+  for (const g of new Set(groups)) {
+    const carried = await ctx.storage.assignments.ofGroup(g);
+    if (carried) {
+      out.groups.push(g);
+      out.groupRoles.push(...carried);
+    } else warnings.push(`group ${g} does not exist: not assigned (create it first)`);
+  }
+  return out;
 }

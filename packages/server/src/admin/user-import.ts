@@ -73,11 +73,17 @@ export async function startUserImport(ctx: Context, actor: Actor, body: unknown)
 export const running = new Set<Promise<void>>();
 
 const anyJson = z.any();
+/** Authgear's userimport.RequestSchema (additionalProperties false); each record is checked as it is imported. */
+const importBody = z.object({
+  identifier: z.enum(["preferred_username", "email", "phone_number"]),
+  upsert: z.boolean().optional(),
+  records: z.array(z.record(z.string(), z.unknown())).min(1),
+}).strict();
 export const userImportRoutes: AdminRoute[] = [
   {
     method: "POST", path: "/users/import",
     summary: "Import users in Authgear's import JSON ({identifier, upsert, records}); answers at once with the job (Authgear's shape, `{result}`)",
-    body: anyJson, response: anyJson, bodyLimit: USER_IMPORT_BODY_LIMIT,
+    body: importBody, response: anyJson, bodyLimit: USER_IMPORT_BODY_LIMIT,
     handle: async (ctx, { actor, body }) => ({ result: (await startUserImport(ctx, actor, body)).job }),
   },
   {

@@ -22,6 +22,7 @@ interface Job {
   status: "pending" | "completed";
   summary?: ImportResult["summary"];
   details?: ImportResult["details"];
+  error?: { name: string; reason: string; message: string; code: number };
 }
 
 const memory = new WeakMap<Context, Map<string, { job: Job; expires: number }>>();
@@ -61,8 +62,11 @@ export async function startUserImport(ctx: Context, actor: Actor, body: unknown)
   const done = (async () => {
     const result = await importRecords(ctx, request);
     await saveJob(ctx, { ...job, status: "completed", completed_at: iso(ctx.now()), ...result });
-  })().catch(() => {
-    // Storage gone mid-job: the job stays pending; the records written so far are whole (one transaction each).
+  })().catch(async () => {
+    // Storage gone mid-job: the records written so far are whole (one transaction each); the job says it
+    // ended in error, as Authgear's task `error` does (if even that cannot be saved, it stays pending).
+    const error = { name: "InternalError", reason: "UnexpectedError", message: "the import stopped; run it again (records already imported are skipped, or updated with upsert)", code: 500 };
+    await saveJob(ctx, { ...job, status: "completed", completed_at: iso(ctx.now()), error }).catch(() => {});
   });
   running.add(done);
   void done.finally(() => running.delete(done));

@@ -26,11 +26,12 @@ interface Job {
 }
 
 const memory = new WeakMap<Context, Map<string, { job: Job; expires: number }>>();
-const redisKey = (id: string) => `gatehouse:user-import:${id}`;
+/** Under redis.key_prefix, so deployments sharing a Redis never see each other's jobs. */
+const redisKey = (ctx: Context, id: string) => `${ctx.config.redis.key_prefix}user-import:${id}`;
 
 async function saveJob(ctx: Context, job: Job): Promise<void> {
   if (ctx.redis) {
-    await ctx.redis.set(redisKey(job.id), JSON.stringify(job), "EX", JOB_SECONDS);
+    await ctx.redis.set(redisKey(ctx, job.id), JSON.stringify(job), "EX", JOB_SECONDS);
     return;
   }
   let jobs = memory.get(ctx);
@@ -43,7 +44,7 @@ async function saveJob(ctx: Context, job: Job): Promise<void> {
 async function loadJob(ctx: Context, id: string): Promise<Job | null> {
   if (!/^userimport_[0-9a-f]{32}$/.test(id)) return null;
   if (ctx.redis) {
-    const text = await ctx.redis.get(redisKey(id));
+    const text = await ctx.redis.get(redisKey(ctx, id));
     return text ? (JSON.parse(text) as Job) : null;
   }
   const found = memory.get(ctx)?.get(id);

@@ -11,6 +11,7 @@ import { bcryptPlain } from "./authgear-fill.ts";
 import { createAdminKey } from "../../src/admin/keys.ts";
 import { running } from "../../src/admin/user-import.ts";
 import { POSTGRES_URL } from "../storage/backends.ts";
+import { REDIS_URL, dropRedisKeys } from "../support/redis.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { UserAgent, post, csrfOf, finishAtApp, openLogin, getPage, totpNow } from "../account/fixture.ts";
 
@@ -220,3 +221,40 @@ for (const backend of ["sqlite", "postgres"] as const) {
     });
   });
 }
+
+describe("Authgear user-import API on two nodes sharing PostgreSQL and Redis", () => {
+  const suffix = randomBytes(5).toString("hex");
+  const schema = `gh_uimp2_${suffix}`;
+  const prefix = `gh-uimp-${suffix}:`;
+  let a: TestServer;
+  let b: TestServer;
+  before(async () => {
+    const shared = { databaseUrl: `${POSTGRES_URL}?schema=${schema}`, config: { ...CONFIG, redis: { url: REDIS_URL, key_prefix: prefix } } };
+    a = await startTestServer(shared);
+    b = await startTestServer(shared);
+  });
+  after(async () => {
+    await Promise.allSettled([...running]);
+    await Promise.allSettled([a.close(), b.close()]);
+    await dropRedisKeys(prefix);
+    const c = new pg.Client({ connectionString: POSTGRES_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await c.end();
+  });
+
+  it("a job posted to one node is answered by the other (jobs live in Redis under redis.key_prefix)", async () => {
+    const key = (await createAdminKey(a.ctx, "two-nodes")).key;
+    const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+    const created = await fetch(`${a.url}/_api/admin/users/import`, { method: "POST", headers, body: JSON.stringify({ identifier: "email", records: [{ email: "zoe@example.test" }] }) });
+    assert.equal(created.status, 200);
+    const { result } = (await created.json()) as { result: { id: string } };
+    await Promise.allSettled([...running]);
+    const got = await fetch(`${b.url}/_api/admin/users/import/${result.id}`, { headers });
+    assert.equal(got.status, 200);
+    const job = ((await got.json()) as { result: { status: string; summary: unknown } }).result;
+    assert.equal(job.status, "completed");
+    assert.deepEqual(job.summary, { total: 1, inserted: 1, updated: 0, skipped: 0, failed: 0 });
+    assert.ok(await a.ctx.redis!.exists(`${prefix}user-import:${result.id}`));
+  });
+});

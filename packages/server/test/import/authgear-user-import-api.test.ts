@@ -149,7 +149,7 @@ for (const backend of ["sqlite", "postgres"] as const) {
     it("updates with upsert: attributes and the password hash replaced, the rest kept", async () => {
       const newHash = bcryptPlain("alice-new-pw");
       const r = await importJob({ identifier: "preferred_username", upsert: true, records: [
-        { preferred_username: "carol_c", name: "Carol C.", disabled: true },
+        { preferred_username: "carol_c", name: "Carol C.", disabled: true, custom_attributes: { hobby: "chess" } },
         { preferred_username: "nobody_yet", email: "erin@example.test" },
       ] });
       assert.deepEqual(r.summary, { total: 2, inserted: 1, updated: 1, skipped: 0, failed: 0 });
@@ -157,6 +157,12 @@ for (const backend of ["sqlite", "postgres"] as const) {
       const carol = (await s.ctx.storage.users.get(carolId))!;
       assert.equal(carol.standardAttributes.name, "Carol C.");
       assert.equal(carol.disabled, true);
+      assert.deepEqual(carol.customAttributes, { "0f3a7c1e-1111-4222-8333-944445555666": "chess" });
+      const cleared = await importJob({ identifier: "preferred_username", upsert: true, records: [{ preferred_username: "carol_c", name: null, custom_attributes: { hobby: null } }] });
+      assert.equal(cleared.details[0].outcome, "updated");
+      const after = (await s.ctx.storage.users.get(carolId))!;
+      assert.equal(after.standardAttributes.name, undefined, "a null removes the attribute");
+      assert.deepEqual(after.customAttributes, {});
       const r2 = await importJob({ identifier: "email", upsert: true, records: [{ email: "alice@example.test", password: { type: "bcrypt", password_hash: newHash } }] });
       assert.equal(r2.details[0].outcome, "updated");
       const aliceId = r2.details[0].user_id;

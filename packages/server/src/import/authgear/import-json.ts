@@ -108,13 +108,16 @@ async function importOne(ctx: Context, identifier: string, upsert: boolean, r: J
   if (!user) return done({ outcome: "failed", errors: [invalid("the user was deleted meanwhile")] });
   const patch: Parameters<typeof ctx.storage.users.update>[1] = {};
   const std = standardAttributes(Object.fromEntries(STANDARD.filter((k) => k in r).map((k) => [k, r[k]])), warnings);
-  for (const k of STANDARD.filter((x) => x in r && r[x] === null)) delete (std as Json)[k];
   if (STANDARD.some((k) => k in r)) {
     const merged: Json = { ...user.standardAttributes, ...std };
     for (const k of STANDARD.filter((x) => x in r && r[x] === null)) delete merged[k];
     patch.standardAttributes = merged;
   }
-  if (isObject(r.custom_attributes)) patch.customAttributes = { ...user.customAttributes, ...customAttributes(ctx, r.custom_attributes, warnings) };
+  if (isObject(r.custom_attributes)) {
+    const merged: Json = { ...user.customAttributes, ...customAttributes(ctx, r.custom_attributes, warnings) };
+    for (const a of ctx.config.user_profile.custom_attributes.attributes) if (r.custom_attributes[a.pointer.slice(1)] === null) delete merged[a.id];
+    patch.customAttributes = merged;
+  }
   if (typeof r.email_verified === "boolean" && user.email !== null) patch.isVerified = r.email_verified;
   for (const k of ["email", "phone_number", "preferred_username"].filter((x) => x !== identifier && typeof r[x] === "string")) {
     warnings.push(`${k} of an existing user is not changed by an upsert (use the admin API's login-ID endpoints)`);

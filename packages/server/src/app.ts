@@ -7,6 +7,7 @@ import type { Context } from "./context.ts";
 import { OAuthError } from "./oauth/errors.ts";
 import { registerAuthUiRoutes } from "./authui/routes.ts";
 import { ADMIN_PREFIX, registerAdminRoutes, sendProblem } from "./http/admin-routes.ts";
+import { USER_IMPORT_BODY_LIMIT } from "./admin/user-import.ts";
 import { registerAdminGraphql } from "./http/admin-graphql.ts";
 import { AdminError } from "./admin/errors.ts";
 import { startRevocationWatcher } from "./revocation-feed/watcher.ts";
@@ -59,6 +60,7 @@ export async function buildApp(ctx: Context, options: BuildOptions = {}): Promis
     trustProxy: ctx.config.http.trust_proxy,
     hsts: ctx.issuer.startsWith("https:"),
     bodyLimit: BODY_LIMIT_BYTES,
+    largeBodies: new Map([[`${ADMIN_PREFIX}/users/import`, USER_IMPORT_BODY_LIMIT]]),
     logger,
     accessLog,
     onResponse: ctx.metrics.observeRequest,

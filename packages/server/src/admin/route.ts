@@ -12,5 +12,7 @@ export interface AdminRoute {
   body?: z.ZodType;
   response: z.ZodType;
   status?: number;
+  /** A larger body limit than the server-wide one (bytes), for bulk endpoints such as users/import. */
+  bodyLimit?: number;
   handle(ctx: Context, input: { actor: Actor; params: Record<string, string>; query: any; body: any }): Promise<unknown>;
 }

@@ -16,6 +16,7 @@ import { accountDeletionRoutes } from "./account-deletion.ts";
 import { presentAdminKey, revokeAdminKey } from "./keys.ts";
 import { adminRemoveMfa, adminResetLockout, adminUserSecurity } from "./user-security.ts";
 import { deviceKeyAdminRoutes } from "./device-keys.ts";
+import { userImportRoutes } from "./user-import.ts";
 import {
   addLoginIdBody, adminAddLoginId, adminListIdentities, adminLookupUser, adminRemoveIdentity, identityListSchema, identitySchema, lookupQuery,
 } from "./identities.ts";
@@ -91,6 +92,7 @@ export const adminRoutes: AdminRoute[] = [
   ...accountDeletionRoutes,
   ...deviceKeyAdminRoutes,
   ...hookRoutes,
+  ...userImportRoutes,
   { method: "GET", path: "/admin-keys", summary: "List admin API keys (name, created, last used, revoked)", response: s.adminKeyListSchema,
     handle: async (ctx) => ({ items: (await ctx.storage.adminKeys.list()).map(presentAdminKey) }) },
   { method: "DELETE", path: "/admin-keys/:id", summary: "Revoke an admin API key (by id, or by the name of one live key); it fails its next request", response: s.adminKeySchema,

@@ -14,6 +14,8 @@ export interface Command {
   flags: FlagName[];
   /** Flags the command cannot run without. */
   required?: FlagName[];
+  /** A flag that, given, stands in for all of `required` (import's --ndjson). */
+  requiredUnless?: FlagName;
   run(values: FlagValues, argument?: string): Promise<number>;
 }
 
@@ -170,10 +172,18 @@ export const commands: Command[] = [
     name: "import",
     summary: "import an Authgear project (config, users, sessions, signing keys); safe to run again",
     argument: "authgear",
-    flags: ["config", "authgear-config", "authgear-secrets", "database-url", "redis-url", "redis-prefix", "dry-run"],
+    flags: ["config", "authgear-config", "authgear-secrets", "database-url", "redis-url", "redis-prefix", "ndjson", "dry-run"],
     required: ["authgear-config", "authgear-secrets", "database-url"],
+    requiredUnless: "ndjson",
     async run(values, source) {
       if (source !== "authgear") throw new ConfigError(`gatehouse import: unknown source ${JSON.stringify(source)} (only authgear)`);
+      if (values.ndjson !== undefined) {
+        const other = (["authgear-config", "authgear-secrets", "database-url", "redis-url", "redis-prefix"] as const).filter((f) => values[f] !== undefined);
+        if (other.length) throw new ConfigError(`gatehouse import: --ndjson reads an export file into the database of --config; it does not take --${other.join(", --")}`);
+        const file = values.ndjson;
+        const { importNdjson } = await import("../import/authgear/ndjson.ts");
+        return withContext(values, async (ctx) => (await importNdjson(ctx, { file, dryRun: values["dry-run"] ?? false })).code);
+      }
       const { importAuthgear } = await import("../import/authgear/command.ts");
       const { code } = await importAuthgear({
         configFile: values.config ?? process.env.GATEHOUSE_CONFIG ?? "gatehouse.yaml",

@@ -25,6 +25,7 @@ export const flags = {
   "database-url": { type: "string", value: "URL", help: "import: Authgear's PostgreSQL, postgres://…[?schema=NAME]" },
   "redis-url": { type: "string", value: "URL", help: "import: Authgear's Redis, redis://… (its sessions; without it apps sign in again)" },
   "redis-prefix": { type: "string", value: "P", help: "import: a prefix in front of Authgear's Redis keys" },
+  ndjson: { type: "string", value: "FILE", help: "import: an Authgear user export (NDJSON) instead of its database, into the database of --config (no passwords: the export has none)" },
   "dry-run": { type: "boolean", help: "import: report what would happen; write nothing" },
   help: { type: "boolean", short: "h", help: "show help" },
 } satisfies Record<string, Flag>;

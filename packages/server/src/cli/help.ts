@@ -8,7 +8,15 @@ const flagSyntax = (name: FlagName): string => {
 };
 
 export function usageLine(command: Command): string {
-  const parts = command.flags.map((f) => (command.required?.includes(f) ? flagSyntax(f) : `[${flagSyntax(f)}]`));
+  let parts = command.flags.map((f) => (command.required?.includes(f) ? flagSyntax(f) : `[${flagSyntax(f)}]`));
+  const unless = command.requiredUnless;
+  if (unless && command.required?.length) {
+    // `(--a A --b B | --ndjson FILE)`: either the required flags or the one that stands in for them.
+    const first = parts.indexOf(flagSyntax(command.required[0]));
+    const rest = parts.filter((p) => !command.required!.some((r) => p === flagSyntax(r)) && p !== `[${flagSyntax(unless)}]`);
+    rest.splice(first, 0, `(${command.required.map(flagSyntax).join(" ")} | ${flagSyntax(unless)})`);
+    parts = rest;
+  }
   return `gatehouse ${command.name}${command.argument ? ` ${command.argument}` : ""}${parts.length ? ` ${parts.join(" ")}` : ""}`;
 }
 

@@ -37,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const stray = (Object.keys(values) as FlagName[]).filter((f) => !command.flags.includes(f) && !globalFlags.includes(f));
-  const missing = (command.required ?? []).filter((f) => values[f] === undefined);
+  const missing = command.requiredUnless && values[command.requiredUnless] !== undefined ? [] : (command.required ?? []).filter((f) => values[f] === undefined);
   const noArgument = command.argument !== undefined && argument === undefined;
   if (stray.length || missing.length || noArgument) {
     const problem = stray.length ? `${command.name} does not take --${stray.join(", --")}`

@@ -25,6 +25,8 @@ export interface EdgeOptions {
   /** The public origin is https: send HSTS. */
   hsts: boolean;
   bodyLimit: number;
+  /** Paths (served behind the edge) allowed a larger body than bodyLimit: Authgear's 500 KB user import. */
+  largeBodies?: Map<string, number>;
   /** Errors and warnings. */
   logger: Logger;
   /** One line per request. */
@@ -178,7 +180,7 @@ export function createEdge(options: EdgeOptions): Edge {
       const method = req.method ?? "GET";
 
       // RFC 9110 §15.5.14: refuse a declared body over the limit before reading any of it, everywhere.
-      if (declaredTooLarge(req, options.bodyLimit)) {
+      if (declaredTooLarge(req, route ? options.bodyLimit : (options.largeBodies?.get(path) ?? options.bodyLimit))) {
         res.setHeader("connection", "close");
         return write(req, res, route, path, errorResponse(TOO_LARGE, route?.errors ?? (jsonPath(path) ? "json" : "page"), { id, path }), started, id);
       }

@@ -50,5 +50,5 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: Context): void {
       throw err;
     }
   };
-  for (const route of adminRoutes) app.route({ method: route.method, url: `${ADMIN_PREFIX}${route.path}`, handler: handlerFor(route) });
+  for (const route of adminRoutes) app.route({ method: route.method, url: `${ADMIN_PREFIX}${route.path}`, handler: handlerFor(route), ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}) });
 }

@@ -95,3 +95,11 @@ export async function emitIdentityEvent(ctx: Deps, change: "added" | "removed", 
   const type = (kind === "oauth" ? `identity.oauth.${change === "added" ? "connected" : "disconnected"}` : `identity.${kind}.${change}`) as NonBlockingEventType;
   await emitUserEvent(ctx, type, user, origin, { identity: identityModel(identity) });
 }
+
+/** identity.{email,phone,username}.updated ({user, old_identity, new_identity}, as Authgear): one login ID changed into another. */
+export async function emitIdentityUpdated(ctx: Deps, user: User, oldIdentity: Identity, newIdentity: Identity, origin: EventOrigin): Promise<void> {
+  if (newIdentity.type !== "login_id" || !newIdentity.loginIdType) return;
+  await emitUserEvent(ctx, `identity.${newIdentity.loginIdType}.updated` as NonBlockingEventType, user, origin, {
+    old_identity: identityModel(oldIdentity), new_identity: identityModel(newIdentity),
+  });
+}

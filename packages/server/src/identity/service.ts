@@ -1,6 +1,6 @@
 // The identity rules above the storage port: finding a user by what was typed into the sign-in
 // field, adding a login ID under a configured key, and removing an identity — never the last way in.
-import { emitIdentityEvent } from "../hooks/user-hooks.ts";
+import { emitIdentityEvent, emitIdentityUpdated } from "../hooks/user-hooks.ts";
 import type { EventOrigin } from "../hooks/event-context.ts";
 import { randomUUID } from "node:crypto";
 import type { Context } from "../context.ts";
@@ -123,7 +123,7 @@ export type ChangeLoginIdResult = { ok: true; identity: Identity } | { ok: false
  * new one is added before the old one goes, so a refusal (taken, invalid) loses nothing. The
  * primary email is renamed in place instead (users.email and its login ID move together).
  */
-export async function changeLoginId(ctx: Context, user: User, identityId: string, typed: string): Promise<ChangeLoginIdResult> {
+export async function changeLoginId(ctx: Context, user: User, identityId: string, typed: string, origin: EventOrigin = { triggeredBy: "user" }): Promise<ChangeLoginIdResult> {
   const old = (await ctx.storage.identities.listByUser(user.id)).find((i) => i.id === identityId && i.type === "login_id");
   if (!old || old.loginIdKey === null) return { ok: false, reason: "not_found" };
   const key = loginIdKeys(ctx.config).find((k) => k.key === old.loginIdKey);
@@ -131,14 +131,25 @@ export async function changeLoginId(ctx: Context, user: User, identityId: string
   const n = normaliseLoginId(ctx.config, key, typed);
   if (!n.ok) return { ok: false, reason: n.reason };
   if (await ctx.storage.identities.findByLoginId(key.key, n.loginId)) return { ok: false, reason: "taken" };
+  // identity.<type>.updated commits with the change, whichever way it is made.
   if (key.type === "email" && user.email !== null && old.loginId === user.email) {
     // A new address is not known to be verified: the caller marks it once a code proved it.
-    const updated = await ctx.storage.users.update(user.id, { email: n.loginId, isVerified: false }, ctx.now()).catch(() => null);
-    const renamed = updated && (await ctx.storage.identities.listByUser(user.id)).find((i) => i.id === old.id);
+    const renamed = await ctx.storage.atomic(async () => {
+      const updated = await ctx.storage.users.update(user.id, { email: n.loginId, isVerified: false }, ctx.now());
+      const r = updated && (await ctx.storage.identities.listByUser(user.id)).find((i) => i.id === old.id);
+      if (r) await emitIdentityUpdated(ctx, user, old, r, origin);
+      return r;
+    }).catch(() => null); // taken by a racing request: the unique index refused it, and nothing was kept
     return renamed ? { ok: true, identity: renamed } : { ok: false, reason: "taken" };
   }
-  const added = await addLoginId(ctx, user, key.key, typed);
-  if (!added.ok) return added;
-  await ctx.storage.identities.delete(old.id, ctx.now());
-  return added;
+  const identity = loginIdIdentity({ id: randomUUID(), userId: user.id, key: key.key, type: key.type, loginId: n.loginId, originalLoginId: n.original, at: ctx.now() });
+  const created = await ctx.storage.atomic(async () => {
+    const c = await ctx.storage.identities.create(identity);
+    if (c) {
+      await ctx.storage.identities.delete(old.id, ctx.now());
+      await emitIdentityUpdated(ctx, user, old, c, origin);
+    }
+    return c;
+  });
+  return created ? { ok: true, identity: created } : { ok: false, reason: "taken" };
 }

@@ -142,13 +142,13 @@ ${inner.length === 0 ? `<p>${escapeHtml(t("settings_action.login_id.none", { fie
         if (checked !== "verified") {
           return again(ui.t(checked === "too_many" ? "error.too_many.message" : "settings_action.login_id.code_invalid"), checked === "too_many" ? 429 : 400, { codeStep: true, value: n.loginId });
         }
-        const r = old ? await changeLoginId(ctx, user, old.id, n.loginId) : await addLoginId(ctx, user, key.key, n.loginId);
+        const r = old ? await changeLoginId(ctx, user, old.id, n.loginId) : await addLoginId(ctx, user, key.key, n.loginId, { triggeredBy: "user" });
         // Proved: the (new) primary email is verified. Refused: the old email keeps its old state.
         await ctx.storage.users.update(user.id, { isVerified: r.ok ? true : wasVerified }, ctx.now());
         if (!r.ok) return again(taken, 409);
         return done(user, r.identity, reply, ui, row);
       }
-      const r = old ? await changeLoginId(ctx, user, old.id, typed) : await addLoginId(ctx, user, key.key, typed);
+      const r = old ? await changeLoginId(ctx, user, old.id, typed) : await addLoginId(ctx, user, key.key, typed, { triggeredBy: "user" });
       if (!r.ok) return again(r.reason === "taken" ? taken : ui.t("settings_action.unavailable.message"), r.reason === "taken" ? 409 : 400);
       return done(user, r.identity, reply, ui, row);
     });

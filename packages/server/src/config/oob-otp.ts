@@ -6,18 +6,9 @@
 //   credentials Authgear keeps in authgear.secrets.yaml under `sms.twilio` and `sms.custom`.
 // Which of them are switched on is authentication.primary_authenticators / secondary_authenticators.
 import { z } from "zod";
+import { duration, rateLimit } from "./rate-limit.ts";
 
-const duration = z
-  .string()
-  .regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, 'must be a duration such as "30s", "1m" or "24h"')
-  .transform((s) => {
-    const part = (unit: string): number => Number(new RegExp(`(\\d+)${unit}`).exec(s)?.[1] ?? 0);
-    return part("h") * 3600 + part("m") * 60 + part("s");
-  })
-  .refine((n) => n > 0, "must be longer than zero");
-
-const limit = (burst: number, period: string, what: string) =>
-  z.object({ enabled: z.boolean().default(true), period: duration.prefault(period), burst: z.number().int().min(1).default(burst) }).prefault({}).describe(what);
+const limit = rateLimit;
 
 const channelLimits = (what: string) =>
   z

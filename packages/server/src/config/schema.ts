@@ -8,6 +8,7 @@ import { userProfileSchema } from "./user-profile.ts";
 import { loginIdSchema, phoneInputSchema } from "./identity.ts";
 import { deviceKeyIdentityFields, preAuthenticatedUrlClientFields } from "./device-keys.ts";
 import { authenticatorFields } from "./authenticators.ts";
+import { rateLimit } from "./rate-limit.ts";
 import { accountDeletionSchema } from "./account-deletion.ts";
 import { adminApiFields } from "./admin-api.ts";
 import { authenticatorSchema, checkOobOtp, oobOtpRateLimitsSchema, smsMessagingFields } from "./oob-otp.ts";
@@ -22,26 +23,6 @@ const absoluteUrl = z.string().refine((s) => {
   }
 }, "must be an absolute URL without a fragment");
 
-/** A Go-style duration as Authgear writes them ("30s", "1m", "1h30m", "24h"), in seconds. */
-const duration = z
-  .string()
-  .regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, 'must be a duration such as "30s", "1m" or "24h"')
-  .transform((s) => {
-    const part = (unit: string): number => Number(new RegExp(`(\\d+)${unit}`).exec(s)?.[1] ?? 0);
-    return part("h") * 3600 + part("m") * 60 + part("s");
-  })
-  .refine((n) => n > 0, "must be longer than zero");
-
-/** Authgear's rate limit shape: `burst` operations, refilled `period` after the first one. */
-const rateLimit = (burst: number, period: string, what: string) =>
-  z
-    .object({
-      enabled: z.boolean().default(true),
-      period: duration.prefault(period),
-      burst: z.number().int().min(1).default(burst),
-    })
-    .prefault({})
-    .describe(what);
 
 const languageTag = z.enum(BUILT_IN_LANGUAGES, { error: () => `must be one of the built-in languages: ${BUILT_IN_LANGUAGES.join(", ")}` });
 const cssColor = z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'must be a hex colour such as "#2456d3"');

@@ -1,25 +1,13 @@
 // Setting up an authenticator app while signing in (secondary_authentication_mode: required).
 import { escapeHtml } from "../../http/html.ts";
-import { accountPage, codeField, errorBox, form, hidden } from "../ui/layout.ts";
+import { accountPage, form, hidden } from "../ui/layout.ts";
+import { totpSetupPage } from "../settings/totp-pages.ts";
 import type { Ui } from "../ui/respond.ts";
 import { codeActions } from "../ui/reveal.ts";
 
+/** The settings page's set-up page, posting to the sign-in's set-up step. */
 export function totpSetupAtLoginPage(ui: Ui, v: { csrf: string; qrDataUrl: string; secret: string; error: string | null }): string {
-  const { t } = ui;
-  const key = v.secret.replace(/(.{4})/g, "$1 ").trim();
-  return accountPage({
-    ...ui,
-    title: t("totp_setup.title"),
-    body: `<h1>${escapeHtml(t("totp_setup.heading"))}</h1>
-${errorBox(v.error)}
-<p>${escapeHtml(t("totp_setup.step1"))}</p>
-<img class="qr" src="${escapeHtml(v.qrDataUrl)}" alt="${escapeHtml(t("totp_setup.qr_alt"))}" width="200" height="200">
-<p>${escapeHtml(t("totp_setup.manual"))}</p>
-<code class="secret" id="totp-secret">${escapeHtml(key)}</code>
-<p>${escapeHtml(t("totp_setup.step2"))}</p>
-${form("/login/mfa/setup/totp", `${hidden("csrf", v.csrf)}\n${codeField({ id: "code", label: t("form.code"), invalid: v.error !== null })}\n<button type="submit">${escapeHtml(t("totp_setup.submit"))}</button>`)}
-<p class="alt"><a href="/login/mfa/setup">${escapeHtml(t("mfa.setup.other"))}</a></p>`,
-  });
+  return totpSetupPage(ui, { ...v, action: "/login/mfa/setup/totp", back: { href: "/login/mfa/setup", label: ui.t("mfa.setup.other") }, autofocus: true });
 }
 
 export function recoveryAtLoginPage(ui: Ui, v: { csrf: string; codes: string[] }): string {

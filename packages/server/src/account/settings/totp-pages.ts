@@ -4,7 +4,11 @@ import { accountPage, codeField, errorBox, form, hidden } from "../ui/layout.ts"
 import type { Ui } from "../ui/respond.ts";
 import { codeActions } from "../ui/reveal.ts";
 
-export function totpSetupPage(ui: Ui, v: { csrf: string; qrDataUrl: string; secret: string; error: string | null }): string {
+/**
+ * The QR code and key, then one code to confirm. `action`/`back`: where the form posts and the way out
+ * (the settings page by default; the sign-in's own set-up step when a second factor is required).
+ */
+export function totpSetupPage(ui: Ui, v: { csrf: string; qrDataUrl: string; secret: string; error: string | null; action?: string; back?: { href: string; label: string }; autofocus?: boolean }): string {
   const { t } = ui;
   // Groups of four, as authenticator apps show keys; the spaces are ignored when typed.
   const key = v.secret.replace(/(.{4})/g, "$1 ").trim();
@@ -18,8 +22,8 @@ ${errorBox(v.error)}
 <p>${escapeHtml(t("totp_setup.manual"))}</p>
 <code class="secret" id="totp-secret">${escapeHtml(key)}</code>
 <p>${escapeHtml(t("totp_setup.step2"))}</p>
-${form("/settings/totp", `${hidden("csrf", v.csrf)}\n${codeField({ id: "code", label: t("form.code"), invalid: v.error !== null, autofocus: false })}\n<button type="submit">${escapeHtml(t("totp_setup.submit"))}</button>`)}
-<p class="alt"><a href="/settings">${escapeHtml(t("totp_setup.cancel"))}</a></p>`,
+${form(v.action ?? "/settings/totp", `${hidden("csrf", v.csrf)}\n${codeField({ id: "code", label: t("form.code"), invalid: v.error !== null, autofocus: v.autofocus ?? false })}\n<button type="submit">${escapeHtml(t("totp_setup.submit"))}</button>`)}
+<p class="alt"><a href="${escapeHtml(v.back?.href ?? "/settings")}">${escapeHtml(v.back?.label ?? t("totp_setup.cancel"))}</a></p>`,
   });
 }
 

@@ -9,6 +9,7 @@ import type { Page } from "playwright-core";
 import { CHROMIUM, launchChromium, type Browser, watchedPage } from "../support/browser.ts";
 import { seriousViolations } from "../support/axe.ts";
 import { setupAccounts, codeIn, linkIn, totpNow, type AccountFixture } from "../../packages/server/test/account/fixture.ts";
+import { matchTotp } from "../../packages/server/src/account/mfa/totp.ts";
 
 const EMAIL = "kim@example.com";
 const PASSWORD = "violet harbor lantern";
@@ -136,8 +137,14 @@ describe("hosted pages: accessibility and keyboard", { skip: existsSync(CHROMIUM
     await page.getByRole("button", { name: "Verify" }).click(); // empty: says what is missing
     await page.getByText("Enter the 6-digit code.").waitFor();
     await axe("TOTP step with an error");
-    // The code that turned TOTP on, typed again in the same 30 seconds.
-    await page.getByLabel("Authentication code").fill(await totpNow(secret, f.server.ctx.now()));
+    // A code whose time step was already spent (as when the code that turned TOTP on is typed again
+    // within its 30 seconds). The step is spent here rather than left to the clock: under load the
+    // pages above can take longer than one step, and then a fresh code would simply be accepted.
+    const now = f.server.ctx.now();
+    const code = await totpNow(secret, now);
+    const owner = await f.server.ctx.storage.identities.findByLoginId("email", EMAIL);
+    await f.server.ctx.storage.totp.markUsed(owner!.userId, (await matchTotp(secret, code, now))!);
+    await page.getByLabel("Authentication code").fill(code);
     await page.getByRole("button", { name: "Verify" }).click();
     await page.getByText("That code was already used. Wait for your authenticator app to show a new code, then enter it.").waitFor();
     await page.getByRole("link", { name: "Use a recovery code instead" }).click();

@@ -76,8 +76,8 @@ for (const backend of backends) {
       await opened.storage.close();
       const { db, migrations, bool } = await oldDb(backend.name, opened.url);
       await db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
-      // Migration 8 (profile) builds on 7 and has not landed either.
-      for (const m of migrations.filter((x) => x.version !== MIGRATION && x.version !== 8)) {
+      // Migration 8 (profile), and any later one that names 7's table, build on 7 and had not landed either.
+      for (const m of migrations.filter((x) => x.version !== MIGRATION && x.version !== 8 && !x.sql.includes("identities"))) {
         await db.exec(m.sql);
         await db.insert("schema_migrations", ["version", "name", "applied_at"], [m.version, m.name, T]);
       }

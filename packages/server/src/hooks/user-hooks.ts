@@ -20,7 +20,8 @@ export function emitUserEvent(ctx: Deps, type: NonBlockingEventType, user: User,
   return emitEvent(ctx, { type, userId: user.id, payload: { user: userModel(user, ctx.config.user_profile), ...extra } }, origin);
 }
 
-export type HookGate = { ok: true; user: User } | { ok: false; title: string | null; reason: string | null; failed: boolean };
+/** `groups`: the groups a user.pre_create hook put the new user in (group keys; applied once the user exists). */
+export type HookGate = { ok: true; user: User; groups?: string[] } | { ok: false; title: string | null; reason: string | null; failed: boolean };
 
 /**
  * A hook's user mutations applied to `user`: standard and custom attributes are replaced whole (as
@@ -58,7 +59,9 @@ export async function preCreate(ctx: Deps, user: User, identities: Identity[], o
   const r = await runBlocking({ config: ctx.config, log: hookLog(ctx.storage) }, "user.pre_create", payload, origin, user.id);
   if (!r.allowed) return { ok: false, title: r.title, reason: r.reason, failed: r.failed };
   const mutated = applyUserMutations(ctx, user, r.mutations.user, "user.pre_create");
-  return mutated ? { ok: true, user: mutated } : { ok: false, title: null, reason: null, failed: true };
+  if (!mutated) return { ok: false, title: null, reason: null, failed: true };
+  const groups = r.mutations.user?.groups;
+  return { ok: true, user: mutated, ...(groups && groups.length > 0 ? { groups: [...new Set(groups)] } : {}) };
 }
 
 /** user.profile.pre_update: sees the user as the update would leave it; may refuse or change it further. */

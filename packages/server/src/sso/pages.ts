@@ -63,10 +63,11 @@ ${connect.length ? `<div class="links">${connect.join("\n")}</div>` : ""}
 
 /** Why a sign-in with a provider ended here; never a 500, never the provider's raw answer. */
 export function sendSsoProblem(
-  ctx: Context, reply: FastifyReply, ui: Ui, status: number, o: { provider: string; message: MessageKey; error?: string; back?: string },
+  ctx: Context, reply: FastifyReply, ui: Ui, status: number, o: { provider: string; message: MessageKey; error?: string; back?: string; detail?: string },
 ): FastifyReply {
   const title = ui.t("sso.error.title", { provider: o.provider });
-  const message = ui.t(o.message, { provider: o.provider, error: o.error ?? "" });
+  // `detail`: words from elsewhere shown after ours (a user.pre_create hook's title and reason).
+  const message = ui.t(o.message, { provider: o.provider, error: o.error ?? "" }) + (o.detail ? ` ${o.detail}` : "");
   const body = problemBody(title, message, { href: o.back ?? "/login", label: ui.t("sso.back") });
   return sendHtml(ctx, reply, accountPage({ ...ui, title, body }), status);
 }

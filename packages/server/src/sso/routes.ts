@@ -32,7 +32,7 @@ const CANCELLED = new Set(["access_denied", "user_cancelled_authorize", "user_ca
 const CALLBACK_PARAMS = ["state", "code", "error", "user", "iss"] as const;
 
 type Query = Record<string, unknown>;
-type Fail = (status: number, message: MessageKey, error?: string) => FastifyReply;
+type Fail = (status: number, message: MessageKey, error?: string, detail?: string) => FastifyReply;
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.length <= 4096 ? v : undefined);
 
 export function registerSsoRoutes(app: FastifyInstance, ctx: Context): void {
@@ -96,11 +96,11 @@ export function registerSsoRoutes(app: FastifyInstance, ctx: Context): void {
     const q = request.query as Query;
     const attempt = await takeAttempt(ctx, request, p.alias, q.state);
     clearAttemptCookie(ctx, reply);
-    const fail: Fail = (status, message, error) => {
+    const fail: Fail = (status, message, error, detail) => {
       // A forged or stale state and a token that does not verify are refused credentials; a user
       // cancelling or a provider in trouble are not.
       if (message === "sso.error.state" || message === "sso.error.token") ctx.metrics.signIn("failed");
-      return sendSsoProblem(ctx, reply, ui, status, { provider, message, error, back: attempt?.intent === "link" ? linkBack(attempt) : backTo(attempt) });
+      return sendSsoProblem(ctx, reply, ui, status, { provider, message, error, detail, back: attempt?.intent === "link" ? linkBack(attempt) : backTo(attempt) });
     };
     if (!attempt) return fail(400, "sso.error.state");
     const error = str(q.error);
@@ -142,6 +142,11 @@ export function registerSsoRoutes(app: FastifyInstance, ctx: Context): void {
         return fail(403, "sso.error.disabled");
       case "no_email":
         return fail(400, "sso.error.no_email");
+      case "hook_denied": {
+        // The hook's own words (Authgear shows its title and reason); a failed hook gets a generic line.
+        const said = [outcome.title, outcome.reason].filter((x): x is string => Boolean(x)).join(": ");
+        return fail(403, outcome.failed ? "hooks.error.failed" : "hooks.error.denied", undefined, outcome.failed ? undefined : said || undefined);
+      }
       default:
         return fail(409, "sso.error.account_exists");
     }

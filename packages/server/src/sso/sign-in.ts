@@ -1,8 +1,8 @@
 // Who a verified upstream profile signs in as: the user its identity belongs to, a new user, or —
 // when it matches an existing account — what `account_linking.oauth` says (Authgear's names):
 // `error` refuses; `login_and_link` asks the user to sign in to that account first, then links.
-import { emitIdentityEvent } from "../hooks/user-hooks.ts";
-import { emitUserEvent } from "../hooks/user-hooks.ts";
+import { emitIdentityEvent, emitUserEvent, preCreate } from "../hooks/user-hooks.ts";
+import { logOptions } from "../session/revocation.ts";
 import { identityModel } from "../hooks/models.ts";
 import { randomUUID } from "node:crypto";
 import type { Context } from "../context.ts";
@@ -22,6 +22,8 @@ export type SignInOutcome =
   | { kind: "no_email" }
   /** Matches an existing account and the linking action is `error` (or the upstream email is unverified). */
   | { kind: "account_exists" }
+  /** A user.pre_create hook refused the new account (title and reason to show), or failed. */
+  | { kind: "hook_denied"; title: string | null; reason: string | null; failed: boolean }
   /** Matches an existing account and the action is `login_and_link`: sign in to it, then link. */
   | { kind: "login_and_link"; user: User };
 
@@ -87,23 +89,34 @@ export async function signInWithProfile(ctx: Context, p: OAuthProviderConfig, pr
 async function createSocialUser(ctx: Context, p: OAuthProviderConfig, profile: UpstreamProfile, email: string | null): Promise<SignInOutcome> {
   const now = ctx.now();
   const primary = email !== null && profile.emailVerified ? email : null;
-  const user: User = {
+  const draft: User = {
     id: randomUUID(), email: primary, isVerified: primary !== null, isAnonymous: false, disabled: false, disabledReason: null,
     roles: [], standardAttributes: populatedAttributes(ctx, profile.claims), customAttributes: {}, createdAt: now, updatedAt: now,
   };
-  // The user, its identity and user.created commit together (hooks/emit.ts).
+  const newIdentity = oauthIdentity(ctx, { userId: draft.id, alias: p.alias, subject: profile.subject, claims: profile.claims });
+  // user.pre_create, as for any sign-up: it may refuse, or change the attributes, roles and groups.
+  const gate = await preCreate(ctx, draft, [newIdentity], { triggeredBy: "user" });
+  if (!gate.ok) return { kind: "hook_denied", title: gate.title, reason: gate.reason, failed: gate.failed };
+  const user = gate.user;
+  // The user, its identity, the hook's groups and user.created commit together (hooks/emit.ts).
   const lostRace = new Error("identity taken");
+  const noSuchGroup = new Error("no such group");
   let created: User | null | "race";
   try {
     created = await ctx.storage.atomic(async () => {
-      const u = await ctx.storage.users.create(user, null);
+      let u = await ctx.storage.users.create(user, null);
       if (!u) return null;
-      const identity = await ctx.storage.identities.create(oauthIdentity(ctx, { userId: u.id, alias: p.alias, subject: profile.subject, claims: profile.claims }));
+      const identity = await ctx.storage.identities.create(newIdentity);
       if (!identity) throw lostRace;
+      if (gate.groups) {
+        if (!(await ctx.storage.assignments.change({ kind: "user_group", userId: u.id }, gate.groups, logOptions(ctx))).ok) throw noSuchGroup;
+        u = (await ctx.storage.users.get(u.id)) ?? u;
+      }
       await emitUserEvent(ctx, "user.created", u, { triggeredBy: "user" }, { identities: [identityModel(identity)] });
       return u;
     });
   } catch (err) {
+    if (err === noSuchGroup) return { kind: "hook_denied", title: null, reason: null, failed: true };
     if (err !== lostRace) throw err;
     created = "race";
   }

@@ -1,5 +1,7 @@
 // User accounts with login IDs (identity/) and a password. Every way a password is set — sign-up, reset,
 // settings, the admin API and the CLI — goes through newPasswordViolations: one policy, the configured one.
+import { logOptions } from "../session/revocation.ts";
+import { hookLog } from "../hooks/log.ts";
 import type { Context } from "../context.ts";
 import { randomUUID } from "node:crypto";
 import type { User } from "../domain/user.ts";
@@ -51,13 +53,34 @@ export async function createUser(
   user = gate.user;
   const hash = await ctx.passwords.hash(input.password);
   // user.created commits with the user (hooks/emit.ts): no event for a sign-up that failed, none lost.
-  const created = await ctx.storage.atomic(async () => {
-    const c = await ctx.storage.users.create(user, hash, loginIds);
-    if (c) await emitUserEvent(ctx, "user.created", c, origin, { identities: loginIds.map(identityModel) });
-    return c;
-  });
+  const groups = gate.groups;
+  let created: User | null;
+  try {
+    created = await ctx.storage.atomic(async () => {
+      let c = await ctx.storage.users.create(user, hash, loginIds);
+      if (c && groups) {
+        // The hook's groups (mutations.user.groups) join in the same transaction; one that names no
+        // group fails the sign-up as a hook answer that breaks the config does.
+        const joined = await ctx.storage.assignments.change({ kind: "user_group", userId: c.id }, groups, logOptions(ctx));
+        if (!joined.ok) throw new HookGroupsRefused(joined.missing);
+        c = await ctx.storage.users.get(c.id);
+      }
+      if (c) await emitUserEvent(ctx, "user.created", c, origin, { identities: loginIds.map(identityModel) });
+      return c;
+    });
+  } catch (err) {
+    if (!(err instanceof HookGroupsRefused)) throw err;
+    hookLog(ctx.storage).error({ event: "user.pre_create", missing: err.missing }, "blocking hook's mutations name groups that do not exist: the sign-up is refused");
+    return { ok: false, reason: "hook_denied", title: null, message: null, failed: true };
+  }
   if (created) await rememberPassword(ctx, created.id, hash);
   return created ? { ok: true, user: created } : { ok: false, reason: "email_taken" };
+}
+
+class HookGroupsRefused extends Error {
+  constructor(readonly missing: string[]) {
+    super("user.pre_create named missing groups");
+  }
 }
 
 /** Sets a user's password under the policy (sessions are left alone: see session/revocation.ts for a reset). */

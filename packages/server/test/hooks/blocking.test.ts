@@ -84,6 +84,30 @@ describe("blocking hooks", () => {
     }
   });
 
+  it("user.pre_create mutations put the new user in groups (with the groups' roles); a group that does not exist refuses the sign-up", async () => {
+    let groups = ["staff"];
+    const receiver = await startReceiver(SECRET, () => ({ status: 200, body: { is_allowed: true, mutations: { user: { groups } } } }));
+    try {
+      await withServer({ blocking_handlers: [{ event: "user.pre_create", url: receiver.url }] }, async (s) => {
+        const T = s.ctx.now();
+        await s.ctx.storage.roles.create({ id: "r1", key: "editor", name: null, description: null, createdAt: T, updatedAt: T });
+        await s.ctx.storage.groups.create({ id: "g1", key: "staff", name: null, description: null, createdAt: T, updatedAt: T });
+        await s.ctx.storage.assignments.change({ kind: "group_role", groupKey: "staff" }, ["editor"], { at: T, logUntil: T + 60 });
+        const r = await signupPage(s, "grouped@example.com");
+        assert.ok(r.status === 303 || r.status === 200, `status ${r.status}: ${errorOf(r.html)}`);
+        const user = await s.ctx.storage.users.findByEmail("grouped@example.com");
+        assert.deepEqual((await s.ctx.storage.assignments.ofUser(user!.id))?.groups, ["staff"]);
+        assert.deepEqual(user?.roles, ["editor"], "effective roles come through the group");
+        groups = ["no-such-group"];
+        const refused = await signupPage(s, "ungrouped@example.com");
+        assert.equal(refused.status, 403);
+        assert.equal(await s.ctx.storage.users.findByEmail("ungrouped@example.com"), null, "nothing is kept");
+      });
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it("oidc.jwt.pre_create adds a claim to the access token; sub and iss keep their values", async () => {
     const receiver = await startReceiver(SECRET, (e) => ({
       status: 200, body: { is_allowed: true, mutations: { jwt: { payload: { ...e.payload.jwt.payload, "https://example.com/tenant": "acme", sub: "someone-else", iss: "evil" } } } },

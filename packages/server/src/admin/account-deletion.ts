@@ -42,6 +42,9 @@ export const accountDeletionRoutes: AdminRoute[] = [
     handle: async (ctx, { actor, params, body }) => {
       await mustGetUser(ctx, params.id);
       const r = await scheduleDeletion(ctx, params.id, { byAdmin: true, actor: actor.id, reason: body.reason });
+      if (!r.ok && r.reason === "hook_denied") {
+        throw new AdminError("GH_ADMIN_INVALID_REQUEST", r.failed ? "a user.pre_schedule_deletion hook failed (see the server log)" : `refused by a user.pre_schedule_deletion hook: ${[r.title, r.message].filter(Boolean).join(": ") || "disallowed"}`);
+      }
       if (!r.ok) throw r.reason === "not_found" ? notFound("user") : new AdminError("GH_ADMIN_CONFLICT", "the user's deletion is already scheduled");
       return present(r.deletion);
     } },

@@ -7,6 +7,9 @@ import type { Context } from "../context.ts";
 import { announceUserChanged, deleteUser, disableUser, revokeAllForUser } from "../session/revocation.ts";
 import type { AccountDeletionRow } from "../storage/settings-surface-ports.ts";
 import { emitUserEvent } from "../hooks/user-hooks.ts";
+import { hasBlockingHandler, runBlocking } from "../hooks/blocking.ts";
+import { hookLog } from "../hooks/log.ts";
+import { userModel } from "../hooks/models.ts";
 
 /** Authgear's audit/webhook event names. */
 export const DELETION_EVENTS = { scheduled: "user.deletion_scheduled", unscheduled: "user.deletion_unscheduled", deleted: "user.deleted" } as const;
@@ -14,7 +17,11 @@ export const DELETION_EVENTS = { scheduled: "user.deletion_scheduled", unschedul
 /** Deletions the sweeper carries out per pass: the rest wait for the next (each is a cascade). */
 export const DELETIONS_PER_SWEEP = 100;
 
-export type ScheduleResult = { ok: true; deletion: AccountDeletionRow } | { ok: false; reason: "not_found" | "already_scheduled" };
+export type ScheduleResult =
+  | { ok: true; deletion: AccountDeletionRow }
+  | { ok: false; reason: "not_found" | "already_scheduled" }
+  /** A user.pre_schedule_deletion hook said no (its title and reason), or failed. */
+  | { ok: false; reason: "hook_denied"; title: string | null; message: string | null; failed: boolean };
 
 export async function scheduleDeletion(ctx: Context, userId: string, o: { byAdmin: boolean; actor: string; reason?: string }): Promise<ScheduleResult> {
   const now = ctx.now();
@@ -23,6 +30,11 @@ export async function scheduleDeletion(ctx: Context, userId: string, o: { byAdmi
     reason: o.reason ?? (o.byAdmin ? "" : "end user request"),
   };
   const user = await ctx.storage.users.get(userId);
+  if (user && hasBlockingHandler(ctx.config, "user.pre_schedule_deletion")) {
+    const origin = { triggeredBy: o.byAdmin ? "admin_api" : "user" } as const;
+    const r = await runBlocking({ config: ctx.config, log: hookLog(ctx.storage) }, "user.pre_schedule_deletion", { user: userModel(user, ctx.config.user_profile) }, origin, userId);
+    if (!r.allowed) return { ok: false, reason: "hook_denied", title: r.title, message: r.reason, failed: r.failed };
+  }
   // user.deletion_scheduled commits with the schedule (hooks/emit.ts), or neither does.
   const scheduled = await ctx.storage.atomic(async () => {
     const ok = await ctx.storage.accountDeletions.schedule(row);

@@ -118,6 +118,11 @@ ${form(deletePath, `${hidden("csrf", pageCsrf(ctx, request, reply))}${hidden(SET
     if (f.fields.confirm !== "yes") return deletePage(request, reply, f.ui, loaded.row, f.ui.t("settings_action.delete.error.confirm"), 400);
     const user = loaded.caller.user;
     const scheduled = await scheduleDeletion(ctx, user.id, { byAdmin: false, actor: `user:${user.id}` });
+    if (!scheduled.ok && scheduled.reason === "hook_denied") {
+      // A user.pre_schedule_deletion hook said no: its words, as on the sign-up page.
+      const said = [scheduled.title, scheduled.message].filter((x): x is string => Boolean(x)).join(": ");
+      return deletePage(request, reply, f.ui, loaded.row, scheduled.failed || !said ? f.ui.t("hooks.error.failed") : said, 403);
+    }
     if (!scheduled.ok) return unavailable(ctx, reply, f.ui, 409);
     // The account is disabled now: this browser's session is over too.
     clearSessionCookie(reply, sessionCookieSettings(ctx.config));

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { startTestServer } from "../support/server.ts";
 import { startReceiver } from "./receiver.ts";
 import { scheduleDeletion, unscheduleDeletion } from "../../src/settings-surface/account-deletion.ts";
+import { parseConfig } from "../../src/config/load.ts";
 
 const SECRET = "test-webhook-secret-0123456789";
 
@@ -32,5 +33,22 @@ describe("webhooks: scheduled deletion", () => {
       await server.close();
       await receiver.close();
     }
+  });
+
+  it("user.pre_schedule_deletion can refuse (nothing scheduled, the user stays enabled); the events Gatehouse never calls are refused in the config", async () => {
+    const receiver = await startReceiver(SECRET, () => ({ status: 200, body: { is_allowed: false, title: "Open orders", reason: "Settle your orders first" } }));
+    const server = await startTestServer({ config: { hook: { x_webhook_secret: SECRET, blocking_handlers: [{ event: "user.pre_schedule_deletion", url: receiver.url }] } } });
+    try {
+      const id = await server.createUser("orders@example.com", "correct horse battery");
+      const r = await scheduleDeletion(server.ctx, id, { byAdmin: false, actor: `user:${id}` });
+      assert.deepEqual(r, { ok: false, reason: "hook_denied", title: "Open orders", message: "Settle your orders first", failed: false });
+      assert.equal(await server.ctx.storage.accountDeletions.get(id), null);
+      assert.equal((await server.ctx.storage.users.get(id))?.disabled, false);
+      assert.equal(receiver.received.at(-1)?.event.payload.user.id, id);
+    } finally {
+      await server.close();
+      await receiver.close();
+    }
+    assert.throws(() => parseConfig({ hook: { x_webhook_secret: SECRET, blocking_handlers: [{ event: "authentication.pre_authenticated", url: "https://hooks.example.com/" }] } }), /does not call yet/);
   });
 });

@@ -133,6 +133,7 @@ export function mutationRoot(ctx: Context, actor: Actor) {
       const id = userId(input);
       const r = await scheduleDeletion(ctx, id, { byAdmin: true, actor: actor.id });
       if (!r.ok && r.reason === "not_found") throw notFound("user");
+      if (!r.ok && r.reason === "hook_denied") throw invalid(r.failed ? "a user.pre_schedule_deletion hook failed" : `refused by a user.pre_schedule_deletion hook: ${[r.title, r.message].filter(Boolean).join(": ") || "disallowed"}`);
       if (!r.ok) throw invalid("the account's deletion is already scheduled");
       return userPayload(ctx, id);
     },

@@ -14,7 +14,7 @@ const imported = (over: Partial<ImportedUser["user"]> = {}, login = `${randomUUI
   return {
     user, passwordHash: "$bcrypt-sha512$$2a$10$qQybX3kAJNT2YqYRVmbfjO5EhgWm6vV4cWmXo2ZATAuBmCyJM2fKu",
     identities: [loginIdIdentity({ id: randomUUID(), userId: user.id, key: "email", type: "email", loginId: login, originalLoginId: login.toUpperCase(), at: T })],
-    totp: { secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", createdAt: T }, recoveryCodes: [{ codeHash: "h1", createdAt: T, usedAt: null }], roleKeys: [], groupKeys: [],
+    totp: { secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", createdAt: T }, recoveryCodes: [{ codeHash: "h1", createdAt: T, usedAt: null }], roleKeys: [], groupKeys: [], passkeys: [], deviceKeys: [], deletion: null,
   };
 };
 

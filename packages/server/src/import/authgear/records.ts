@@ -101,7 +101,7 @@ export function buildUser(ctx: Context, f: UserFields): Built {
       customAttributes: customAttributes(ctx, f.customAttributes, warnings), createdAt: at, updatedAt: at,
     },
     passwordHash: f.passwordHash, identities, totp: f.totpSecret ? { secret: f.totpSecret, createdAt: at } : null, recoveryCodes: [],
-    roleKeys: [...new Set(f.roles)], groupKeys: [...new Set(f.groups)],
+    roleKeys: [...new Set(f.roles)], groupKeys: [...new Set(f.groups)], passkeys: [], deviceKeys: [], deletion: null,
   };
   return { ok: true, user, warnings };
 }

@@ -164,7 +164,7 @@ export async function importAuthgear(o: ImportOptions): Promise<{ code: number; 
         if (u.totp) tally.add("TOTP authenticators", 1);
         if (u.recoveryCodes.length) tally.add("recovery codes", u.recoveryCodes.length);
         if (u.passkeys.length) tally.add("passkeys", u.passkeys.length);
-        for (const k of u.deviceKeys.filter((d) => d.keyId !== null)) tally.add(k.type === "biometric" ? "biometric keys" : "anonymous users' keys", k.keyId === null ? 0 : 1);
+        for (const k of u.deviceKeys.filter((d) => d.keyId !== null)) tally.add(k.type === "biometric" ? "biometric keys" : "anonymous users' keys", 1);
         if (u.user.isAnonymous) tally.add("anonymous users", 1);
         if (u.deletion) tally.add("scheduled deletions", 1);
       }

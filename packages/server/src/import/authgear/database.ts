@@ -66,10 +66,11 @@ export async function openAuthgearDatabase(url: string, appId: string): Promise<
     throw err;
   }
   // Checked once: each kind's row is looked up only where its table exists (to_regclass follows search_path).
-  const KINDS = ["_auth_identity_passkey", "_auth_identity_biometric", "_auth_identity_anonymous", "_auth_authenticator_passkey"] as const;
-  const found = (await rows(`SELECT ${KINDS.map((t, i) => `to_regclass('${t}') IS NOT NULL AS t${i}`).join(", ")}`, []))[0];
-  const has = (t: (typeof KINDS)[number]): boolean => found[`t${KINDS.indexOf(t)}`] === true;
-  const kindRow = (table: (typeof KINDS)[number], as: string, owner: string): string =>
+  // Roles and groups (their five tables) came in 2024.
+  const TABLES = ["_auth_identity_passkey", "_auth_identity_biometric", "_auth_identity_anonymous", "_auth_authenticator_passkey", "_auth_role"] as const;
+  const found = (await rows(`SELECT ${TABLES.map((t, i) => `to_regclass('${t}') IS NOT NULL AS t${i}`).join(", ")}`, []))[0];
+  const has = (t: (typeof TABLES)[number]): boolean => found[`t${TABLES.indexOf(t)}`] === true;
+  const kindRow = (table: (typeof TABLES)[number], as: string, owner: string): string =>
     has(table) ? `(SELECT to_jsonb(k) FROM ${table} k WHERE k.id = ${owner}.id) AS ${as}` : `NULL::jsonb AS ${as}`;
   return {
     appId,
@@ -79,6 +80,7 @@ export async function openAuthgearDatabase(url: string, appId: string): Promise<
     async page(after, limit) {
       const users = (await rows("SELECT to_jsonb(u) AS r FROM _auth_user u WHERE app_id = $1 AND id > $2 ORDER BY id LIMIT $3", [appId, after, limit])).map((x) => x.r as Json);
       const ids = users.map((u) => String(u.id));
+      const none = async (): Promise<Json[]> => [];
       const [identities, authenticators, codes, claims, roles, groups] = ids.length === 0 ? [[], [], [], [], [], []] : await Promise.all([
         // Each identity's and authenticator's own row by primary key (a correlated look-up, never a scan of the kind's table).
         rows(`SELECT i.id, i.type, i.user_id, extract(epoch FROM i.created_at)::bigint AS created_at, extract(epoch FROM i.updated_at)::bigint AS updated_at,
@@ -94,8 +96,8 @@ export async function openAuthgearDatabase(url: string, appId: string): Promise<
           FROM _auth_authenticator a WHERE a.user_id = ANY($1) ORDER BY a.created_at, a.id`, [ids]),
         rows("SELECT user_id, code, extract(epoch FROM created_at)::bigint AS created_at, extract(epoch FROM updated_at)::bigint AS updated_at, consumed FROM _auth_recovery_code WHERE user_id = ANY($1)", [ids]),
         rows("SELECT user_id, name, value FROM _auth_verified_claim WHERE user_id = ANY($1)", [ids]),
-        rows("SELECT ur.user_id, r.key FROM _auth_user_role ur JOIN _auth_role r ON r.id = ur.role_id WHERE ur.user_id = ANY($1)", [ids]),
-        rows("SELECT ug.user_id, g.key FROM _auth_user_group ug JOIN _auth_group g ON g.id = ug.group_id WHERE ug.user_id = ANY($1)", [ids]),
+        has("_auth_role") ? rows("SELECT ur.user_id, r.key FROM _auth_user_role ur JOIN _auth_role r ON r.id = ur.role_id WHERE ur.user_id = ANY($1)", [ids]) : none(),
+        has("_auth_role") ? rows("SELECT ug.user_id, g.key FROM _auth_user_group ug JOIN _auth_group g ON g.id = ug.group_id WHERE ug.user_id = ANY($1)", [ids]) : none(),
       ]);
       return {
         users,
@@ -108,6 +110,7 @@ export async function openAuthgearDatabase(url: string, appId: string): Promise<
       };
     },
     async rolesAndGroups() {
+      if (!has("_auth_role")) return { roles: [], groups: [], groupRoles: [] };
       const [roles, groups, groupRoles] = await Promise.all([
         rows("SELECT to_jsonb(r) AS r FROM _auth_role r WHERE app_id = $1 ORDER BY key", [appId]),
         rows("SELECT to_jsonb(g) AS r FROM _auth_group g WHERE app_id = $1 ORDER BY key", [appId]),

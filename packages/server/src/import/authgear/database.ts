@@ -70,8 +70,9 @@ export async function openAuthgearDatabase(url: string, appId: string): Promise<
   const TABLES = ["_auth_identity_passkey", "_auth_identity_biometric", "_auth_identity_anonymous", "_auth_authenticator_passkey", "_auth_role"] as const;
   const found = (await rows(`SELECT ${TABLES.map((t, i) => `to_regclass('${t}') IS NOT NULL AS t${i}`).join(", ")}`, []))[0];
   const has = (t: (typeof TABLES)[number]): boolean => found[`t${TABLES.indexOf(t)}`] === true;
+  // Looked up only for rows of that type (CASE runs its subquery only when the type matches).
   const kindRow = (table: (typeof TABLES)[number], as: string, owner: string): string =>
-    has(table) ? `(SELECT to_jsonb(k) FROM ${table} k WHERE k.id = ${owner}.id) AS ${as}` : `NULL::jsonb AS ${as}`;
+    has(table) ? `CASE WHEN ${owner}.type = '${as}' THEN (SELECT to_jsonb(k) FROM ${table} k WHERE k.id = ${owner}.id) END AS ${as}` : `NULL::jsonb AS ${as}`;
   return {
     appId,
     async countUsers() {

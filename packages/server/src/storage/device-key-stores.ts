@@ -6,7 +6,13 @@ import type { Row } from "./rows.ts";
 
 type RunPlan = <T>(plan: () => Plan<T>, options?: { read?: boolean }) => T | Promise<T>;
 
-const COLUMNS = "id, user_id, type, key_id, jwk, device_info, created_at, last_used_at";
+export const DEVICE_KEY_COLUMNS = "id, user_id, type, key_id, jwk, device_info, created_at, last_used_at";
+const COLUMNS = DEVICE_KEY_COLUMNS;
+
+/** A key's row values, in DEVICE_KEY_COLUMNS order (the bulk import writes the same rows). */
+export function deviceKeyValues(k: DeviceKey): unknown[] {
+  return [k.id, k.userId, k.type, k.keyId, k.jwk === null ? null : JSON.stringify(k.jwk), JSON.stringify(k.deviceInfo), k.createdAt, k.lastUsedAt];
+}
 
 function toKey(r: Row): DeviceKey {
   return {
@@ -37,7 +43,7 @@ export function deviceKeyStores(runPlan: RunPlan, dialect: { true: string; false
       create: (k) => exec(function* () {
         const n: number = yield run(
           `INSERT INTO device_keys (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-          [k.id, k.userId, k.type, k.keyId, k.jwk === null ? null : JSON.stringify(k.jwk), JSON.stringify(k.deviceInfo), k.createdAt, k.lastUsedAt],
+          deviceKeyValues(k),
         );
         return n === 1;
       }),

@@ -7,6 +7,8 @@ import type { Plan } from "./plan.ts";
 import { all, run } from "./plan.ts";
 import { valueTerms, type RolesDialect } from "./roles-sql.ts";
 import type { Row } from "./rows.ts";
+import { PASSKEY_COLUMNS, passkeyValues } from "./passkey-rows.ts";
+import { DEVICE_KEY_COLUMNS, deviceKeyValues } from "./device-key-stores.ts";
 
 type RunPlan = <T>(plan: () => Plan<T>, options?: { logs?: boolean; read?: boolean }) => T | Promise<T>;
 
@@ -64,7 +66,8 @@ function* usersPlan(d: RolesDialect, batch: ImportedUser[]): Plan<{ written: str
   });
   yield* insertRows("INSERT INTO passwords (user_id, hash, updated_at)",
     done.filter((u) => u.passwordHash !== null).map((u) => [u.user.id, u.passwordHash, u.user.updatedAt]), "");
-  const identities = done.flatMap((u) => u.identities);
+  // Passkeys' identities go in with the others; their credentials follow once the identity is in.
+  const identities = done.flatMap((u) => [...u.identities, ...u.passkeys.map((p) => p.identity)]);
   const idRows = (yield* insertRows(
     "INSERT INTO identities (id, user_id, type, login_id_key, login_id_type, login_id, original_login_id, provider_alias, provider_subject, claims, created_at, updated_at)",
     identities.map((i) => [i.id, i.userId, i.type, i.loginIdKey, i.loginIdType, i.loginId, i.originalLoginId, i.providerAlias, i.providerSubject,
@@ -73,8 +76,10 @@ function* usersPlan(d: RolesDialect, batch: ImportedUser[]): Plan<{ written: str
   ));
   const writtenIds = new Set(idRows.map((r) => String(r.id)));
   for (const i of identities) {
-    if (!writtenIds.has(i.id)) skipped.push({ id: i.userId, reason: `identity ${i.loginId ?? `${i.providerAlias}:${i.providerSubject}`} is taken by another Gatehouse user; the user was imported without it` });
+    const what = i.type === "passkey" ? `passkey ${i.id}` : `identity ${i.loginId ?? `${i.providerAlias}:${i.providerSubject}`}`;
+    if (!writtenIds.has(i.id)) skipped.push({ id: i.userId, reason: `${what} is taken by another Gatehouse user; the user was imported without it` });
   }
+  yield* devicesPlan(done, writtenIds, skipped);
   const terms = done.flatMap((u) => [
     ...valueTerms(u.user), ...u.user.roles.map((k) => `r:${k}`), ...u.groupKeys.map((k) => `g:${k}`),
   ].map((t) => [t, u.user.id]));
@@ -94,6 +99,25 @@ function* usersPlan(d: RolesDialect, batch: ImportedUser[]): Plan<{ written: str
       done.flatMap((u) => keysOf(u).filter((k) => idOf.has(k)).map((k) => [u.user.id, idOf.get(k), u.user.createdAt])), "ON CONFLICT DO NOTHING");
   }
   return { written: done.map((u) => u.user.id), skipped };
+}
+
+/** Passkey credentials (of the identities written), device keys and scheduled deletions of the users just written. */
+function* devicesPlan(done: ImportedUser[], identityIds: Set<string>, skipped: ImportSkip[]): Plan<void> {
+  const credentials = done.flatMap((u) => u.passkeys).filter((p) => identityIds.has(p.identity.id)).map((p) => p.credential);
+  const credRows = yield* insertRows(`INSERT INTO passkey_credentials (${PASSKEY_COLUMNS.join(", ")})`, credentials.map(passkeyValues), "ON CONFLICT DO NOTHING RETURNING id");
+  const credWritten = new Set(credRows.map((r) => String(r.id)));
+  const refused = credentials.filter((c) => !credWritten.has(c.id));
+  for (const c of refused) skipped.push({ id: c.userId, reason: `passkey credential ${c.credentialId} is another Gatehouse user's; the user was imported without it` });
+  // An identity whose credential could not be written would be a passkey that never signs in.
+  if (refused.length > 0) yield run(`DELETE FROM identities WHERE id IN (${inList(refused.map((c) => c.identityId))})`, refused.map((c) => c.identityId));
+  const keys = done.flatMap((u) => u.deviceKeys);
+  const keyRows = yield* insertRows(`INSERT INTO device_keys (${DEVICE_KEY_COLUMNS})`, keys.map(deviceKeyValues), "ON CONFLICT DO NOTHING RETURNING id");
+  const keyWritten = new Set(keyRows.map((r) => String(r.id)));
+  for (const k of keys) {
+    if (!keyWritten.has(k.id)) skipped.push({ id: k.userId, reason: `${k.type} key ${k.keyId} is bound to another Gatehouse user; the user was imported without it` });
+  }
+  yield* insertRows("INSERT INTO account_deletions (user_id, delete_at, scheduled_at, by_admin, reason)",
+    done.filter((u) => u.deletion).map((u) => [u.user.id, u.deletion!.deleteAt, u.deletion!.scheduledAt, u.deletion!.byAdmin ? 1 : 0, u.deletion!.reason]), "ON CONFLICT DO NOTHING");
 }
 
 function* grantsPlan(batch: OfflineGrant[]): Plan<{ written: string[]; updated: string[]; skipped: ImportSkip[] }> {

@@ -5,6 +5,9 @@ import type { User } from "../domain/user.ts";
 import type { Identity } from "../domain/identity.ts";
 import type { OfflineGrant } from "../domain/session.ts";
 import type { SigningKey } from "../domain/signing-key.ts";
+import type { PasskeyCredential } from "./passkey-ports.ts";
+import type { DeviceKey } from "./device-key-ports.ts";
+import type { AccountDeletionRow } from "./settings-surface-ports.ts";
 
 export interface ImportedUser {
   /** `roles` holds the effective roles (direct and through groups), as the users.roles cache does. */
@@ -16,6 +19,12 @@ export interface ImportedUser {
   /** Direct assignments, by key (the roles and groups themselves are imported first). */
   roleKeys: string[];
   groupKeys: string[];
+  /** Each passkey as its identity (type `passkey`) and the credential behind it, both keeping the source's ids. */
+  passkeys: { identity: Identity; credential: PasskeyCredential }[];
+  /** Biometric keys, and the anonymous user's key (keyId null for a web anonymous user). */
+  deviceKeys: DeviceKey[];
+  /** A scheduled deletion, kept to the second (the user row is disabled with it). */
+  deletion: Omit<AccountDeletionRow, "userId"> | null;
 }
 
 export interface ImportedRoleOrGroup {
@@ -32,7 +41,10 @@ export type ImportSkip = { id: string; reason: string };
 export interface ImportStore {
   /** Roles, groups and which roles each group grants; those whose key exists already are kept as they are. */
   writeRolesAndGroups(roles: ImportedRoleOrGroup[], groups: ImportedRoleOrGroup[], groupRoles: { groupKey: string; roleKey: string }[], at: number): Promise<void>;
-  /** One transaction: users not yet present are written whole; the rest are reported and left alone. */
+  /**
+   * One transaction: users not yet present are written whole (passkeys, device keys and a scheduled
+   * deletion included); the rest are reported and left alone.
+   */
   writeUsers(batch: ImportedUser[], o: { dryRun: boolean }): Promise<{ written: string[]; skipped: ImportSkip[] }>;
   /**
    * Grants whose user exists and whose id is not taken yet are written; one imported before is updated

@@ -3,7 +3,10 @@
 // format — `$bcrypt-sha512$` + bcrypt (cost 10, Go's DefaultCost) of the password's SHA-512 digest
 // (pkg/util/password/bcrypt_sha512.go) — or a plain `$2a$` bcrypt (what its import API accepts),
 // TOTP authenticators with a base32 secret, recovery codes (stored as generated), verified claims,
-// roles and groups; and offline grants in Redis as pkg/lib/oauth/redis stores them.
+// roles and groups; passkeys (identity and authenticator, each with the creation options and the
+// attestation response JSON, as pkg/lib/authn/identity/passkey/store.go and
+// pkg/lib/authn/authenticator/passkey/store.go write them), biometric and anonymous identities (key_id
+// and the device's public JWK); and offline grants in Redis as pkg/lib/oauth/redis stores them.
 import { createHash, randomUUID } from "node:crypto";
 import { hashSync } from "@node-rs/bcrypt";
 import type pg from "pg";
@@ -29,9 +32,16 @@ export interface AuthgearUser {
   customAttributes?: Record<string, unknown>;
   disabled?: { reason: string | null };
   deleteAt?: number;
+  /** is_deactivated: the user asked for the deletion themselves. */
+  deactivated?: boolean;
+  lastLoginAt?: number;
   roleIds?: string[];
   groupIds?: string[];
-  otherIdentity?: "biometric" | "anonymous";
+  /** `attestationResponse`: the JSON the browser posted; `signCount`: the authenticator row's counter. */
+  passkeys?: { credentialId: string; creationOptions: unknown; attestationResponse: string; signCount: number }[];
+  biometric?: { keyId: string; jwk: unknown; deviceInfo: unknown }[];
+  /** A web anonymous user has neither key_id nor key. */
+  anonymous?: { keyId: string | null; jwk: unknown };
 }
 
 /** Inserts one user and everything hanging off it; returns its id. */
@@ -41,9 +51,10 @@ export async function insertUser(db: pg.ClientBase, u: AuthgearUser): Promise<st
   const std = { ...(u.standardAttributes ?? {}) };
   const email = u.loginIds?.find((l) => l.type === "email");
   if (email) std.email = email.normalized;
-  await db.query(`INSERT INTO _auth_user (id, app_id, created_at, updated_at, is_disabled, disable_reason, standard_attributes, custom_attributes, delete_at)
-    VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8)`,
-  [id, u.appId, at, u.disabled !== undefined, u.disabled?.reason ?? null, JSON.stringify(std), JSON.stringify(u.customAttributes ?? {}), u.deleteAt ? ts(u.deleteAt) : null]);
+  await db.query(`INSERT INTO _auth_user (id, app_id, created_at, updated_at, is_disabled, disable_reason, standard_attributes, custom_attributes, delete_at, is_deactivated, last_login_at)
+    VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10)`,
+  [id, u.appId, at, u.disabled !== undefined, u.disabled?.reason ?? null, JSON.stringify(std), JSON.stringify(u.customAttributes ?? {}), u.deleteAt ? ts(u.deleteAt) : null,
+    u.deactivated ?? false, u.lastLoginAt ? ts(u.lastLoginAt) : null]);
   const identity = async (type: string): Promise<string> => {
     const iid = randomUUID();
     await db.query("INSERT INTO _auth_identity (id, app_id, type, user_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)", [iid, u.appId, type, id, at]);
@@ -60,9 +71,19 @@ export async function insertUser(db: pg.ClientBase, u: AuthgearUser): Promise<st
     await db.query(`INSERT INTO _auth_identity_oauth (id, app_id, provider_type, provider_keys, provider_user_id, claims, profile)
       VALUES ($1, $2, $3, $4, $5, $6, $7)`, [iid, u.appId, o.providerType, JSON.stringify(o.providerKeys ?? {}), o.subject, JSON.stringify(o.claims ?? {}), JSON.stringify({ sub: o.subject })]);
   }
-  if (u.otherIdentity === "biometric") {
+  for (const b of u.biometric ?? []) {
     const iid = await identity("biometric");
-    await db.query("INSERT INTO _auth_identity_biometric (id, app_id, key_id, key, device_info) VALUES ($1, $2, $3, $4, $5)", [iid, u.appId, randomUUID(), "{}", "{}"]);
+    await db.query("INSERT INTO _auth_identity_biometric (id, app_id, key_id, key, device_info) VALUES ($1, $2, $3, $4, $5)", [iid, u.appId, b.keyId, JSON.stringify(b.jwk), JSON.stringify(b.deviceInfo)]);
+  }
+  if (u.anonymous) {
+    const iid = await identity("anonymous");
+    await db.query("INSERT INTO _auth_identity_anonymous (id, app_id, key_id, key) VALUES ($1, $2, $3, $4)", [iid, u.appId, u.anonymous.keyId, u.anonymous.jwk === null ? null : JSON.stringify(u.anonymous.jwk)]);
+  }
+  const passkeyRows: { iid: string; p: NonNullable<AuthgearUser["passkeys"]>[number] }[] = [];
+  for (const p of u.passkeys ?? []) passkeyRows.push({ iid: await identity("passkey"), p });
+  for (const { iid, p } of passkeyRows) {
+    await db.query("INSERT INTO _auth_identity_passkey (id, app_id, credential_id, creation_options, attestation_response) VALUES ($1, $2, $3, $4, $5)",
+      [iid, u.appId, p.credentialId, JSON.stringify(p.creationOptions), p.attestationResponse]);
   }
   const authenticator = async (type: string, kind: string): Promise<string> => {
     const aid = randomUUID();
@@ -73,6 +94,12 @@ export async function insertUser(db: pg.ClientBase, u: AuthgearUser): Promise<st
   if (u.passwordHash) {
     const aid = await authenticator("password", "primary");
     await db.query("INSERT INTO _auth_authenticator_password (id, app_id, password_hash) VALUES ($1, $2, $3)", [aid, u.appId, u.passwordHash]);
+  }
+  for (const { p } of passkeyRows) {
+    // Authgear's passkey authenticator: kind primary, its own id, the same credential and documents.
+    const aid = await authenticator("passkey", "primary");
+    await db.query("INSERT INTO _auth_authenticator_passkey (id, app_id, credential_id, creation_options, attestation_response, sign_count) VALUES ($1, $2, $3, $4, $5, $6)",
+      [aid, u.appId, p.credentialId, JSON.stringify(p.creationOptions), p.attestationResponse, p.signCount]);
   }
   if (u.totpSecret) {
     const aid = await authenticator("totp", "secondary");

@@ -1,6 +1,6 @@
 // `gatehouse import authgear --ndjson FILE` from the command line, into SQLite and PostgreSQL: Authgear's
 // user export (pkg/lib/userexport Record per line) becomes users with the same sub, their login IDs,
-// OAuth accounts, TOTP secret and attributes, and no password (the export has none, and says so).
+// OAuth accounts, TOTP secret, attributes and scheduled deletion, and no password (the export has none, and says so).
 // Bad lines are skipped with their reason; a second run changes nothing; a dry run writes nothing.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -29,7 +29,7 @@ const EXPORT = [
     mfa: { emails: [], phone_numbers: [], totps: [{ secret: "JBSWY3DPEHPK3PXP", uri: "otpauth://totp/x" }] }, biometric_count: 1, passkey_count: 0,
   }),
   "",
-  line({ sub: bob, email: "bob@example.test", email_verified: false, disabled: true, identities: [{ type: "login_id", login_id: { key: "email", type: "email", value: "bob@example.test" } }], biometric_count: 0, passkey_count: 0 }),
+  line({ sub: bob, email: "bob@example.test", email_verified: false, disabled: true, delete_at: "2030-01-02T03:04:05Z", identities: [{ type: "login_id", login_id: { key: "email", type: "email", value: "bob@example.test" } }], biometric_count: 0, passkey_count: 0 }),
   "{not json",
   line({ sub: "not-a-uuid", email: "eve@example.test", identities: [] }),
   line({ sub: randomUUID(), identities: [], email_verified: false }),
@@ -80,6 +80,7 @@ for (const backend of ["sqlite", "postgres"] as const) {
       assert.match(r.stdout, /users: 2\n/);
       assert.match(r.stdout, /identities: 4/);
       assert.match(r.stdout, /TOTP authenticators: 1/);
+      assert.match(r.stdout, /scheduled deletions: 1/);
       assert.match(r.stdout, /line 4: not a JSON object/);
       assert.match(r.stdout, /line 5: sub is not a UUID/);
       assert.match(r.stdout, /has no email, phone_number or preferred_username/);
@@ -98,6 +99,7 @@ for (const backend of ["sqlite", "postgres"] as const) {
         const b = (await s.users.get(bob))!;
         assert.equal(b.disabled, true);
         assert.equal(b.isVerified, false);
+        assert.equal((await s.accountDeletions.get(bob))?.deleteAt, Date.UTC(2030, 0, 2, 3, 4, 5) / 1000, "the export's delete_at is the schedule");
       } finally {
         await s.close();
       }

@@ -16,14 +16,15 @@ export function authgearMigrations(): { id: string; up: string }[] {
   });
 }
 
-export async function createAuthgearSchema(url: string, schema: string): Promise<void> {
+/** `before`: only the migrations whose file name sorts before it (an older Authgear's database). */
+export async function createAuthgearSchema(url: string, schema: string, o: { before?: string } = {}): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error("schema name");
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(`CREATE SCHEMA ${schema}`);
     await client.query(`CREATE TABLE ${schema}._auth_migration (id text PRIMARY KEY, applied_at timestamptz)`);
-    for (const m of authgearMigrations()) {
+    for (const m of authgearMigrations().filter((x) => o.before === undefined || x.id < o.before!)) {
       await client.query("BEGIN");
       await client.query(`SET LOCAL search_path TO ${schema}`);
       await client.query(m.up);

@@ -14,7 +14,7 @@ const imported = (over: Partial<ImportedUser["user"]> = {}, login = `${randomUUI
   return {
     user, passwordHash: "$bcrypt-sha512$$2a$10$qQybX3kAJNT2YqYRVmbfjO5EhgWm6vV4cWmXo2ZATAuBmCyJM2fKu",
     identities: [loginIdIdentity({ id: randomUUID(), userId: user.id, key: "email", type: "email", loginId: login, originalLoginId: login.toUpperCase(), at: T })],
-    totp: { secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", createdAt: T }, recoveryCodes: [{ codeHash: "h1", createdAt: T, usedAt: null }], roleKeys: [], groupKeys: [],
+    totp: { secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", createdAt: T }, recoveryCodes: [{ codeHash: "h1", createdAt: T, usedAt: null }], roleKeys: [], groupKeys: [], passkeys: [], deviceKeys: [], deletion: null,
   };
 };
 
@@ -67,6 +67,42 @@ for (const backend of backends) {
       const stale = { ...later, tokenHash: "authgear-again", lastAccessedAt: later.lastAccessedAt + 600 };
       assert.deepEqual((await s.importer.writeGrants([stale], { dryRun: false })).updated, []);
       assert.equal((await s.offlineGrants.get(g.id))?.tokenHash, "ours");
+    });
+
+    it("writes passkeys, device keys and a scheduled deletion with the user (none in a dry run); a key bound to another user is reported, not taken", async () => {
+      const u = imported({ disabled: true });
+      const withDevices = (x: ImportedUser, keyId: string, credentialId: string): ImportedUser => {
+        const identityId = randomUUID();
+        return {
+          ...x,
+          passkeys: [{
+            identity: { id: identityId, userId: x.user.id, type: "passkey", loginIdKey: null, loginIdType: null, loginId: null, originalLoginId: null, providerAlias: null, providerSubject: null, claims: { display_name: "me" }, createdAt: T, updatedAt: T },
+            credential: { id: randomUUID(), userId: x.user.id, identityId, credentialId, publicKey: "pQE", signCount: 7, transports: ["internal"], aaguid: "00000000-0000-0000-0000-000000000000", createdAt: T, updatedAt: T, lastUsedAt: null },
+          }],
+          deviceKeys: [{ id: randomUUID(), userId: x.user.id, type: "biometric", keyId, jwk: { kty: "RSA", n: "AQAB", e: "AQAB", kid: keyId }, deviceInfo: { ios: {} }, createdAt: T, lastUsedAt: T }],
+          deletion: { deleteAt: T + 86400, scheduledAt: T, byAdmin: false, reason: "end user request" },
+        };
+      };
+      const keyId = randomUUID();
+      const credentialId = randomUUID().replaceAll("-", "");
+      const a = withDevices(u, keyId, credentialId);
+      await s.importer.writeUsers([a], { dryRun: true });
+      assert.equal(await s.passkeys.findByCredentialId(credentialId), null);
+      assert.equal(await s.deviceKeys.findByKeyId("biometric", keyId), null);
+      assert.equal(await s.accountDeletions.get(u.user.id), null);
+      assert.deepEqual((await s.importer.writeUsers([a], { dryRun: false })).written, [u.user.id]);
+      assert.equal((await s.passkeys.findByCredentialId(credentialId))?.signCount, 7);
+      assert.equal((await s.identities.listByUser(u.user.id)).filter((i) => i.type === "passkey").length, 1);
+      assert.equal((await s.deviceKeys.findByKeyId("biometric", keyId))?.userId, u.user.id);
+      assert.deepEqual(await s.accountDeletions.get(u.user.id), { userId: u.user.id, ...a.deletion });
+      // Another user whose key and passkey are someone else's: imported without them, and told.
+      const b = withDevices(imported(), keyId, credentialId);
+      const r = await s.importer.writeUsers([b], { dryRun: false });
+      assert.deepEqual(r.written, [b.user.id]);
+      assert.deepEqual(r.skipped.map((x) => x.reason.split(" ").slice(0, 2).join(" ")).sort(), ["biometric key", "passkey credential"]);
+      assert.deepEqual(await s.deviceKeys.listByUser(b.user.id), []);
+      assert.deepEqual(await s.passkeys.listByUser(b.user.id), []);
+      assert.deepEqual((await s.identities.listByUser(b.user.id)).map((i) => i.type), ["login_id"], "no passkey identity without its credential");
     });
 
     it("replaces a password hash only while it is still the one verified", async () => {

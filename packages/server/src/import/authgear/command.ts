@@ -19,6 +19,7 @@ import { mapUsers } from "./users.ts";
 import { readGrants } from "./redis-grants.ts";
 import { Tally } from "./tally.ts";
 import { progressBar, summary } from "./progress.ts";
+import { relyingParty } from "../../account/passkeys/relying-party.ts";
 
 export interface ImportOptions {
   configFile: string;
@@ -140,7 +141,7 @@ export async function importAuthgear(o: ImportOptions): Promise<{ code: number; 
     }
     const groupRoles = new Map<string, string[]>();
     for (const l of catalogue.groupRoles) groupRoles.set(l.group_key, [...(groupRoles.get(l.group_key) ?? []), l.role_key]);
-    const mapping = { loginIdKeyTypes: project.loginIdKeyTypes, providers: project.providers, groupRoles, now: at };
+    const mapping = { loginIdKeyTypes: project.loginIdKeyTypes, providers: project.providers, groupRoles, rpId: relyingParty(config).id, now: at };
 
     const total = await source.countUsers();
     const bar = progressBar("users", total, o.out);
@@ -162,6 +163,10 @@ export async function importAuthgear(o: ImportOptions): Promise<{ code: number; 
         if (u.passwordHash) tally.add("passwords", 1);
         if (u.totp) tally.add("TOTP authenticators", 1);
         if (u.recoveryCodes.length) tally.add("recovery codes", u.recoveryCodes.length);
+        if (u.passkeys.length) tally.add("passkeys", u.passkeys.length);
+        for (const k of u.deviceKeys.filter((d) => d.keyId !== null)) tally.add(k.type === "biometric" ? "biometric keys" : "anonymous users' keys", 1);
+        if (u.user.isAnonymous) tally.add("anonymous users", 1);
+        if (u.deletion) tally.add("scheduled deletions", 1);
       }
       bar.update(read);
     }

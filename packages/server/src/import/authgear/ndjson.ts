@@ -46,7 +46,9 @@ async function fieldsOf(ctx: Context, r: Json, tally: Tally): Promise<UserFields
   if (totps.length > 1) tally.note("second and later TOTP authenticators of one user (the first was kept)");
   if ((Array.isArray(mfa.emails) && mfa.emails.length) || (Array.isArray(mfa.phone_numbers) && mfa.phone_numbers.length)) tally.note("MFA email/SMS authenticators (codes go to the user's login IDs)");
   if (Number(r.biometric_count) > 0 || Number(r.passkey_count) > 0) tally.note("biometric and passkey identities (not in the export: enrol again)");
-  if (r.delete_at) tally.note("scheduled deletions (delete_at): the users were imported as they are");
+  // Authgear writes delete_at as RFC 3339 (a Go time.Time); the schedule keeps it to the second.
+  const deleteAt = typeof r.delete_at === "string" && Number.isFinite(Date.parse(r.delete_at)) ? Math.floor(Date.parse(r.delete_at) / 1000) : null;
+  if (r.delete_at && deleteAt === null) tally.note("scheduled deletions whose delete_at is not a date (the users were imported unscheduled)");
   const warnings: string[] = [];
   const rg = await knownRolesAndGroups(ctx, strings(r.roles), strings(r.groups), warnings);
   for (const w of warnings) tally.note(w);
@@ -54,7 +56,7 @@ async function fieldsOf(ctx: Context, r: Json, tally: Tally): Promise<UserFields
     id: sub, loginIds, oauth, emailVerified: r.email_verified === true,
     standardAttributes: Object.fromEntries(STANDARD.filter((k) => k in r).map((k) => [k, r[k]])),
     customAttributes: isObject(r.custom_attributes) ? r.custom_attributes : {}, roles: rg.roles, groups: rg.groups, groupRoles: rg.groupRoles,
-    disabled: r.disabled === true, passwordHash: null, totpSecret: typeof totps[0]?.secret === "string" ? totps[0].secret : null,
+    disabled: r.disabled === true, deleteAt, passwordHash: null, totpSecret: typeof totps[0]?.secret === "string" ? totps[0].secret : null,
   };
 }
 
@@ -85,6 +87,7 @@ export async function importNdjson(ctx: Context, o: { file: string; dryRun: bool
     for (const u of ok.filter((x) => written.has(x.user.id))) {
       tally.add("identities", u.identities.length);
       if (u.totp) tally.add("TOTP authenticators", 1);
+      if (u.deletion) tally.add("scheduled deletions", 1);
     }
   };
   for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {

@@ -29,6 +29,8 @@ export interface UserFields {
   totpSecret: string | null;
   /** Roles that come through `groups` (looked up beforehand: users.roles holds the effective roles). */
   groupRoles?: string[];
+  /** A scheduled deletion (the export's `delete_at`), epoch seconds: the user is disabled until then. */
+  deleteAt?: number | null;
   /** Extra identities (the export's OAuth accounts), already mapped to a provider alias. */
   oauth: { alias: string; subject: string; claims: Json }[];
 }
@@ -96,12 +98,14 @@ export function buildUser(ctx: Context, f: UserFields): Built {
   if (identities.length === 0) return { ok: false, reason: "the record has no email, phone_number or preferred_username (nobody could sign in as it)" };
   const user: ImportedUser = {
     user: {
-      id, email, isVerified: email !== null && f.emailVerified, isAnonymous: false, disabled: f.disabled, disabledReason: null,
+      id, email, isVerified: email !== null && f.emailVerified, isAnonymous: false, disabled: f.disabled || Boolean(f.deleteAt), disabledReason: null,
       roles: [...new Set([...f.roles, ...(f.groupRoles ?? [])])].sort(), standardAttributes: standardAttributes(f.standardAttributes, warnings),
       customAttributes: customAttributes(ctx, f.customAttributes, warnings), createdAt: at, updatedAt: at,
     },
     passwordHash: f.passwordHash, identities, totp: f.totpSecret ? { secret: f.totpSecret, createdAt: at } : null, recoveryCodes: [],
-    roleKeys: [...new Set(f.roles)], groupKeys: [...new Set(f.groups)],
+    roleKeys: [...new Set(f.roles)], groupKeys: [...new Set(f.groups)], passkeys: [], deviceKeys: [],
+    // Who scheduled it is not in the export: shown as an admin's, like every schedule made by an operator.
+    deletion: f.deleteAt ? { deleteAt: f.deleteAt, scheduledAt: at, byAdmin: true, reason: "" } : null,
   };
   return { ok: true, user, warnings };
 }

@@ -1,7 +1,8 @@
 // An Authgear user (its rows in Authgear's database, a page at a time) as a Gatehouse user with the same
 // id — the `sub` every backend keys on — and its login IDs, OAuth identities, password hash (verified as
 // it is, re-hashed on the next sign-in: users/password-hash.ts), TOTP secret, recovery codes, roles and
-// groups. What has no Gatehouse counterpart yet is counted in the tally, never silently dropped.
+// groups, passkeys and device keys (devices.ts), and a scheduled deletion. What has no Gatehouse
+// counterpart yet is counted in the tally, never silently dropped.
 import type { User } from "../../domain/user.ts";
 import { LOGIN_ID_TYPES, type Identity, type LoginIdType } from "../../domain/identity.ts";
 import type { ImportedUser } from "../../storage/import-ports.ts";
@@ -11,6 +12,8 @@ import { normalizeRecoveryCode } from "../../account/mfa/recovery-codes.ts";
 import { isSupportedPasswordHash } from "../../users/password-hash.ts";
 import { epoch, type AuthgearUserPage } from "./database.ts";
 import type { Tally } from "./tally.ts";
+import { mapDeviceKey, mapPasskey, type ImportedPasskey } from "./devices.ts";
+import type { DeviceKey } from "../../storage/device-key-ports.ts";
 
 type Json = Record<string, unknown>;
 
@@ -27,6 +30,8 @@ export interface MappingContext {
   providers: ProviderRef[];
   /** Each group's role keys, for the effective roles kept on the user row. */
   groupRoles: Map<string, string[]>;
+  /** Gatehouse's WebAuthn relying party id (passkeys made for another cannot sign in). */
+  rpId: string | null;
   now: number;
 }
 
@@ -50,6 +55,12 @@ export function mapUsers(page: AuthgearUserPage, m: MappingContext, tally: Tally
       continue;
     }
     const identities: Identity[] = [];
+    const passkeys: ImportedPasskey[] = [];
+    const deviceKeys: DeviceKey[] = [];
+    let isAnonymous = false;
+    const passkeyAuthenticators = (page.authenticators.get(id) ?? []).filter((a) => a.type === "passkey");
+    // Authgear's last sign-in of the user: the nearest it keeps to a key's last use.
+    const lastLogin = epoch(row.last_login_at) ?? m.now;
     for (const i of page.identities.get(id) ?? []) {
       const at = epoch(i.created_at) ?? m.now;
       const updated = epoch(i.updated_at) ?? at;
@@ -76,6 +87,14 @@ export function mapUsers(page: AuthgearUserPage, m: MappingContext, tally: Tally
           id: String(i.id), userId: id, type: "oauth", loginIdKey: null, loginIdType: null, loginId: null, originalLoginId: null,
           providerAlias: alias, providerSubject: String(o.provider_user_id), claims: asObject(o.claims), createdAt: at, updatedAt: updated,
         });
+      } else if (i.type === "passkey" && i.passkey) {
+        const p = mapPasskey(id, i, passkeyAuthenticators, { rpId: m.rpId, now: m.now }, tally);
+        if (p) passkeys.push(p);
+      } else if ((i.type === "biometric" && i.biometric) || (i.type === "anonymous" && i.anonymous)) {
+        // An anonymous identity makes its user anonymous, key or not (Authgear deletes it at promotion).
+        if (i.type === "anonymous") isAnonymous = true;
+        const k = mapDeviceKey(id, i.type, i, i.type === "anonymous" ? lastLogin : (epoch(i.updated_at) ?? lastLogin), tally);
+        if (k) deviceKeys.push(k);
       } else {
         tally.note(`${String(i.type)} identities (not carried over yet)`);
       }
@@ -92,6 +111,10 @@ export function mapUsers(page: AuthgearUserPage, m: MappingContext, tally: Tally
         totp = { secret: String(a.secret), createdAt: epoch(a.created_at) ?? m.now };
       } else if (a.type === "totp") {
         tally.note("second and later TOTP authenticators of a user (Gatehouse keeps one)");
+      } else if (a.type === "passkey") {
+        // Carried over with its identity (mapPasskey); one without an identity signs nobody in at Authgear either.
+        const credential = (a.passkey as Record<string, unknown> | null)?.credential_id;
+        if (!passkeys.some((p) => p.credential.credentialId === credential)) tally.note("passkey authenticators without a passkey identity");
       } else {
         tally.note(`${String(a.kind)} ${String(a.type)} authenticators (not carried over yet)`);
       }
@@ -106,15 +129,21 @@ export function mapUsers(page: AuthgearUserPage, m: MappingContext, tally: Tally
     const direct = page.roleKeys.get(id) ?? [];
     const groupKeys = page.groupKeys.get(id) ?? [];
     const roles = [...new Set([...direct, ...groupKeys.flatMap((g) => m.groupRoles.get(g) ?? [])])].sort();
-    if (row.delete_at) tally.note("scheduled deletions (delete_at): the users were imported as they are");
     if (row.anonymize_at) tally.note("scheduled anonymizations (anonymize_at): the users were imported as they are");
     if (row.temporarily_disabled_from || row.temporarily_disabled_until || row.account_valid_from || row.account_valid_until) {
       tally.note("temporary disabling and account validity periods");
     }
     const createdAt = epoch(row.created_at) ?? m.now;
+    // Authgear's scheduled deletion: delete_at, with the user disabled meanwhile; is_deactivated marks
+    // the ones the user asked for themselves (ScheduleDeletionByEndUser), the others an admin's.
+    const deleteAt = epoch(row.delete_at);
+    const deletion: ImportedUser["deletion"] = deleteAt === null ? null : {
+      deleteAt, scheduledAt: epoch(row.updated_at) ?? createdAt, byAdmin: row.is_deactivated !== true,
+      reason: row.is_deactivated === true ? "end user request" : "",
+    };
     const user: User = {
-      id, email, isVerified: email !== null && claims.some((c) => c.name === "email" && c.value === email), isAnonymous: false,
-      disabled: row.is_disabled === true || row.is_deactivated === true, disabledReason: str(row.disable_reason),
+      id, email, isVerified: email !== null && claims.some((c) => c.name === "email" && c.value === email), isAnonymous,
+      disabled: row.is_disabled === true || row.is_deactivated === true || deletion !== null, disabledReason: str(row.disable_reason),
       roles, standardAttributes, customAttributes: asObject(row.custom_attributes), createdAt, updatedAt: epoch(row.updated_at) ?? createdAt,
     };
     out.push({
@@ -122,7 +151,7 @@ export function mapUsers(page: AuthgearUserPage, m: MappingContext, tally: Tally
       recoveryCodes: (page.recoveryCodes.get(id) ?? []).map((c) => ({
         codeHash: sha256(normalizeRecoveryCode(String(c.code))), createdAt: epoch(c.created_at) ?? m.now, usedAt: c.consumed === true ? (epoch(c.updated_at) ?? m.now) : null,
       })),
-      roleKeys: direct, groupKeys,
+      roleKeys: direct, groupKeys, passkeys, deviceKeys, deletion,
     });
   }
   return out;

@@ -1,12 +1,13 @@
 // refresh_token grant (RFC 6749 §6). Absolute lifetime and idle timeout per client; optional
 // rotation with reuse detection and a grace window for concurrent refreshes (../rotation.ts).
 import { sha256 } from "../../../crypto/secrets.ts";
-import { isGrantAlive, TOUCH_INTERVAL_SECONDS } from "../../../session/liveness.ts";
+import { TOUCH_INTERVAL_SECONDS } from "../../../session/liveness.ts";
 import { OAuthError, invalidGrant } from "../../errors.ts";
 import { parseScope } from "../../scopes.ts";
 import { authenticateClient } from "../client-auth.ts";
 import { issueTokens } from "../issue.ts";
-import { matchRefreshToken, parseRefreshToken } from "../refresh-token-format.ts";
+import { parseRefreshToken } from "../refresh-token-format.ts";
+import { presentedGrant } from "../presented-grant.ts";
 import { rotateRefreshToken } from "../rotation.ts";
 import type { GrantHandler } from "../types.ts";
 import { requireBoundKey } from "../../../dpop/binding.ts";
@@ -21,18 +22,10 @@ export const refreshTokenGrant: GrantHandler = {
     const parsed = parseRefreshToken(p.refresh_token);
     if (!parsed) throw invalidGrant("the refresh token is invalid");
     const now = ctx.now();
-    const found = await ctx.storage.offlineGrants.getWithUser(parsed.grantId);
     const secretHash = sha256(parsed.secret);
-    // Neither the current token nor the one the last rotation replaced: a guess or a forgery,
-    // which says nothing about who holds the grant, so it revokes nothing.
-    const presented = found ? matchRefreshToken(found.grant, secretHash) : null;
-    if (!found || !presented) throw invalidGrant("the refresh token is invalid");
-    const { grant, user } = found;
-    if (grant.clientId !== client.client_id) throw invalidGrant("the refresh token was issued to another client");
+    const { grant, user, presented } = await presentedGrant(ctx, client, parsed.grantId, secretHash, now);
     // RFC 9449 §5: a bound grant needs a proof by its key, checked before rotation spends anything.
     requireBoundKey(grant.dpopJkt, request.dpop);
-    if (!isGrantAlive(grant, client, now)) throw invalidGrant("the refresh token has expired or been revoked");
-    if (!user || user.disabled) throw invalidGrant("the user is disabled or deleted");
 
     // RFC 6749 §6: a narrower scope may be requested, never a wider one.
     let scopes = grant.scopes;
@@ -49,9 +42,10 @@ export const refreshTokenGrant: GrantHandler = {
     } else if (presented === "previous") {
       // Rotated while rotation was on; with it off there is no grace and no reuse detection.
       throw invalidGrant("the refresh token has already been used");
-    } else if (grant.lastAccessedAt + TOUCH_INTERVAL_SECONDS <= now && !(await ctx.storage.offlineGrants.touch(grant.id, info))) {
+    } else if (grant.lastAccessedAt + TOUCH_INTERVAL_SECONDS <= now) {
       // Last-access writes are debounced like the session's: idle timeouts are far longer.
-      throw invalidGrant("the refresh token has been revoked");
+      if (!(await ctx.storage.offlineGrants.touch(grant.id, info))) throw invalidGrant("the refresh token has been revoked");
+      ctx.validity.touched({ kind: "offline_grant", id: grant.id }, now);
     }
     const deviceSecret = await deviceSecretForRefresh(ctx, grant.id, grant.scopes, p.device_secret);
     return issueTokens(ctx, client, {

@@ -63,4 +63,16 @@ export async function postToken(f: Fixture, form: Record<string, string>, header
   return { status: res.status, body: text ? JSON.parse(text) : {}, headers: res.headers };
 }
 
+/** Signs `clientId` in and exchanges the code with a raw POST (the server clock may be ahead). */
+export async function tokensFor(f: Fixture, clientId: string): Promise<{ access_token: string; refresh_token: string }> {
+  const config = await oidc.discovery(new URL(f.server.url), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+  const login = await loginWithPkce(f, { config });
+  const res = await postToken(f, {
+    grant_type: "authorization_code", client_id: clientId, code: login.callback.searchParams.get("code")!,
+    redirect_uri: SPA_CLIENT.redirect_uris[0], code_verifier: login.verifier,
+  });
+  if (res.status !== 200) throw new Error(`code exchange for ${clientId} failed: ${JSON.stringify(res.body)}`);
+  return res.body as { access_token: string; refresh_token: string };
+}
+
 export { oidc, SPA_CLIENT, CONFIDENTIAL_CLIENT };

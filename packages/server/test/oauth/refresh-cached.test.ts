@@ -5,7 +5,7 @@
 // Over HTTP on SQLite and PostgreSQL.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { setup, loginWithPkce, postToken, oidc, SPA_CLIENT, type Fixture } from "./fixture.ts";
+import { setup, postToken, tokensFor as tokensForClient, SPA_CLIENT, type Fixture } from "./fixture.ts";
 import { testDatabases } from "../support/databases.ts";
 import { logOptions, disableUser } from "../../src/session/revocation.ts";
 import { adminSetDisabled } from "../../src/admin/operations.ts";
@@ -21,16 +21,7 @@ for (const db of testDatabases()) {
       await db.drop();
     });
 
-    async function tokensFor(clientId: string): Promise<{ refresh_token: string; access_token: string }> {
-      const config = await oidc.discovery(new URL(f.server.url), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
-      const login = await loginWithPkce(f, { config });
-      const res = await postToken(f, {
-        grant_type: "authorization_code", client_id: clientId, code: login.callback.searchParams.get("code")!,
-        redirect_uri: SPA_CLIENT.redirect_uris[0], code_verifier: login.verifier,
-      });
-      assert.equal(res.status, 200, JSON.stringify(res.body));
-      return res.body as { refresh_token: string; access_token: string };
-    }
+    const tokensFor = (clientId: string) => tokensForClient(f, clientId);
     const refresh = (clientId: string, token: string) => postToken(f, { grant_type: "refresh_token", client_id: clientId, refresh_token: token });
     const grantId = (token: string) => token.split(".")[0];
 

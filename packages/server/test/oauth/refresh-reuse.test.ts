@@ -5,7 +5,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { setup, loginWithPkce, postToken, oidc, SPA_CLIENT, CONFIDENTIAL_CLIENT, type Fixture } from "./fixture.ts";
+import { setup, postToken, tokensFor as tokensForClient, SPA_CLIENT, CONFIDENTIAL_CLIENT, type Fixture } from "./fixture.ts";
 import { testDatabases } from "../support/databases.ts";
 
 const ROTATING = { ...SPA_CLIENT, client_id: "rotating", refresh_token_rotation_enabled: true };
@@ -21,17 +21,7 @@ for (const db of testDatabases()) {
       await db.drop();
     });
 
-    /** Signs in for `clientId` and exchanges the code with a raw POST (the server clock may be ahead). */
-    async function tokensFor(clientId: string): Promise<{ access_token: string; refresh_token: string }> {
-      const config = await oidc.discovery(new URL(f.server.url), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
-      const login = await loginWithPkce(f, { config });
-      const res = await postToken(f, {
-        grant_type: "authorization_code", client_id: clientId, code: login.callback.searchParams.get("code")!,
-        redirect_uri: SPA_CLIENT.redirect_uris[0], code_verifier: login.verifier,
-      });
-      assert.equal(res.status, 200, JSON.stringify(res.body));
-      return res.body as { access_token: string; refresh_token: string };
-    }
+    const tokensFor = (clientId: string) => tokensForClient(f, clientId);
     const refresh = (clientId: string, token: string) => postToken(f, { grant_type: "refresh_token", client_id: clientId, refresh_token: token });
     const userinfo = async (accessToken: string) => (await fetch(`${f.server.url}/oauth2/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } })).status;
     const grantId = (token: string) => token.split(".")[0];

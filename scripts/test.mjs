@@ -27,7 +27,7 @@ if (files.length === 0) {
   console.error("no test files matched");
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=120000", ...files], {
+const result = spawnSync(process.execPath, ["--import", "tsx", "--test", `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 3}`, "--test-timeout=120000", ...files], {
   cwd: root,
   stdio: "inherit",
 });

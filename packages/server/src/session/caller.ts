@@ -112,7 +112,8 @@ function isAlive(ctx: Context, record: SessionRecord, now: number): boolean {
     : isGrantAlive(record.row, ctx.clients.get(record.row.clientId), now);
 }
 
-function liveSession(ctx: Context, ref: SessionRef, now: number): IdpSession | OfflineGrant | null | Promise<IdpSession | OfflineGrant | null> {
+/** The live row behind a sid from the validity cache (a row that only looks idle is read again); null if none is alive. */
+export function liveSession(ctx: Context, ref: SessionRef, now: number): IdpSession | OfflineGrant | null | Promise<IdpSession | OfflineGrant | null> {
   const hit = ctx.validity.peekSession(ref);
   if (hit !== undefined && (hit === null || isAlive(ctx, hit, now) || hit.row.revokedAt !== null)) return hit && isAlive(ctx, hit, now) ? hit.row : null;
   return loadLiveSession(ctx, ref, now);
@@ -125,7 +126,8 @@ async function loadLiveSession(ctx: Context, ref: SessionRef, now: number): Prom
   return record && isAlive(ctx, record, now) ? record.row : null;
 }
 
-function liveUser(ctx: Context, userId: string): User | null | Promise<User | null> {
+/** The user from the validity cache; null if missing or disabled. */
+export function liveUser(ctx: Context, userId: string): User | null | Promise<User | null> {
   const hit = ctx.validity.peekUser(userId);
   if (hit !== undefined) return hit && !hit.disabled ? hit : null;
   return ctx.validity.user(userId).then((user) => (user && !user.disabled ? user : null));

@@ -1,7 +1,7 @@
 // Access tokens (RFC 9068 JWT profile, Authgear's claims) and ID tokens (OIDC Core §2). Claims and
 // signing are apart so oidc.jwt.pre_create / oidc.id_token.pre_create hooks can be shown a token's
 // claims before it is signed (hooks/token-hooks.ts).
-import { signRs256 } from "../crypto/jwt.ts";
+import { signAllRs256, signRs256 } from "../crypto/jwt.ts";
 import { randomUUID } from "node:crypto";
 import type { KeyRing } from "../crypto/keys.ts";
 import type { User } from "../domain/user.ts";
@@ -75,4 +75,16 @@ export function idTokenClaims(issuer: string, subject: TokenSubject, options: Id
 export function mintIdToken(keys: KeyRing, issuer: string, subject: TokenSubject, options: IdTokenOptions): string {
   const key = keys.current();
   return signRs256({ kid: key.kid }, idTokenClaims(issuer, subject, options), key.privateKey);
+}
+
+/**
+ * A token response's access token and, when `id` is given, its ID token, signed back to back
+ * (crypto/jwt.ts signAllRs256): the refresh grant's hot path.
+ */
+export function mintTokens(keys: KeyRing, issuer: string, subject: TokenSubject, access: AccessTokenOptions, id: IdTokenOptions | null): { accessToken: string; idToken?: string } {
+  const key = keys.current();
+  const tokens = [{ header: { kid: key.kid, typ: "at+jwt" }, payload: accessTokenClaims(issuer, subject, access) }];
+  if (id) tokens.push({ header: { kid: key.kid, typ: "JWT" }, payload: idTokenClaims(issuer, subject, id) });
+  const [accessToken, idToken] = signAllRs256(tokens, key.privateKey);
+  return { accessToken, idToken };
 }

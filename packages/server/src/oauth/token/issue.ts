@@ -1,6 +1,6 @@
 // The one place that mints a token response, shared by every grant.
 import type { Context } from "../../context.ts";
-import { accessTokenClaims, idTokenClaims, mintAccessToken, mintIdToken, type TokenSubject } from "../../tokens/mint.ts";
+import { accessTokenClaims, idTokenClaims, mintTokens, type TokenSubject } from "../../tokens/mint.ts";
 import type { Client } from "../clients.ts";
 import type { TokenResponse } from "./types.ts";
 import { profileClaims } from "../../attributes/profile.ts";
@@ -39,15 +39,18 @@ function respond(
   extra: { accessToken?: Record<string, unknown>; idToken?: Record<string, unknown> } = {},
 ): TokenResponse {
   const lifetime = client.access_token_lifetime_seconds;
+  const tokens = mintTokens(ctx.keys, ctx.issuer, subject,
+    { now, lifetime, dpopJkt: options.dpopJkt, extraClaims: extra.accessToken },
+    subject.scopes.includes("openid") ? { now, nonce: options.nonce, profile, extraClaims: extra.idToken } : null);
   const response: TokenResponse = {
-    access_token: mintAccessToken(ctx.keys, ctx.issuer, subject, { now, lifetime, dpopJkt: options.dpopJkt, extraClaims: extra.accessToken }),
+    access_token: tokens.accessToken,
     token_type: options.dpopJkt ? "DPoP" : "Bearer",
     expires_in: lifetime,
     scope: subject.scopes.join(" "),
   };
   if (options.refreshToken) response.refresh_token = options.refreshToken;
   if (options.deviceSecret) response.device_secret = options.deviceSecret;
-  if (subject.scopes.includes("openid")) response.id_token = mintIdToken(ctx.keys, ctx.issuer, subject, { now, nonce: options.nonce, profile, extraClaims: extra.idToken });
+  if (tokens.idToken) response.id_token = tokens.idToken;
   return response;
 }
 

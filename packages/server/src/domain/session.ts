@@ -20,6 +20,11 @@ export interface IdpSession {
    * is not listed as a browser session, and ending the app's grant ends it too.
    */
   cookieless: boolean;
+  /**
+   * The app's offline grant this session was opened from with an app session token (the SDK's
+   * settings pages), or null. It ends with that grant: logging out of the app ends it too.
+   */
+  parentGrantId: string | null;
 }
 
 /** An offline grant: what a refresh token `<grant id>.<secret>` points at. */

@@ -13,7 +13,7 @@ export interface ClientInfo {
   userAgent: string;
 }
 
-export async function createIdpSession(ctx: Context, user: User, amr: string[], client: ClientInfo, o: { cookieless?: boolean; authenticatedAt?: number; expiresAt?: number; clientId?: string } = {}): Promise<{ session: IdpSession; cookieValue: string }> {
+export async function createIdpSession(ctx: Context, user: User, amr: string[], client: ClientInfo, o: { cookieless?: boolean; authenticatedAt?: number; expiresAt?: number; clientId?: string; parentGrantId?: string } = {}): Promise<{ session: IdpSession; cookieValue: string }> {
   const now = ctx.now();
   const secret = randomToken();
   const session: IdpSession = {
@@ -30,6 +30,7 @@ export async function createIdpSession(ctx: Context, user: User, amr: string[], 
     userAgent: client.userAgent.slice(0, 512),
     revokedAt: null,
     cookieless: o.cookieless ?? false,
+    parentGrantId: o.parentGrantId ?? null,
   };
   if (wantsEvent(ctx.config, "user.authenticated")) {
     // user.authenticated commits with the session (hooks/emit.ts).

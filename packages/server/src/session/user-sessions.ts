@@ -25,7 +25,7 @@ export interface UserSession {
   /** The user agent in words ("Firefox on Linux"). */
   device: string;
   amr: string[];
-  /** The browser session this request came with. */
+  /** The browser session this request came with, or the app grant that session was opened from. */
   current: boolean;
 }
 
@@ -42,6 +42,8 @@ export async function listUserSessions(ctx: Context, userId: string, o: { curren
   // A cookieless session (an SSO-off login) is no browser's: the app's grant stands for it.
   const sessions = (await ctx.storage.sessions.listByUser(userId)).filter((s) => !s.cookieless && isSessionAlive(s, ctx.config.session, now));
   const grants = (await ctx.storage.offlineGrants.listByUser(userId)).filter((g) => isGrantAlive(g, ctx.clients.get(g.clientId), now));
+  // A browser session opened from an app (app session token) is that app's: its grant is current too.
+  const currentApp = sessions.find((s) => s.id === o.currentSessionId)?.parentGrantId ?? null;
   const items: UserSession[] = [
     ...sessions.map((s) => ({
       kind: "idp_session" as const, id: s.id, sid: encodeSid({ kind: "idp_session", id: s.id }), clientId: null, clientName: null,
@@ -51,7 +53,7 @@ export async function listUserSessions(ctx: Context, userId: string, o: { curren
     ...grants.map((g) => ({
       kind: "offline_grant" as const, id: g.id, sid: encodeSid({ kind: "offline_grant", id: g.id }), clientId: g.clientId,
       clientName: ctx.clients.get(g.clientId)?.name || g.clientId, idpSessionId: g.idpSessionId, createdAt: g.createdAt, lastAccessedAt: g.lastAccessedAt,
-      expiresAt: g.expiresAt, ip: g.ip, userAgent: g.userAgent, device: describeUserAgent(g.userAgent), amr: g.amr, current: false,
+      expiresAt: g.expiresAt, ip: g.ip, userAgent: g.userAgent, device: describeUserAgent(g.userAgent), amr: g.amr, current: g.id === currentApp,
     })),
   ];
   return items.sort((a, b) => Number(b.current) - Number(a.current) || b.lastAccessedAt - a.lastAccessedAt || b.createdAt - a.createdAt);

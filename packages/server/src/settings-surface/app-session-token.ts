@@ -66,7 +66,7 @@ export async function exchangeAppSessionToken(ctx: Context, token: string, o: { 
   const live = await liveGrant(ctx, row.offlineGrantId, now);
   if (!live || live.grant.clientId !== o.clientId || live.user.id !== row.userId) return null;
   const { cookieValue } = await createIdpSession(ctx, live.user, live.grant.amr, o.client, {
-    authenticatedAt: live.grant.authenticatedAt, expiresAt: live.grant.expiresAt,
+    authenticatedAt: live.grant.authenticatedAt, expiresAt: live.grant.expiresAt, parentGrantId: live.grant.id,
   });
   return { user: live.user, cookieValue };
 }

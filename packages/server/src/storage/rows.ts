@@ -49,6 +49,7 @@ export function toSession(r: Row): IdpSession {
     userAgent: str(r.user_agent),
     revokedAt: numOrNull(r.revoked_at),
     cookieless: bool(r.cookieless),
+    parentGrantId: strOrNull(r.parent_grant_id),
   };
 }
 
@@ -120,7 +121,7 @@ export function toKey(r: Row): SigningKey {
 export const USER_COLUMNS = [
   "id", "email", "is_verified", "is_anonymous", "disabled", "disabled_reason", "roles", "created_at", "updated_at", "standard_attributes", "custom_attributes",
 ] as const;
-export const SESSION_COLUMNS = ["id", "user_id", "token_hash", "amr", "authenticated_at", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at", "cookieless"] as const;
+export const SESSION_COLUMNS = ["id", "user_id", "token_hash", "amr", "authenticated_at", "created_at", "last_accessed_at", "expires_at", "ip", "user_agent", "revoked_at", "cookieless", "parent_grant_id"] as const;
 export const GRANT_COLUMNS = [
   "id", "client_id", "user_id", "idp_session_id", "scopes", "amr", "authenticated_at", "token_hash", "created_at", "last_accessed_at", "expires_at",
   "ip", "user_agent", "revoked_at", "previous_token_hash", "rotated_at", "rotation_salt", "dpop_jkt",
@@ -154,7 +155,7 @@ export function userValues(u: User, boolean: (b: boolean) => unknown): unknown[]
 }
 
 export function sessionValues(s: IdpSession): unknown[] {
-  return [s.id, s.userId, s.tokenHash, JSON.stringify(s.amr), s.authenticatedAt, s.createdAt, s.lastAccessedAt, s.expiresAt, s.ip, s.userAgent, s.revokedAt, s.cookieless ? 1 : 0];
+  return [s.id, s.userId, s.tokenHash, JSON.stringify(s.amr), s.authenticatedAt, s.createdAt, s.lastAccessedAt, s.expiresAt, s.ip, s.userAgent, s.revokedAt, s.cookieless ? 1 : 0, s.parentGrantId];
 }
 
 export function grantValues(g: OfflineGrant): unknown[] {

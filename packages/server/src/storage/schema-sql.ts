@@ -299,6 +299,13 @@ CREATE INDEX audit_log_action ON audit_log (action, id);
 CREATE INDEX audit_log_target_action ON audit_log (target_id, action, id);
 `;
 
+// A browser session opened from an app session token (settings-surface/app-session-token.ts) belongs
+// to the app's grant: the revocation cascades end it with that grant.
+const appSessionParent = `
+ALTER TABLE idp_sessions ADD COLUMN parent_grant_id TEXT;
+CREATE INDEX idp_sessions_parent_grant ON idp_sessions (parent_grant_id) WHERE parent_grant_id IS NOT NULL;
+`;
+
 export const sqliteMigrations: Migration[] = [
   { version: 1, name: "core", sql: core({ bigint: "INTEGER", bool: "INTEGER", falseValue: "0" }) },
   { version: 2, name: "admin", sql: admin({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
@@ -315,6 +322,7 @@ export const sqliteMigrations: Migration[] = [
   { version: 11, name: "oob_otp", sql: oobOtpMigration({ bigint: "INTEGER" }) },
   { version: 13, name: "device_keys", sql: deviceKeysMigration({ bigint: "INTEGER" }) },
   { version: 15, name: "hook_outbox", sql: hookOutbox({ bigint: "INTEGER", serial: "INTEGER PRIMARY KEY AUTOINCREMENT" }) },
+  { version: 16, name: "app_session_parent_grant", sql: appSessionParent },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -333,4 +341,5 @@ export const postgresMigrations: Migration[] = [
   { version: 11, name: "oob_otp", sql: oobOtpMigration({ bigint: "BIGINT" }) },
   { version: 13, name: "device_keys", sql: deviceKeysMigration({ bigint: "BIGINT" }) },
   { version: 15, name: "hook_outbox", sql: hookOutbox({ bigint: "BIGINT", serial: "BIGSERIAL PRIMARY KEY" }) },
+  { version: 16, name: "app_session_parent_grant", sql: appSessionParent },
 ];

@@ -8,6 +8,8 @@ import { SPA_CLIENT } from "../support/server.ts";
 import { testDatabases } from "../support/databases.ts";
 import { UserAgent } from "../support/user-agent.ts";
 import { appSessionToken, openSettingsUrl, postJson } from "./fixture.ts";
+import { revokeSession } from "../../src/session/revocation.ts";
+import { revokeOtherSessions } from "../../src/session/user-sessions.ts";
 
 const FULL = "openid offline_access https://authgear.com/scopes/full-access";
 
@@ -142,6 +144,48 @@ for (const db of testDatabases()) {
         const ok = await new UserAgent().request(openSettingsUrl(f, token));
         assert.equal(ok.headers.get("location"), `${u}/settings?`, `${bad}: token still good`);
       }
+    });
+
+    /** A browser opened on /settings from a new full-access login's refresh token. */
+    async function settingsBrowser(): Promise<{ refreshToken: string; agent: UserAgent; sessionId: string; loginSessionId: string }> {
+      const refreshToken = (await exchange(f, await loginWithPkce(f, { scope: FULL }))).refresh_token!;
+      const agent = new UserAgent();
+      await agent.request(openSettingsUrl(f, await appSessionToken(f, refreshToken)));
+      const grant = await f.server.ctx.storage.offlineGrants.get(refreshToken.split(".")[0]);
+      return { refreshToken, agent, sessionId: agent.cookies.get("session")!.split(".")[0], loginSessionId: grant!.idpSessionId! };
+    }
+    const resolves = async (agent: UserAgent): Promise<string | null> =>
+      (await agent.request(`${f.server.url}/_resolver/resolve`)).headers.get("x-authgear-session-valid");
+    const refreshes = async (refreshToken: string): Promise<number> =>
+      (await postToken(f, { grant_type: "refresh_token", client_id: SPA_CLIENT.client_id, refresh_token: refreshToken })).status;
+
+    it("opens a browser session that ends with the app's grant: revoking the refresh token ends it", async () => {
+      const b = await settingsBrowser();
+      assert.equal(await resolves(b.agent), "true");
+      assert.equal((await b.agent.request(`${f.server.url}/settings`)).status, 200);
+      const revoked = await fetch(`${f.server.url}/oauth2/revoke`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `token=${b.refreshToken}&client_id=${SPA_CLIENT.client_id}` });
+      assert.equal(revoked.status, 200);
+      assert.equal(await resolves(b.agent), "false", "the settings browser is signed out with the app");
+      assert.notEqual((await b.agent.request(`${f.server.url}/settings`)).status, 200);
+      assert.notEqual((await f.server.ctx.storage.sessions.get(b.sessionId))?.revokedAt, null);
+    });
+
+    it("ends it when the login the app came from ends (session → its grants → their settings sessions)", async () => {
+      const b = await settingsBrowser();
+      assert.equal(await resolves(b.agent), "true");
+      await revokeSession(f.server.ctx, b.loginSessionId);
+      assert.equal(await refreshes(b.refreshToken), 400);
+      assert.equal(await resolves(b.agent), "false");
+    });
+
+    it("keeps the app signed in when its settings browser signs out everywhere else", async () => {
+      const b = await settingsBrowser();
+      const elsewhere = (await exchange(f, await loginWithPkce(f, { scope: FULL }))).refresh_token!;
+      const userId = (await f.server.ctx.storage.sessions.get(b.sessionId))!.userId;
+      await revokeOtherSessions(f.server.ctx, userId, { keepSessionId: b.sessionId });
+      assert.equal(await resolves(b.agent), "true", "this browser stays");
+      assert.equal(await refreshes(b.refreshToken), 200, "and so does the app it was opened from");
+      assert.equal(await refreshes(elsewhere), 400, "everything else ends");
     });
   });
 }

@@ -17,7 +17,7 @@ export const newUser = (over: Partial<User> = {}): User => ({
 
 export const newSession = (userId: string, over: Partial<IdpSession> = {}): IdpSession => ({
   id: id("s"), userId, tokenHash: id("th"), amr: ["pwd"], authenticatedAt: T, createdAt: T, lastAccessedAt: T,
-  expiresAt: T + 3600, ip: "192.0.2.1", userAgent: "test-agent", revokedAt: null, cookieless: false, ...over,
+  expiresAt: T + 3600, ip: "192.0.2.1", userAgent: "test-agent", revokedAt: null, cookieless: false, parentGrantId: null, ...over,
 });
 
 export const newGrant = (userId: string, over: Partial<OfflineGrant> = {}): OfflineGrant => ({

@@ -75,7 +75,7 @@ ${errorBox(v.errors.recovery ?? null, "recovery-error")}
 ${disclose(t("settings.recovery.regenerate"), form("/settings/recovery-codes", `${csrf}\n<p class="muted" id="regen-help">${escapeHtml(t("settings.recovery.regenerate_help"))}</p>\n${field({ id: "regen_code", name: "code", label: t("totp_login.label"), autocomplete: "one-time-code", maxlength: 6, inputmode: "numeric", pattern: "[0-9]{6}", describedBy: "regen-help" })}\n<button type="submit" class="secondary">${escapeHtml(t("settings.recovery.regenerate"))}</button>`), Boolean(v.errors.recovery))}
 </section>`
     : "";
-  const current = v.sessions.find((s) => s.current)?.id ?? null;
+  const current = v.sessions.find((s) => s.current && s.kind === "idp_session")?.id ?? null;
   const others = v.sessions.some((s) => endsElsewhere(s, current))
     ? form("/settings/sessions/revoke-others", `${hidden("csrf", v.csrf)}<button type="submit" class="secondary">${escapeHtml(t("settings.sessions.revoke_others"))}</button>`)
     : "";

@@ -21,11 +21,16 @@ const cascadeSql = (sessions: string, grants: string): string => `
   )
   SELECT kind, id FROM logged ORDER BY seq`;
 
-const BY_GRANT = cascadeSql("FALSE", "id = $1");
-const BY_SESSION = cascadeSql("id = $1", "idp_session_id = $1");
+// A grant takes the browser sessions opened from it with an app session token (parent_grant_id);
+// a session takes its grants and, through them, those sessions too.
+const BY_GRANT = cascadeSql("parent_grant_id = $1", "id = $1");
+const BY_SESSION = cascadeSql("(id = $1 OR parent_grant_id IN (SELECT id FROM offline_grants WHERE idp_session_id = $1))", "idp_session_id = $1");
 const BY_USER = cascadeSql("user_id = $1", "user_id = $1");
-// "Everywhere else": the kept session ($4) and the grants born from it live on.
-const BY_USER_EXCEPT = cascadeSql("user_id = $1 AND id <> $4", "user_id = $1 AND idp_session_id IS DISTINCT FROM $4");
+// "Everywhere else": the kept session ($4), the grants born from it and the app grant it was opened from live on.
+const BY_USER_EXCEPT = cascadeSql(
+  "user_id = $1 AND id <> $4",
+  "user_id = $1 AND idp_session_id IS DISTINCT FROM $4 AND id IS DISTINCT FROM (SELECT parent_grant_id FROM idp_sessions WHERE id = $4)",
+);
 const LOG_USER = "INSERT INTO revocations (kind, id, at, expires_at) VALUES ('user', $1, $2, $3)";
 
 export function postgresCascades(pool: pg.Pool): RevocationCascadeStore {

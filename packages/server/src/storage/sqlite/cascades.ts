@@ -7,12 +7,15 @@ import { toUser, type Row } from "../rows.ts";
 export function sqliteCascades(db: Database.Database): RevocationCascadeStore {
   const log = db.prepare("INSERT INTO revocations (kind, id, at, expires_at) VALUES (?, ?, ?, ?)");
   const sessionsOfUser = db.prepare("UPDATE idp_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id IS NOT ? RETURNING id").pluck();
+  // "Everywhere else" keeps the kept session's grants and the app grant it was opened from.
   const grantsOfUser = db.prepare(
-    "UPDATE offline_grants SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND (? IS NULL OR idp_session_id IS NOT ?) RETURNING id",
+    "UPDATE offline_grants SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND (? IS NULL OR (idp_session_id IS NOT ? AND id IS NOT (SELECT parent_grant_id FROM idp_sessions WHERE id = ?))) RETURNING id",
   ).pluck();
   const session = db.prepare("UPDATE idp_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING id").pluck();
   const grantsOfSession = db.prepare("UPDATE offline_grants SET revoked_at = ? WHERE idp_session_id = ? AND revoked_at IS NULL RETURNING id").pluck();
   const grant = db.prepare("UPDATE offline_grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING id").pluck();
+  // Browser sessions opened from a grant with an app session token end with it.
+  const sessionsOfGrant = db.prepare("UPDATE idp_sessions SET revoked_at = ? WHERE parent_grant_id = ? AND revoked_at IS NULL RETURNING id").pluck();
   const setPassword = db.prepare("INSERT INTO passwords (user_id, hash, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at");
   const disable = db.prepare("UPDATE users SET disabled = 1, disabled_reason = ?, updated_at = ? WHERE id = ? RETURNING *");
   const remove = db.prepare("DELETE FROM users WHERE id = ?");
@@ -29,11 +32,18 @@ export function sqliteCascades(db: Database.Database): RevocationCascadeStore {
   };
   const ofUser = (userId: string, o: CascadeOptions, except: string | null): { sessions: unknown[]; grants: unknown[] } => ({
     sessions: sessionsOfUser.all(o.at, userId, except),
-    grants: grantsOfUser.all(o.at, userId, except, except),
+    grants: grantsOfUser.all(o.at, userId, except, except, except),
   });
 
-  const byGrant = db.transaction((id: string, o: CascadeOptions) => logged(o, [], grant.all(o.at, id)));
-  const bySession = db.transaction((id: string, o: CascadeOptions) => logged(o, session.all(o.at, id), grantsOfSession.all(o.at, id)));
+  const byGrant = db.transaction((id: string, o: CascadeOptions) => {
+    const grants = grant.all(o.at, id);
+    return logged(o, sessionsOfGrant.all(o.at, id), grants);
+  });
+  const bySession = db.transaction((id: string, o: CascadeOptions) => {
+    const sessions = session.all(o.at, id);
+    const grants = grantsOfSession.all(o.at, id);
+    return logged(o, [...sessions, ...grants.flatMap((g) => sessionsOfGrant.all(o.at, g))], grants);
+  });
   const byUser = db.transaction((userId: string, o: CascadeOptions, except: string | null) => {
     const r = ofUser(userId, o, except);
     return logged(o, r.sessions, r.grants);

@@ -154,13 +154,17 @@ export function createEdge(options: EdgeOptions): Edge {
     if (!res.headersSent) res.destroy();
   }
 
-  async function readThenRun(req: IncomingMessage, res: ServerResponse, route: Route, path: string, rawQuery: string, started: number, id: string): Promise<void> {
-    const body = await readBody(req, options.bodyLimit);
-    if (body === null) {
-      res.setHeader("connection", "close");
-      return write(req, res, route, path, errorResponse(TOO_LARGE, route.errors, { id, path }), started, id);
-    }
-    run(req, res, route, path, rawQuery, body, started, id);
+  function readThenRun(req: IncomingMessage, res: ServerResponse, route: Route, path: string, rawQuery: string, started: number, id: string): void {
+    readBody(req, options.bodyLimit, (body) => {
+      // Inside a stream event: nothing may throw out of here.
+      try {
+        if (body !== null) return run(req, res, route, path, rawQuery, body, started, id);
+        res.setHeader("connection", "close");
+        write(req, res, route, path, errorResponse(TOO_LARGE, route.errors, { id, path }), started, id);
+      } catch (err) {
+        notWritten(res, id, path, err);
+      }
+    }, (err) => notWritten(res, id, path, err));
   }
 
   function allows(route: Route, method: string): boolean {
@@ -205,7 +209,7 @@ export function createEdge(options: EdgeOptions): Edge {
         return write(req, res, route, path, jsonResponse(405, { error: "invalid_request", error_description: `method ${method.slice(0, 16)} is not allowed here` }, { allow }), started, id);
       }
       const rawQuery = q < 0 ? "" : url.slice(q + 1);
-      if (route.body && method !== "GET" && method !== "HEAD") readThenRun(req, res, route, path, rawQuery, started, id).catch((err) => notWritten(res, id, path, err));
+      if (route.body && method !== "GET" && method !== "HEAD") readThenRun(req, res, route, path, rawQuery, started, id);
       else run(req, res, route, path, rawQuery, undefined, started, id);
     },
     closeStreams() {

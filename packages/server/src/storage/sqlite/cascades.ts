@@ -11,7 +11,10 @@ export function sqliteCascades(db: Database.Database): RevocationCascadeStore {
   const grantsOfUser = db.prepare(
     "UPDATE offline_grants SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND (? IS NULL OR (idp_session_id IS NOT ? AND id IS NOT (SELECT parent_grant_id FROM idp_sessions WHERE id = ?))) RETURNING id",
   ).pluck();
-  const session = db.prepare("UPDATE idp_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING id").pluck();
+  // A session and the browser sessions opened from its grants (app session tokens): one statement, as on PostgreSQL.
+  const sessionAndAppSessions = db.prepare(
+    "UPDATE idp_sessions SET revoked_at = ? WHERE (id = ? OR parent_grant_id IN (SELECT id FROM offline_grants WHERE idp_session_id = ?)) AND revoked_at IS NULL RETURNING id",
+  ).pluck();
   const grantsOfSession = db.prepare("UPDATE offline_grants SET revoked_at = ? WHERE idp_session_id = ? AND revoked_at IS NULL RETURNING id").pluck();
   const grant = db.prepare("UPDATE offline_grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING id").pluck();
   // Browser sessions opened from a grant with an app session token end with it.
@@ -40,9 +43,8 @@ export function sqliteCascades(db: Database.Database): RevocationCascadeStore {
     return logged(o, sessionsOfGrant.all(o.at, id), grants);
   });
   const bySession = db.transaction((id: string, o: CascadeOptions) => {
-    const sessions = session.all(o.at, id);
-    const grants = grantsOfSession.all(o.at, id);
-    return logged(o, [...sessions, ...grants.flatMap((g) => sessionsOfGrant.all(o.at, g))], grants);
+    const sessions = sessionAndAppSessions.all(o.at, id, id);
+    return logged(o, sessions, grantsOfSession.all(o.at, id));
   });
   const byUser = db.transaction((userId: string, o: CascadeOptions, except: string | null) => {
     const r = ofUser(userId, o, except);
